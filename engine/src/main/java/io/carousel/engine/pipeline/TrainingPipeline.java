@@ -1,0 +1,168 @@
+package io.carousel.engine.pipeline;
+
+import io.carousel.engine.Catalog;
+import io.carousel.engine.Dataset;
+import io.carousel.engine.Interaction;
+import io.carousel.engine.Item;
+import io.carousel.engine.data.DatasetReader;
+import io.carousel.engine.data.TimeSplit;
+import io.carousel.engine.model.TwoTowerConfig;
+import io.carousel.engine.model.TwoTowerTrainer;
+import io.carousel.engine.text.CachedTextEncoder;
+import io.carousel.engine.text.MiniLmTextEncoder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+
+/**
+ * dataset → MiniLM item-text vectors (cached on disk by text hash) → time split → two-tower
+ * training in TensorFlow Java → SavedModel plus {@link ModelMeta} under {@code
+ * dataDir/models/<dataset>-<fingerprint>}. A model whose fingerprint (data, split, config) matches
+ * is reused, so a second run neither re-embeds nor re-trains.
+ */
+public final class TrainingPipeline {
+
+  /**
+   * The outcome of {@link #prepare}.
+   *
+   * @param training the training report, or null when an existing model was reused
+   * @param embedSeconds wall time of text embedding, s
+   * @param embedMisses texts that had to be embedded (0 on a warm cache)
+   */
+  public record Prepared(
+      Dataset dataset,
+      TimeSplit split,
+      Path modelDir,
+      ModelMeta meta,
+      TwoTowerTrainer.TrainingReport training,
+      double embedSeconds,
+      long embedHits,
+      long embedMisses) {}
+
+  private TrainingPipeline() {}
+
+  /**
+   * Runs the pipeline.
+   *
+   * @param dataRoot folder holding the datasets
+   * @param datasetName e.g. {@code amazon2018-small} or {@code movielens-100k}
+   * @param dataDir Carousel's data directory (cache and models go below it)
+   * @param trainFraction share of interactions (by time) used for training, in (0, 1)
+   * @param log where progress lines go
+   * @throws io.carousel.engine.DatasetMissingException when the dataset is not under dataRoot
+   */
+  public static Prepared prepare(
+      Path dataRoot,
+      String datasetName,
+      Path dataDir,
+      TwoTowerConfig config,
+      double trainFraction,
+      PrintStream log) {
+    Dataset dataset = DatasetReader.read(dataRoot, datasetName);
+    Catalog catalog = dataset.catalog();
+    TimeSplit split = TimeSplit.byTime(dataset.interactions(), trainFraction);
+    log.printf(
+        "dataset %s: %d interactions, %d items; train %d (earlier), replay %d (later)%n",
+        datasetName,
+        dataset.interactions().size(),
+        catalog.size(),
+        split.train().size(),
+        split.replay().size());
+
+    List<String> texts = new ArrayList<>(catalog.size());
+    for (Item item : catalog.items()) {
+      texts.add(item.text());
+    }
+    long t0 = System.nanoTime();
+    CachedTextEncoder encoder =
+        new CachedTextEncoder(new MiniLmTextEncoder(), dataDir.resolve("cache"));
+    float[][] textVectors = encoder.encode(texts);
+    double embedSeconds = (System.nanoTime() - t0) / 1e9;
+    log.printf(
+        "item text embedded with %s: %d cached, %d new, %.1f s%n",
+        encoder.modelId(), encoder.hits(), encoder.misses(), embedSeconds);
+
+    long[] counts = new long[catalog.size()];
+    for (Interaction i : split.train()) {
+      int idx = catalog.indexOf(i.itemId());
+      if (idx >= 0) {
+        counts[idx]++;
+      }
+    }
+    String fingerprint =
+        fingerprint(datasetName, trainFraction, config, split.train().size(), encoder.modelId(), texts);
+    Path modelDir = dataDir.resolve("models").resolve(datasetName + "-" + fingerprint);
+    ModelMeta meta = new ModelMeta(datasetName, split.train().size(), catalog.items(), counts);
+    if (Files.isRegularFile(modelDir.resolve(ModelMeta.FILE))) {
+      log.printf("model %s is up to date; not re-training%n", modelDir);
+      return new Prepared(
+          dataset, split, modelDir, meta, null, embedSeconds, encoder.hits(), encoder.misses());
+    }
+    List<int[]> sequences =
+        new ArrayList<>(TimeSplit.sequencesByUser(split.train(), catalog).values());
+    long batches = TwoTowerTrainer.batchesPerEpoch(sequences, config) * config.epochs();
+    TwoTowerTrainer.TrainingReport report;
+    try {
+      Path tmp = modelDir.resolveSibling(modelDir.getFileName() + ".tmp");
+      deleteRecursively(tmp);
+      Files.createDirectories(tmp.getParent());
+      try (ProgressBar bar =
+          new ProgressBarBuilder().setTaskName("training two-tower").setInitialMax(batches).build()) {
+        report = TwoTowerTrainer.trainAndExport(textVectors, sequences, config, tmp, n -> bar.stepTo(n));
+      }
+      meta.write(tmp);
+      deleteRecursively(modelDir);
+      Files.move(tmp, modelDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the model under " + modelDir, e);
+    }
+    log.printf(
+        "trained in %.1f s; loss per epoch %s; best epoch %d; SavedModel at %s%n",
+        report.seconds(), report.lossPerEpoch(), report.bestEpoch(), modelDir);
+    return new Prepared(
+        dataset, split, modelDir, meta, report, embedSeconds, encoder.hits(), encoder.misses());
+  }
+
+  private static String fingerprint(
+      String dataset,
+      double trainFraction,
+      TwoTowerConfig config,
+      int trainSize,
+      String textModel,
+      List<String> texts) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(
+          (dataset + "|" + trainFraction + "|" + config + "|" + trainSize + "|" + textModel)
+              .getBytes(StandardCharsets.UTF_8));
+      for (String t : texts) {
+        md.update(t.getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(md.digest(), 0, 5);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,245 @@
+package io.carousel.http;
+
+import akka.NotUsed;
+import akka.actor.typed.ActorRef;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.EntityRef;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.MediaType;
+import akka.http.javadsl.model.ws.Message;
+import akka.http.javadsl.model.ws.TextMessage;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.Route;
+import akka.http.javadsl.unmarshalling.Unmarshaller;
+import akka.stream.OverflowStrategy;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
+import akka.stream.typed.javadsl.ActorSource;
+import io.carousel.user.UserProfile;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP surface under {@code /v1}: events in, slates out (REST and WebSocket), profile summary,
+ * health. Routes only translate; every decision is the {@link UserProfile}'s.
+ */
+public final class CarouselRoutes extends AllDirectives {
+  private final ClusterSharding sharding;
+  private final Duration askTimeout;
+  private final long maxBodyBytes;
+  private final int maxK;
+  private final EventIngest ingest;
+  private final Supplier<Boolean> ready;
+
+  /**
+   * @param askTimeout how long a request waits for a user actor
+   * @param maxBodyBytes largest accepted request body, bytes (413 above)
+   * @param maxK largest slate size a client may ask for
+   * @param ready whether the node is ready (model loaded, journal answering)
+   */
+  public CarouselRoutes(
+      ClusterSharding sharding,
+      Duration askTimeout,
+      long maxBodyBytes,
+      int maxK,
+      Supplier<Boolean> ready) {
+    this.sharding = sharding;
+    this.askTimeout = askTimeout;
+    this.maxBodyBytes = maxBodyBytes;
+    this.maxK = maxK;
+    this.ingest = new EventIngest(sharding, askTimeout);
+    this.ready = ready;
+  }
+
+  /** Returns the complete route tree. */
+  public Route routes() {
+    return handleExceptions(
+        ErrorMapping.exceptionHandler(),
+        () ->
+            handleRejections(
+                ErrorMapping.rejectionHandler(),
+                () ->
+                    concat(
+                        pathPrefix("v1", this::v1),
+                        path(segment("health").slash("alive"), () -> get(this::alive)),
+                        path(segment("health").slash("ready"), () -> get(this::readiness)))));
+  }
+
+  private Route v1() {
+    return concat(
+        path("events", () -> post(this::postEvents)),
+        pathPrefix(
+            "users",
+            () ->
+                pathPrefix(
+                    segment(),
+                    userId ->
+                        concat(
+                            pathEndOrSingleSlash(() -> get(() -> summary(userId))),
+                            path("recommendations", () -> get(() -> recommendations(userId))),
+                            path("stream", () -> get(() -> stream(userId)))))));
+  }
+
+  private Route alive() {
+    return complete(Json.response(200, java.util.Map.of("status", "alive")));
+  }
+
+  private Route readiness() {
+    return ready.get()
+        ? complete(Json.response(200, java.util.Map.of("status", "ready")))
+        : complete(Json.problem(Problem.of(503, "Service Unavailable", null, "not ready")));
+  }
+
+  private Route postEvents() {
+    return extractRequestEntity(
+        entity -> {
+          MediaType mt = entity.getContentType().mediaType();
+          String media = mt.mainType() + "/" + mt.subType();
+          boolean ndjson = media.equals("application/x-ndjson") || media.equals("application/ndjson");
+          if (!ndjson && !media.equals("application/json")) {
+            return complete(
+                Json.problem(
+                    Problem.of(
+                        415,
+                        "Unsupported Media Type",
+                        "Content-Type",
+                        "expected application/json or application/x-ndjson, got " + media)));
+          }
+          return withSizeLimit(
+              maxBodyBytes,
+              () ->
+                  entity(
+                      Unmarshaller.entityToString(),
+                      body -> onComplete(ingest.handle(body, ndjson), this::completeTry)));
+        });
+  }
+
+  private Route completeTry(scala.util.Try<HttpResponse> result) {
+    return result.isSuccess()
+        ? complete(result.get())
+        : complete(ErrorMapping.fromFailure(result.failed().get()));
+  }
+
+  private Route recommendations(String userId) {
+    return parameterOptional(
+        "k",
+        kParam ->
+            parameterList(
+                "exclude",
+                excludes -> {
+                  Optional<HttpResponse> invalid = validateUserId(userId);
+                  if (invalid.isPresent()) {
+                    return complete(invalid.get());
+                  }
+                  int k;
+                  try {
+                    k = parseK(kParam);
+                  } catch (IllegalArgumentException e) {
+                    return complete(Json.problem(Problem.of(400, "Bad Request", "k", e.getMessage())));
+                  }
+                  List<String> exclude = new ArrayList<>();
+                  for (String e : excludes) {
+                    Arrays.stream(e.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                        .forEach(exclude::add);
+                  }
+                  CompletionStage<HttpResponse> reply =
+                      entity(userId)
+                          .<UserProfile.SlateReply>askWithStatus(
+                              r -> new UserProfile.Recommend(k, List.copyOf(exclude), r),
+                              askTimeout)
+                          .thenApply(s -> Json.response(200, SlateResponse.of(s)));
+                  return onComplete(reply, this::completeTry);
+                }));
+  }
+
+  private int parseK(Optional<String> kParam) {
+    if (kParam.isEmpty()) {
+      return 10;
+    }
+    int k;
+    try {
+      k = Integer.parseInt(kParam.get().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'k' must be an integer, got '" + kParam.get() + "'");
+    }
+    if (k <= 0 || k > maxK) {
+      throw new IllegalArgumentException("'k' must be between 1 and " + maxK + ", got " + k);
+    }
+    return k;
+  }
+
+  private Route summary(String userId) {
+    Optional<HttpResponse> invalid = validateUserId(userId);
+    if (invalid.isPresent()) {
+      return complete(invalid.get());
+    }
+    CompletionStage<HttpResponse> reply =
+        entity(userId)
+            .<UserProfile.Summary>ask(UserProfile.GetSummary::new, askTimeout)
+            .thenApply(s -> Json.response(200, ProfileResponse.of(s)));
+    return onComplete(reply, this::completeTry);
+  }
+
+  private Route stream(String userId) {
+    return parameterOptional(
+        "k",
+        kParam -> {
+          Optional<HttpResponse> invalid = validateUserId(userId);
+          if (invalid.isPresent()) {
+            return complete(invalid.get());
+          }
+          int k;
+          try {
+            k = parseK(kParam);
+          } catch (IllegalArgumentException e) {
+            return complete(Json.problem(Problem.of(400, "Bad Request", "k", e.getMessage())));
+          }
+          return handleWebSocketMessages(slateFlow(userId, k));
+        });
+  }
+
+  /**
+   * One subscriber: incoming messages are ignored, outgoing ones are slates. The buffer holds one
+   * slate and drops the older one, so a client that stops reading gets the latest slate only and
+   * never grows server memory. Closing the socket stops the source actor, which the user actor
+   * watches and forgets.
+   */
+  private Flow<Message, Message, NotUsed> slateFlow(String userId, int k) {
+    Source<UserProfile.SlateReply, ActorRef<UserProfile.SlateReply>> slates =
+        ActorSource.actorRef(m -> false, m -> Optional.empty(), 1, OverflowStrategy.dropHead());
+    Source<Message, NotUsed> out =
+        slates
+            .mapMaterializedValue(
+                ref -> {
+                  entity(userId).tell(new UserProfile.Subscribe(ref, k));
+                  return NotUsed.notUsed();
+                })
+            .map(s -> (Message) TextMessage.create(new String(Json.bytes(SlateResponse.of(s)),
+                java.nio.charset.StandardCharsets.UTF_8)));
+    return Flow.fromSinkAndSourceCoupled(Sink.ignore(), out);
+  }
+
+  private EntityRef<UserProfile.Command> entity(String userId) {
+    return sharding.entityRefFor(UserProfile.TYPE_KEY, userId);
+  }
+
+  private static Optional<HttpResponse> validateUserId(String userId) {
+    String problem = null;
+    if (userId.isBlank()) {
+      problem = "'userId' must not be empty";
+    } else if (userId.length() > EventParser.MAX_ID_LENGTH) {
+      problem = "'userId' is longer than " + EventParser.MAX_ID_LENGTH + " characters";
+    } else if (userId.chars().anyMatch(Character::isISOControl)) {
+      problem = "'userId' contains a control character";
+    }
+    return problem == null
+        ? Optional.empty()
+        : Optional.of(Json.problem(Problem.of(400, "Bad Request", "userId", problem)));
+  }
+}

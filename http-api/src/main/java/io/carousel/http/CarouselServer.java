@@ -1,0 +1,172 @@
+package io.carousel.http;
+
+import akka.Done;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Routers;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import akka.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import com.typesafe.config.Config;
+import io.carousel.engine.ScoringModel;
+import io.carousel.engine.ScoringSettings;
+import io.carousel.user.ProfileDependencies;
+import io.carousel.user.UserProfile;
+import io.carousel.user.UserProfileSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Carousel node: the actor system whose guardian is the single wiring point, in flow
+ * order — journal schema, scoring pool, user-profile sharding, HTTP server.
+ */
+public final class CarouselServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CarouselServer.class);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+
+  private CarouselServer(ActorSystem<Void> system, ServerBinding binding) {
+    this.system = system;
+    this.binding = binding;
+  }
+
+  /**
+   * Starts a node and waits until it serves HTTP.
+   *
+   * @param config the complete, resolved configuration
+   * @param model the loaded model (not closed by the server)
+   * @throws IllegalStateException when the journal or the HTTP bind fails within 60 s
+   */
+  public static CarouselServer start(Config config, LoadedModel model) {
+    CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
+    ActorSystem<Void> system =
+        ActorSystem.create(guardian(config, model, bound), "carousel", config);
+    try {
+      ServerBinding b = bound.get(60, TimeUnit.SECONDS);
+      return new CarouselServer(system, b);
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("Carousel failed to start: " + rootMessage(e), e);
+    }
+  }
+
+  private static Behavior<Void> guardian(
+      Config config, LoadedModel model, CompletableFuture<ServerBinding> bound) {
+    return Behaviors.setup(
+        ctx -> {
+          ActorSystem<Void> system = ctx.getSystem();
+          Cluster cluster = Cluster.get(system);
+          if (config.getList("akka.cluster.seed-nodes").isEmpty()) {
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+          }
+          ScoringSettings scoringSettings = ScoringSettings.fromConfig(config);
+          ActorRef<ScoringModel.Command> scoring =
+              ctx.spawn(
+                  Routers.pool(
+                          scoringSettings.poolSize(),
+                          Behaviors.supervise(ScoringModel.create(model.scorer(), scoringSettings))
+                              .onFailure(SupervisorStrategy.restart()))
+                      .withRoundRobinRouting(),
+                  "scoring");
+          UserProfileSettings userSettings = UserProfileSettings.fromConfig(config);
+          ClusterSharding sharding = ClusterSharding.get(system);
+          UserProfile.initSharding(
+              system,
+              ProfileDependencies.of(model.view(), scoring, userSettings, Clock.systemUTC()));
+          AtomicBoolean ready = new AtomicBoolean(false);
+          Config http = config.getConfig("carousel.http");
+          CarouselRoutes routes =
+              new CarouselRoutes(
+                  sharding,
+                  http.getDuration("ask-timeout"),
+                  http.getBytes("max-body-bytes"),
+                  http.getInt("max-k"),
+                  ready::get);
+          journalReady(config, system)
+              .thenCompose(
+                  done ->
+                      Http.get(system)
+                          .newServerAt(http.getString("host"), http.getInt("port"))
+                          .bind(routes.routes()))
+              .whenComplete(
+                  (binding, failure) -> {
+                    if (failure != null) {
+                      LOG.error("Carousel could not start: {}", rootMessage(failure));
+                      bound.completeExceptionally(failure);
+                      system.terminate();
+                    } else {
+                      binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+                      ready.set(true);
+                      LOG.info(
+                          "Carousel serving http://{}:{}/ (model {}, {} items, persistence {})",
+                          binding.localAddress().getHostString(),
+                          binding.localAddress().getPort(),
+                          model.view().modelVersion(),
+                          model.view().catalog().size(),
+                          config.getString("carousel.persistence.kind"));
+                      bound.complete(binding);
+                    }
+                  });
+          return Behaviors.empty();
+        });
+  }
+
+  private static CompletionStage<Done> journalReady(Config config, ActorSystem<?> system) {
+    if ("embedded".equals(config.getString("carousel.persistence.kind"))) {
+      return SchemaUtils.createIfNotExists(system);
+    }
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  /** Returns the bound HTTP port. */
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  /** Returns the bound HTTP host. */
+  public String host() {
+    return binding.localAddress().getHostString();
+  }
+
+  /** Returns the actor system. */
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Blocks until the actor system terminates (Ctrl-C runs coordinated shutdown). */
+  public void awaitTermination() throws InterruptedException {
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  /** Unbinds and terminates, waiting up to 30 s. */
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("actor system did not terminate in 30 s: {}", rootMessage(e));
+    }
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable r = t;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    return r.getClass().getSimpleName() + ": " + r.getMessage();
+  }
+}

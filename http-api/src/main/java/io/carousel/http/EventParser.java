@@ -1,0 +1,142 @@
+package io.carousel.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.carousel.policy.EventType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+
+/**
+ * Parses and validates one event object. Strict: a wrong type, a missing field, an empty, overlong
+ * or control-character id, an unknown event type or a timestamp that is neither ISO-8601 nor epoch
+ * milliseconds is rejected with an {@link InvalidEvent} naming the field.
+ */
+public final class EventParser {
+  /** Longest accepted id, in characters. */
+  public static final int MAX_ID_LENGTH = 256;
+
+  /** Thrown for an invalid event; {@link #field()} names the offending field. */
+  public static final class InvalidEvent extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final String field;
+
+    InvalidEvent(String field, String message) {
+      super(message);
+      this.field = field;
+    }
+
+    /** Returns the offending field, or null when the whole body is malformed. */
+    public String field() {
+      return field;
+    }
+  }
+
+  private EventParser() {}
+
+  /**
+   * Parses one JSON event.
+   *
+   * @throws InvalidEvent when the JSON is malformed or a field is invalid
+   */
+  public static EventRequest parse(String json) throws InvalidEvent {
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new InvalidEvent(null, "malformed JSON: " + e.getOriginalMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw new InvalidEvent(null, "an event must be a JSON object");
+    }
+    String userId = id(node, "userId", true);
+    String itemId = id(node, "itemId", true);
+    String typeName = text(node, "type", true);
+    EventType type;
+    try {
+      type = EventType.fromWire(typeName);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidEvent("type", e.getMessage());
+    }
+    long ts = timestamp(node.get("timestamp"));
+    String slateId = id(node, "slateId", false);
+    String eventId = id(node, "eventId", false);
+    if (eventId == null) {
+      eventId = contentId(userId, itemId, type, ts);
+    }
+    return new EventRequest(eventId, userId, itemId, type, ts, slateId);
+  }
+
+  private static String text(JsonNode node, String field, boolean required) throws InvalidEvent {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw new InvalidEvent(field, "'" + field + "' is required");
+      }
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new InvalidEvent(field, "'" + field + "' must be a string, got " + v.getNodeType());
+    }
+    return v.textValue();
+  }
+
+  private static String id(JsonNode node, String field, boolean required) throws InvalidEvent {
+    String s = text(node, field, required);
+    if (s == null) {
+      return null;
+    }
+    if (s.isBlank()) {
+      throw new InvalidEvent(field, "'" + field + "' must not be empty");
+    }
+    if (s.length() > MAX_ID_LENGTH) {
+      throw new InvalidEvent(
+          field, "'" + field + "' is longer than " + MAX_ID_LENGTH + " characters");
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        throw new InvalidEvent(field, "'" + field + "' contains a control character");
+      }
+    }
+    return s;
+  }
+
+  private static long timestamp(JsonNode v) throws InvalidEvent {
+    if (v == null || v.isNull()) {
+      throw new InvalidEvent("timestamp", "'timestamp' is required (ISO-8601 or epoch ms)");
+    }
+    if (v.isIntegralNumber() && v.canConvertToLong() && v.longValue() >= 0) {
+      return v.longValue();
+    }
+    if (v.isTextual()) {
+      String s = v.textValue().trim();
+      try {
+        return Instant.parse(s).toEpochMilli();
+      } catch (DateTimeParseException e) {
+        try {
+          return OffsetDateTime.parse(s).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e2) {
+          // fall through to the error below
+        }
+      }
+    }
+    throw new InvalidEvent(
+        "timestamp",
+        "'timestamp' must be ISO-8601 (2018-05-20T10:00:00Z) or epoch milliseconds, got " + v);
+  }
+
+  private static String contentId(String userId, String itemId, EventType type, long ts) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      String key = userId + '\u0000' + itemId + '\u0000' + type.wireName() + '\u0000' + ts;
+      byte[] h = md.digest(key.getBytes(StandardCharsets.UTF_8));
+      return "h-" + HexFormat.of().formatHex(h, 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.carousel.http;
+
+import io.carousel.engine.Catalog;
+import io.carousel.engine.model.TwoTowerScorer;
+import io.carousel.policy.ContextFeatures;
+import io.carousel.user.ModelView;
+import java.nio.file.Path;
+
+/**
+ * A SavedModel loaded for serving, with the catalogue it was trained on.
+ *
+ * @param scorer the loaded TensorFlow model; closed with this record
+ * @param view what user actors read: catalogue, item vectors, popularity, context builder
+ */
+public record LoadedModel(TwoTowerScorer scorer, ModelView view) implements AutoCloseable {
+  /** Seed of the fixed random projection in the bandit context (constant: part of the policy). */
+  public static final long FEATURE_SEED = 7L;
+
+  /**
+   * Loads the SavedModel in {@code modelDir} for {@code catalog}.
+   *
+   * @param itemCounts {@code long[numItems]} training interactions per item (popularity prior)
+   * @throws IllegalStateException when the model's item count differs from the catalogue's
+   */
+  public static LoadedModel load(Path modelDir, Catalog catalog, long[] itemCounts) {
+    TwoTowerScorer scorer = TwoTowerScorer.load(modelDir);
+    if (scorer.numItems() != catalog.size()) {
+      scorer.close();
+      throw new IllegalStateException(
+          "model at " + modelDir + " has " + scorer.numItems() + " items, catalogue has "
+              + catalog.size());
+    }
+    float[][] vectors = scorer.itemVectors();
+    ModelView view =
+        new ModelView(
+            modelDir.getFileName().toString(),
+            catalog,
+            vectors,
+            ModelView.popularityFromCounts(itemCounts),
+            new ContextFeatures(scorer.dim(), FEATURE_SEED));
+    return new LoadedModel(scorer, view);
+  }
+
+  @Override
+  public void close() {
+    scorer.close();
+  }
+}

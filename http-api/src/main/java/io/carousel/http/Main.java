@@ -1,0 +1,44 @@
+package io.carousel.http;
+
+import io.carousel.engine.DatasetMissingException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code carousel} command line. Exit codes: 0 ok, 1 failure, 2 bad input or missing data. */
+@Command(
+    name = "carousel",
+    mixinStandardHelpOptions = true,
+    version = "carousel 0.1.0",
+    description = "Real-time personalized recommendations: sharded user actors, bandits, TensorFlow.",
+    subcommands = {DemoCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Without a subcommand: prints the usage. */
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          if (ex instanceof DatasetMissingException) {
+            commandLine.getErr().println("carousel: " + ex.getMessage());
+            return 2;
+          }
+          if (ex instanceof IllegalArgumentException) {
+            commandLine.getErr().println("carousel: " + ex.getMessage());
+            return 2;
+          }
+          commandLine.getErr().println("carousel: " + CarouselServer.rootMessage(ex));
+          ex.printStackTrace(commandLine.getErr());
+          return 1;
+        });
+    System.exit(cli.execute(args));
+  }
+}

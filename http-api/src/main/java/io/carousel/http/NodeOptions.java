@@ -1,0 +1,83 @@
+package io.carousel.http;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options shared by {@code serve} and {@code demo}: where to listen, persist and read data. */
+public final class NodeOptions {
+  @Option(names = "--host", description = "HTTP interface (default: 127.0.0.1).")
+  String host;
+
+  @Option(names = "--port", description = "HTTP port (default: 8080; 0 = any free port).")
+  Integer port;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "carousel-data",
+      description = "Journal, models and caches (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--persistence",
+      defaultValue = "embedded",
+      description = "embedded (H2 file, default) or cassandra.")
+  String persistence;
+
+  @Option(
+      names = "--config",
+      defaultValue = "carousel",
+      description = "Node configuration on the classpath: carousel (default), local1, local2, local3.")
+  String config;
+
+  @Option(
+      names = "--dataset",
+      defaultValue = "amazon2018-small",
+      description = "Dataset under the data root (default: ${DEFAULT-VALUE}; also movielens-100k,"
+          + " amazon-gift-cards, amazon-magazine).")
+  String dataset;
+
+  @Option(
+      names = "--data-root",
+      description = "Folder holding the datasets (default: $CAROUSEL_DATA_DIR, else ../shared/data).")
+  Path dataRoot;
+
+  /**
+   * Builds the node's configuration: command-line overrides, then the persistence file, then the
+   * node file ({@code carousel.conf} or {@code localN.conf}), then the modules' reference.conf.
+   *
+   * @throws IllegalArgumentException for an unknown persistence or config name
+   */
+  public Config toConfig() {
+    if (!persistence.equals("embedded") && !persistence.equals("cassandra")) {
+      throw new IllegalArgumentException(
+          "--persistence must be embedded or cassandra, got '" + persistence + "'");
+    }
+    if (getClass().getClassLoader().getResource(config + ".conf") == null) {
+      throw new IllegalArgumentException(
+          "--config " + config + ": no " + config + ".conf on the classpath (carousel, local1..3)");
+    }
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("carousel.data-dir", dataDir.toAbsolutePath().toString());
+    if (host != null) {
+      overrides.put("carousel.http.host", host);
+    }
+    if (port != null) {
+      overrides.put("carousel.http.port", port);
+    }
+    return ConfigFactory.parseMap(overrides)
+        .withFallback(ConfigFactory.systemProperties())
+        .withFallback(ConfigFactory.parseResources("persistence-" + persistence + ".conf"))
+        .withFallback(ConfigFactory.parseResources(config + ".conf"))
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+  }
+
+  /** Returns the data root: {@code --data-root}, else the engine's default lookup. */
+  public Path dataRoot() {
+    return dataRoot != null ? dataRoot : io.carousel.engine.data.DataDirs.dataRoot();
+  }
+}

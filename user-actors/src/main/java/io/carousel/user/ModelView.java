@@ -1,0 +1,63 @@
+package io.carousel.user;
+
+import io.carousel.engine.Catalog;
+import io.carousel.policy.ContextFeatures;
+
+/**
+ * The node-local, read-only view of the loaded model that every {@link UserProfile} on the node
+ * shares: catalogue, item vectors, popularity prior and the bandit's context builder.
+ *
+ * @param modelVersion an id of the loaded SavedModel, reported with every slate
+ * @param catalog the items, whose dense index is the row of {@code itemVectors}
+ * @param itemVectors {@code float[numItems][dim]}, L2-normalised item-tower outputs
+ * @param popularity {@code float[numItems]}, log-scaled interaction counts in [0, 1]
+ * @param features the bandit context builder x(user, item), {@link ContextFeatures#DIM} wide
+ */
+public record ModelView(
+    String modelVersion,
+    Catalog catalog,
+    float[][] itemVectors,
+    float[] popularity,
+    ContextFeatures features) {
+
+  /**
+   * Checks the shapes agree.
+   *
+   * @throws IllegalArgumentException when the catalogue, vectors and popularity differ in length
+   */
+  public ModelView {
+    if (itemVectors.length != catalog.size() || popularity.length != catalog.size()) {
+      throw new IllegalArgumentException(
+          "model view shapes disagree: catalog "
+              + catalog.size()
+              + ", itemVectors "
+              + itemVectors.length
+              + ", popularity "
+              + popularity.length);
+    }
+  }
+
+  /** Returns the item-vector dimension d. */
+  public int dim() {
+    return itemVectors.length == 0 ? 0 : itemVectors[0].length;
+  }
+
+  /**
+   * Log-scales raw interaction counts to [0, 1]: {@code log1p(c) / log1p(max)}.
+   *
+   * @param counts {@code long[numItems]} interaction counts
+   * @return {@code float[numItems]}
+   */
+  public static float[] popularityFromCounts(long[] counts) {
+    long max = 0;
+    for (long c : counts) {
+      max = Math.max(max, c);
+    }
+    float[] p = new float[counts.length];
+    double denom = Math.log1p(max);
+    for (int i = 0; i < counts.length; i++) {
+      p[i] = denom == 0 ? 0f : (float) (Math.log1p(counts[i]) / denom);
+    }
+    return p;
+  }
+}

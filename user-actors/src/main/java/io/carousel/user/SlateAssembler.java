@@ -1,0 +1,117 @@
+package io.carousel.user;
+
+import io.carousel.engine.ScoringModel;
+import io.carousel.policy.ContextFeatures;
+import io.carousel.policy.LinearPosterior;
+import io.carousel.policy.Slate;
+import io.carousel.policy.SlatePolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Turns model-scored candidates into a slate: builds the bandit context x(user, item) of every
+ * candidate, lets the {@link SlatePolicy} choose the slots, and records items, features and
+ * propensities as a {@link UserProfile.SlateServed} event. Pure and deterministic: the random
+ * generator is seeded from the user id and the slate's sequence number.
+ */
+final class SlateAssembler {
+  private final ModelView model;
+  private final SlatePolicy policy;
+
+  SlateAssembler(ModelView model, SlatePolicy policy) {
+    this.model = model;
+    this.policy = policy;
+  }
+
+  /**
+   * Chooses a slate of {@code k} items from {@code scores}.
+   *
+   * @param userId the shopper, part of the random seed
+   * @param state the shopper's state (posterior, recent items, session embedding)
+   * @param scores top-N candidates from the scoring model, excluded items already removed
+   * @param k slots wanted; fewer when there are fewer candidates
+   * @param nowMs serve time, epoch ms
+   * @param trigger why the slate was made: {@code request} or {@code event}
+   * @return the event to persist; its item list may be empty when there are no candidates
+   */
+  UserProfile.SlateServed assemble(
+      String userId,
+      UserState state,
+      ScoringModel.Scores scores,
+      int k,
+      long nowMs,
+      String trigger) {
+    int n = scores.items().length;
+    float[][] features = new float[n][];
+    float min = Float.POSITIVE_INFINITY;
+    float max = Float.NEGATIVE_INFINITY;
+    for (float s : scores.scores()) {
+      min = Math.min(min, s);
+      max = Math.max(max, s);
+    }
+    float range = max > min ? max - min : 1f;
+    ContextFeatures cf = model.features();
+    for (int c = 0; c < n; c++) {
+      int idx = scores.items()[c];
+      float modelScore = (scores.scores()[c] - min) / range;
+      features[c] =
+          cf.build(modelScore, model.popularity()[idx], false, model.itemVectors()[idx]);
+    }
+    long seq = state.slatesServed() + 1;
+    String slateId = userId + "/" + seq;
+    if (n == 0) {
+      return new UserProfile.SlateServed(
+          slateId, List.of(), new double[0], new double[0], new float[0][], policy.id(), List.of(), nowMs,
+          trigger, model.modelVersion());
+    }
+    LinearPosterior posterior = state.posterior();
+    Slate slate =
+        policy.choose(posterior, features, k, new SplittableRandom(userId.hashCode() * 31L + seq));
+    int slots = slate.chosen().length;
+    List<String> items = new ArrayList<>(slots);
+    double[] estimates = new double[slots];
+    float[][] slotFeatures = new float[slots][];
+    List<String> reasons = new ArrayList<>(slots);
+    for (int j = 0; j < slots; j++) {
+      int c = slate.chosen()[j];
+      int idx = scores.items()[c];
+      items.add(model.catalog().get(idx).itemId());
+      slotFeatures[j] = features[c];
+      estimates[j] = posterior.meanScore(features[c]);
+      reasons.add(reason(state, idx, slate.propensities()[j]));
+    }
+    return new UserProfile.SlateServed(
+        slateId,
+        items,
+        slate.propensities(),
+        estimates,
+        slotFeatures,
+        policy.id(),
+        List.copyOf(reasons),
+        nowMs,
+        trigger,
+        model.modelVersion());
+  }
+
+  /** A short human reason for one slot; see {@link UserProfile.SlateItem#reason()}. */
+  private String reason(UserState state, int idx, double propensity) {
+    if (propensity < 0.5) {
+      return "exploration";
+    }
+    float[] v = model.itemVectors()[idx];
+    if (state.session().length == v.length) {
+      double cos = 0;
+      for (int i = 0; i < v.length; i++) {
+        cos += state.session()[i] * v[i];
+      }
+      if (cos >= 0.5) {
+        return "similar to your recent items";
+      }
+    }
+    if (state.recentItems().isEmpty()) {
+      return model.popularity()[idx] >= 0.8f ? "popular" : "trending for new shoppers";
+    }
+    return model.popularity()[idx] >= 0.8f ? "popular" : "picked for you by the model";
+  }
+}

@@ -1,0 +1,385 @@
+package io.carousel.user;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.pattern.StatusReply;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.javadsl.CommandHandlerWithReply;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import akka.persistence.typed.javadsl.ReplyEffect;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import io.carousel.engine.ScoringModel;
+import io.carousel.policy.EventType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One shopper: a sharded, event-sourced actor (entity id = user id).
+ *
+ * <p>Place in the flow: {@code http-api} sends {@link RecordInteraction} and {@link Recommend};
+ * this actor persists {@link InteractionRecorded} (and {@link RewardObserved} when the item was in
+ * the pending slate) <em>before</em> acknowledging, updates the session embedding and the bandit
+ * posterior in its event handler, asks the node-local {@link ScoringModel} for candidates, lets the
+ * slate policy choose, persists {@link SlateServed} with the propensities, and pushes every new slate
+ * to its WebSocket subscribers.
+ *
+ * <p>Persistence: events in the configured journal (embedded H2 or Cassandra), Jackson CBOR; a
+ * snapshot every {@code snapshot-every} events, two kept. Subscribers are not persisted. A repeated
+ * event id within the idempotency window is acknowledged and ignored.
+ */
+public final class UserProfile
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        UserProfile.Command, UserProfile.Event, UserState> {
+
+  /** The sharding entity type of all user profiles. */
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "UserProfile");
+
+  // ---- protocol ------------------------------------------------------------------------------
+
+  /** Commands a user profile accepts. */
+  public sealed interface Command extends CborSerializable {}
+
+  /**
+   * Records one interaction; replies once it is durable.
+   *
+   * @param eventId the shop's idempotency key
+   * @param itemId the item
+   * @param type the interaction kind
+   * @param eventTimeMs event time, epoch ms
+   * @param slateId the slate the interaction came from, or null
+   */
+  public record RecordInteraction(
+      String eventId,
+      String itemId,
+      EventType type,
+      long eventTimeMs,
+      String slateId,
+      ActorRef<StatusReply<Recorded>> replyTo)
+      implements Command {}
+
+  /** Asks for a fresh slate of {@code k} items, never containing {@code exclude}d ids. */
+  public record Recommend(int k, List<String> exclude, ActorRef<StatusReply<SlateReply>> replyTo)
+      implements Command {}
+
+  /** Asks for the profile summary. */
+  public record GetSummary(ActorRef<Summary> replyTo) implements Command {}
+
+  /** Subscribes to every new slate of this user (a slate is sent right away). */
+  public record Subscribe(ActorRef<SlateReply> subscriber, int k) implements Command {}
+
+  /** Ends a subscription. */
+  public record Unsubscribe(ActorRef<SlateReply> subscriber) implements Command {}
+
+  private record SubscriberTerminated(ActorRef<SlateReply> subscriber) implements Command {}
+
+  private record ScoresReady(
+      int k,
+      ScoringModel.Scores scores,
+      Throwable failure,
+      String trigger,
+      ActorRef<StatusReply<SlateReply>> replyTo)
+      implements Command {}
+
+  /** Reply to {@link RecordInteraction}: {@code duplicate} when the event id was already seen. */
+  public record Recorded(String eventId, boolean duplicate, long eventCount)
+      implements CborSerializable {}
+
+  /** One slot of a slate. */
+  public record SlateItem(String itemId, double score, double propensity, String reason)
+      implements CborSerializable {}
+
+  /** A slate as served and pushed. */
+  public record SlateReply(
+      String userId,
+      String slateId,
+      List<SlateItem> items,
+      String policy,
+      String modelVersion,
+      long servedAtMs,
+      String trigger)
+      implements CborSerializable {}
+
+  /** The profile summary. */
+  public record Summary(
+      String userId,
+      Map<String, Long> eventsByType,
+      long eventCount,
+      long lastEventTimeMs,
+      long slatesServed,
+      long rewardsObserved,
+      double rewardSum,
+      List<String> recentItems,
+      long posteriorUpdates,
+      int subscribers)
+      implements CborSerializable {}
+
+  // ---- events --------------------------------------------------------------------------------
+
+  /** Persisted facts. Each carries what replay needs. */
+  public sealed interface Event extends CborSerializable {}
+
+  /** The shopper interacted with an item. */
+  public record InteractionRecorded(
+      String eventId, String itemId, EventType type, long eventTimeMs, String slateId)
+      implements Event {}
+
+  /**
+   * A slate was served.
+   *
+   * @param propensities per slot, as reported by the policy
+   * @param estimates per slot, the posterior mean reward when served
+   * @param features {@code float[slots][k]} context of each slot's item
+   */
+  public record SlateServed(
+      String slateId,
+      List<String> itemIds,
+      double[] propensities,
+      double[] estimates,
+      float[][] features,
+      String policyId,
+      List<String> reasons,
+      long timeMs,
+      String trigger,
+      String modelVersion)
+      implements Event {}
+
+  /** A served item got a reward; {@code features} are its context when served. */
+  public record RewardObserved(String slateId, String itemId, double reward, float[] features)
+      implements Event {}
+
+  // ---- behaviour -----------------------------------------------------------------------------
+
+  /**
+   * Starts sharding of user profiles on this node.
+   *
+   * @return the shard region to send {@code ShardingEnvelope}s or entity refs to
+   */
+  public static ActorRef<akka.cluster.sharding.typed.ShardingEnvelope<Command>> initSharding(
+      ActorSystem<?> system, ProfileDependencies deps) {
+    return ClusterSharding.get(system)
+        .init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps)));
+  }
+
+  /** Returns the behaviour of user {@code userId}. */
+  public static Behavior<Command> create(String userId, ProfileDependencies deps) {
+    return Behaviors.setup(ctx -> new UserProfile(ctx, userId, deps));
+  }
+
+  private final ActorContext<Command> ctx;
+  private final String userId;
+  private final ProfileDependencies deps;
+  private final SlateAssembler assembler;
+  private final Map<ActorRef<SlateReply>, Integer> subscribers = new LinkedHashMap<>();
+
+  private UserProfile(ActorContext<Command> ctx, String userId, ProfileDependencies deps) {
+    super(
+        PersistenceId.of(TYPE_KEY.name(), userId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.ctx = ctx;
+    this.userId = userId;
+    this.deps = deps;
+    this.assembler = new SlateAssembler(deps.model(), deps.policy());
+  }
+
+  @Override
+  public UserState emptyState() {
+    return UserState.empty(deps.prior());
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(deps.settings().snapshotEvery(), 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, UserState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(RecordInteraction.class, this::onRecordInteraction)
+        .onCommand(Recommend.class, this::onRecommend)
+        .onCommand(ScoresReady.class, this::onScoresReady)
+        .onCommand(GetSummary.class, this::onGetSummary)
+        .onCommand(Subscribe.class, this::onSubscribe)
+        .onCommand(Unsubscribe.class, (s, c) -> removeSubscriber(c.subscriber()))
+        .onCommand(SubscriberTerminated.class, (s, c) -> removeSubscriber(c.subscriber()))
+        .build();
+  }
+
+  @Override
+  public EventHandler<UserState, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(InteractionRecorded.class, this::applyInteraction)
+        .onEvent(RewardObserved.class, UserState::onReward)
+        .onEvent(SlateServed.class, UserState::onSlateServed)
+        .build();
+  }
+
+  private UserState applyInteraction(UserState state, InteractionRecorded e) {
+    int idx = deps.model().catalog().indexOf(e.itemId());
+    float[] vector = idx >= 0 ? deps.model().itemVectors()[idx] : null;
+    return state.onInteraction(e, vector, deps.settings());
+  }
+
+  private ReplyEffect<Event, UserState> onRecordInteraction(
+      UserState state, RecordInteraction c) {
+    if (state.hasEvent(c.eventId())) {
+      return Effect()
+          .reply(c.replyTo(), StatusReply.success(new Recorded(c.eventId(), true, state.eventCount())));
+    }
+    List<Event> events = new ArrayList<>(2);
+    events.add(new InteractionRecorded(c.eventId(), c.itemId(), c.type(), c.eventTimeMs(), c.slateId()));
+    UserState.PendingSlate pending = state.pending();
+    if (pending != null && (c.slateId() == null || c.slateId().equals(pending.slateId()))) {
+      int slot = pending.unrewardedSlotOf(c.itemId());
+      double reward = deps.settings().rewards().of(c.type());
+      if (slot >= 0 && reward > 0) {
+        events.add(
+            new RewardObserved(pending.slateId(), c.itemId(), reward, pending.features()[slot]));
+      }
+    }
+    return Effect()
+        .persist(events)
+        .thenRun(this::refreshSubscribers)
+        .thenReply(
+            c.replyTo(), s -> StatusReply.success(new Recorded(c.eventId(), false, s.eventCount())));
+  }
+
+  private ReplyEffect<Event, UserState> onRecommend(UserState state, Recommend c) {
+    askScores(state, c.k(), c.exclude(), "request", c.replyTo());
+    return Effect().noReply();
+  }
+
+  private void refreshSubscribers(UserState state) {
+    if (!subscribers.isEmpty()) {
+      int k = 1;
+      for (int wanted : subscribers.values()) {
+        k = Math.max(k, wanted);
+      }
+      askScores(state, k, List.of(), "event", null);
+    }
+  }
+
+  private void askScores(
+      UserState state,
+      int k,
+      List<String> exclude,
+      String trigger,
+      ActorRef<StatusReply<SlateReply>> replyTo) {
+    var catalog = deps.model().catalog();
+    BitSet excluded = new BitSet(catalog.size());
+    List<String> recent = state.recentItems();
+    int[] history = new int[recent.size()];
+    int h = 0;
+    for (String id : recent) {
+      int idx = catalog.indexOf(id);
+      if (idx >= 0) {
+        history[h++] = idx;
+        excluded.set(idx);
+      }
+    }
+    for (String id : exclude) {
+      int idx = catalog.indexOf(id);
+      if (idx >= 0) {
+        excluded.set(idx);
+      }
+    }
+    int[] hist = java.util.Arrays.copyOf(history, h);
+    int topN = Math.max(k, deps.settings().candidates());
+    ctx.askWithStatus(
+        ScoringModel.Scores.class,
+        deps.scoring(),
+        deps.settings().askTimeout(),
+        r -> new ScoringModel.Score(hist, topN, excluded::get, r),
+        (scores, failure) -> new ScoresReady(k, scores, failure, trigger, replyTo));
+  }
+
+  private ReplyEffect<Event, UserState> onScoresReady(UserState state, ScoresReady r) {
+    if (r.failure() != null) {
+      ctx.getLog().warn("scoring failed for user {}: {}", userId, r.failure().getMessage());
+      return r.replyTo() == null
+          ? Effect().noReply()
+          : Effect().reply(r.replyTo(), StatusReply.error(r.failure()));
+    }
+    SlateServed served =
+        assembler.assemble(userId, state, r.scores(), r.k(), deps.clock().millis(), r.trigger());
+    SlateReply reply = toReply(served);
+    var effect = Effect().persist(served).thenRun(s -> push(reply));
+    return r.replyTo() == null
+        ? effect.thenNoReply()
+        : effect.thenReply(r.replyTo(), s -> StatusReply.success(reply));
+  }
+
+  private void push(SlateReply reply) {
+    for (ActorRef<SlateReply> sub : subscribers.keySet()) {
+      sub.tell(reply);
+    }
+  }
+
+  private SlateReply toReply(SlateServed e) {
+    List<SlateItem> items = new ArrayList<>(e.itemIds().size());
+    for (int j = 0; j < e.itemIds().size(); j++) {
+      items.add(
+          new SlateItem(
+              e.itemIds().get(j), e.estimates()[j], e.propensities()[j], e.reasons().get(j)));
+    }
+    return new SlateReply(
+        userId, e.slateId(), items, e.policyId(), e.modelVersion(), e.timeMs(), e.trigger());
+  }
+
+  private ReplyEffect<Event, UserState> onGetSummary(UserState state, GetSummary c) {
+    Map<String, Long> byType = new LinkedHashMap<>();
+    for (EventType t : EventType.values()) {
+      byType.put(t.wireName(), state.eventsByType()[t.ordinal()]);
+    }
+    return Effect()
+        .reply(
+            c.replyTo(),
+            new Summary(
+                userId,
+                byType,
+                state.eventCount(),
+                state.lastEventTimeMs(),
+                state.slatesServed(),
+                state.rewardsObserved(),
+                state.rewardSum(),
+                state.recentItems(),
+                state.posterior().updates(),
+                subscribers.size()));
+  }
+
+  private ReplyEffect<Event, UserState> onSubscribe(UserState state, Subscribe c) {
+    if (subscribers.put(c.subscriber(), c.k()) == null) {
+      ctx.watchWith(c.subscriber(), new SubscriberTerminated(c.subscriber()));
+    }
+    askScores(state, c.k(), List.of(), "subscribe", null);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, UserState> removeSubscriber(ActorRef<SlateReply> subscriber) {
+    if (subscribers.remove(subscriber) != null) {
+      ctx.unwatch(subscriber);
+    }
+    return Effect().noReply();
+  }
+
+  /** Returns the ids of the current subscribers (for tests and metrics). */
+  Set<ActorRef<SlateReply>> subscribersView() {
+    return new HashSet<>(subscribers.keySet());
+  }
+}

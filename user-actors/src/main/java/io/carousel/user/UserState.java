@@ -1,0 +1,211 @@
+package io.carousel.user;
+
+import io.carousel.policy.EventType;
+import io.carousel.policy.LinearPosterior;
+import io.carousel.policy.SessionEmbedding;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The durable state of one shopper, rebuilt from {@link UserProfile.Event}s and snapshotted with
+ * Jackson CBOR. Copy-on-write: every {@code on...} method returns a new state and never mutates
+ * this one (a snapshot may still be serializing it).
+ *
+ * @param session {@code float[d]} time-decayed, L2-normalised session embedding; empty before the
+ *     first event on a catalogue item
+ * @param sessionTimeMs event time the session embedding is valid at, epoch ms (0 = none)
+ * @param recentItems last N item ids, most recent last (the session tower's input; also "seen")
+ * @param recentEventIds recent event ids, most recent last, for idempotency
+ * @param posterior the linear bandit posterior over {@code ContextFeatures.DIM} features
+ * @param pending the last slate served, whose items await a reward; null before the first slate
+ * @param eventsByType {@code long[EventType.values().length]} counts by {@link EventType#ordinal()}
+ * @param lastEventTimeMs the latest event time seen, epoch ms (0 = none)
+ * @param slatesServed slates served so far
+ * @param rewardsObserved rewards (non-zero) observed on served items
+ * @param rewardSum sum of all rewards observed
+ */
+public record UserState(
+    float[] session,
+    long sessionTimeMs,
+    List<String> recentItems,
+    List<String> recentEventIds,
+    LinearPosterior posterior,
+    PendingSlate pending,
+    long[] eventsByType,
+    long lastEventTimeMs,
+    long slatesServed,
+    long rewardsObserved,
+    double rewardSum)
+    implements CborSerializable {
+
+  /**
+   * A served slate whose impressions have not all been resolved into rewards.
+   *
+   * @param slateId the slate
+   * @param itemIds items in slot order
+   * @param features {@code float[slots][k]} context of each slot's item when served
+   * @param rewarded which slots already got a reward
+   */
+  public record PendingSlate(
+      String slateId, List<String> itemIds, float[][] features, boolean[] rewarded) {
+
+    /** Returns the slot of {@code itemId} if it is still unrewarded, else -1. */
+    public int unrewardedSlotOf(String itemId) {
+      int slot = itemIds.indexOf(itemId);
+      return slot >= 0 && !rewarded[slot] ? slot : -1;
+    }
+  }
+
+  /** Returns the state of a user never seen before, whose posterior is the shared prior. */
+  public static UserState empty(LinearPosterior prior) {
+    return new UserState(
+        new float[0],
+        0L,
+        List.of(),
+        List.of(),
+        prior,
+        null,
+        new long[EventType.values().length],
+        0L,
+        0L,
+        0L,
+        0.0);
+  }
+
+  /** Returns whether {@code eventId} was already recorded within the idempotency window. */
+  public boolean hasEvent(String eventId) {
+    return recentEventIds.contains(eventId);
+  }
+
+  /** Returns the total number of events recorded. */
+  public long eventCount() {
+    long n = 0;
+    for (long c : eventsByType) {
+      n += c;
+    }
+    return n;
+  }
+
+  /**
+   * Applies an interaction: counters, recent items, idempotency window and the session embedding.
+   *
+   * @param itemVector {@code float[d]} of the item, or null when it is not in the catalogue
+   */
+  UserState onInteraction(
+      UserProfile.InteractionRecorded e, float[] itemVector, UserProfileSettings settings) {
+    long[] counts = eventsByType.clone();
+    counts[e.type().ordinal()]++;
+    float[] newSession = session;
+    long newSessionTime = sessionTimeMs;
+    if (itemVector != null) {
+      float[] current = session.length == itemVector.length ? session : null;
+      newSession =
+          SessionEmbedding.update(
+              current,
+              sessionTimeMs,
+              itemVector,
+              e.eventTimeMs(),
+              settings.sessionHalfLife().toMillis(),
+              1.0f);
+      newSessionTime = SessionEmbedding.newTime(sessionTimeMs, e.eventTimeMs());
+    }
+    return new UserState(
+        newSession,
+        newSessionTime,
+        appendBounded(recentItems, e.itemId(), settings.historyLength()),
+        appendBounded(recentEventIds, e.eventId(), settings.idempotencyWindow()),
+        posterior,
+        pending,
+        counts,
+        Math.max(lastEventTimeMs, e.eventTimeMs()),
+        slatesServed,
+        rewardsObserved,
+        rewardSum);
+  }
+
+  /** Applies a reward on a served item: one Sherman–Morrison update of the posterior. */
+  UserState onReward(UserProfile.RewardObserved e) {
+    PendingSlate p = pending;
+    if (p != null && p.slateId().equals(e.slateId())) {
+      int slot = p.itemIds().indexOf(e.itemId());
+      if (slot >= 0) {
+        boolean[] rewarded = p.rewarded().clone();
+        rewarded[slot] = true;
+        p = new PendingSlate(p.slateId(), p.itemIds(), p.features(), rewarded);
+      }
+    }
+    return new UserState(
+        session,
+        sessionTimeMs,
+        recentItems,
+        recentEventIds,
+        posterior.updated(e.features(), e.reward()),
+        p,
+        eventsByType,
+        lastEventTimeMs,
+        slatesServed,
+        rewardsObserved + (e.reward() > 0 ? 1 : 0),
+        rewardSum + e.reward());
+  }
+
+  /**
+   * Applies a served slate: the previous slate's unrewarded impressions become reward 0, and the new
+   * slate becomes the pending one.
+   */
+  UserState onSlateServed(UserProfile.SlateServed e) {
+    LinearPosterior post = posterior;
+    if (pending != null) {
+      for (int slot = 0; slot < pending.itemIds().size(); slot++) {
+        if (!pending.rewarded()[slot]) {
+          post = post.updated(pending.features()[slot], 0.0);
+        }
+      }
+    }
+    PendingSlate next =
+        new PendingSlate(
+            e.slateId(), e.itemIds(), e.features(), new boolean[e.itemIds().size()]);
+    return new UserState(
+        session,
+        sessionTimeMs,
+        recentItems,
+        recentEventIds,
+        post,
+        next,
+        eventsByType,
+        lastEventTimeMs,
+        slatesServed + 1,
+        rewardsObserved,
+        rewardSum);
+  }
+
+  private static List<String> appendBounded(List<String> list, String value, int max) {
+    List<String> out = new ArrayList<>(Math.min(list.size() + 1, max));
+    int from = Math.max(0, list.size() + 1 - max);
+    for (int i = from; i < list.size(); i++) {
+      out.add(list.get(i));
+    }
+    out.add(value);
+    return List.copyOf(out);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof UserState s
+        && Arrays.equals(session, s.session)
+        && sessionTimeMs == s.sessionTimeMs
+        && recentItems.equals(s.recentItems)
+        && recentEventIds.equals(s.recentEventIds)
+        && posterior.equals(s.posterior)
+        && Arrays.equals(eventsByType, s.eventsByType)
+        && lastEventTimeMs == s.lastEventTimeMs
+        && slatesServed == s.slatesServed
+        && rewardsObserved == s.rewardsObserved
+        && Double.compare(rewardSum, s.rewardSum) == 0;
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(session) * 31 + recentEventIds.hashCode();
+  }
+}
