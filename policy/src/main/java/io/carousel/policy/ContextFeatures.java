@@ -57,8 +57,8 @@ public final class ContextFeatures {
   }
 
   /**
-   * Returns a new context {@code float[16]} = [1, modelScore, popularity (expected in [0, 1]),
-   * seen ? 1 : 0, projection of {@code itemVector} ({@code float[itemDim]})]; throws
+   * Returns a new context {@code float[16]} = [1, modelScore, popularity (expected in [0, 1]), seen
+   * ? 1 : 0, projection of {@code itemVector} ({@code float[itemDim]})]; throws
    * IllegalArgumentException if itemVector.length != itemDim.
    */
   public float[] build(float modelScore, float popularity, boolean seen, float[] itemVector) {

@@ -8,9 +8,9 @@ import java.util.random.RandomGenerator;
  * remaining candidate (Sutton &amp; Barto 2018, "Reinforcement Learning: An Introduction", §2.2,
  * applied per slot without replacement).
  *
- * <p>Propensity: {@code propensities[j]} is the exact probability of the chosen candidate in slot
- * j given slots 0..j−1, {@code (1 − ε)·[chosen is the best remaining] + ε / (n − j)}, so the
- * product over slots is the probability of the whole ranked slate. Stateless and thread-safe.
+ * <p>Propensity: {@code propensities[j]} is the exact probability of the chosen candidate in slot j
+ * given slots 0..j−1, {@code (1 − ε)·[chosen is the best remaining] + ε / (n − j)}, so the product
+ * over slots is the probability of the whole ranked slate. Stateless and thread-safe.
  */
 public final class EpsilonGreedySlatePolicy implements SlatePolicy {
 

@@ -9,8 +9,8 @@ import java.util.Arrays;
  * <p>The model is {@code r = xᵀθ + noise} with the ridge/Gaussian prior {@code A₀ = λI}; after
  * observations {@code (x_t, r_t)} the design matrix is {@code A = A₀ + Σ x_t x_tᵀ}, {@code b = b₀ +
  * Σ r_t x_t} and the posterior mean is {@code θ = A⁻¹b} (Li et al. 2010, "A Contextual-Bandit
- * Approach to Personalized News Article Recommendation", §3.1; Agrawal &amp; Goyal 2013, §2.2). Only
- * {@code A⁻¹} is stored; each observation applies a Sherman–Morrison rank-1 update in O(k²).
+ * Approach to Personalized News Article Recommendation", §3.1; Agrawal &amp; Goyal 2013, §2.2).
+ * Only {@code A⁻¹} is stored; each observation applies a Sherman–Morrison rank-1 update in O(k²).
  *
  * <p>Immutable by convention: accessors return the internal arrays for speed, callers must not
  * mutate them, and every method returns a new instance instead of changing {@code this}.
@@ -29,7 +29,9 @@ public record LinearPosterior(int dim, double[] aInv, double[] b, long updates) 
     }
     if (aInv == null || aInv.length != dim * dim) {
       throw new IllegalArgumentException(
-          "aInv must have dim*dim = " + dim * dim + " entries, got "
+          "aInv must have dim*dim = "
+              + dim * dim
+              + " entries, got "
               + (aInv == null ? "null" : aInv.length));
     }
     if (b == null || b.length != dim) {
@@ -75,8 +77,8 @@ public record LinearPosterior(int dim, double[] aInv, double[] b, long updates) 
   /**
    * Returns the posterior after observing reward {@code reward} for context {@code x} ({@code
    * float[dim]}): Sherman–Morrison {@code (A + xxᵀ)⁻¹ = A⁻¹ − (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x)} in
-   * O(k²), b += r·x, updates + 1 (Sherman &amp; Morrison 1950); throws IllegalArgumentException on a
-   * dimension mismatch or a non-finite reward.
+   * O(k²), b += r·x, updates + 1 (Sherman &amp; Morrison 1950); throws IllegalArgumentException on
+   * a dimension mismatch or a non-finite reward.
    */
   public LinearPosterior updated(float[] x, double reward) {
     checkDim(x);
@@ -192,8 +194,15 @@ public record LinearPosterior(int dim, double[] aInv, double[] b, long updates) 
   /** Returns a debug string with the array contents. */
   @Override
   public String toString() {
-    return "LinearPosterior[dim=" + dim + ", updates=" + updates + ", aInv="
-        + Arrays.toString(aInv) + ", b=" + Arrays.toString(b) + "]";
+    return "LinearPosterior[dim="
+        + dim
+        + ", updates="
+        + updates
+        + ", aInv="
+        + Arrays.toString(aInv)
+        + ", b="
+        + Arrays.toString(b)
+        + "]";
   }
 
   private void checkDim(float[] x) {

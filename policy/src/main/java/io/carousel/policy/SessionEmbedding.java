@@ -5,9 +5,9 @@ package io.carousel.policy;
  * item vectors they interacted with, L2-normalised.
  *
  * <p>The decay is the half-life form of an exponential moving average over continuous time: a
- * contribution observed Δt ms ago weighs {@code 2^(−Δt / halfLife)}. Out-of-order events are
- * folded in by decaying the old event instead of the current state, so the result does not depend
- * on arrival order up to the final normalisation.
+ * contribution observed Δt ms ago weighs {@code 2^(−Δt / halfLife)}. Out-of-order events are folded
+ * in by decaying the old event instead of the current state, so the result does not depend on
+ * arrival order up to the final normalisation.
  */
 public final class SessionEmbedding {
 
@@ -16,8 +16,8 @@ public final class SessionEmbedding {
   /**
    * Returns a new L2-normalised {@code float[d]} combining {@code current} ({@code float[d]} at
    * {@code currentTimeMs}; null or all zeros before the first event) with {@code weight ·
-   * itemVector} observed at {@code eventTimeMs}, decayed with half-life {@code halfLifeMs} ms
-   * (all zeros if the sum is zero); throws IllegalArgumentException if the dimensions differ or
+   * itemVector} observed at {@code eventTimeMs}, decayed with half-life {@code halfLifeMs} ms (all
+   * zeros if the sum is zero); throws IllegalArgumentException if the dimensions differ or
    * halfLifeMs is not a positive number.
    */
   public static float[] update(

@@ -6,12 +6,12 @@ import java.util.Arrays;
  * A ranked slate chosen by a {@link SlatePolicy}, with the logging propensities that off-policy
  * estimators (IPS/SNIPS/DR) need.
  *
- * <p>{@code chosen[j]} is an index into the candidate array passed to {@link
- * SlatePolicy#choose}, shown in slot j (slot 0 on top). {@code propensities[j]} is the probability
- * the policy put that candidate in slot j; whether it is conditional on slots 0..j−1 or marginal is
- * defined by each policy: {@link EpsilonGreedySlatePolicy} reports the exact conditional
- * probability (so the product over slots is the probability of the whole slate), {@link
- * LinearThompsonSlatePolicy} a Monte Carlo estimate of the marginal probability.
+ * <p>{@code chosen[j]} is an index into the candidate array passed to {@link SlatePolicy#choose},
+ * shown in slot j (slot 0 on top). {@code propensities[j]} is the probability the policy put that
+ * candidate in slot j; whether it is conditional on slots 0..j−1 or marginal is defined by each
+ * policy: {@link EpsilonGreedySlatePolicy} reports the exact conditional probability (so the
+ * product over slots is the probability of the whole slate), {@link LinearThompsonSlatePolicy} a
+ * Monte Carlo estimate of the marginal probability.
  *
  * <p>Immutable by convention: callers must not mutate the arrays.
  *
@@ -50,7 +50,10 @@ public record Slate(int[] chosen, double[] propensities) {
   /** Returns a debug string with the array contents. */
   @Override
   public String toString() {
-    return "Slate[chosen=" + Arrays.toString(chosen) + ", propensities="
-        + Arrays.toString(propensities) + "]";
+    return "Slate[chosen="
+        + Arrays.toString(chosen)
+        + ", propensities="
+        + Arrays.toString(propensities)
+        + "]";
   }
 }

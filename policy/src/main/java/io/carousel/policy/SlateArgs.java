@@ -19,8 +19,12 @@ final class SlateArgs {
     for (int i = 0; i < candidateFeatures.length; i++) {
       if (candidateFeatures[i].length != dim) {
         throw new IllegalArgumentException(
-            "candidate " + i + " has " + candidateFeatures[i].length
-                + " features, posterior dim is " + dim);
+            "candidate "
+                + i
+                + " has "
+                + candidateFeatures[i].length
+                + " features, posterior dim is "
+                + dim);
       }
     }
     return Math.min(slateSize, candidateFeatures.length);

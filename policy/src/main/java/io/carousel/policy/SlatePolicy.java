@@ -19,5 +19,4 @@ public interface SlatePolicy {
    */
   Slate choose(
       LinearPosterior posterior, float[][] candidateFeatures, int slateSize, RandomGenerator rng);
-
 }

@@ -3,8 +3,8 @@ package io.carousel.policy;
 import java.util.function.IntPredicate;
 
 /**
- * Bounded min-heap top-k selection over score arrays in O(n log k), allocation-free when the
- * caller supplies the heap buffer.
+ * Bounded min-heap top-k selection over score arrays in O(n log k), allocation-free when the caller
+ * supplies the heap buffer.
  *
  * <p>Order: higher score first, ties broken by the lower index; NaN ranks below every number.
  */

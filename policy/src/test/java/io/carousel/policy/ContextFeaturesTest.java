@@ -78,7 +78,8 @@ class ContextFeaturesTest {
     ContextFeatures f = new ContextFeatures(8, 1);
     assertThrows(IllegalArgumentException.class, () -> f.build(0, 0, false, new float[7]));
     assertThrows(
-        IllegalArgumentException.class, () -> f.buildInto(new float[15], 0, 0, false, new float[8]));
+        IllegalArgumentException.class,
+        () -> f.buildInto(new float[15], 0, 0, false, new float[8]));
     assertThrows(IllegalArgumentException.class, () -> new ContextFeatures(0, 1));
   }
 }

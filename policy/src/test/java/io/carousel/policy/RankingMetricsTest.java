@@ -79,8 +79,7 @@ class RankingMetricsTest {
         order[i] = i;
       }
       Arrays.sort(
-          order,
-          Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> i));
+          order, Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> i));
       int[] expected = new int[Math.min(k, n)];
       for (int i = 0; i < expected.length; i++) {
         expected[i] = order[i];
