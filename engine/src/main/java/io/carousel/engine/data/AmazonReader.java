@@ -26,14 +26,19 @@ import java.util.zip.GZIPInputStream;
 final class AmazonReader {
   static final String ORIGIN =
       "Amazon Review Data (2018), Ni, Li, McAuley EMNLP 2019,"
-          + " https://cseweb.ucsd.edu/~jmcauley/datasets/amazon_v2/ (categoryFilesSmall/<Cat>_5.json.gz"
-          + " and metaFiles2/meta_<Cat>.json.gz) — research use only; set CAROUSEL_DATA_DIR";
+          + " https://cseweb.ucsd.edu/~jmcauley/datasets/amazon_v2/"
+          + " (categoryFilesSmall/<Cat>_5.json.gz and metaFiles2/meta_<Cat>.json.gz) — research use"
+          + " only; set CAROUSEL_DATA_DIR";
 
   /** How an item's text is built from its meta line. */
   enum TextStyle {
-    /** The clean product title (Gift Cards), falling back to {@link #BRAND_CATEGORY_DESCRIPTION}. */
+    /**
+     * The clean product title (Gift Cards), falling back to {@link #BRAND_CATEGORY_DESCRIPTION}.
+     */
     TITLE,
-    /** Brand, clean title if any, categories below the root, description (Magazine: broken titles). */
+    /**
+     * Brand, clean title if any, categories below the root, description (Magazine: broken titles).
+     */
     BRAND_CATEGORY_DESCRIPTION
   }
 

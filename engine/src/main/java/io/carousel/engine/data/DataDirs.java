@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Locates the folder that holds the real datasets ({@code amazon2018-small/}, {@code
- * movielens-100k/}, ...). The data is research-only and never committed, so it is found through
- * the system property {@value #PROPERTY} or the environment variable {@value #ENV}.
+ * movielens-100k/}, ...). The data is research-only and never committed, so it is found through the
+ * system property {@value #PROPERTY} or the environment variable {@value #ENV}.
  */
 public final class DataDirs {
   /** System property naming the data root; wins over {@link #ENV}. */

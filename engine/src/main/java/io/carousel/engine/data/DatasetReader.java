@@ -75,8 +75,9 @@ public final class DatasetReader {
         log = new LogBuilder(false);
         DigineticaReader.read(dataRoot.resolve(DIGINETICA_SAMPLE), log);
       }
-      default -> throw new IllegalArgumentException(
-          "unknown dataset '" + name + "'; known: " + String.join(", ", knownNames()));
+      default ->
+          throw new IllegalArgumentException(
+              "unknown dataset '" + name + "'; known: " + String.join(", ", knownNames()));
     }
     return log.build(name);
   }

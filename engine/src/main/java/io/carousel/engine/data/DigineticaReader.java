@@ -22,8 +22,8 @@ import java.time.ZoneOffset;
 final class DigineticaReader {
   static final String ORIGIN =
       "DIGINETICA CIKM Cup 2016 (https://competitions.codalab.org/competitions/11161), sample from"
-          + " https://github.com/CRIPAC-DIG/SR-GNN datasets/sample_train-item-views.csv — research use"
-          + " only; set CAROUSEL_DATA_DIR";
+          + " https://github.com/CRIPAC-DIG/SR-GNN datasets/sample_train-item-views.csv — research"
+          + " use only; set CAROUSEL_DATA_DIR";
 
   static final String FILE = "sample_train-item-views.csv";
 
@@ -51,10 +51,12 @@ final class DigineticaReader {
         if (f.length < 5) {
           throw new IllegalStateException(csv + ": expected 5 columns: " + line);
         }
-        long dayMs = LocalDate.parse(f[4].trim()).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        long dayMs =
+            LocalDate.parse(f[4].trim()).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         String itemId = f[2].trim();
         log.add(
-            new Interaction(f[0].trim(), itemId, EventType.VIEW, dayMs + Long.parseLong(f[3].trim())));
+            new Interaction(
+                f[0].trim(), itemId, EventType.VIEW, dayMs + Long.parseLong(f[3].trim())));
         log.describe(new Item(itemId, "", ""));
       }
     } catch (IOException e) {

@@ -33,7 +33,10 @@ final class ItemText {
     return cap(s);
   }
 
-  /** Returns {@code s} cut to at most {@link #MAX_CHARS} characters, at a word boundary if one is near. */
+  /**
+   * Returns {@code s} cut to at most {@link #MAX_CHARS} characters, at a word boundary if one is
+   * near.
+   */
   static String cap(String s) {
     if (s.length() <= MAX_CHARS) {
       return s;

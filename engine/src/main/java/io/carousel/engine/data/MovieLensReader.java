@@ -59,7 +59,8 @@ final class MovieLensReader {
     for (String line : lines(item)) {
       String[] f = line.split("\\|", -1);
       if (f.length < GENRE_FLAGS_FROM + genres.size()) {
-        throw new IllegalStateException(item + ": expected " + genres.size() + " genre flags: " + line);
+        throw new IllegalStateException(
+            item + ": expected " + genres.size() + " genre flags: " + line);
       }
       List<String> names = new ArrayList<>();
       for (int g = 0; g < genres.size(); g++) {

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A global time split of an interaction log into a training prefix and a replay suffix: every
- * train interaction is strictly earlier than every replay interaction, so a timestamp (e.g. one
- * Amazon review day) never straddles both sides.
+ * A global time split of an interaction log into a training prefix and a replay suffix: every train
+ * interaction is strictly earlier than every replay interaction, so a timestamp (e.g. one Amazon
+ * review day) never straddles both sides.
  *
  * @param train interactions strictly before the cut time, in input order
  * @param replay interactions at or after the cut time, in input order
@@ -26,8 +26,8 @@ public record TimeSplit(List<Interaction> train, List<Interaction> replay) {
 
   /**
    * Splits at the timestamp of the interaction at position {@code floor(n * trainFraction)}:
-   * everything strictly before that time is train, the rest replay. Ties push the train side
-   * below {@code trainFraction}, never above.
+   * everything strictly before that time is train, the rest replay. Ties push the train side below
+   * {@code trainFraction}, never above.
    *
    * @param sortedInteractions interactions sorted by {@code timestampMs} (as in {@code
    *     Dataset.interactions()})
@@ -76,7 +76,8 @@ public record TimeSplit(List<Interaction> train, List<Interaction> replay) {
       }
     }
     Map<String, int[]> out = new LinkedHashMap<>(lists.size() * 2);
-    lists.forEach((user, items) -> out.put(user, items.stream().mapToInt(Integer::intValue).toArray()));
+    lists.forEach(
+        (user, items) -> out.put(user, items.stream().mapToInt(Integer::intValue).toArray()));
     return out;
   }
 }

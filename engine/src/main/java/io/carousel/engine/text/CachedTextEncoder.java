@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * A {@link TextEncoder} that remembers every vector on disk, so a restart or a second run encodes
  * only new texts.
  *
- * <p>Storage: one append-only file {@code text-embeddings-<modelId>.bin} in the cache directory:
- * an 8-byte header (magic {@code CTE1}, int dim), then records of {@code [32-byte key][dim
+ * <p>Storage: one append-only file {@code text-embeddings-<modelId>.bin} in the cache directory: an
+ * 8-byte header (magic {@code CTE1}, int dim), then records of {@code [32-byte key][dim
  * little-endian floats]}, key = SHA-256 of {@code modelId + "\n" + text}. The file is loaded into a
  * hash map at construction; misses are encoded in batches (with a console progress bar, task
  * "embedding item text"), and each batch is appended and fsynced. A truncated or corrupt tail (a
@@ -40,7 +41,11 @@ public final class CachedTextEncoder implements TextEncoder, AutoCloseable {
   private static final int MAGIC = 0x43544531; // "CTE1"
   private static final int HEADER_BYTES = 8;
   private static final int KEY_BYTES = 32;
-  /** Texts per call to the wrapped encoder when {@link #CachedTextEncoder(TextEncoder, Path)} is used. */
+
+  /**
+   * Texts per call to the wrapped encoder when {@link #CachedTextEncoder(TextEncoder, Path)} is
+   * used.
+   */
   public static final int DEFAULT_BATCH_SIZE = 64;
 
   private final TextEncoder inner;
@@ -81,12 +86,14 @@ public final class CachedTextEncoder implements TextEncoder, AutoCloseable {
       Files.createDirectories(directory);
       long validBytes = load();
       this.channel =
-          FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       if (validBytes < channel.size()) {
         channel.truncate(validBytes);
       }
       if (validBytes == 0) {
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).putInt(inner.dim()).flip();
+        ByteBuffer header =
+            ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).putInt(inner.dim()).flip();
         channel.write(header, 0);
         channel.force(true);
       }
@@ -97,7 +104,9 @@ public final class CachedTextEncoder implements TextEncoder, AutoCloseable {
     LOG.info("text-embedding cache {}: {} vectors of dim {}", file, vectors.size(), inner.dim());
   }
 
-  /** Returns the cache file name for {@code modelId} (characters outside [A-Za-z0-9._-] become '_'). */
+  /**
+   * Returns the cache file name for {@code modelId} (characters outside [A-Za-z0-9._-] become '_').
+   */
   public static String fileName(String modelId) {
     return "text-embeddings-" + modelId.replaceAll("[^A-Za-z0-9._-]", "_") + ".bin";
   }
@@ -141,7 +150,9 @@ public final class CachedTextEncoder implements TextEncoder, AutoCloseable {
     return out;
   }
 
-  /** Returns how many requested texts were answered from the cache (repeats in one call included). */
+  /**
+   * Returns how many requested texts were answered from the cache (repeats in one call included).
+   */
   public synchronized long hits() {
     return hits;
   }
@@ -190,7 +201,12 @@ public final class CachedTextEncoder implements TextEncoder, AutoCloseable {
         float[][] batch = inner.encode(texts.subList(from, to));
         if (batch.length != to - from) {
           throw new IllegalStateException(
-              inner.modelId() + " returned " + batch.length + " vectors for " + (to - from) + " texts");
+              inner.modelId()
+                  + " returned "
+                  + batch.length
+                  + " vectors for "
+                  + (to - from)
+                  + " texts");
         }
         append(keys.subList(from, to), batch);
         bar.stepBy(to - from);
@@ -224,7 +240,9 @@ public final class CachedTextEncoder implements TextEncoder, AutoCloseable {
     }
   }
 
-  /** Loads whole valid records into {@link #vectors}; returns the byte length to keep (0: rewrite). */
+  /**
+   * Loads whole valid records into {@link #vectors}; returns the byte length to keep (0: rewrite).
+   */
   private long load() throws IOException {
     if (!Files.exists(file)) {
       return 0;
@@ -240,7 +258,11 @@ public final class CachedTextEncoder implements TextEncoder, AutoCloseable {
       Path aside = file.resolveSibling(file.getFileName() + ".bad");
       LOG.warn(
           "text-embedding cache {} has header magic={} dim={}, expected dim {}; moved to {}",
-          file, Integer.toHexString(magic), dim, inner.dim(), aside);
+          file,
+          Integer.toHexString(magic),
+          dim,
+          inner.dim(),
+          aside);
       Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
       return 0;
     }
@@ -254,7 +276,8 @@ public final class CachedTextEncoder implements TextEncoder, AutoCloseable {
         v[i] = buf.getFloat();
       }
       if (!isUnitVector(v)) {
-        LOG.warn("text-embedding cache {}: corrupt record at byte {}; dropping the rest", file, start);
+        LOG.warn(
+            "text-embedding cache {}: corrupt record at byte {}; dropping the rest", file, start);
         return start;
       }
       vectors.put(new Key(key), v);
@@ -291,12 +314,12 @@ public final class CachedTextEncoder implements TextEncoder, AutoCloseable {
   private record Key(byte[] bytes) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key k && java.util.Arrays.equals(bytes, k.bytes);
+      return o instanceof Key k && Arrays.equals(bytes, k.bytes);
     }
 
     @Override
     public int hashCode() {
-      return java.util.Arrays.hashCode(bytes);
+      return Arrays.hashCode(bytes);
     }
 
     @Override

@@ -47,12 +47,16 @@ class DatasetReaderTest {
       assertFalse(i.text().contains("<"), i.itemId() + " text has markup: " + i.text());
       assertTrue(i.text().length() <= 1000, i.itemId());
     }
-    assertEquals("", item(d.catalog(), "B000IMVNQU").text(), "an asin without meta is still an item");
+    assertEquals(
+        "", item(d.catalog(), "B000IMVNQU").text(), "an asin without meta is still an item");
     Item cooking = item(d.catalog(), "B00005N7QG");
-    assertTrue(cooking.text().startsWith("Hearst Magazines | Cooking, Food & Wine > Recipes & Techniques"),
+    assertTrue(
+        cooking.text().startsWith("Hearst Magazines | Cooking, Food & Wine > Recipes & Techniques"),
         cooking.text());
     assertEquals("Cooking, Food & Wine", cooking.category());
-    assertEquals("Health, Fitness & Wellness", item(d.catalog(), "B000ILY9LW").category(),
+    assertEquals(
+        "Health, Fitness & Wellness",
+        item(d.catalog(), "B000ILY9LW").category(),
         "HTML entities are decoded");
   }
 
@@ -96,7 +100,8 @@ class DatasetReaderTest {
     assertEquals(12_391, d.interactions().size(), "no row is an exact repeat, so none is dropped");
     assertEquals(2986, users(d).size());
     assertEquals(7139, d.catalog().size());
-    assertTrue(d.catalog().items().stream().allMatch(i -> i.text().isEmpty() && i.category().isEmpty()));
+    assertTrue(
+        d.catalog().items().stream().allMatch(i -> i.text().isEmpty() && i.category().isEmpty()));
     assertTrue(d.interactions().stream().allMatch(i -> i.type() == EventType.VIEW));
     assertSortedByTimeUserItem(d.interactions());
   }
