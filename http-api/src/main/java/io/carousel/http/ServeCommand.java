@@ -1,0 +1,49 @@
+package io.carousel.http;
+
+import io.carousel.engine.model.TwoTowerConfig;
+import io.carousel.engine.pipeline.ModelMeta;
+import io.carousel.engine.pipeline.TrainingPipeline;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code carousel serve}: starts one node and serves until Ctrl-C. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Start the server alone (trains the dataset's model first if there is none).")
+final class ServeCommand implements Callable<Integer> {
+  @Mixin NodeOptions node;
+
+  @Option(
+      names = "--model",
+      description = "A trained model directory (with model-meta.json); default: the --dataset's.")
+  Path model;
+
+  @Override
+  public Integer call() throws Exception {
+    var config = node.toConfig();
+    Path modelDir = model;
+    if (modelDir == null) {
+      modelDir =
+          TrainingPipeline.prepare(
+                  node.dataRoot(),
+                  node.dataset,
+                  node.dataDir,
+                  TwoTowerConfig.defaults(),
+                  DemoCommand.TRAIN_FRACTION,
+                  System.out)
+              .modelDir();
+    }
+    ModelMeta meta = ModelMeta.read(modelDir);
+    try (LoadedModel loaded = LoadedModel.load(modelDir, meta.catalog(), meta.trainCounts());
+        CarouselServer server = CarouselServer.start(config, loaded)) {
+      System.out.printf(
+          "Carousel serving http://%s:%d/ — Ctrl-C to stop%n", server.host(), server.port());
+      server.awaitTermination();
+    }
+    return 0;
+  }
+}

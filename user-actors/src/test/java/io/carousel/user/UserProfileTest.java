@@ -1,0 +1,208 @@
+package io.carousel.user;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.TestKitJunitResource;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.pattern.StatusReply;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import com.typesafe.config.ConfigFactory;
+import io.carousel.engine.Catalog;
+import io.carousel.engine.Item;
+import io.carousel.engine.ScoringModel;
+import io.carousel.policy.ContextFeatures;
+import io.carousel.policy.EventType;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class UserProfileTest {
+  private static final int ITEMS = 30;
+  private static final int DIM = 8;
+
+  private static final TestKitJunitResource TESTKIT =
+      new TestKitJunitResource(
+          EventSourcedBehaviorTestKit.config()
+              .withFallback(ConfigFactory.parseResources("serialization.conf"))
+              .withFallback(ConfigFactory.load()));
+
+  private EventSourcedBehaviorTestKit<UserProfile.Command, UserProfile.Event, UserState> kit;
+  private FakeScoring fake;
+  private String userId;
+
+  @AfterAll
+  static void shutdown() {
+    TESTKIT.after();
+  }
+
+  @BeforeEach
+  void setUp() {
+    List<Item> items = new ArrayList<>();
+    float[][] vectors = new float[ITEMS][DIM];
+    Random rnd = new Random(1);
+    long[] counts = new long[ITEMS];
+    for (int i = 0; i < ITEMS; i++) {
+      items.add(new Item("item-" + i, "text " + i, i % 2 == 0 ? "even" : "odd"));
+      double norm = 0;
+      for (int d = 0; d < DIM; d++) {
+        vectors[i][d] = (float) rnd.nextGaussian();
+        norm += vectors[i][d] * vectors[i][d];
+      }
+      for (int d = 0; d < DIM; d++) {
+        vectors[i][d] /= (float) Math.sqrt(norm);
+      }
+      counts[i] = ITEMS - i;
+    }
+    ModelView view =
+        new ModelView(
+            "test-model",
+            new Catalog(items),
+            vectors,
+            ModelView.popularityFromCounts(counts),
+            new ContextFeatures(DIM, 7));
+    fake = new FakeScoring();
+    ActorRef<ScoringModel.Command> scoring =
+        TESTKIT.testKit().spawn(fake.behavior(ITEMS));
+    UserProfileSettings settings = UserProfileSettings.fromConfig(ConfigFactory.load());
+    Clock clock = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
+    userId = "user-" + UUID.randomUUID();
+    kit =
+        EventSourcedBehaviorTestKit.create(
+            TESTKIT.system(),
+            UserProfile.create(userId, ProfileDependencies.of(view, scoring, settings, clock)));
+  }
+
+  private UserProfile.Recorded record(String eventId, String item, EventType type, long t) {
+    var result =
+        kit.<StatusReply<UserProfile.Recorded>>runCommand(
+            r -> new UserProfile.RecordInteraction(eventId, item, type, t, null, r));
+    return result.reply().getValue();
+  }
+
+  private UserProfile.SlateReply recommend(int k, List<String> exclude) {
+    var result =
+        kit.<StatusReply<UserProfile.SlateReply>>runCommand(
+            r -> new UserProfile.Recommend(k, exclude, r));
+    return result.reply().getValue();
+  }
+
+  @Test
+  void recordsInteractionAndUpdatesSessionEmbedding() {
+    var result =
+        kit.<StatusReply<UserProfile.Recorded>>runCommand(
+            r -> new UserProfile.RecordInteraction("e1", "item-3", EventType.VIEW, 1_000L, null, r));
+    assertEquals(
+        new UserProfile.InteractionRecorded("e1", "item-3", EventType.VIEW, 1_000L, null),
+        result.event());
+    UserState s = result.state();
+    assertEquals(1, s.eventsByType()[EventType.VIEW.ordinal()]);
+    assertEquals(List.of("item-3"), s.recentItems());
+    assertEquals(DIM, s.session().length);
+    assertEquals(1_000L, s.lastEventTimeMs());
+
+    record("e2", "item-5", EventType.CLICK, 2_000L);
+    UserState after = kit.getState();
+    assertEquals(2, after.eventCount());
+    assertFalse(java.util.Arrays.equals(s.session(), after.session()), "session moved");
+  }
+
+  @Test
+  void ignoresRepeatedEventId() {
+    record("same", "item-1", EventType.CLICK, 1_000L);
+    UserProfile.Recorded again = record("same", "item-1", EventType.CLICK, 1_000L);
+    assertTrue(again.duplicate());
+    assertEquals(1, again.eventCount());
+    assertEquals(1, kit.getState().eventCount());
+  }
+
+  @Test
+  void servesSlateWithoutSeenItemsAndPersistsPropensities() {
+    record("e1", "item-0", EventType.PURCHASE, 1_000L);
+    UserProfile.SlateReply slate = recommend(5, List.of("item-1"));
+    assertEquals(5, slate.items().size());
+    var ids = slate.items().stream().map(UserProfile.SlateItem::itemId).toList();
+    assertEquals(5, new HashSet<>(ids).size(), "no duplicates");
+    assertFalse(ids.contains("item-0"), "purchased item excluded");
+    assertFalse(ids.contains("item-1"), "requested exclusion honoured");
+    for (UserProfile.SlateItem item : slate.items()) {
+      assertTrue(item.propensity() > 0 && item.propensity() <= 1, "propensity in (0,1]");
+    }
+    UserState s = kit.getState();
+    assertEquals(1, s.slatesServed());
+    assertEquals(slate.slateId(), s.pending().slateId());
+    assertEquals(ids, s.pending().itemIds());
+    assertEquals(1, fake.histories.get(fake.histories.size() - 1).length, "history sent to model");
+  }
+
+  @Test
+  void clickOnServedItemUpdatesPosterior() {
+    UserProfile.SlateReply slate = recommend(3, List.of());
+    String clicked = slate.items().get(1).itemId();
+    long before = kit.getState().posterior().updates();
+    var result =
+        kit.<StatusReply<UserProfile.Recorded>>runCommand(
+            r -> new UserProfile.RecordInteraction("c1", clicked, EventType.CLICK, 5_000L, null, r));
+    assertEquals(2, result.events().size());
+    var reward = assertInstanceOf(UserProfile.RewardObserved.class, result.events().get(1));
+    assertEquals(1.0, reward.reward());
+    assertEquals(clicked, reward.itemId());
+    assertEquals(before + 1, result.state().posterior().updates());
+    assertNotEquals(0.0, result.state().rewardSum());
+
+    // The next slate turns the two unclicked impressions into reward-0 updates.
+    recommend(3, List.of());
+    assertEquals(before + 3, kit.getState().posterior().updates());
+  }
+
+  @Test
+  void keepsStateAfterRestart() {
+    record("e1", "item-2", EventType.VIEW, 1_000L);
+    recommend(4, List.of());
+    record("e2", "item-7", EventType.ADD_TO_CART, 2_000L);
+    UserState before = kit.getState();
+    kit.restart();
+    assertEquals(before, kit.getState());
+    assertTrue(record("e2", "item-7", EventType.ADD_TO_CART, 2_000L).duplicate());
+  }
+
+  @Test
+  void pushesSlateToSubscriberAfterEachEvent() {
+    TestProbe<UserProfile.SlateReply> sub = TESTKIT.testKit().createTestProbe();
+    kit.runCommand(new UserProfile.Subscribe(sub.getRef(), 4));
+    UserProfile.SlateReply first = sub.receiveMessage();
+    assertEquals("subscribe", first.trigger());
+    record("e1", "item-9", EventType.CLICK, 1_000L);
+    UserProfile.SlateReply pushed = sub.receiveMessage();
+    assertEquals("event", pushed.trigger());
+    assertEquals(4, pushed.items().size());
+    assertFalse(
+        pushed.items().stream().anyMatch(i -> i.itemId().equals("item-9")), "fresh slate");
+  }
+
+  @Test
+  void summaryCountsEventsByType() {
+    record("a", "item-1", EventType.VIEW, 1_000L);
+    record("b", "item-2", EventType.VIEW, 2_000L);
+    record("c", "item-2", EventType.PURCHASE, 3_000L);
+    TestProbe<UserProfile.Summary> probe = TESTKIT.testKit().createTestProbe();
+    kit.runCommand(new UserProfile.GetSummary(probe.getRef()));
+    UserProfile.Summary s = probe.receiveMessage();
+    assertEquals(2L, s.eventsByType().get("view"));
+    assertEquals(1L, s.eventsByType().get("purchase"));
+    assertEquals(0L, s.eventsByType().get("click"));
+    assertEquals(3_000L, s.lastEventTimeMs());
+  }
+}
