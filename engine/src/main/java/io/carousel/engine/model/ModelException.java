@@ -1,0 +1,16 @@
+package io.carousel.engine.model;
+
+/** Thrown when the model cannot be built, trained, exported, loaded or run; says which and where. */
+public final class ModelException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** Creates the exception with a message that names the operation and path involved. */
+  public ModelException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** Creates the exception with a message that names the operation and path involved. */
+  public ModelException(String message) {
+    super(message);
+  }
+}

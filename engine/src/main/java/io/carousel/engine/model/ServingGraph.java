@@ -1,0 +1,133 @@
+package io.carousel.engine.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The inference-only graph built from trained {@link ServingParams}: the item matrix is
+ * precomputed, so a score call costs one gather, one {@code [B][dim]·[dim][dim]} and one {@code
+ * [B][dim]·[dim][numItems]} product. Exported as a SavedModel with the signatures {@value
+ * #SCORE}, {@value #SESSION_VECTOR} and {@value #ITEM_VECTORS}.
+ */
+final class ServingGraph implements AutoCloseable {
+  static final String SCORE = "score";
+  static final String SESSION_VECTOR = "session_vector";
+  static final String ITEM_VECTORS = "item_vectors";
+  static final String HISTORY_INPUT = "history";
+  static final String SCORES_OUTPUT = "scores";
+  static final String SESSION_VECTOR_OUTPUT = "session_vector";
+  static final String ITEM_VECTORS_OUTPUT = "item_vectors";
+
+  private final Graph graph;
+  private final Session session;
+  private final ServingParams params;
+  private final Signature score;
+  private final Signature sessionVector;
+  private final Signature itemVectors;
+
+  private ServingGraph(ServingParams params) {
+    this.params = params;
+    this.graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      // Variables (not constants), so that the values live in the SavedModel's checkpoint.
+      Variable<TFloat32> items = tf.withName("item_matrix").variable(tf.constant(params.itemVectors()));
+      TwoTowerGraph.SessionTower tower =
+          new TwoTowerGraph.SessionTower(
+              tf.withName("position_logits").variable(tf.constant(params.positionLogits())),
+              tf.withName("dense").variable(tf.constant(params.dense())),
+              tf.withName("bias").variable(tf.constant(params.bias())),
+              tf.withName("log_scale").variable(tf.constant(params.logScale())));
+      Placeholder<TInt32> history =
+          tf.withName(HISTORY_INPUT)
+              .placeholder(
+                  TInt32.class, Placeholder.shape(Shape.of(-1, params.historyLength())));
+      Operand<TFloat32> sessions = TwoTowerGraph.sessionVectors(tf, history, items, tower);
+      Operand<TFloat32> scores = TwoTowerGraph.logits(tf, sessions, items, tower);
+      this.score =
+          Signature.builder(SCORE)
+              .input(HISTORY_INPUT, history)
+              .output(SCORES_OUTPUT, tf.withName(SCORES_OUTPUT).identity(scores))
+              .build();
+      this.sessionVector =
+          Signature.builder(SESSION_VECTOR)
+              .input(HISTORY_INPUT, history)
+              .output(
+                  SESSION_VECTOR_OUTPUT, tf.withName(SESSION_VECTOR_OUTPUT).identity(sessions))
+              .build();
+      this.itemVectors =
+          Signature.builder(ITEM_VECTORS)
+              .output(ITEM_VECTORS_OUTPUT, tf.withName(ITEM_VECTORS_OUTPUT).identity(items))
+              .build();
+      this.session = new Session(graph);
+      session.initialize();
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  /** Builds the serving graph and a session with its variables initialised. */
+  static ServingGraph build(ServingParams params) {
+    return new ServingGraph(params);
+  }
+
+  /** Returns the session that runs this graph (closed with this object). */
+  Session session() {
+    return session;
+  }
+
+  /** Returns the {@value #SCORE} signature. */
+  Signature scoreSignature() {
+    return score;
+  }
+
+  /**
+   * Exports the SavedModel (tag {@code serve}) and {@link ModelMetadata} into {@code dir}, which
+   * must not exist or be empty.
+   *
+   * @throws IOException if the directory is not empty or cannot be written
+   */
+  void export(Path dir, boolean useText) throws IOException {
+    if (Files.isDirectory(dir)) {
+      try (var entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) {
+          throw new IOException("export directory is not empty: " + dir.toAbsolutePath());
+        }
+      }
+    }
+    Files.createDirectories(dir);
+    SavedModelBundle.exporter(dir.toString())
+        .withTags(SavedModelBundle.DEFAULT_TAG)
+        .withFunction(SessionFunction.create(score, session))
+        .withFunction(SessionFunction.create(sessionVector, session))
+        .withFunction(SessionFunction.create(itemVectors, session))
+        .export();
+    new ModelMetadata(
+            ModelMetadata.FORMAT,
+            params.numItems(),
+            params.dim(),
+            params.historyLength(),
+            useText)
+        .write(dir);
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}

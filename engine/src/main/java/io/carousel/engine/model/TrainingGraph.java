@@ -1,0 +1,152 @@
+package io.carousel.engine.model;
+
+import java.util.Random;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The training graph: both towers over the frozen text matrix (a graph constant), the full
+ * softmax cross-entropy and an Adam step, in one session. Initial weights come from a seeded
+ * {@link Random} in Java, so they do not depend on TF's random ops.
+ */
+final class TrainingGraph implements AutoCloseable {
+  /** Initial inverse temperature; learned from there (cosines times 10 start as logits). */
+  static final float INITIAL_SCALE = 10f;
+
+  private final Graph graph;
+  private final Session session;
+  private final int historyLength;
+  private final Placeholder<TInt32> history;
+  private final Placeholder<TInt32> targets;
+  private final Operand<TFloat32> loss;
+  private final Op trainStep;
+  private final Operand<TFloat32> itemVectors;
+  private final TwoTowerGraph.SessionTower tower;
+
+  /**
+   * Builds the graph and initialises its variables.
+   *
+   * @param textVectors {@code float[numItems][textDim]}; only its length is used when {@code
+   *     config.useText()} is false
+   */
+  TrainingGraph(float[][] textVectors, TwoTowerConfig config) {
+    int numItems = textVectors.length;
+    int dim = config.dim();
+    this.historyLength = config.historyLength();
+    Random rng = new Random(config.seed());
+    this.graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      Operand<TFloat32> ids;
+      if (config.useText()) {
+        int textDim = textVectors[0].length;
+        Operand<TFloat32> text = tf.withName("text_vectors").constant(textVectors);
+        Operand<TFloat32> wText =
+            tf.withName("w_text").variable(tf.constant(gaussian(rng, textDim, dim, 1 / Math.sqrt(dim))));
+        ids = tf.withName("id_embeddings").variable(tf.constant(gaussian(rng, numItems, dim, 0.1 / Math.sqrt(dim))));
+        this.itemVectors = TwoTowerGraph.itemVectors(tf, text, wText, ids);
+      } else {
+        ids = tf.withName("id_embeddings").variable(tf.constant(gaussian(rng, numItems, dim, 1 / Math.sqrt(dim))));
+        this.itemVectors = TwoTowerGraph.itemVectors(tf, null, null, ids);
+      }
+      this.tower =
+          new TwoTowerGraph.SessionTower(
+              tf.withName("position_logits").variable(tf.constant(new float[historyLength])),
+              tf.withName("dense").variable(tf.constant(gaussian(rng, dim, dim, 0.1 / Math.sqrt(dim)))),
+              tf.withName("bias").variable(tf.constant(new float[dim])),
+              tf.withName("log_scale").variable(tf.constant((float) Math.log(INITIAL_SCALE))));
+      this.history =
+          tf.withName("history").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, historyLength)));
+      this.targets = tf.withName("targets").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      Operand<TFloat32> sessions = TwoTowerGraph.sessionVectors(tf, history, itemVectors, tower);
+      Operand<TFloat32> logits = TwoTowerGraph.logits(tf, sessions, itemVectors, tower);
+      this.loss = TwoTowerGraph.crossEntropy(tf, logits, targets, numItems);
+      this.trainStep = new Adam(graph, (float) config.learningRate()).minimize(loss);
+      this.session = new Session(graph);
+      session.initialize();
+    } catch (RuntimeException e) {
+      graph.close();
+      throw new ModelException("cannot build the training graph: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs one Adam step on {@code count} examples and returns their mean loss (nats).
+   *
+   * @param histories {@code int[≥ count * N]}, row-major, left-padded
+   * @param targetItems {@code int[≥ count]}
+   */
+  float step(int[] histories, int[] targetItems, int count) {
+    return run(histories, targetItems, count, true);
+  }
+
+  /** Returns the mean loss (nats) of {@code count} examples without changing the weights. */
+  float evaluate(int[] histories, int[] targetItems, int count) {
+    return run(histories, targetItems, count, false);
+  }
+
+  private float run(int[] histories, int[] targetItems, int count, boolean train) {
+    try (TInt32 h =
+            TInt32.tensorOf(
+                Shape.of(count, historyLength),
+                DataBuffers.of(histories, true, false).narrow((long) count * historyLength));
+        TInt32 t =
+            TInt32.tensorOf(
+                Shape.of(count), DataBuffers.of(targetItems, true, false).narrow(count))) {
+      Session.Runner runner = session.runner().feed(history, h).feed(targets, t).fetch(loss);
+      if (train) {
+        runner.addTarget(trainStep);
+      }
+      try (Result result = runner.run()) {
+        return ((TFloat32) result.get(0)).getFloat();
+      }
+    }
+  }
+
+  /** Copies the current weights that serving needs out of the session. */
+  ServingParams servingParams() {
+    try (Result r =
+        session
+            .runner()
+            .fetch(itemVectors)
+            .fetch(tower.positionLogits())
+            .fetch(tower.dense())
+            .fetch(tower.bias())
+            .fetch(tower.logScale())
+            .run()) {
+      return new ServingParams(
+          StdArrays.array2dCopyOf((TFloat32) r.get(0)),
+          StdArrays.array1dCopyOf((TFloat32) r.get(1)),
+          StdArrays.array2dCopyOf((TFloat32) r.get(2)),
+          StdArrays.array1dCopyOf((TFloat32) r.get(3)),
+          ((TFloat32) r.get(4)).getFloat());
+    }
+  }
+
+  private static float[][] gaussian(Random rng, int rows, int cols, double std) {
+    float[][] m = new float[rows][cols];
+    for (float[] row : m) {
+      for (int j = 0; j < cols; j++) {
+        row[j] = (float) (rng.nextGaussian() * std);
+      }
+    }
+    return m;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}

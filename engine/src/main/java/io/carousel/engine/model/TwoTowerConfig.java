@@ -1,0 +1,57 @@
+package io.carousel.engine.model;
+
+/**
+ * Hyper-parameters of the two-tower model and its training run.
+ *
+ * @param dim width of item and session vectors
+ * @param historyLength N, the number of most recent items the session tower reads
+ * @param epochs passes over the training examples (an upper bound when early stopping is used)
+ * @param batchSize training examples per Adam step
+ * @param learningRate Adam step size
+ * @param seed seeds the initial weights and the example shuffling
+ * @param useText whether item vectors include the frozen text term {@code T_i · W_text} (false:
+ *     id embeddings only, the ablation)
+ */
+public record TwoTowerConfig(
+    int dim,
+    int historyLength,
+    int epochs,
+    int batchSize,
+    double learningRate,
+    long seed,
+    boolean useText) {
+
+  /** @throws IllegalArgumentException if a size or the learning rate is not positive */
+  public TwoTowerConfig {
+    if (dim <= 0 || historyLength <= 0 || epochs <= 0 || batchSize <= 0) {
+      throw new IllegalArgumentException(
+          "dim, historyLength, epochs and batchSize must be positive: " + this);
+    }
+    if (!(learningRate > 0)) {
+      throw new IllegalArgumentException("learningRate must be positive: " + learningRate);
+    }
+  }
+
+  /**
+   * Returns the defaults: dim 64, history 50, 8 epochs, batch 128, learning rate 0.005, seed 42,
+   * with text; 8 epochs train MovieLens-100k (about 99k examples) in under a minute on 2 cores.
+   */
+  public static TwoTowerConfig defaults() {
+    return new TwoTowerConfig(64, 50, 8, 128, 0.005, 42L, true);
+  }
+
+  /** Returns a copy with {@code epochs} replaced. */
+  public TwoTowerConfig withEpochs(int epochs) {
+    return new TwoTowerConfig(dim, historyLength, epochs, batchSize, learningRate, seed, useText);
+  }
+
+  /** Returns a copy with {@code useText} replaced. */
+  public TwoTowerConfig withUseText(boolean useText) {
+    return new TwoTowerConfig(dim, historyLength, epochs, batchSize, learningRate, seed, useText);
+  }
+
+  /** Returns a copy with {@code seed} replaced. */
+  public TwoTowerConfig withSeed(long seed) {
+    return new TwoTowerConfig(dim, historyLength, epochs, batchSize, learningRate, seed, useText);
+  }
+}

@@ -1,0 +1,171 @@
+package io.carousel.engine.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * A loaded two-tower SavedModel: turns histories into session vectors and item scores. The only
+ * class that converts between Java arrays and the model's tensors at serving time.
+ *
+ * <p>Thread-safe: every call runs its own {@code Session.run}, which TensorFlow allows
+ * concurrently, and the cached item matrix is never handed out. Close it to free the native
+ * session; calls after {@link #close()} fail with {@link ModelException}.
+ */
+public final class TwoTowerScorer implements AutoCloseable {
+  private final Path dir;
+  private final SavedModelBundle bundle;
+  private final SessionFunction score;
+  private final SessionFunction sessionVector;
+  private final ModelMetadata metadata;
+  private final float[][] itemVectors;
+
+  private TwoTowerScorer(Path dir, SavedModelBundle bundle, ModelMetadata metadata) {
+    this.dir = dir;
+    this.bundle = bundle;
+    this.metadata = metadata;
+    this.score = bundle.function(ServingGraph.SCORE);
+    this.sessionVector = bundle.function(ServingGraph.SESSION_VECTOR);
+    try (Result r = bundle.function(ServingGraph.ITEM_VECTORS).call(Map.of())) {
+      this.itemVectors = StdArrays.array2dCopyOf(output(r, ServingGraph.ITEM_VECTORS_OUTPUT));
+    }
+    if (itemVectors.length != metadata.numItems()
+        || itemVectors[0].length != metadata.dim()) {
+      throw new ModelException(
+          "item matrix of " + dir + " is " + itemVectors.length + "x" + itemVectors[0].length
+              + " but " + ModelMetadata.FILE_NAME + " says " + metadata.numItems() + "x"
+              + metadata.dim());
+    }
+  }
+
+  /**
+   * Loads the model that {@link TwoTowerTrainer} exported to {@code savedModelDir}.
+   *
+   * @throws ModelException (unchecked) naming the path if the directory, the SavedModel, a
+   *     signature or {@value ModelMetadata#FILE_NAME} is missing or unreadable
+   */
+  public static TwoTowerScorer load(Path savedModelDir) {
+    Path abs = savedModelDir.toAbsolutePath();
+    if (!Files.isRegularFile(abs.resolve("saved_model.pb"))) {
+      throw new ModelException("no SavedModel at " + abs + " (saved_model.pb is missing)");
+    }
+    ModelMetadata metadata;
+    try {
+      metadata = ModelMetadata.read(abs);
+    } catch (IOException e) {
+      throw new ModelException("cannot read " + abs.resolve(ModelMetadata.FILE_NAME) + ": " + e, e);
+    }
+    SavedModelBundle bundle;
+    try {
+      bundle = SavedModelBundle.load(abs.toString(), SavedModelBundle.DEFAULT_TAG);
+    } catch (RuntimeException e) {
+      throw new ModelException("cannot load the SavedModel at " + abs + ": " + e.getMessage(), e);
+    }
+    try {
+      return new TwoTowerScorer(abs, bundle, metadata);
+    } catch (RuntimeException e) {
+      bundle.close();
+      throw e instanceof ModelException
+          ? e
+          : new ModelException("SavedModel at " + abs + " is not a two-tower model: " + e, e);
+    }
+  }
+
+  /** Returns the number of items, the width of every score row. */
+  public int numItems() {
+    return metadata.numItems();
+  }
+
+  /** Returns the vector width. */
+  public int dim() {
+    return metadata.dim();
+  }
+
+  /** Returns N: histories longer than this are truncated to their last N items. */
+  public int historyLength() {
+    return metadata.historyLength();
+  }
+
+  /** Returns a copy of the L2-normalised item matrix {@code float[numItems][dim]}. */
+  public float[][] itemVectors() {
+    float[][] copy = new float[itemVectors.length][];
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = itemVectors[i].clone();
+    }
+    return copy;
+  }
+
+  /**
+   * Returns the scores {@code float[B][numItems]} (logits: cosine times the learned inverse
+   * temperature) of every item after each history.
+   *
+   * @param histories {@code B} histories of item indices, most recent last, any length (the last N
+   *     are used); an empty history scores from the session tower's bias alone
+   * @throws IllegalArgumentException if an index is outside {@code [0, numItems)}
+   * @throws ModelException if TensorFlow fails or the scorer is closed
+   */
+  public float[][] score(int[][] histories) {
+    return run(score, ServingGraph.SCORES_OUTPUT, histories);
+  }
+
+  /**
+   * Returns the L2-normalised session vectors {@code float[B][dim]}; an empty history gives
+   * {@code normalize(bias)} of the session tower's dense layer.
+   *
+   * @throws IllegalArgumentException if an index is outside {@code [0, numItems)}
+   * @throws ModelException if TensorFlow fails or the scorer is closed
+   */
+  public float[][] sessionVectors(int[][] histories) {
+    return run(sessionVector, ServingGraph.SESSION_VECTOR_OUTPUT, histories);
+  }
+
+  private float[][] run(SessionFunction function, String outputName, int[][] histories) {
+    int b = histories.length;
+    if (b == 0) {
+      return new float[0][];
+    }
+    int n = historyLength();
+    int[] flat = new int[b * n];
+    for (int i = 0; i < b; i++) {
+      for (int item : histories[i]) {
+        if (item < 0 || item >= numItems()) {
+          throw new IllegalArgumentException(
+              "item index " + item + " outside [0, " + numItems() + ") in history " + i);
+        }
+      }
+      TrainingExamples.padInto(histories[i], n, flat, i * n);
+    }
+    try (TInt32 input = TInt32.tensorOf(Shape.of(b, n), DataBuffers.of(flat, true, false));
+        Result r = function.call(Map.of(ServingGraph.HISTORY_INPUT, input))) {
+      return StdArrays.array2dCopyOf(output(r, outputName));
+    } catch (IllegalStateException | org.tensorflow.exceptions.TensorFlowException e) {
+      throw new ModelException(
+          "running signature " + function.signature().key() + " of " + dir + " on " + b
+              + " histories failed: " + e.getMessage(),
+          e);
+    }
+  }
+
+  private TFloat32 output(Result r, String name) {
+    Tensor t =
+        r.get(name)
+            .orElseThrow(() -> new ModelException("output " + name + " missing in " + dir));
+    return (TFloat32) t;
+  }
+
+  /** Frees the native session and graph. */
+  @Override
+  public void close() {
+    bundle.close();
+  }
+}
