@@ -1,5 +1,6 @@
 package io.carousel.http;
 
+
 import akka.NotUsed;
 import akka.actor.typed.ActorRef;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -8,6 +9,8 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaType;
 import akka.http.javadsl.model.ws.Message;
 import akka.http.javadsl.model.ws.TextMessage;
+import static akka.http.javadsl.server.PathMatchers.segment;
+
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.TestKitJunitResource;
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.pattern.StatusReply;
@@ -33,10 +33,9 @@ class UserProfileTest {
   private static final int ITEMS = 30;
   private static final int DIM = 8;
 
-  private static final TestKitJunitResource TESTKIT =
-      new TestKitJunitResource(
+  private static final ActorTestKit TESTKIT =
+      ActorTestKit.create(
           EventSourcedBehaviorTestKit.config()
-              .withFallback(ConfigFactory.parseResources("serialization.conf"))
               .withFallback(ConfigFactory.load()));
 
   private EventSourcedBehaviorTestKit<UserProfile.Command, UserProfile.Event, UserState> kit;
@@ -45,7 +44,7 @@ class UserProfileTest {
 
   @AfterAll
   static void shutdown() {
-    TESTKIT.after();
+    TESTKIT.shutdownTestKit();
   }
 
   @BeforeEach
@@ -75,7 +74,7 @@ class UserProfileTest {
             new ContextFeatures(DIM, 7));
     fake = new FakeScoring();
     ActorRef<ScoringModel.Command> scoring =
-        TESTKIT.testKit().spawn(fake.behavior(ITEMS));
+        TESTKIT.spawn(fake.behavior(ITEMS));
     UserProfileSettings settings = UserProfileSettings.fromConfig(ConfigFactory.load());
     Clock clock = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
     userId = "user-" + UUID.randomUUID();
@@ -180,7 +179,7 @@ class UserProfileTest {
 
   @Test
   void pushesSlateToSubscriberAfterEachEvent() {
-    TestProbe<UserProfile.SlateReply> sub = TESTKIT.testKit().createTestProbe();
+    TestProbe<UserProfile.SlateReply> sub = TESTKIT.createTestProbe();
     kit.runCommand(new UserProfile.Subscribe(sub.getRef(), 4));
     UserProfile.SlateReply first = sub.receiveMessage();
     assertEquals("subscribe", first.trigger());
@@ -197,7 +196,7 @@ class UserProfileTest {
     record("a", "item-1", EventType.VIEW, 1_000L);
     record("b", "item-2", EventType.VIEW, 2_000L);
     record("c", "item-2", EventType.PURCHASE, 3_000L);
-    TestProbe<UserProfile.Summary> probe = TESTKIT.testKit().createTestProbe();
+    TestProbe<UserProfile.Summary> probe = TESTKIT.createTestProbe();
     kit.runCommand(new UserProfile.GetSummary(probe.getRef()));
     UserProfile.Summary s = probe.receiveMessage();
     assertEquals(2L, s.eventsByType().get("view"));
