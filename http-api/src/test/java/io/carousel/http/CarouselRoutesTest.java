@@ -1,0 +1,177 @@
+package io.carousel.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CarouselRoutesTest {
+  private static TestNode node;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = new TestNode();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static HttpResponse<String> post(String contentType, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(node.base() + "/v1/events"))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(node.base() + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode json(HttpResponse<String> r) throws Exception {
+    return Json.MAPPER.readTree(r.body());
+  }
+
+  private static String event(String user, String eventId, String item) {
+    return "{\"eventId\":\"" + eventId + "\",\"userId\":\"" + user + "\",\"itemId\":\"" + item
+        + "\",\"type\":\"click\",\"timestamp\":\"2026-11-29T10:00:00Z\"}";
+  }
+
+  private static long eventCount(String user) throws Exception {
+    HttpResponse<String> r = get("/v1/users/" + user);
+    assertEquals(200, r.statusCode());
+    return json(r).get("eventCount").asLong();
+  }
+
+  @Test
+  void acceptsEventAndCountsItInProfile() throws Exception {
+    String user = "u-" + UUID.randomUUID();
+    HttpResponse<String> r = post("application/json", event(user, "e1", "item-3"));
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("accepted", json(r).get("status").asText());
+    assertEquals("duplicate", json(post("application/json", event(user, "e1", "item-3")))
+        .get("status").asText());
+    JsonNode profile = json(get("/v1/users/" + user));
+    assertEquals(1, profile.get("eventCount").asLong());
+    assertEquals(1, profile.get("eventsByType").get("click").asLong());
+    assertEquals("2026-11-29T10:00:00Z", profile.get("lastEventTime").asText());
+  }
+
+  @Test
+  void rejectsMalformedJsonWithProblemAndChangesNothing() throws Exception {
+    String user = "u-" + UUID.randomUUID();
+    post("application/json", event(user, "e1", "item-1"));
+    HttpResponse<String> r = post("application/json", "{\"userId\":\"" + user + "\", \"itemId\": ");
+    assertEquals(400, r.statusCode());
+    assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+    JsonNode problem = json(r);
+    assertEquals(400, problem.get("status").asInt());
+    assertTrue(problem.get("detail").asText().startsWith("malformed JSON"), problem.toString());
+    assertEquals(1, eventCount(user), "nothing persisted");
+  }
+
+  @Test
+  void namesTheFieldOfAnInvalidEvent() throws Exception {
+    String user = "u-" + UUID.randomUUID();
+    HttpResponse<String> r =
+        post("application/json", event(user, "e1", "item-1").replace("click", "teleport"));
+    assertEquals(422, r.statusCode());
+    assertEquals("type", json(r).get("field").asText());
+    assertEquals(0, eventCount(user));
+  }
+
+  @Test
+  void rejectsWrongContentTypeAndOversizedBody() throws Exception {
+    HttpResponse<String> r = post("text/plain", event("u", "e", "item-1"));
+    assertEquals(415, r.statusCode());
+    assertEquals("Content-Type", json(r).get("field").asText());
+    HttpResponse<String> big = post("application/x-ndjson", event("u", "e", "x".repeat(5000)));
+    assertEquals(413, big.statusCode(), big.body());
+  }
+
+  @Test
+  void batchRejectsBadLineAndPersistsGoodOnes() throws Exception {
+    String user = "u-" + UUID.randomUUID();
+    String body =
+        event(user, "b1", "item-1") + "\n{not json}\n" + event(user, "b2", "item-2") + "\n";
+    HttpResponse<String> r = post("application/x-ndjson", body);
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode result = json(r);
+    assertEquals(2, result.get("accepted").asInt());
+    assertEquals(1, result.get("rejected").asInt());
+    assertEquals(2, result.get("results").get(1).get("line").asInt());
+    assertEquals(2, eventCount(user));
+  }
+
+  @Test
+  void servesSlateAndValidatesK() throws Exception {
+    String user = "u-" + UUID.randomUUID();
+    HttpResponse<String> r = get("/v1/users/" + user + "/recommendations?k=5&exclude=item-0,item-1");
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode slate = json(r);
+    Set<String> ids = new HashSet<>();
+    slate.get("items").forEach(i -> ids.add(i.get("itemId").asText()));
+    assertEquals(5, ids.size());
+    assertTrue(!ids.contains("item-0") && !ids.contains("item-1"), ids.toString());
+    assertEquals("epsilon-greedy", slate.get("policy").asText());
+    for (String bad : new String[] {"0", "-3", "abc", "100000"}) {
+      HttpResponse<String> b = get("/v1/users/" + user + "/recommendations?k=" + bad);
+      assertEquals(400, b.statusCode(), bad);
+      assertEquals("k", json(b).get("field").asText());
+    }
+    assertEquals(404, get("/v1/nothing-here").statusCode());
+  }
+
+  @Test
+  void pushesSlateOverWebSocketAfterEvent() throws Exception {
+    String user = "u-" + UUID.randomUUID();
+    BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    WebSocket ws =
+        HTTP.newWebSocketBuilder()
+            .buildAsync(
+                URI.create(node.base().replace("http", "ws") + "/v1/users/" + user + "/stream?k=3"),
+                new WebSocket.Listener() {
+                  private final StringBuilder sb = new StringBuilder();
+
+                  @Override
+                  public CompletionStage<?> onText(WebSocket w, CharSequence d, boolean last) {
+                    sb.append(d);
+                    if (last) {
+                      messages.add(sb.toString());
+                      sb.setLength(0);
+                    }
+                    w.request(1);
+                    return null;
+                  }
+                })
+            .get(5, TimeUnit.SECONDS);
+    JsonNode first = Json.MAPPER.readTree(messages.poll(5, TimeUnit.SECONDS));
+    assertEquals("subscribe", first.get("trigger").asText());
+    assertEquals(200, post("application/json", event(user, "w1", "item-0")).statusCode());
+    JsonNode pushed = Json.MAPPER.readTree(messages.poll(5, TimeUnit.SECONDS));
+    assertEquals("event", pushed.get("trigger").asText());
+    assertEquals(3, pushed.get("items").size());
+    ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,118 @@
+package io.carousel.http;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import akka.pattern.StatusReply;
+import akka.persistence.testkit.PersistenceTestKitPlugin;
+import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.carousel.engine.Catalog;
+import io.carousel.engine.Item;
+import io.carousel.engine.ScoringModel;
+import io.carousel.policy.ContextFeatures;
+import io.carousel.user.ModelView;
+import io.carousel.user.ProfileDependencies;
+import io.carousel.user.UserProfile;
+import io.carousel.user.UserProfileSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A one-node Carousel for route tests: real sharding, real user actors, real routes on a free
+ * port, with the in-memory journal and a hand-written scoring stand-in (item i scores −i) instead
+ * of TensorFlow, so the HTTP contract is tested without a trained model.
+ */
+final class TestNode implements AutoCloseable {
+  static final int ITEMS = 40;
+  final ActorTestKit kit;
+  final ServerBinding binding;
+
+  TestNode() throws Exception {
+    Config config =
+        ConfigFactory.parseString(
+                "akka.actor.provider = cluster\n"
+                    + "akka.remote.artery.canonical.hostname = 127.0.0.1\n"
+                    + "akka.remote.artery.canonical.port = 0\n"
+                    + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
+                    + "carousel.http.max-body-bytes = 4096\n")
+            .withFallback(PersistenceTestKitPlugin.config())
+            .withFallback(PersistenceTestKitSnapshotPlugin.config())
+            .withFallback(ConfigFactory.load());
+    kit = ActorTestKit.create("routes", config);
+    Cluster cluster = Cluster.get(kit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    List<Item> items = new ArrayList<>();
+    float[][] vectors = new float[ITEMS][4];
+    long[] counts = new long[ITEMS];
+    for (int i = 0; i < ITEMS; i++) {
+      items.add(new Item("item-" + i, "item " + i, "c" + (i % 3)));
+      vectors[i][i % 4] = 1f;
+      counts[i] = i;
+    }
+    ModelView view =
+        new ModelView(
+            "fixed", new Catalog(items), vectors, ModelView.popularityFromCounts(counts),
+            new ContextFeatures(4, 7));
+    ActorRef<ScoringModel.Command> scoring = kit.spawn(fixedScoring());
+    UserProfile.initSharding(
+        kit.system(),
+        ProfileDependencies.of(
+            view, scoring, UserProfileSettings.fromConfig(config), Clock.systemUTC()));
+    Config http = config.getConfig("carousel.http");
+    CarouselRoutes routes =
+        new CarouselRoutes(
+            ClusterSharding.get(kit.system()),
+            Duration.ofSeconds(5),
+            http.getBytes("max-body-bytes"),
+            http.getInt("max-k"),
+            () -> true);
+    binding =
+        Http.get(kit.system())
+            .newServerAt("127.0.0.1", 0)
+            .bind(routes.routes())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+  }
+
+  private static akka.actor.typed.Behavior<ScoringModel.Command> fixedScoring() {
+    return Behaviors.receive(ScoringModel.Command.class)
+        .onMessage(
+            ScoringModel.Score.class,
+            s -> {
+              int[] idx = new int[ITEMS];
+              int n = 0;
+              for (int i = 0; i < ITEMS && n < s.topN(); i++) {
+                if (s.exclude() == null || !s.exclude().test(i)) {
+                  idx[n++] = i;
+                }
+              }
+              float[] scores = new float[n];
+              for (int j = 0; j < n; j++) {
+                scores[j] = -idx[j];
+              }
+              s.replyTo()
+                  .tell(StatusReply.success(new ScoringModel.Scores(java.util.Arrays.copyOf(idx, n), scores)));
+              return Behaviors.same();
+            })
+        .build();
+  }
+
+  String base() {
+    return "http://127.0.0.1:" + binding.localAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    kit.shutdownTestKit();
+  }
+}
