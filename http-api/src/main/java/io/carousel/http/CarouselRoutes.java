@@ -1,5 +1,6 @@
 package io.carousel.http;
 
+import static akka.http.javadsl.server.PathMatchers.segment;
 
 import akka.NotUsed;
 import akka.actor.typed.ActorRef;
@@ -9,8 +10,6 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaType;
 import akka.http.javadsl.model.ws.Message;
 import akka.http.javadsl.model.ws.TextMessage;
-import static akka.http.javadsl.server.PathMatchers.segment;
-
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
@@ -104,7 +103,8 @@ public final class CarouselRoutes extends AllDirectives {
         entity -> {
           MediaType mt = entity.getContentType().mediaType();
           String media = mt.mainType() + "/" + mt.subType();
-          boolean ndjson = media.equals("application/x-ndjson") || media.equals("application/ndjson");
+          boolean ndjson =
+              media.equals("application/x-ndjson") || media.equals("application/ndjson");
           if (!ndjson && !media.equals("application/json")) {
             return complete(
                 Json.problem(
@@ -144,11 +144,14 @@ public final class CarouselRoutes extends AllDirectives {
                   try {
                     k = parseK(kParam);
                   } catch (IllegalArgumentException e) {
-                    return complete(Json.problem(Problem.of(400, "Bad Request", "k", e.getMessage())));
+                    return complete(
+                        Json.problem(Problem.of(400, "Bad Request", "k", e.getMessage())));
                   }
                   List<String> exclude = new ArrayList<>();
                   for (String e : excludes) {
-                    Arrays.stream(e.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                    Arrays.stream(e.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
                         .forEach(exclude::add);
                   }
                   CompletionStage<HttpResponse> reply =
@@ -223,8 +226,13 @@ public final class CarouselRoutes extends AllDirectives {
                   entity(userId).tell(new UserProfile.Subscribe(ref, k));
                   return NotUsed.notUsed();
                 })
-            .map(s -> (Message) TextMessage.create(new String(Json.bytes(SlateResponse.of(s)),
-                java.nio.charset.StandardCharsets.UTF_8)));
+            .map(
+                s ->
+                    (Message)
+                        TextMessage.create(
+                            new String(
+                                Json.bytes(SlateResponse.of(s)),
+                                java.nio.charset.StandardCharsets.UTF_8)));
     return Flow.fromSinkAndSourceCoupled(Sink.ignore(), out);
   }
 

@@ -36,16 +36,21 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--max-events",
       defaultValue = "5000",
-      description = "Replay at most this many of the later events, 0 = all (default: ${DEFAULT-VALUE}).")
+      description =
+          "Replay at most this many of the later events, 0 = all (default: ${DEFAULT-VALUE}).")
   int maxEvents;
 
   @Option(
       names = "--workers",
       defaultValue = "4",
-      description = "Concurrent replay clients; users are partitioned over them (default: ${DEFAULT-VALUE}).")
+      description =
+          "Concurrent replay clients; users are partitioned over them (default: ${DEFAULT-VALUE}).")
   int workers;
 
-  @Option(names = "--k", defaultValue = "10", description = "Slate size (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--k",
+      defaultValue = "10",
+      description = "Slate size (default: ${DEFAULT-VALUE}).")
   int k;
 
   @Override
@@ -69,8 +74,7 @@ final class DemoCommand implements Callable<Integer> {
           maxEvents, replay.size());
       replay = replay.subList(0, maxEvents);
     }
-    Path reportDir =
-        report != null ? report : node.dataDir.resolve("report").resolve(node.dataset);
+    Path reportDir = report != null ? report : node.dataDir.resolve("report").resolve(node.dataset);
     try (LoadedModel loaded =
             LoadedModel.load(
                 prepared.modelDir(), prepared.meta().catalog(), prepared.meta().trainCounts());

@@ -1,10 +1,10 @@
 package io.carousel.http;
 
+import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.RejectionHandler;
 import akka.http.scaladsl.model.EntityStreamSizeException;
-import akka.http.javadsl.model.HttpEntity;
 import akka.pattern.AskTimeoutException;
 import akka.pattern.StatusReply;
 import java.util.concurrent.CompletionException;
@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where failures become HTTP: timeout → 503, validation → 400/422, a too-large body
- * → 413, anything else → 500 with the cause logged once. Every error body is {@code
+ * The one place where failures become HTTP: timeout → 503, validation → 400/422, a too-large body →
+ * 413, anything else → 500 with the cause logged once. Every error body is {@code
  * application/problem+json}.
  */
 public final class ErrorMapping {
@@ -24,9 +24,10 @@ public final class ErrorMapping {
 
   /** Maps the failure of an ask (or any future) to a problem response. */
   public static HttpResponse fromFailure(Throwable failure) {
-    Throwable t = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause()
-        : failure;
+    Throwable t =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     if (t instanceof AskTimeoutException || t instanceof TimeoutException) {
       return Json.problem(
           Problem.of(503, "Service Unavailable", null, "timed out; retry (events are idempotent)"));
@@ -60,8 +61,7 @@ public final class ErrorMapping {
                 String detail = strict.getData().utf8String();
                 return response.withEntity(
                     Json.PROBLEM_JSON,
-                    Json.bytes(
-                        Problem.of(status, response.status().reason(), null, detail)));
+                    Json.bytes(Problem.of(status, response.status().reason(), null, detail)));
               }
               return response;
             });

@@ -46,7 +46,11 @@ final class EventIngest {
                   Json.response(
                       200,
                       new EventResult(
-                          null, r.eventId(), r.duplicate() ? "duplicate" : "accepted", null, null)));
+                          null,
+                          r.eventId(),
+                          r.duplicate() ? "duplicate" : "accepted",
+                          null,
+                          null)));
     }
     return handleBatch(body);
   }

@@ -22,7 +22,8 @@ public final class Json {
 
   /** {@code application/problem+json}. */
   public static final ContentType PROBLEM_JSON =
-      ContentTypes.create(MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
+      ContentTypes.create(
+          MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
 
   private Json() {}
 

@@ -27,7 +27,11 @@ public record LoadedModel(TwoTowerScorer scorer, ModelView view) implements Auto
     if (scorer.numItems() != catalog.size()) {
       scorer.close();
       throw new IllegalStateException(
-          "model at " + modelDir + " has " + scorer.numItems() + " items, catalogue has "
+          "model at "
+              + modelDir
+              + " has "
+              + scorer.numItems()
+              + " items, catalogue has "
               + catalog.size());
     }
     float[][] vectors = scorer.itemVectors();

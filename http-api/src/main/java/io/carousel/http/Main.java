@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     name = "carousel",
     mixinStandardHelpOptions = true,
     version = "carousel 0.1.0",
-    description = "Real-time personalized recommendations: sharded user actors, bandits, TensorFlow.",
+    description =
+        "Real-time personalized recommendations: sharded user actors, bandits, TensorFlow.",
     subcommands = {DemoCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -19,7 +20,6 @@ public final class Main implements Runnable {
   public void run() {
     spec.commandLine().usage(System.out);
   }
-
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {

@@ -30,19 +30,22 @@ public final class NodeOptions {
   @Option(
       names = "--config",
       defaultValue = "carousel",
-      description = "Node configuration on the classpath: carousel (default), local1, local2, local3.")
+      description =
+          "Node configuration on the classpath: carousel (default), local1, local2, local3.")
   String config;
 
   @Option(
       names = "--dataset",
       defaultValue = "amazon2018-small",
-      description = "Dataset under the data root (default: ${DEFAULT-VALUE}; also movielens-100k,"
-          + " amazon-gift-cards, amazon-magazine).")
+      description =
+          "Dataset under the data root (default: ${DEFAULT-VALUE}; also movielens-100k,"
+              + " amazon-gift-cards, amazon-magazine).")
   String dataset;
 
   @Option(
       names = "--data-root",
-      description = "Folder holding the datasets (default: $CAROUSEL_DATA_DIR, else ../shared/data).")
+      description =
+          "Folder holding the datasets (default: $CAROUSEL_DATA_DIR, else ../shared/data).")
   Path dataRoot;
 
   /**

@@ -54,7 +54,12 @@ class CarouselRoutesTest {
   }
 
   private static String event(String user, String eventId, String item) {
-    return "{\"eventId\":\"" + eventId + "\",\"userId\":\"" + user + "\",\"itemId\":\"" + item
+    return "{\"eventId\":\""
+        + eventId
+        + "\",\"userId\":\""
+        + user
+        + "\",\"itemId\":\""
+        + item
         + "\",\"type\":\"click\",\"timestamp\":\"2026-11-29T10:00:00Z\"}";
   }
 
@@ -70,8 +75,9 @@ class CarouselRoutesTest {
     HttpResponse<String> r = post("application/json", event(user, "e1", "item-3"));
     assertEquals(200, r.statusCode(), r.body());
     assertEquals("accepted", json(r).get("status").asText());
-    assertEquals("duplicate", json(post("application/json", event(user, "e1", "item-3")))
-        .get("status").asText());
+    assertEquals(
+        "duplicate",
+        json(post("application/json", event(user, "e1", "item-3"))).get("status").asText());
     JsonNode profile = json(get("/v1/users/" + user));
     assertEquals(1, profile.get("eventCount").asLong());
     assertEquals(1, profile.get("eventsByType").get("click").asLong());
@@ -127,7 +133,8 @@ class CarouselRoutesTest {
   @Test
   void servesSlateAndValidatesK() throws Exception {
     String user = "u-" + UUID.randomUUID();
-    HttpResponse<String> r = get("/v1/users/" + user + "/recommendations?k=5&exclude=item-0,item-1");
+    HttpResponse<String> r =
+        get("/v1/users/" + user + "/recommendations?k=5&exclude=item-0,item-1");
     assertEquals(200, r.statusCode(), r.body());
     JsonNode slate = json(r);
     Set<String> ids = new HashSet<>();

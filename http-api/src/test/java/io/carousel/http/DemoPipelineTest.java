@@ -13,8 +13,8 @@ import io.carousel.engine.data.DataDirs;
 import io.carousel.engine.model.TwoTowerConfig;
 import io.carousel.engine.pipeline.TrainingPipeline;
 import io.carousel.http.demo.DemoRun;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -64,7 +64,9 @@ class DemoPipelineTest {
                     + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
                     + "akka.coordinated-shutdown.exit-jvm = off\n"
                     + "carousel.http.port = 0\n"
-                    + "carousel.data-dir = \"" + dataDir.toAbsolutePath() + "\"\n")
+                    + "carousel.data-dir = \""
+                    + dataDir.toAbsolutePath()
+                    + "\"\n")
             .withFallback(ConfigFactory.parseResources("persistence-embedded.conf"))
             .withFallback(ConfigFactory.parseResources("carousel.conf"))
             .withFallback(ConfigFactory.defaultReference())
@@ -90,10 +92,15 @@ class DemoPipelineTest {
       HttpClient http = HttpClient.newHttpClient();
       for (Map.Entry<String, Long> u : perUser.entrySet()) {
         String url =
-            "http://" + server.host() + ":" + server.port() + "/v1/users/"
+            "http://"
+                + server.host()
+                + ":"
+                + server.port()
+                + "/v1/users/"
                 + URLEncoder.encode(u.getKey(), StandardCharsets.UTF_8);
         HttpResponse<String> r =
-            http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+            http.send(
+                HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode profile = Json.MAPPER.readTree(r.body());
         assertEquals(u.getValue(), profile.get("eventCount").asLong(), "profile of " + u.getKey());

@@ -29,9 +29,11 @@ class EventParserTest {
     assertEquals(1526810400000L, epoch.timestampMs());
     assertNull(epoch.slateId());
     assertTrue(epoch.eventId().startsWith("h-"), "content-derived id when eventId is absent");
-    assertEquals(epoch.eventId(), EventParser.parse(
-        "{\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":1526810400000}")
-        .eventId());
+    assertEquals(
+        epoch.eventId(),
+        EventParser.parse(
+                "{\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":1526810400000}")
+            .eventId());
   }
 
   @Test

@@ -28,9 +28,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A one-node Carousel for route tests: real sharding, real user actors, real routes on a free
- * port, with the in-memory journal and a hand-written scoring stand-in (item i scores −i) instead
- * of TensorFlow, so the HTTP contract is tested without a trained model.
+ * A one-node Carousel for route tests: real sharding, real user actors, real routes on a free port,
+ * with the in-memory journal and a hand-written scoring stand-in (item i scores −i) instead of
+ * TensorFlow, so the HTTP contract is tested without a trained model.
  */
 final class TestNode implements AutoCloseable {
   static final int ITEMS = 40;
@@ -61,7 +61,10 @@ final class TestNode implements AutoCloseable {
     }
     ModelView view =
         new ModelView(
-            "fixed", new Catalog(items), vectors, ModelView.popularityFromCounts(counts),
+            "fixed",
+            new Catalog(items),
+            vectors,
+            ModelView.popularityFromCounts(counts),
             new ContextFeatures(4, 7));
     ActorRef<ScoringModel.Command> scoring = kit.spawn(fixedScoring());
     UserProfile.initSharding(
@@ -101,7 +104,9 @@ final class TestNode implements AutoCloseable {
                 scores[j] = -idx[j];
               }
               s.replyTo()
-                  .tell(StatusReply.success(new ScoringModel.Scores(java.util.Arrays.copyOf(idx, n), scores)));
+                  .tell(
+                      StatusReply.success(
+                          new ScoringModel.Scores(java.util.Arrays.copyOf(idx, n), scores)));
               return Behaviors.same();
             })
         .build();

@@ -35,10 +35,11 @@ public record ProfileDependencies(
         switch (settings.policy()) {
           case "epsilon-greedy" -> new EpsilonGreedySlatePolicy(settings.epsilon());
           case "linear-ts" -> new LinearThompsonSlatePolicy(0.1, 200);
-          default -> throw new IllegalArgumentException(
-              "carousel.user-profile.policy: unknown policy '"
-                  + settings.policy()
-                  + "'; expected epsilon-greedy or linear-ts");
+          default ->
+              throw new IllegalArgumentException(
+                  "carousel.user-profile.policy: unknown policy '"
+                      + settings.policy()
+                      + "'; expected epsilon-greedy or linear-ts");
         };
     // Prior mean: trust the model score (feature 1) before any feedback, so a new user's slate
     // follows the model and exploration moves away from it.

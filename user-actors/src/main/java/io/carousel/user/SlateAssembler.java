@@ -55,15 +55,22 @@ final class SlateAssembler {
     for (int c = 0; c < n; c++) {
       int idx = scores.items()[c];
       float modelScore = (scores.scores()[c] - min) / range;
-      features[c] =
-          cf.build(modelScore, model.popularity()[idx], false, model.itemVectors()[idx]);
+      features[c] = cf.build(modelScore, model.popularity()[idx], false, model.itemVectors()[idx]);
     }
     long seq = state.slatesServed() + 1;
     String slateId = userId + "/" + seq;
     if (n == 0) {
       return new UserProfile.SlateServed(
-          slateId, List.of(), new double[0], new double[0], new float[0][], policy.id(), List.of(), nowMs,
-          trigger, model.modelVersion());
+          slateId,
+          List.of(),
+          new double[0],
+          new double[0],
+          new float[0][],
+          policy.id(),
+          List.of(),
+          nowMs,
+          trigger,
+          model.modelVersion());
     }
     LinearPosterior posterior = state.posterior();
     Slate slate =

@@ -34,8 +34,8 @@ import java.util.Set;
  * this actor persists {@link InteractionRecorded} (and {@link RewardObserved} when the item was in
  * the pending slate) <em>before</em> acknowledging, updates the session embedding and the bandit
  * posterior in its event handler, asks the node-local {@link ScoringModel} for candidates, lets the
- * slate policy choose, persists {@link SlateServed} with the propensities, and pushes every new slate
- * to its WebSocket subscribers.
+ * slate policy choose, persists {@link SlateServed} with the propensities, and pushes every new
+ * slate to its WebSocket subscribers.
  *
  * <p>Persistence: events in the configured journal (embedded H2 or Cassandra), Jackson CBOR; a
  * snapshot every {@code snapshot-every} events, two kept. Subscribers are not persisted. A repeated
@@ -236,14 +236,16 @@ public final class UserProfile
     return state.onInteraction(e, vector, deps.settings());
   }
 
-  private ReplyEffect<Event, UserState> onRecordInteraction(
-      UserState state, RecordInteraction c) {
+  private ReplyEffect<Event, UserState> onRecordInteraction(UserState state, RecordInteraction c) {
     if (state.hasEvent(c.eventId())) {
       return Effect()
-          .reply(c.replyTo(), StatusReply.success(new Recorded(c.eventId(), true, state.eventCount())));
+          .reply(
+              c.replyTo(),
+              StatusReply.success(new Recorded(c.eventId(), true, state.eventCount())));
     }
     List<Event> events = new ArrayList<>(2);
-    events.add(new InteractionRecorded(c.eventId(), c.itemId(), c.type(), c.eventTimeMs(), c.slateId()));
+    events.add(
+        new InteractionRecorded(c.eventId(), c.itemId(), c.type(), c.eventTimeMs(), c.slateId()));
     UserState.PendingSlate pending = state.pending();
     if (pending != null && (c.slateId() == null || c.slateId().equals(pending.slateId()))) {
       int slot = pending.unrewardedSlotOf(c.itemId());
@@ -257,7 +259,8 @@ public final class UserProfile
         .persist(events)
         .thenRun(this::refreshSubscribers)
         .thenReply(
-            c.replyTo(), s -> StatusReply.success(new Recorded(c.eventId(), false, s.eventCount())));
+            c.replyTo(),
+            s -> StatusReply.success(new Recorded(c.eventId(), false, s.eventCount())));
   }
 
   private ReplyEffect<Event, UserState> onRecommend(UserState state, Recommend c) {

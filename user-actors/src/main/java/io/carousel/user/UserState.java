@@ -150,8 +150,8 @@ public record UserState(
   }
 
   /**
-   * Applies a served slate: the previous slate's unrewarded impressions become reward 0, and the new
-   * slate becomes the pending one.
+   * Applies a served slate: the previous slate's unrewarded impressions become reward 0, and the
+   * new slate becomes the pending one.
    */
   UserState onSlateServed(UserProfile.SlateServed e) {
     LinearPosterior post = posterior;
@@ -163,8 +163,7 @@ public record UserState(
       }
     }
     PendingSlate next =
-        new PendingSlate(
-            e.slateId(), e.itemIds(), e.features(), new boolean[e.itemIds().size()]);
+        new PendingSlate(e.slateId(), e.itemIds(), e.features(), new boolean[e.itemIds().size()]);
     return new UserState(
         session,
         sessionTimeMs,

@@ -34,9 +34,7 @@ class UserProfileTest {
   private static final int DIM = 8;
 
   private static final ActorTestKit TESTKIT =
-      ActorTestKit.create(
-          EventSourcedBehaviorTestKit.config()
-              .withFallback(ConfigFactory.load()));
+      ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
 
   private EventSourcedBehaviorTestKit<UserProfile.Command, UserProfile.Event, UserState> kit;
   private FakeScoring fake;
@@ -73,8 +71,7 @@ class UserProfileTest {
             ModelView.popularityFromCounts(counts),
             new ContextFeatures(DIM, 7));
     fake = new FakeScoring();
-    ActorRef<ScoringModel.Command> scoring =
-        TESTKIT.spawn(fake.behavior(ITEMS));
+    ActorRef<ScoringModel.Command> scoring = TESTKIT.spawn(fake.behavior(ITEMS));
     UserProfileSettings settings = UserProfileSettings.fromConfig(ConfigFactory.load());
     Clock clock = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
     userId = "user-" + UUID.randomUUID();
@@ -102,7 +99,8 @@ class UserProfileTest {
   void recordsInteractionAndUpdatesSessionEmbedding() {
     var result =
         kit.<StatusReply<UserProfile.Recorded>>runCommand(
-            r -> new UserProfile.RecordInteraction("e1", "item-3", EventType.VIEW, 1_000L, null, r));
+            r ->
+                new UserProfile.RecordInteraction("e1", "item-3", EventType.VIEW, 1_000L, null, r));
     assertEquals(
         new UserProfile.InteractionRecorded("e1", "item-3", EventType.VIEW, 1_000L, null),
         result.event());
@@ -153,7 +151,8 @@ class UserProfileTest {
     long before = kit.getState().posterior().updates();
     var result =
         kit.<StatusReply<UserProfile.Recorded>>runCommand(
-            r -> new UserProfile.RecordInteraction("c1", clicked, EventType.CLICK, 5_000L, null, r));
+            r ->
+                new UserProfile.RecordInteraction("c1", clicked, EventType.CLICK, 5_000L, null, r));
     assertEquals(2, result.events().size());
     var reward = assertInstanceOf(UserProfile.RewardObserved.class, result.events().get(1));
     assertEquals(1.0, reward.reward());
@@ -187,8 +186,7 @@ class UserProfileTest {
     UserProfile.SlateReply pushed = sub.receiveMessage();
     assertEquals("event", pushed.trigger());
     assertEquals(4, pushed.items().size());
-    assertFalse(
-        pushed.items().stream().anyMatch(i -> i.itemId().equals("item-9")), "fresh slate");
+    assertFalse(pushed.items().stream().anyMatch(i -> i.itemId().equals("item-9")), "fresh slate");
   }
 
   @Test

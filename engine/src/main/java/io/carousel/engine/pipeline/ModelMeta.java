@@ -19,7 +19,8 @@ import java.util.List;
  * @param items {@code [numItems]} the catalogue in dense-index order
  * @param trainCounts {@code long[numItems]} training interactions per item
  */
-public record ModelMeta(String dataset, int trainInteractions, List<Item> items, long[] trainCounts) {
+public record ModelMeta(
+    String dataset, int trainInteractions, List<Item> items, long[] trainCounts) {
   /** File name inside the model directory. */
   public static final String FILE = "model-meta.json";
 
@@ -48,12 +49,17 @@ public record ModelMeta(String dataset, int trainInteractions, List<Item> items,
     Path f = modelDir.resolve(FILE);
     if (!Files.isRegularFile(f)) {
       throw new IllegalArgumentException(
-          "no " + FILE + " in " + modelDir.toAbsolutePath() + "; is it a Carousel model directory?");
+          "no "
+              + FILE
+              + " in "
+              + modelDir.toAbsolutePath()
+              + "; is it a Carousel model directory?");
     }
     try {
       return MAPPER.readValue(f.toFile(), ModelMeta.class);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + f.toAbsolutePath() + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read " + f.toAbsolutePath() + ": " + e.getMessage(), e);
     }
   }
 

@@ -100,7 +100,8 @@ public final class TrainingPipeline {
       }
     }
     String fingerprint =
-        fingerprint(datasetName, trainFraction, config, split.train().size(), encoder.modelId(), texts);
+        fingerprint(
+            datasetName, trainFraction, config, split.train().size(), encoder.modelId(), texts);
     Path modelDir = dataDir.resolve("models").resolve(datasetName + "-" + fingerprint);
     ModelMeta meta = new ModelMeta(datasetName, split.train().size(), catalog.items(), counts);
     if (Files.isRegularFile(modelDir.resolve(ModelMeta.FILE))) {
@@ -117,8 +118,12 @@ public final class TrainingPipeline {
       deleteRecursively(tmp);
       Files.createDirectories(tmp.getParent());
       try (ProgressBar bar =
-          new ProgressBarBuilder().setTaskName("training two-tower").setInitialMax(batches).build()) {
-        report = TwoTowerTrainer.trainAndExport(textVectors, sequences, config, tmp, n -> bar.stepTo(n));
+          new ProgressBarBuilder()
+              .setTaskName("training two-tower")
+              .setInitialMax(batches)
+              .build()) {
+        report =
+            TwoTowerTrainer.trainAndExport(textVectors, sequences, config, tmp, n -> bar.stepTo(n));
       }
       meta.write(tmp);
       deleteRecursively(modelDir);

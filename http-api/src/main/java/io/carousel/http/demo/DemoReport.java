@@ -17,8 +17,8 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Writes the demo's {@code summary.json} and charts ({@code hit-rate.png}: cumulative online HR@k of
- * Carousel and popularity over the replay; {@code latency.png}: recommendation latency and
+ * Writes the demo's {@code summary.json} and charts ({@code hit-rate.png}: cumulative online HR@k
+ * of Carousel and popularity over the replay; {@code latency.png}: recommendation latency and
  * freshness percentiles) and formats the human summary.
  */
 final class DemoReport {
@@ -51,7 +51,9 @@ final class DemoReport {
     try {
       Files.createDirectories(dir);
       Path json = dir.resolve("summary.json");
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), summary);
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(json.toFile(), summary);
       Path hit = dir.resolve("hit-rate.png");
       BitmapEncoder.saveBitmap(hitRateChart(r, k), hit.toString(), BitmapEncoder.BitmapFormat.PNG);
       Path lat = dir.resolve("latency.png");

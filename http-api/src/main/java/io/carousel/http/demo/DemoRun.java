@@ -42,10 +42,14 @@ public final class DemoRun {
     PopularityBaseline baseline =
         new PopularityBaseline(prepared.dataset().catalog(), prepared.split().train());
     ReplayClient client =
-        new ReplayClient(URI.create("http://" + host + ":" + port), k, workers, Duration.ofSeconds(5));
+        new ReplayClient(
+            URI.create("http://" + host + ":" + port), k, workers, Duration.ofSeconds(5));
     ReplayResult result;
     try (ProgressBar bar =
-        new ProgressBarBuilder().setTaskName("replaying events").setInitialMax(replay.size()).build()) {
+        new ProgressBarBuilder()
+            .setTaskName("replaying events")
+            .setInitialMax(replay.size())
+            .build()) {
       result = client.replay(replay, baseline, bar::step);
     }
     Map<String, Object> context = new LinkedHashMap<>();

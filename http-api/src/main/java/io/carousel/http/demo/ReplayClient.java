@@ -147,8 +147,17 @@ public final class ReplayClient {
       pHits += (b >> 1) & 1;
     }
     return new ReplayResult(
-        events.size(), acked.get(), slates.get(), cHits, pHits, timeline, reco, fresh, seconds,
-        duplicates.get(), missed.get());
+        events.size(),
+        acked.get(),
+        slates.get(),
+        cHits,
+        pHits,
+        timeline,
+        reco,
+        fresh,
+        seconds,
+        duplicates.get(),
+        missed.get());
   }
 
   private List<String> recommend(String userId, Histogram latency) {
@@ -226,7 +235,8 @@ public final class ReplayClient {
     try {
       return http.send(req, HttpResponse.BodyHandlers.ofString());
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("HTTP " + req.method() + " " + req.uri() + " failed: " + e, e);
+      throw new IllegalStateException(
+          "HTTP " + req.method() + " " + req.uri() + " failed: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
