@@ -81,7 +81,15 @@ final class DemoCommand implements Callable<Integer> {
         CarouselServer server = CarouselServer.start(config, loaded)) {
       System.out.printf("Carousel serving http://%s:%d/%n", server.host(), server.port());
       DemoRun.Outcome outcome =
-          DemoRun.run(server.host(), server.port(), prepared, replay, k, workers, reportDir);
+          DemoRun.run(
+              server.host(),
+              server.port(),
+              prepared,
+              replay,
+              k,
+              workers,
+              config.getString("carousel.persistence.kind"),
+              reportDir);
       System.out.println(outcome.humanSummary());
       System.out.println("report: " + outcome.files());
       if (!exit) {

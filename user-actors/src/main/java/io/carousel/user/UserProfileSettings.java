@@ -18,7 +18,6 @@ import java.time.Duration;
  * @param priorStrength strength of the shared global prior a new user's posterior starts from
  * @param policy {@code epsilon-greedy} or {@code linear-ts}
  * @param epsilon exploration rate of {@code epsilon-greedy}
- * @param futureTolerance how far in the future an event time may lie (clock skew)
  */
 public record UserProfileSettings(
     int historyLength,
@@ -30,8 +29,7 @@ public record UserProfileSettings(
     RewardWeights rewards,
     double priorStrength,
     String policy,
-    double epsilon,
-    Duration futureTolerance) {
+    double epsilon) {
 
   /** Reads {@code carousel.user-profile} from {@code config}; throws ConfigException if missing. */
   public static UserProfileSettings fromConfig(Config config) {
@@ -51,7 +49,6 @@ public record UserProfileSettings(
             r.getDouble("purchase")),
         c.getDouble("prior-strength"),
         c.getString("policy"),
-        c.getDouble("epsilon"),
-        c.getDuration("future-tolerance"));
+        c.getDouble("epsilon"));
   }
 }

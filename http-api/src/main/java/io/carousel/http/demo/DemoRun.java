@@ -37,6 +37,7 @@ public final class DemoRun {
       List<Interaction> replay,
       int k,
       int workers,
+      String persistence,
       Path reportDir)
       throws InterruptedException {
     PopularityBaseline baseline =
@@ -67,7 +68,7 @@ public final class DemoRun {
         prepared.training() == null ? null : prepared.training().lossPerEpoch());
     context.put("text_embeddings_cached", prepared.embedHits());
     context.put("text_embeddings_computed", prepared.embedMisses());
-    context.put("persistence", "embedded (H2 file)");
+    context.put("persistence", persistence);
     Map<String, Object> summary = DemoReport.summary(prepared.dataset().name(), k, result, context);
     List<Path> files = DemoReport.write(reportDir, summary, result, k);
     boolean ok =
