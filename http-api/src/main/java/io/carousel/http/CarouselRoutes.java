@@ -19,6 +19,7 @@ import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.stream.typed.javadsl.ActorSource;
 import io.carousel.user.UserProfile;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +44,7 @@ public final class CarouselRoutes extends AllDirectives {
    * @param askTimeout how long a request waits for a user actor
    * @param maxBodyBytes largest accepted request body, bytes (413 above)
    * @param maxK largest slate size a client may ask for
+   * @param futureTolerance how far in the future an event may be dated (clock skew); later: 422
    * @param ready whether the node is ready (model loaded, journal answering)
    */
   public CarouselRoutes(
@@ -50,12 +52,13 @@ public final class CarouselRoutes extends AllDirectives {
       Duration askTimeout,
       long maxBodyBytes,
       int maxK,
+      Duration futureTolerance,
       Supplier<Boolean> ready) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
     this.maxBodyBytes = maxBodyBytes;
     this.maxK = maxK;
-    this.ingest = new EventIngest(sharding, askTimeout);
+    this.ingest = new EventIngest(sharding, askTimeout, Clock.systemUTC(), futureTolerance);
     this.ready = ready;
   }
 
@@ -83,7 +86,10 @@ public final class CarouselRoutes extends AllDirectives {
                     segment(),
                     userId ->
                         concat(
-                            pathEndOrSingleSlash(() -> get(() -> summary(userId))),
+                            pathEndOrSingleSlash(
+                                () ->
+                                    concat(
+                                        get(() -> summary(userId)), delete(() -> forget(userId)))),
                             path("recommendations", () -> get(() -> recommendations(userId))),
                             path("stream", () -> get(() -> stream(userId)))))));
   }
@@ -189,6 +195,18 @@ public final class CarouselRoutes extends AllDirectives {
         entity(userId)
             .<UserProfile.Summary>ask(UserProfile.GetSummary::new, askTimeout)
             .thenApply(s -> Json.response(200, ProfileResponse.of(s)));
+    return onComplete(reply, this::completeTry);
+  }
+
+  private Route forget(String userId) {
+    Optional<HttpResponse> invalid = validateUserId(userId);
+    if (invalid.isPresent()) {
+      return complete(invalid.get());
+    }
+    CompletionStage<HttpResponse> reply =
+        entity(userId)
+            .<akka.Done>askWithStatus(UserProfile.Forget::new, askTimeout)
+            .thenApply(done -> HttpResponse.create().withStatus(204));
     return onComplete(reply, this::completeTry);
   }
 

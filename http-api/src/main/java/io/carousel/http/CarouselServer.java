@@ -94,6 +94,7 @@ public final class CarouselServer implements AutoCloseable {
                   http.getDuration("ask-timeout"),
                   http.getBytes("max-body-bytes"),
                   http.getInt("max-k"),
+                  http.getDuration("future-tolerance"),
                   ready::get);
           journalReady(config, system)
               .thenCompose(

@@ -3,6 +3,7 @@ package io.carousel.http;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.http.javadsl.model.HttpResponse;
 import io.carousel.user.UserProfile;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,10 +26,22 @@ final class EventIngest {
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final Clock clock;
+  private final Duration futureTolerance;
 
-  EventIngest(ClusterSharding sharding, Duration askTimeout) {
+  /**
+   * @param futureTolerance how far after {@code clock}'s now an event may be dated (clock skew)
+   */
+  EventIngest(
+      ClusterSharding sharding, Duration askTimeout, Clock clock, Duration futureTolerance) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
+    this.clock = clock;
+    this.futureTolerance = futureTolerance;
+  }
+
+  private long latestAcceptedMs() {
+    return clock.millis() + futureTolerance.toMillis();
   }
 
   /** Returns the HTTP response for {@code body}; fails the stage only on an ask failure. */
@@ -36,7 +49,7 @@ final class EventIngest {
     if (!ndjson) {
       EventRequest e;
       try {
-        e = EventParser.parse(body);
+        e = EventParser.parse(body, latestAcceptedMs());
       } catch (EventParser.InvalidEvent ex) {
         return CompletableFuture.completedFuture(problemFor(ex));
       }
@@ -61,12 +74,13 @@ final class EventIngest {
     Map<String, List<Integer>> linesByUser = new LinkedHashMap<>();
     EventRequest[] parsed = new EventRequest[lines.length];
     List<Problem.LineError> errors = new ArrayList<>();
+    long latest = latestAcceptedMs();
     for (int i = 0; i < lines.length; i++) {
       if (lines[i].isBlank()) {
         continue;
       }
       try {
-        parsed[i] = EventParser.parse(lines[i]);
+        parsed[i] = EventParser.parse(lines[i], latest);
         linesByUser.computeIfAbsent(parsed[i].userId(), u -> new ArrayList<>()).add(i);
       } catch (EventParser.InvalidEvent ex) {
         results[i] = new EventResult(i + 1, null, "rejected", ex.field(), ex.getMessage());

@@ -39,11 +39,22 @@ public final class EventParser {
   private EventParser() {}
 
   /**
-   * Parses one JSON event.
+   * Parses one JSON event with no upper bound on its time.
    *
    * @throws InvalidEvent when the JSON is malformed or a field is invalid
    */
   public static EventRequest parse(String json) throws InvalidEvent {
+    return parse(json, Long.MAX_VALUE);
+  }
+
+  /**
+   * Parses one JSON event.
+   *
+   * @param latestAcceptedMs the latest accepted event time, epoch ms (now + clock-skew tolerance)
+   * @throws InvalidEvent when the JSON is malformed, a field is invalid or the event is dated after
+   *     {@code latestAcceptedMs}
+   */
+  public static EventRequest parse(String json, long latestAcceptedMs) throws InvalidEvent {
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(json);
@@ -63,6 +74,15 @@ public final class EventParser {
       throw new InvalidEvent("type", e.getMessage());
     }
     long ts = timestamp(node.get("timestamp"));
+    if (ts > latestAcceptedMs) {
+      throw new InvalidEvent(
+          "timestamp",
+          "'timestamp' "
+              + Instant.ofEpochMilli(ts)
+              + " lies in the future beyond the accepted clock skew (latest "
+              + Instant.ofEpochMilli(latestAcceptedMs)
+              + ")");
+    }
     String slateId = id(node, "slateId", false);
     String eventId = id(node, "eventId", false);
     if (eventId == null) {

@@ -108,6 +108,35 @@ class CarouselRoutesTest {
   }
 
   @Test
+  void rejectsEventFromTheFarFuture() throws Exception {
+    String user = "u-" + UUID.randomUUID();
+    HttpResponse<String> r =
+        post("application/json", event(user, "f1", "item-1").replace("2026-11-29", "2099-01-01"));
+    assertEquals(422, r.statusCode(), r.body());
+    assertEquals("timestamp", json(r).get("field").asText());
+    assertEquals(0, eventCount(user));
+  }
+
+  @Test
+  void forgetsUserAndStartsFresh() throws Exception {
+    String user = "u-" + UUID.randomUUID();
+    post("application/json", event(user, "g1", "item-1"));
+    post("application/json", event(user, "g2", "item-2"));
+    assertEquals(2, eventCount(user));
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(node.base() + "/v1/users/" + user)).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(204, r.statusCode(), r.body());
+    assertEquals(0, eventCount(user));
+    assertEquals(
+        "accepted",
+        json(post("application/json", event(user, "g1", "item-1"))).get("status").asText(),
+        "a later event starts a fresh user");
+    assertEquals(1, eventCount(user));
+  }
+
+  @Test
   void rejectsWrongContentTypeAndOversizedBody() throws Exception {
     HttpResponse<String> r = post("text/plain", event("u", "e", "item-1"));
     assertEquals(415, r.statusCode());

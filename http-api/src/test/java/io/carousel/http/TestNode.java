@@ -78,6 +78,7 @@ final class TestNode implements AutoCloseable {
             Duration.ofSeconds(5),
             http.getBytes("max-body-bytes"),
             http.getInt("max-k"),
+            http.getDuration("future-tolerance"),
             () -> true);
     binding =
         Http.get(kit.system())

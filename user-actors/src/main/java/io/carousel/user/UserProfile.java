@@ -1,5 +1,6 @@
 package io.carousel.user;
 
+import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -82,6 +83,15 @@ public final class UserProfile
   /** Subscribes to every new slate of this user (a slate is sent right away). */
   public record Subscribe(ActorRef<SlateReply> subscriber, int k) implements Command {}
 
+  /**
+   * Forgets the user: persists {@link UserForgotten} (state back to empty), then physically deletes
+   * every earlier event and snapshot; replies once the stores confirm. Subscribers stay subscribed.
+   */
+  public record Forget(ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  private record ForgetCompleted(ActorRef<StatusReply<Done>> replyTo, Throwable failure)
+      implements Command {}
+
   /** Ends a subscription. */
   public record Unsubscribe(ActorRef<SlateReply> subscriber) implements Command {}
 
@@ -158,6 +168,9 @@ public final class UserProfile
       String modelVersion)
       implements Event {}
 
+  /** The user asked to be forgotten; everything before this event is deleted. */
+  public record UserForgotten(long timeMs) implements Event {}
+
   /** A served item got a reward; {@code features} are its context when served. */
   public record RewardObserved(String slateId, String itemId, double reward, float[] features)
       implements Event {}
@@ -215,6 +228,8 @@ public final class UserProfile
         .onCommand(ScoresReady.class, this::onScoresReady)
         .onCommand(GetSummary.class, this::onGetSummary)
         .onCommand(Subscribe.class, this::onSubscribe)
+        .onCommand(Forget.class, this::onForget)
+        .onCommand(ForgetCompleted.class, this::onForgetCompleted)
         .onCommand(Unsubscribe.class, (s, c) -> removeSubscriber(c.subscriber()))
         .onCommand(SubscriberTerminated.class, (s, c) -> removeSubscriber(c.subscriber()))
         .build();
@@ -227,6 +242,7 @@ public final class UserProfile
         .onEvent(InteractionRecorded.class, this::applyInteraction)
         .onEvent(RewardObserved.class, UserState::onReward)
         .onEvent(SlateServed.class, UserState::onSlateServed)
+        .onEvent(UserForgotten.class, (s, e) -> emptyState())
         .build();
   }
 
@@ -364,6 +380,29 @@ public final class UserProfile
                 state.recentItems(),
                 state.posterior().updates(),
                 subscribers.size()));
+  }
+
+  private ReplyEffect<Event, UserState> onForget(UserState state, Forget c) {
+    return Effect()
+        .persist(new UserForgotten(deps.clock().millis()))
+        .thenRun(
+            s ->
+                ctx.spawnAnonymous(
+                    JournalEraser.create(
+                        persistenceId().id(),
+                        lastSequenceNumber(ctx),
+                        deps.settings().askTimeout().multipliedBy(5),
+                        ctx.getSelf(),
+                        failure -> new ForgetCompleted(c.replyTo(), failure))))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, UserState> onForgetCompleted(UserState state, ForgetCompleted c) {
+    if (c.failure() != null) {
+      ctx.getLog().error("forgetting user {} failed", userId, c.failure());
+      return Effect().reply(c.replyTo(), StatusReply.error("forgetting failed; retry"));
+    }
+    return Effect().reply(c.replyTo(), StatusReply.ack());
   }
 
   private ReplyEffect<Event, UserState> onSubscribe(UserState state, Subscribe c) {

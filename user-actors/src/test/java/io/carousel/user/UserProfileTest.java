@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import akka.Done;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.pattern.StatusReply;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import akka.persistence.testkit.javadsl.PersistenceTestKit;
+import akka.persistence.typed.PersistenceId;
 import com.typesafe.config.ConfigFactory;
 import io.carousel.engine.Catalog;
 import io.carousel.engine.Item;
@@ -187,6 +190,25 @@ class UserProfileTest {
     assertEquals("event", pushed.trigger());
     assertEquals(4, pushed.items().size());
     assertFalse(pushed.items().stream().anyMatch(i -> i.itemId().equals("item-9")), "fresh slate");
+  }
+
+  @Test
+  void forgetDeletesJournalAndSnapshotsThenStartsFresh() {
+    record("f1", "item-1", EventType.VIEW, 1_000L);
+    recommend(3, List.of());
+    record("f2", "item-4", EventType.PURCHASE, 2_000L);
+    var result = kit.<StatusReply<Done>>runCommand(UserProfile.Forget::new);
+    assertTrue(result.reply().isSuccess());
+    assertEquals(0, kit.getState().eventCount());
+    assertEquals(0, kit.getState().slatesServed());
+    PersistenceTestKit journal = PersistenceTestKit.create(TESTKIT.system());
+    String pid = PersistenceId.of(UserProfile.TYPE_KEY.name(), userId).id();
+    assertEquals(
+        List.of(), journal.persistedInStorage(pid), "every event up to the forget is gone");
+    kit.restart();
+    assertEquals(0, kit.getState().eventCount(), "recovers empty");
+    assertFalse(record("f1", "item-1", EventType.VIEW, 3_000L).duplicate(), "ids forgotten too");
+    assertEquals(1, kit.getState().eventCount());
   }
 
   @Test
