@@ -6,8 +6,11 @@ import akka.NotUsed;
 import akka.actor.typed.ActorRef;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpCharsets;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaType;
+import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.ws.Message;
 import akka.http.javadsl.model.ws.TextMessage;
 import akka.http.javadsl.server.AllDirectives;
@@ -18,12 +21,17 @@ import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.stream.typed.javadsl.ActorSource;
+import io.carousel.user.CarouselMetrics;
 import io.carousel.user.UserProfile;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -39,31 +47,51 @@ public final class CarouselRoutes extends AllDirectives {
   private final int maxK;
   private final EventIngest ingest;
   private final Supplier<Boolean> ready;
+  private final CarouselMetrics metrics;
+  private final MeterRegistry registry;
+  private final RequestMetrics requestMetrics;
 
   /**
-   * @param askTimeout how long a request waits for a user actor
-   * @param maxBodyBytes largest accepted request body, bytes (413 above)
-   * @param maxK largest slate size a client may ask for
-   * @param futureTolerance how far in the future an event may be dated (clock skew); later: 422
+   * @param settings limits and timeouts of the HTTP layer
+   * @param metrics user-side metrics (for {@code /v1/stats})
+   * @param registry where request metrics go; {@code /metrics} scrapes it when it is Prometheus
    * @param ready whether the node is ready (model loaded, journal answering)
    */
   public CarouselRoutes(
       ClusterSharding sharding,
-      Duration askTimeout,
-      long maxBodyBytes,
-      int maxK,
-      Duration futureTolerance,
+      HttpSettings settings,
+      CarouselMetrics metrics,
+      MeterRegistry registry,
       Supplier<Boolean> ready) {
     this.sharding = sharding;
-    this.askTimeout = askTimeout;
-    this.maxBodyBytes = maxBodyBytes;
-    this.maxK = maxK;
-    this.ingest = new EventIngest(sharding, askTimeout, Clock.systemUTC(), futureTolerance);
+    this.askTimeout = settings.askTimeout();
+    this.maxBodyBytes = settings.maxBodyBytes();
+    this.maxK = settings.maxK();
+    this.ingest =
+        new EventIngest(sharding, askTimeout, Clock.systemUTC(), settings.futureTolerance());
+    this.metrics = metrics;
+    this.registry = registry;
+    this.requestMetrics = new RequestMetrics(registry);
     this.ready = ready;
   }
 
   /** Returns the complete route tree. */
   public Route routes() {
+    return extractRequest(
+        request -> {
+          long start = System.nanoTime();
+          String path = request.getUri().path();
+          String method = request.method().value();
+          return mapResponse(
+              response -> {
+                requestMetrics.record(path, method, response.status().intValue(), start);
+                return response;
+              },
+              this::handled);
+        });
+  }
+
+  private Route handled() {
     return handleExceptions(
         ErrorMapping.exceptionHandler(),
         () ->
@@ -72,6 +100,7 @@ public final class CarouselRoutes extends AllDirectives {
                 () ->
                     concat(
                         pathPrefix("v1", this::v1),
+                        path("metrics", () -> get(this::scrape)),
                         path(segment("health").slash("alive"), () -> get(this::alive)),
                         path(segment("health").slash("ready"), () -> get(this::readiness)))));
   }
@@ -79,6 +108,7 @@ public final class CarouselRoutes extends AllDirectives {
   private Route v1() {
     return concat(
         path("events", () -> post(this::postEvents)),
+        path("stats", () -> get(this::stats)),
         pathPrefix(
             "users",
             () ->
@@ -96,6 +126,34 @@ public final class CarouselRoutes extends AllDirectives {
 
   private Route alive() {
     return complete(Json.response(200, java.util.Map.of("status", "alive")));
+  }
+
+  private Route stats() {
+    Map<String, Object> policies = new LinkedHashMap<>();
+    metrics
+        .policyStats()
+        .forEach(
+            (name, p) ->
+                policies.put(
+                    name,
+                    Map.of(
+                        "slates", p.slates(),
+                        "impressions", p.impressions(),
+                        "clicks", p.clicks(),
+                        "ctr", p.ctr())));
+    return complete(Json.response(200, Map.of("scope", "this node", "policies", policies)));
+  }
+
+  private Route scrape() {
+    String body =
+        registry instanceof PrometheusMeterRegistry prometheus
+            ? prometheus.scrape()
+            : "# no Prometheus registry configured\n";
+    return complete(
+        HttpResponse.create()
+            .withEntity(
+                ContentTypes.create(MediaTypes.TEXT_PLAIN, HttpCharsets.UTF_8),
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   private Route readiness() {

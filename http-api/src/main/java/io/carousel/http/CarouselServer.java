@@ -16,9 +16,15 @@ import akka.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import com.typesafe.config.Config;
 import io.carousel.engine.ScoringModel;
 import io.carousel.engine.ScoringSettings;
+import io.carousel.user.CarouselMetrics;
 import io.carousel.user.ProfileDependencies;
 import io.carousel.user.UserProfile;
 import io.carousel.user.UserProfileSettings;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -82,26 +88,23 @@ public final class CarouselServer implements AutoCloseable {
                       .withRoundRobinRouting(),
                   "scoring");
           UserProfileSettings userSettings = UserProfileSettings.fromConfig(config);
+          PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+          new JvmMemoryMetrics().bindTo(registry);
+          new JvmGcMetrics().bindTo(registry);
+          new ProcessorMetrics().bindTo(registry);
+          CarouselMetrics metrics = new CarouselMetrics(registry);
+          HttpSettings http = HttpSettings.fromConfig(config);
           ClusterSharding sharding = ClusterSharding.get(system);
           UserProfile.initSharding(
               system,
-              ProfileDependencies.of(model.view(), scoring, userSettings, Clock.systemUTC()));
+              ProfileDependencies.of(
+                  model.view(), scoring, userSettings, Clock.systemUTC(), metrics));
           AtomicBoolean ready = new AtomicBoolean(false);
-          Config http = config.getConfig("carousel.http");
-          CarouselRoutes routes =
-              new CarouselRoutes(
-                  sharding,
-                  http.getDuration("ask-timeout"),
-                  http.getBytes("max-body-bytes"),
-                  http.getInt("max-k"),
-                  http.getDuration("future-tolerance"),
-                  ready::get);
+          CarouselRoutes routes = new CarouselRoutes(sharding, http, metrics, registry, ready::get);
           journalReady(config, system)
               .thenCompose(
                   done ->
-                      Http.get(system)
-                          .newServerAt(http.getString("host"), http.getInt("port"))
-                          .bind(routes.routes()))
+                      Http.get(system).newServerAt(http.host(), http.port()).bind(routes.routes()))
               .whenComplete(
                   (binding, failure) -> {
                     if (failure != null) {

@@ -108,6 +108,23 @@ class CarouselRoutesTest {
   }
 
   @Test
+  void exposesPrometheusMetricsAndPolicyStats() throws Exception {
+    String user = "u-" + UUID.randomUUID();
+    JsonNode slate = json(get("/v1/users/" + user + "/recommendations?k=4"));
+    String served = slate.get("items").get(0).get("itemId").asText();
+    assertEquals(200, post("application/json", event(user, "m1", served)).statusCode());
+    String metrics = get("/metrics").body();
+    assertTrue(metrics.contains("carousel_events_ingested_total{type=\"click\"}"), metrics);
+    assertTrue(metrics.contains("route=\"/v1/users/{userId}/recommendations\""), "route template");
+    assertTrue(metrics.contains("carousel_persist_latency_seconds_count"));
+    assertTrue(metrics.contains("carousel_online_ctr{policy=\"epsilon-greedy\"}"));
+    JsonNode stats = json(get("/v1/stats")).get("policies").get("epsilon-greedy");
+    assertTrue(stats.get("impressions").asLong() >= 4, stats.toString());
+    assertTrue(stats.get("clicks").asLong() >= 1, "the click on a served item counts");
+    assertTrue(stats.get("ctr").asDouble() > 0);
+  }
+
+  @Test
   void rejectsEventFromTheFarFuture() throws Exception {
     String user = "u-" + UUID.randomUUID();
     HttpResponse<String> r =

@@ -17,12 +17,14 @@ import io.carousel.engine.Catalog;
 import io.carousel.engine.Item;
 import io.carousel.engine.ScoringModel;
 import io.carousel.policy.ContextFeatures;
+import io.carousel.user.CarouselMetrics;
 import io.carousel.user.ModelView;
 import io.carousel.user.ProfileDependencies;
 import io.carousel.user.UserProfile;
 import io.carousel.user.UserProfileSettings;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,8 @@ final class TestNode implements AutoCloseable {
   static final int ITEMS = 40;
   final ActorTestKit kit;
   final ServerBinding binding;
+  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final CarouselMetrics metrics = new CarouselMetrics(registry);
 
   TestNode() throws Exception {
     Config config =
@@ -70,15 +74,13 @@ final class TestNode implements AutoCloseable {
     UserProfile.initSharding(
         kit.system(),
         ProfileDependencies.of(
-            view, scoring, UserProfileSettings.fromConfig(config), Clock.systemUTC()));
-    Config http = config.getConfig("carousel.http");
+            view, scoring, UserProfileSettings.fromConfig(config), Clock.systemUTC(), metrics));
     CarouselRoutes routes =
         new CarouselRoutes(
             ClusterSharding.get(kit.system()),
-            Duration.ofSeconds(5),
-            http.getBytes("max-body-bytes"),
-            http.getInt("max-k"),
-            http.getDuration("future-tolerance"),
+            HttpSettings.fromConfig(config),
+            metrics,
+            registry,
             () -> true);
     binding =
         Http.get(kit.system())

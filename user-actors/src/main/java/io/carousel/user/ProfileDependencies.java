@@ -8,21 +8,46 @@ import io.carousel.policy.LinearPosterior;
 import io.carousel.policy.LinearThompsonSlatePolicy;
 import io.carousel.policy.SlatePolicy;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * What every {@link UserProfile} on a node shares: the model view, the slate policy, the scoring
- * actor(s), settings, the global prior and a clock (injected so tests are deterministic).
+ * What every {@link UserProfile} on a node shares: the model view, the slate policies (one, or
+ * several for an A/B split by hashed user id), the shared prior, the scoring actor(s), settings, a
+ * clock (injected so tests are deterministic) and metrics.
  */
 public record ProfileDependencies(
     ModelView model,
-    SlatePolicy policy,
+    List<SlatePolicy> policies,
     LinearPosterior prior,
     ActorRef<ScoringModel.Command> scoring,
     UserProfileSettings settings,
-    Clock clock) {
+    Clock clock,
+    CarouselMetrics metrics) {
 
   /**
-   * Builds the dependencies with the policy named in {@code settings} and a weak prior.
+   * Returns the policy of {@code userId}: always the same one for a user (on every node, across
+   * restarts), and users spread evenly over the policies of an A/B split.
+   */
+  public SlatePolicy policyFor(String userId) {
+    if (policies.size() == 1) {
+      return policies.get(0);
+    }
+    int h = userId.hashCode() * 0x9E3779B9;
+    return policies.get(Math.floorMod(h ^ (h >>> 16), policies.size()));
+  }
+
+  /** Builds the dependencies with throw-away metrics (tests and tools). */
+  public static ProfileDependencies of(
+      ModelView model,
+      ActorRef<ScoringModel.Command> scoring,
+      UserProfileSettings settings,
+      Clock clock) {
+    return of(model, scoring, settings, clock, CarouselMetrics.noop());
+  }
+
+  /**
+   * Builds the dependencies with the policies named in {@code settings} and a weak shared prior.
    *
    * @throws IllegalArgumentException for an unknown policy name
    */
@@ -30,23 +55,31 @@ public record ProfileDependencies(
       ModelView model,
       ActorRef<ScoringModel.Command> scoring,
       UserProfileSettings settings,
-      Clock clock) {
-    SlatePolicy policy =
-        switch (settings.policy()) {
-          case "epsilon-greedy" -> new EpsilonGreedySlatePolicy(settings.epsilon());
-          case "linear-ts" -> new LinearThompsonSlatePolicy(0.1, 200);
-          default ->
-              throw new IllegalArgumentException(
-                  "carousel.user-profile.policy: unknown policy '"
-                      + settings.policy()
-                      + "'; expected epsilon-greedy or linear-ts");
-        };
+      Clock clock,
+      CarouselMetrics metrics) {
+    List<SlatePolicy> policies = new ArrayList<>();
+    for (String name : settings.policies()) {
+      policies.add(policy(name, settings));
+    }
     // Prior mean: trust the model score (feature 1) before any feedback, so a new user's slate
     // follows the model and exploration moves away from it.
     double[] mean = new double[ContextFeatures.DIM];
     mean[1] = 1.0;
     LinearPosterior prior =
         LinearPosterior.globalPrior(mean, ContextFeatures.DIM, settings.priorStrength());
-    return new ProfileDependencies(model, policy, prior, scoring, settings, clock);
+    return new ProfileDependencies(
+        model, List.copyOf(policies), prior, scoring, settings, clock, metrics);
+  }
+
+  private static SlatePolicy policy(String name, UserProfileSettings settings) {
+    return switch (name) {
+      case "epsilon-greedy" -> new EpsilonGreedySlatePolicy(settings.epsilon());
+      case "linear-ts" -> new LinearThompsonSlatePolicy(0.1, 200);
+      default ->
+          throw new IllegalArgumentException(
+              "carousel.user-profile.policies: unknown policy '"
+                  + name
+                  + "'; expected epsilon-greedy or linear-ts");
+    };
   }
 }

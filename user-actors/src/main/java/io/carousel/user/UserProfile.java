@@ -4,6 +4,7 @@ import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -17,6 +18,7 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import akka.persistence.typed.javadsl.SignalHandler;
 import io.carousel.engine.ScoringModel;
 import io.carousel.policy.EventType;
 import java.time.Duration;
@@ -197,6 +199,7 @@ public final class UserProfile
   private final String userId;
   private final ProfileDependencies deps;
   private final SlateAssembler assembler;
+  private final String policyId;
   private final Map<ActorRef<SlateReply>, Integer> subscribers = new LinkedHashMap<>();
 
   private UserProfile(ActorContext<Command> ctx, String userId, ProfileDependencies deps) {
@@ -206,7 +209,9 @@ public final class UserProfile
     this.ctx = ctx;
     this.userId = userId;
     this.deps = deps;
-    this.assembler = new SlateAssembler(deps.model(), deps.policy());
+    this.policyId = deps.policyFor(userId).id();
+    this.assembler = new SlateAssembler(deps.model(), deps.policyFor(userId));
+    deps.metrics().userStarted();
   }
 
   @Override
@@ -232,6 +237,18 @@ public final class UserProfile
         .onCommand(ForgetCompleted.class, this::onForgetCompleted)
         .onCommand(Unsubscribe.class, (s, c) -> removeSubscriber(c.subscriber()))
         .onCommand(SubscriberTerminated.class, (s, c) -> removeSubscriber(c.subscriber()))
+        .build();
+  }
+
+  @Override
+  public SignalHandler<UserState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            PostStop.instance(),
+            state -> {
+              deps.metrics().userStopped();
+              deps.metrics().subscribersChanged(-subscribers.size());
+            })
         .build();
   }
 
@@ -271,9 +288,19 @@ public final class UserProfile
             new RewardObserved(pending.slateId(), c.itemId(), reward, pending.features()[slot]));
       }
     }
+    long start = System.nanoTime();
+    boolean rewarded = events.size() > 1;
     return Effect()
         .persist(events)
-        .thenRun(this::refreshSubscribers)
+        .thenRun(
+            s -> {
+              deps.metrics().persisted(start);
+              deps.metrics().eventIngested(c.type());
+              if (rewarded) {
+                deps.metrics().clickOnServedSlate(policyId);
+              }
+              refreshSubscribers(s);
+            })
         .thenReply(
             c.replyTo(),
             s -> StatusReply.success(new Recorded(c.eventId(), false, s.eventCount())));
@@ -338,7 +365,16 @@ public final class UserProfile
     SlateServed served =
         assembler.assemble(userId, state, r.scores(), r.k(), deps.clock().millis(), r.trigger());
     SlateReply reply = toReply(served);
-    var effect = Effect().persist(served).thenRun(s -> push(reply));
+    long start = System.nanoTime();
+    var effect =
+        Effect()
+            .persist(served)
+            .thenRun(
+                s -> {
+                  deps.metrics().persisted(start);
+                  deps.metrics().slateServed(policyId, served.trigger(), served.itemIds().size());
+                  push(reply);
+                });
     return r.replyTo() == null
         ? effect.thenNoReply()
         : effect.thenReply(r.replyTo(), s -> StatusReply.success(reply));
@@ -408,6 +444,7 @@ public final class UserProfile
   private ReplyEffect<Event, UserState> onSubscribe(UserState state, Subscribe c) {
     if (subscribers.put(c.subscriber(), c.k()) == null) {
       ctx.watchWith(c.subscriber(), new SubscriberTerminated(c.subscriber()));
+      deps.metrics().subscribersChanged(1);
     }
     askScores(state, c.k(), List.of(), "subscribe", null);
     return Effect().noReply();
@@ -416,6 +453,7 @@ public final class UserProfile
   private ReplyEffect<Event, UserState> removeSubscriber(ActorRef<SlateReply> subscriber) {
     if (subscribers.remove(subscriber) != null) {
       ctx.unwatch(subscriber);
+      deps.metrics().subscribersChanged(-1);
     }
     return Effect().noReply();
   }

@@ -3,6 +3,7 @@ package io.carousel.user;
 import com.typesafe.config.Config;
 import io.carousel.policy.RewardWeights;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Settings of {@link UserProfile}, read once from {@code carousel.user-profile} (defaults and units
@@ -16,7 +17,8 @@ import java.time.Duration;
  * @param askTimeout how long a user waits for the scoring model
  * @param rewards reward per event type for a served item, in [0, 1]
  * @param priorStrength strength of the shared global prior a new user's posterior starts from
- * @param policy {@code epsilon-greedy} or {@code linear-ts}
+ * @param policies one policy, or several for an A/B split by hashed user id ({@code
+ *     epsilon-greedy}, {@code linear-ts})
  * @param epsilon exploration rate of {@code epsilon-greedy}
  */
 public record UserProfileSettings(
@@ -28,11 +30,14 @@ public record UserProfileSettings(
     Duration askTimeout,
     RewardWeights rewards,
     double priorStrength,
-    String policy,
+    List<String> policies,
     double epsilon) {
 
   /** Reads {@code carousel.user-profile} from {@code config}; throws ConfigException if missing. */
   public static UserProfileSettings fromConfig(Config config) {
+    if (config.getStringList("carousel.user-profile.policies").isEmpty()) {
+      throw new IllegalArgumentException("carousel.user-profile.policies must name a policy");
+    }
     Config c = config.getConfig("carousel.user-profile");
     Config r = c.getConfig("rewards");
     return new UserProfileSettings(
@@ -48,7 +53,7 @@ public record UserProfileSettings(
             r.getDouble("add_to_cart"),
             r.getDouble("purchase")),
         c.getDouble("prior-strength"),
-        c.getString("policy"),
+        c.getStringList("policies"),
         c.getDouble("epsilon"));
   }
 }
