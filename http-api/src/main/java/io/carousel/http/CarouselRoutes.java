@@ -293,10 +293,8 @@ public final class CarouselRoutes extends AllDirectives {
    * watches and forgets.
    */
   private Flow<Message, Message, NotUsed> slateFlow(String userId, int k) {
-    Source<UserProfile.SlateReply, ActorRef<UserProfile.SlateReply>> slates =
-        ActorSource.actorRef(m -> false, m -> Optional.empty(), 1, OverflowStrategy.dropHead());
     Source<Message, NotUsed> out =
-        slates
+        conflatingSlates()
             .mapMaterializedValue(
                 ref -> {
                   entity(userId).tell(new UserProfile.Subscribe(ref, k));
@@ -310,6 +308,14 @@ public final class CarouselRoutes extends AllDirectives {
                                 Json.bytes(SlateResponse.of(s)),
                                 java.nio.charset.StandardCharsets.UTF_8)));
     return Flow.fromSinkAndSourceCoupled(Sink.ignore(), out);
+  }
+
+  /**
+   * The per-subscriber source: an actor ref the user actor pushes slates to, buffering one slate
+   * and dropping the older one when the client is not reading (conflation to the latest slate).
+   */
+  static Source<UserProfile.SlateReply, ActorRef<UserProfile.SlateReply>> conflatingSlates() {
+    return ActorSource.actorRef(m -> false, m -> Optional.empty(), 1, OverflowStrategy.dropHead());
   }
 
   private EntityRef<UserProfile.Command> entity(String userId) {
