@@ -4,6 +4,7 @@ import static akka.http.javadsl.server.PathMatchers.segment;
 
 import akka.NotUsed;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.http.javadsl.model.ContentTypes;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +48,7 @@ public final class CarouselRoutes extends AllDirectives {
   private final long maxBodyBytes;
   private final int maxK;
   private final EventIngest ingest;
+  private final ItemIngest items;
   private final Supplier<Boolean> ready;
   private final CarouselMetrics metrics;
   private final MeterRegistry registry;
@@ -58,6 +61,7 @@ public final class CarouselRoutes extends AllDirectives {
    * @param ready whether the node is ready (model loaded, journal answering)
    */
   public CarouselRoutes(
+      ActorSystem<?> system,
       ClusterSharding sharding,
       HttpSettings settings,
       CarouselMetrics metrics,
@@ -69,6 +73,7 @@ public final class CarouselRoutes extends AllDirectives {
     this.maxK = settings.maxK();
     this.ingest =
         new EventIngest(sharding, askTimeout, Clock.systemUTC(), settings.futureTolerance());
+    this.items = new ItemIngest(system, askTimeout);
     this.metrics = metrics;
     this.registry = registry;
     this.requestMetrics = new RequestMetrics(registry);
@@ -109,6 +114,15 @@ public final class CarouselRoutes extends AllDirectives {
     return concat(
         path("events", () -> post(this::postEvents)),
         path("stats", () -> get(this::stats)),
+        pathPrefix(
+            "items",
+            () ->
+                concat(
+                    pathEndOrSingleSlash(() -> put(this::putItems)),
+                    path(
+                        segment(),
+                        itemId ->
+                            delete(() -> onComplete(items.delete(itemId), this::completeTry))))),
         pathPrefix(
             "users",
             () ->
@@ -163,6 +177,18 @@ public final class CarouselRoutes extends AllDirectives {
   }
 
   private Route postEvents() {
+    return withBody((body, ndjson) -> ingest.handle(body, ndjson));
+  }
+
+  private Route putItems() {
+    return withBody((body, ndjson) -> items.upsert(body));
+  }
+
+  /**
+   * Reads a JSON or NDJSON body of at most {@code maxBodyBytes} (415 for another content type, 413
+   * when larger) and completes with what {@code handler} answers.
+   */
+  private Route withBody(BiFunction<String, Boolean, CompletionStage<HttpResponse>> handler) {
     return extractRequestEntity(
         entity -> {
           MediaType mt = entity.getContentType().mediaType();
@@ -183,7 +209,7 @@ public final class CarouselRoutes extends AllDirectives {
               () ->
                   entity(
                       Unmarshaller.entityToString(),
-                      body -> onComplete(ingest.handle(body, ndjson), this::completeTry)));
+                      body -> onComplete(handler.apply(body, ndjson), this::completeTry)));
         });
   }
 

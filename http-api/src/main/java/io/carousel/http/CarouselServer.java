@@ -17,6 +17,9 @@ import com.typesafe.config.Config;
 import io.carousel.engine.ScoringModel;
 import io.carousel.engine.ScoringSettings;
 import io.carousel.user.CarouselMetrics;
+import io.carousel.user.Catalogue;
+import io.carousel.user.CatalogueView;
+import io.carousel.user.ItemAvailability;
 import io.carousel.user.ProfileDependencies;
 import io.carousel.user.UserProfile;
 import io.carousel.user.UserProfileSettings;
@@ -95,12 +98,16 @@ public final class CarouselServer implements AutoCloseable {
           CarouselMetrics metrics = new CarouselMetrics(registry);
           HttpSettings http = HttpSettings.fromConfig(config);
           ClusterSharding sharding = ClusterSharding.get(system);
+          ItemAvailability availability = new ItemAvailability(model.view().catalog());
+          Catalogue.initSharding(system, Clock.systemUTC());
+          ctx.spawn(CatalogueView.create(availability, Duration.ofSeconds(30)), "catalogue-view");
           UserProfile.initSharding(
               system,
               ProfileDependencies.of(
-                  model.view(), scoring, userSettings, Clock.systemUTC(), metrics));
+                  model.view(), scoring, userSettings, Clock.systemUTC(), metrics, availability));
           AtomicBoolean ready = new AtomicBoolean(false);
-          CarouselRoutes routes = new CarouselRoutes(sharding, http, metrics, registry, ready::get);
+          CarouselRoutes routes =
+              new CarouselRoutes(system, sharding, http, metrics, registry, ready::get);
           journalReady(config, system)
               .thenCompose(
                   done ->

@@ -50,7 +50,7 @@ final class EventIngest {
       EventRequest e;
       try {
         e = EventParser.parse(body, latestAcceptedMs());
-      } catch (EventParser.InvalidEvent ex) {
+      } catch (EventParser.InvalidInput ex) {
         return CompletableFuture.completedFuture(problemFor(ex));
       }
       return record(e)
@@ -82,7 +82,7 @@ final class EventIngest {
       try {
         parsed[i] = EventParser.parse(lines[i], latest);
         linesByUser.computeIfAbsent(parsed[i].userId(), u -> new ArrayList<>()).add(i);
-      } catch (EventParser.InvalidEvent ex) {
+      } catch (EventParser.InvalidInput ex) {
         results[i] = new EventResult(i + 1, null, "rejected", ex.field(), ex.getMessage());
         errors.add(new Problem.LineError(i + 1, ex.field(), ex.getMessage()));
       }
@@ -155,7 +155,7 @@ final class EventIngest {
             askTimeout);
   }
 
-  private static HttpResponse problemFor(EventParser.InvalidEvent ex) {
+  private static HttpResponse problemFor(EventParser.InvalidInput ex) {
     if (ex.field() == null) {
       return Json.problem(Problem.of(400, "Bad Request", "body", ex.getMessage()));
     }

@@ -14,18 +14,18 @@ import java.util.HexFormat;
 /**
  * Parses and validates one event object. Strict: a wrong type, a missing field, an empty, overlong
  * or control-character id, an unknown event type or a timestamp that is neither ISO-8601 nor epoch
- * milliseconds is rejected with an {@link InvalidEvent} naming the field.
+ * milliseconds is rejected with an {@link InvalidInput} naming the field.
  */
 public final class EventParser {
   /** Longest accepted id, in characters. */
   public static final int MAX_ID_LENGTH = 256;
 
-  /** Thrown for an invalid event; {@link #field()} names the offending field. */
-  public static final class InvalidEvent extends Exception {
+  /** Thrown for an invalid event or item; {@link #field()} names the offending field. */
+  public static final class InvalidInput extends Exception {
     private static final long serialVersionUID = 1L;
     private final String field;
 
-    InvalidEvent(String field, String message) {
+    InvalidInput(String field, String message) {
       super(message);
       this.field = field;
     }
@@ -41,9 +41,9 @@ public final class EventParser {
   /**
    * Parses one JSON event with no upper bound on its time.
    *
-   * @throws InvalidEvent when the JSON is malformed or a field is invalid
+   * @throws InvalidInput when the JSON is malformed or a field is invalid
    */
-  public static EventRequest parse(String json) throws InvalidEvent {
+  public static EventRequest parse(String json) throws InvalidInput {
     return parse(json, Long.MAX_VALUE);
   }
 
@@ -51,18 +51,18 @@ public final class EventParser {
    * Parses one JSON event.
    *
    * @param latestAcceptedMs the latest accepted event time, epoch ms (now + clock-skew tolerance)
-   * @throws InvalidEvent when the JSON is malformed, a field is invalid or the event is dated after
+   * @throws InvalidInput when the JSON is malformed, a field is invalid or the event is dated after
    *     {@code latestAcceptedMs}
    */
-  public static EventRequest parse(String json, long latestAcceptedMs) throws InvalidEvent {
+  public static EventRequest parse(String json, long latestAcceptedMs) throws InvalidInput {
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new InvalidEvent(null, "malformed JSON: " + e.getOriginalMessage());
+      throw new InvalidInput(null, "malformed JSON: " + e.getOriginalMessage());
     }
     if (node == null || !node.isObject()) {
-      throw new InvalidEvent(null, "an event must be a JSON object");
+      throw new InvalidInput(null, "an event must be a JSON object");
     }
     String userId = id(node, "userId", true);
     String itemId = id(node, "itemId", true);
@@ -71,11 +71,11 @@ public final class EventParser {
     try {
       type = EventType.fromWire(typeName);
     } catch (IllegalArgumentException e) {
-      throw new InvalidEvent("type", e.getMessage());
+      throw new InvalidInput("type", e.getMessage());
     }
     long ts = timestamp(node.get("timestamp"));
     if (ts > latestAcceptedMs) {
-      throw new InvalidEvent(
+      throw new InvalidInput(
           "timestamp",
           "'timestamp' "
               + Instant.ofEpochMilli(ts)
@@ -91,43 +91,43 @@ public final class EventParser {
     return new EventRequest(eventId, userId, itemId, type, ts, slateId);
   }
 
-  private static String text(JsonNode node, String field, boolean required) throws InvalidEvent {
+  static String text(JsonNode node, String field, boolean required) throws InvalidInput {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       if (required) {
-        throw new InvalidEvent(field, "'" + field + "' is required");
+        throw new InvalidInput(field, "'" + field + "' is required");
       }
       return null;
     }
     if (!v.isTextual()) {
-      throw new InvalidEvent(field, "'" + field + "' must be a string, got " + v.getNodeType());
+      throw new InvalidInput(field, "'" + field + "' must be a string, got " + v.getNodeType());
     }
     return v.textValue();
   }
 
-  private static String id(JsonNode node, String field, boolean required) throws InvalidEvent {
+  static String id(JsonNode node, String field, boolean required) throws InvalidInput {
     String s = text(node, field, required);
     if (s == null) {
       return null;
     }
     if (s.isBlank()) {
-      throw new InvalidEvent(field, "'" + field + "' must not be empty");
+      throw new InvalidInput(field, "'" + field + "' must not be empty");
     }
     if (s.length() > MAX_ID_LENGTH) {
-      throw new InvalidEvent(
+      throw new InvalidInput(
           field, "'" + field + "' is longer than " + MAX_ID_LENGTH + " characters");
     }
     for (int i = 0; i < s.length(); i++) {
       if (Character.isISOControl(s.charAt(i))) {
-        throw new InvalidEvent(field, "'" + field + "' contains a control character");
+        throw new InvalidInput(field, "'" + field + "' contains a control character");
       }
     }
     return s;
   }
 
-  private static long timestamp(JsonNode v) throws InvalidEvent {
+  private static long timestamp(JsonNode v) throws InvalidInput {
     if (v == null || v.isNull()) {
-      throw new InvalidEvent("timestamp", "'timestamp' is required (ISO-8601 or epoch ms)");
+      throw new InvalidInput("timestamp", "'timestamp' is required (ISO-8601 or epoch ms)");
     }
     if (v.isIntegralNumber() && v.canConvertToLong() && v.longValue() >= 0) {
       return v.longValue();
@@ -144,7 +144,7 @@ public final class EventParser {
         }
       }
     }
-    throw new InvalidEvent(
+    throw new InvalidInput(
         "timestamp",
         "'timestamp' must be ISO-8601 (2018-05-20T10:00:00Z) or epoch milliseconds, got " + v);
   }

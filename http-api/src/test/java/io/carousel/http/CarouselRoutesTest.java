@@ -98,7 +98,7 @@ class CarouselRoutesTest {
   }
 
   @Test
-  void namesTheFieldOfAnInvalidEvent() throws Exception {
+  void namesTheFieldOfAnInvalidInput() throws Exception {
     String user = "u-" + UUID.randomUUID();
     HttpResponse<String> r =
         post("application/json", event(user, "e1", "item-1").replace("click", "teleport"));
@@ -122,6 +122,54 @@ class CarouselRoutesTest {
     assertTrue(stats.get("impressions").asLong() >= 4, stats.toString());
     assertTrue(stats.get("clicks").asLong() >= 1, "the click on a served item counts");
     assertTrue(stats.get("ctr").asDouble() > 0);
+  }
+
+  private static HttpResponse<String> send(String method, String path, String body)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(node.base() + path))
+            .header("Content-Type", "application/x-ndjson")
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static Set<String> slateItems(String user, int k) throws Exception {
+    Set<String> ids = new HashSet<>();
+    json(get("/v1/users/" + user + "/recommendations?k=" + k))
+        .get("items")
+        .forEach(i -> ids.add(i.get("itemId").asText()));
+    return ids;
+  }
+
+  @Test
+  void outOfStockAndDeletedItemsLeaveTheNextSlate() throws Exception {
+    String user = "u-" + UUID.randomUUID();
+    Set<String> before = slateItems(user, 5);
+    assertTrue(before.contains("item-0") && before.contains("item-1"), before.toString());
+    HttpResponse<String> put =
+        send(
+            "PUT",
+            "/v1/items",
+            "{\"itemId\":\"item-0\",\"title\":\"Zero\",\"inStock\":false}\n"
+                + "{\"itemId\":\"item-new\",\"title\":\"New\",\"price\":4.5}\n"
+                + "{\"itemId\":\"item-2\",\"price\":\"cheap\"}\n");
+    assertEquals(200, put.statusCode(), put.body());
+    assertEquals(1, json(put).get("rejected").asInt());
+    assertEquals("price", json(put).get("results").get(2).get("field").asText());
+    assertEquals(204, send("DELETE", "/v1/items/item-1", "").statusCode());
+    Set<String> after = Set.of();
+    for (int attempt = 0; attempt < 50; attempt++) {
+      after = slateItems(user, 5);
+      if (!after.contains("item-0") && !after.contains("item-1")) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertTrue(!after.contains("item-0"), "out of stock is gone: " + after);
+    assertTrue(!after.contains("item-1"), "deleted is gone: " + after);
+    assertEquals(5, after.size());
+    assertEquals(422, send("PUT", "/v1/items", "{\"title\":\"no id\"}").statusCode());
   }
 
   @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class EventParserTest {
 
   private static String field(String json) {
-    return assertThrows(EventParser.InvalidEvent.class, () -> EventParser.parse(json)).field();
+    return assertThrows(EventParser.InvalidInput.class, () -> EventParser.parse(json)).field();
   }
 
   @Test

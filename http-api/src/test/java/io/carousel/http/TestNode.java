@@ -18,6 +18,9 @@ import io.carousel.engine.Item;
 import io.carousel.engine.ScoringModel;
 import io.carousel.policy.ContextFeatures;
 import io.carousel.user.CarouselMetrics;
+import io.carousel.user.Catalogue;
+import io.carousel.user.CatalogueView;
+import io.carousel.user.ItemAvailability;
 import io.carousel.user.ModelView;
 import io.carousel.user.ProfileDependencies;
 import io.carousel.user.UserProfile;
@@ -25,6 +28,7 @@ import io.carousel.user.UserProfileSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -71,12 +75,21 @@ final class TestNode implements AutoCloseable {
             ModelView.popularityFromCounts(counts),
             new ContextFeatures(4, 7));
     ActorRef<ScoringModel.Command> scoring = kit.spawn(fixedScoring());
+    ItemAvailability availability = new ItemAvailability(view.catalog());
+    Catalogue.initSharding(kit.system(), Clock.systemUTC());
+    kit.spawn(CatalogueView.create(availability, Duration.ofSeconds(30)));
     UserProfile.initSharding(
         kit.system(),
         ProfileDependencies.of(
-            view, scoring, UserProfileSettings.fromConfig(config), Clock.systemUTC(), metrics));
+            view,
+            scoring,
+            UserProfileSettings.fromConfig(config),
+            Clock.systemUTC(),
+            metrics,
+            availability));
     CarouselRoutes routes =
         new CarouselRoutes(
+            kit.system(),
             ClusterSharding.get(kit.system()),
             HttpSettings.fromConfig(config),
             metrics,

@@ -23,7 +23,8 @@ public record ProfileDependencies(
     ActorRef<ScoringModel.Command> scoring,
     UserProfileSettings settings,
     Clock clock,
-    CarouselMetrics metrics) {
+    CarouselMetrics metrics,
+    ItemAvailability availability) {
 
   /**
    * Returns the policy of {@code userId}: always the same one for a user (on every node, across
@@ -37,13 +38,19 @@ public record ProfileDependencies(
     return policies.get(Math.floorMod(h ^ (h >>> 16), policies.size()));
   }
 
-  /** Builds the dependencies with throw-away metrics (tests and tools). */
+  /** Builds the dependencies with throw-away metrics and a static catalogue (tests and tools). */
   public static ProfileDependencies of(
       ModelView model,
       ActorRef<ScoringModel.Command> scoring,
       UserProfileSettings settings,
       Clock clock) {
-    return of(model, scoring, settings, clock, CarouselMetrics.noop());
+    return of(
+        model,
+        scoring,
+        settings,
+        clock,
+        CarouselMetrics.noop(),
+        new ItemAvailability(model.catalog()));
   }
 
   /**
@@ -56,7 +63,8 @@ public record ProfileDependencies(
       ActorRef<ScoringModel.Command> scoring,
       UserProfileSettings settings,
       Clock clock,
-      CarouselMetrics metrics) {
+      CarouselMetrics metrics,
+      ItemAvailability availability) {
     List<SlatePolicy> policies = new ArrayList<>();
     for (String name : settings.policies()) {
       policies.add(policy(name, settings));
@@ -68,7 +76,7 @@ public record ProfileDependencies(
     LinearPosterior prior =
         LinearPosterior.globalPrior(mean, ContextFeatures.DIM, settings.priorStrength());
     return new ProfileDependencies(
-        model, List.copyOf(policies), prior, scoring, settings, clock, metrics);
+        model, List.copyOf(policies), prior, scoring, settings, clock, metrics, availability);
   }
 
   private static SlatePolicy policy(String name, UserProfileSettings settings) {

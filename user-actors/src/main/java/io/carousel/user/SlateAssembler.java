@@ -18,10 +18,44 @@ import java.util.SplittableRandom;
 final class SlateAssembler {
   private final ModelView model;
   private final SlatePolicy policy;
+  private final ItemAvailability availability;
+  private final int maxPerCategory;
 
-  SlateAssembler(ModelView model, SlatePolicy policy) {
+  /**
+   * @param availability live categories (and stock) of the model's items
+   * @param maxPerCategory most items of one category in a slate; 0 = no cap
+   */
+  SlateAssembler(
+      ModelView model, SlatePolicy policy, ItemAvailability availability, int maxPerCategory) {
     this.model = model;
     this.policy = policy;
+    this.availability = availability;
+    this.maxPerCategory = maxPerCategory;
+  }
+
+  /**
+   * Caps the candidates, in model-score order, at {@code maxPerCategory} per category. Capping the
+   * candidate set (not the chosen slate) keeps the policy's propensities exact: any slate it can
+   * choose satisfies the cap.
+   */
+  private ScoringModel.Scores capPerCategory(ScoringModel.Scores scores) {
+    if (maxPerCategory <= 0) {
+      return scores;
+    }
+    String[] categories = availability.snapshot().categories();
+    java.util.Map<String, Integer> used = new java.util.HashMap<>();
+    int[] items = new int[scores.items().length];
+    float[] kept = new float[items.length];
+    int n = 0;
+    for (int c = 0; c < scores.items().length; c++) {
+      int idx = scores.items()[c];
+      if (used.merge(categories[idx], 1, Integer::sum) <= maxPerCategory) {
+        items[n] = idx;
+        kept[n++] = scores.scores()[c];
+      }
+    }
+    return new ScoringModel.Scores(
+        java.util.Arrays.copyOf(items, n), java.util.Arrays.copyOf(kept, n));
   }
 
   /**
@@ -29,7 +63,7 @@ final class SlateAssembler {
    *
    * @param userId the shopper, part of the random seed
    * @param state the shopper's state (posterior, recent items, session embedding)
-   * @param scores top-N candidates from the scoring model, excluded items already removed
+   * @param candidates top-N candidates from the scoring model, excluded items already removed
    * @param k slots wanted; fewer when there are fewer candidates
    * @param nowMs serve time, epoch ms
    * @param trigger why the slate was made: {@code request} or {@code event}
@@ -38,10 +72,11 @@ final class SlateAssembler {
   UserProfile.SlateServed assemble(
       String userId,
       UserState state,
-      ScoringModel.Scores scores,
+      ScoringModel.Scores candidates,
       int k,
       long nowMs,
       String trigger) {
+    ScoringModel.Scores scores = capPerCategory(candidates);
     int n = scores.items().length;
     float[][] features = new float[n][];
     float min = Float.POSITIVE_INFINITY;

@@ -210,7 +210,12 @@ public final class UserProfile
     this.userId = userId;
     this.deps = deps;
     this.policyId = deps.policyFor(userId).id();
-    this.assembler = new SlateAssembler(deps.model(), deps.policyFor(userId));
+    this.assembler =
+        new SlateAssembler(
+            deps.model(),
+            deps.policyFor(userId),
+            deps.availability(),
+            deps.settings().maxPerCategory());
     deps.metrics().userStarted();
   }
 
@@ -328,7 +333,8 @@ public final class UserProfile
       String trigger,
       ActorRef<StatusReply<SlateReply>> replyTo) {
     var catalog = deps.model().catalog();
-    BitSet excluded = new BitSet(catalog.size());
+    ItemAvailability.Snapshot available = deps.availability().snapshot();
+    BitSet excluded = (BitSet) available.unavailable().clone();
     List<String> recent = state.recentItems();
     int[] history = new int[recent.size()];
     int h = 0;
@@ -336,6 +342,15 @@ public final class UserProfile
       int idx = catalog.indexOf(id);
       if (idx >= 0) {
         history[h++] = idx;
+        if (deps.settings().excludeSeen()) {
+          excluded.set(idx);
+        }
+      }
+    }
+    long since = state.lastEventTimeMs() - deps.settings().purchaseWindow().toMillis();
+    for (UserState.Purchase p : state.purchases()) {
+      int idx = catalog.indexOf(p.itemId());
+      if (idx >= 0 && p.timeMs() >= since) {
         excluded.set(idx);
       }
     }

@@ -20,6 +20,9 @@ import java.util.List;
  * @param policies one policy, or several for an A/B split by hashed user id ({@code
  *     epsilon-greedy}, {@code linear-ts})
  * @param epsilon exploration rate of {@code epsilon-greedy}
+ * @param excludeSeen whether items among the last N interactions are left out of slates
+ * @param purchaseWindow a purchased item is not recommended again for this long (event time)
+ * @param maxPerCategory most items of one category in a slate; 0 = no cap
  */
 public record UserProfileSettings(
     int historyLength,
@@ -31,7 +34,10 @@ public record UserProfileSettings(
     RewardWeights rewards,
     double priorStrength,
     List<String> policies,
-    double epsilon) {
+    double epsilon,
+    boolean excludeSeen,
+    Duration purchaseWindow,
+    int maxPerCategory) {
 
   /** Reads {@code carousel.user-profile} from {@code config}; throws ConfigException if missing. */
   public static UserProfileSettings fromConfig(Config config) {
@@ -54,6 +60,9 @@ public record UserProfileSettings(
             r.getDouble("purchase")),
         c.getDouble("prior-strength"),
         c.getStringList("policies"),
-        c.getDouble("epsilon"));
+        c.getDouble("epsilon"),
+        c.getBoolean("exclude-seen"),
+        c.getDuration("purchase-window"),
+        c.getInt("max-per-category"));
   }
 }

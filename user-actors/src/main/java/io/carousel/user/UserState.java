@@ -17,6 +17,7 @@ import java.util.List;
  * @param sessionTimeMs event time the session embedding is valid at, epoch ms (0 = none)
  * @param recentItems last N item ids, most recent last (the session tower's input; also "seen")
  * @param recentEventIds recent event ids, most recent last, for idempotency
+ * @param purchases recent purchases, most recent last (bounded), for the "not again" rule
  * @param posterior the linear bandit posterior over {@code ContextFeatures.DIM} features
  * @param pending the last slate served, whose items await a reward; null before the first slate
  * @param eventsByType {@code long[EventType.values().length]} counts by {@link EventType#ordinal()}
@@ -30,6 +31,7 @@ public record UserState(
     long sessionTimeMs,
     List<String> recentItems,
     List<String> recentEventIds,
+    List<Purchase> purchases,
     LinearPosterior posterior,
     PendingSlate pending,
     long[] eventsByType,
@@ -57,11 +59,18 @@ public record UserState(
     }
   }
 
+  /** Most purchases remembered per user. */
+  static final int MAX_PURCHASES = 100;
+
+  /** A purchase: the item and its event time, epoch ms. */
+  public record Purchase(String itemId, long timeMs) {}
+
   /** Returns the state of a user never seen before, whose posterior is the shared prior. */
   public static UserState empty(LinearPosterior prior) {
     return new UserState(
         new float[0],
         0L,
+        List.of(),
         List.of(),
         List.of(),
         prior,
@@ -115,6 +124,9 @@ public record UserState(
         newSessionTime,
         appendBounded(recentItems, e.itemId(), settings.historyLength()),
         appendBounded(recentEventIds, e.eventId(), settings.idempotencyWindow()),
+        e.type() == EventType.PURCHASE
+            ? appendBounded(purchases, new Purchase(e.itemId(), e.eventTimeMs()), MAX_PURCHASES)
+            : purchases,
         posterior,
         pending,
         counts,
@@ -140,6 +152,7 @@ public record UserState(
         sessionTimeMs,
         recentItems,
         recentEventIds,
+        purchases,
         posterior.updated(e.features(), e.reward()),
         p,
         eventsByType,
@@ -169,6 +182,7 @@ public record UserState(
         sessionTimeMs,
         recentItems,
         recentEventIds,
+        purchases,
         post,
         next,
         eventsByType,
@@ -178,8 +192,8 @@ public record UserState(
         rewardSum);
   }
 
-  private static List<String> appendBounded(List<String> list, String value, int max) {
-    List<String> out = new ArrayList<>(Math.min(list.size() + 1, max));
+  private static <T> List<T> appendBounded(List<T> list, T value, int max) {
+    List<T> out = new ArrayList<>(Math.min(list.size() + 1, max));
     int from = Math.max(0, list.size() + 1 - max);
     for (int i = from; i < list.size(); i++) {
       out.add(list.get(i));
@@ -195,6 +209,7 @@ public record UserState(
         && sessionTimeMs == s.sessionTimeMs
         && recentItems.equals(s.recentItems)
         && recentEventIds.equals(s.recentEventIds)
+        && purchases.equals(s.purchases)
         && posterior.equals(s.posterior)
         && Arrays.equals(eventsByType, s.eventsByType)
         && lastEventTimeMs == s.lastEventTimeMs

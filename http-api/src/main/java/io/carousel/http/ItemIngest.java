@@ -1,0 +1,78 @@
+package io.carousel.http;
+
+import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.model.HttpResponse;
+import io.carousel.user.Catalogue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code PUT /v1/items} (one JSON item or an NDJSON batch) and {@code DELETE /v1/items/{id}}: valid
+ * lines go to the {@link Catalogue} in one durable upsert; invalid lines are rejected one by one.
+ */
+final class ItemIngest {
+  /** Per-line result on the wire. */
+  record LineResult(int line, String itemId, String status, String field, String detail) {}
+
+  /** Result of an upsert. */
+  record UpsertResult(int created, int updated, int rejected, List<LineResult> results) {}
+
+  private final ActorSystem<?> system;
+  private final Duration askTimeout;
+
+  ItemIngest(ActorSystem<?> system, Duration askTimeout) {
+    this.system = system;
+    this.askTimeout = askTimeout;
+  }
+
+  /** Upserts the items in {@code body}; 200 with per-line results, 422 when no line is valid. */
+  CompletionStage<HttpResponse> upsert(String body) {
+    String[] lines = body.split("\r?\n", -1);
+    List<Catalogue.ItemUpsert> valid = new ArrayList<>();
+    List<LineResult> results = new ArrayList<>();
+    List<Problem.LineError> errors = new ArrayList<>();
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].isBlank()) {
+        continue;
+      }
+      try {
+        Catalogue.ItemUpsert item = ItemParser.parse(lines[i]);
+        valid.add(item);
+        results.add(new LineResult(i + 1, item.itemId(), "stored", null, null));
+      } catch (EventParser.InvalidInput e) {
+        results.add(new LineResult(i + 1, null, "rejected", e.field(), e.getMessage()));
+        errors.add(new Problem.LineError(i + 1, e.field(), e.getMessage()));
+      }
+    }
+    if (valid.isEmpty()) {
+      Problem p =
+          errors.isEmpty()
+              ? Problem.of(400, "Bad Request", "body", "no item in the body")
+              : new Problem(
+                  "https://carousel.dev/problems/invalid-items",
+                  "Invalid Items",
+                  errors.get(0).field() == null ? 400 : 422,
+                  "no line of the body is a valid item",
+                  errors.get(0).field(),
+                  errors);
+      return CompletableFuture.completedFuture(Json.problem(p));
+    }
+    return Catalogue.ref(system)
+        .<Catalogue.Upserted>askWithStatus(
+            r -> new Catalogue.Upsert(List.copyOf(valid), r), askTimeout)
+        .thenApply(
+            u ->
+                Json.response(
+                    200, new UpsertResult(u.created(), u.updated(), errors.size(), results)));
+  }
+
+  /** Marks {@code itemId} deleted: gone from the next slate on every node. */
+  CompletionStage<HttpResponse> delete(String itemId) {
+    return Catalogue.ref(system)
+        .<Boolean>askWithStatus(r -> new Catalogue.Delete(itemId, r), askTimeout)
+        .thenApply(known -> HttpResponse.create().withStatus(204));
+  }
+}

@@ -1,0 +1,51 @@
+package io.carousel.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.carousel.user.Catalogue;
+
+/**
+ * Parses one catalogue line of {@code PUT /v1/items}: {@code {itemId, title?, description?,
+ * category?, price?, inStock?}} (inStock defaults to true). Strict like {@link EventParser}.
+ */
+final class ItemParser {
+  private ItemParser() {}
+
+  /**
+   * Parses one JSON item.
+   *
+   * @throws EventParser.InvalidInput when the JSON is malformed or a field is invalid
+   */
+  static Catalogue.ItemUpsert parse(String json) throws EventParser.InvalidInput {
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new EventParser.InvalidInput(null, "malformed JSON: " + e.getOriginalMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw new EventParser.InvalidInput(null, "an item must be a JSON object");
+    }
+    String itemId = EventParser.id(node, "itemId", true);
+    String title = EventParser.text(node, "title", false);
+    String description = EventParser.text(node, "description", false);
+    String category = EventParser.text(node, "category", false);
+    Double price = null;
+    JsonNode p = node.get("price");
+    if (p != null && !p.isNull()) {
+      if (!p.isNumber() || p.doubleValue() < 0 || !Double.isFinite(p.doubleValue())) {
+        throw new EventParser.InvalidInput("price", "'price' must be a number >= 0, got " + p);
+      }
+      price = p.doubleValue();
+    }
+    boolean inStock = true;
+    JsonNode s = node.get("inStock");
+    if (s != null && !s.isNull()) {
+      if (!s.isBoolean()) {
+        throw new EventParser.InvalidInput("inStock", "'inStock' must be true or false, got " + s);
+      }
+      inStock = s.booleanValue();
+    }
+    return new Catalogue.ItemUpsert(itemId, title, description, category, price, inStock);
+  }
+}
