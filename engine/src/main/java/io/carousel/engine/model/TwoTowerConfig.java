@@ -33,11 +33,11 @@ public record TwoTowerConfig(
   }
 
   /**
-   * Returns the defaults: dim 64, history 50, 8 epochs, batch 128, learning rate 0.005, seed 42,
-   * with text; 8 epochs train MovieLens-100k (about 99k examples) in under a minute on 2 cores.
+   * Returns the defaults: dim 64, history 50, 10 epochs, batch 128, learning rate 0.005, seed 42,
+   * with text; 10 epochs train MovieLens-100k scale (1,682 items, ~100k examples) in about 40 s on 2 cores.
    */
   public static TwoTowerConfig defaults() {
-    return new TwoTowerConfig(64, 50, 8, 128, 0.005, 42L, true);
+    return new TwoTowerConfig(64, 50, 10, 128, 0.005, 42L, true);
   }
 
   /** Returns a copy with {@code epochs} replaced. */

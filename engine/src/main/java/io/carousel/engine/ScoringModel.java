@@ -1,0 +1,187 @@
+package io.carousel.engine;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import akka.pattern.StatusReply;
+import io.carousel.engine.model.TopN;
+import io.carousel.engine.model.TwoTowerScorer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
+
+/**
+ * Scores histories against the whole catalogue with the two-tower model, micro-batching
+ * concurrent requests into one session run. In the flow it sits between {@code UserProfile}
+ * (which asks with the user's recent items) and the policy that re-ranks the candidates.
+ *
+ * <p>A batch runs when it holds {@link ScoringSettings#maxBatchSize()} requests or {@link
+ * ScoringSettings#flushDelay()} after its first request, whichever comes first. The session run
+ * blocks the actor's thread, so spawn it on {@link ScoringSettings#DISPATCHER}; requests that
+ * arrive meanwhile wait in the mailbox and form the next batch. Node-local and stateless apart
+ * from the buffer: nothing is persisted, messages are never serialised. Registers itself under
+ * {@link #KEY} with the Receptionist.
+ */
+public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
+  /** Receptionist key under which every ScoringModel actor registers. */
+  public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "scoring-model");
+
+  /** The protocol. */
+  public sealed interface Command {}
+
+  /**
+   * Asks for the {@code topN} best items after {@code history}.
+   *
+   * @param history item indices, most recent last, any length (the model reads the last N)
+   * @param topN number of items wanted, at least 0
+   * @param exclude items never to return (e.g. already seen), may be null; runs on the actor
+   * @param replyTo gets {@link Scores}, or an error if the request is invalid or scoring failed
+   */
+  public record Score(
+      int[] history, int topN, IntPredicate exclude, ActorRef<StatusReply<Scores>> replyTo)
+      implements Command {}
+
+  /**
+   * The answer to {@link Score}.
+   *
+   * @param items item indices, descending score, ties by lower index, excluded items removed
+   * @param scores their model scores (logits), same order
+   */
+  public record Scores(int[] items, float[] scores) {}
+
+  private enum Flush implements Command {
+    INSTANCE
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final TwoTowerScorer scorer;
+  private final ScoringSettings settings;
+  private final IntConsumer onFlush;
+  private final List<Score> buffer;
+
+  private ScoringModel(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      TwoTowerScorer scorer,
+      ScoringSettings settings,
+      IntConsumer onFlush) {
+    super(context);
+    this.timers = timers;
+    this.scorer = scorer;
+    this.settings = settings;
+    this.onFlush = onFlush;
+    this.buffer = new ArrayList<>(settings.maxBatchSize());
+  }
+
+  /** Returns the behaviour; the actor does not own {@code scorer} and never closes it. */
+  public static Behavior<Command> create(TwoTowerScorer scorer, ScoringSettings settings) {
+    return create(scorer, settings, null);
+  }
+
+  /**
+   * Returns the behaviour with a metrics callback that gets the size of every batch run, on the
+   * actor's thread.
+   *
+   * @param onFlush called with each batch size (requests), may be null
+   */
+  public static Behavior<Command> create(
+      TwoTowerScorer scorer, ScoringSettings settings, IntConsumer onFlush) {
+    return Behaviors.setup(
+        context -> {
+          context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
+          return Behaviors.withTimers(
+              timers -> new ScoringModel(context, timers, scorer, settings, onFlush));
+        });
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Score.class, this::onScore)
+        .onMessageEquals(Flush.INSTANCE, this::onFlush)
+        .build();
+  }
+
+  private Behavior<Command> onScore(Score request) {
+    String invalid = validate(request);
+    if (invalid != null) {
+      request.replyTo().tell(StatusReply.error(invalid));
+      return this;
+    }
+    buffer.add(request);
+    if (buffer.size() >= settings.maxBatchSize()) {
+      runBatch();
+    } else if (buffer.size() == 1) {
+      timers.startSingleTimer(Flush.INSTANCE, Flush.INSTANCE, settings.flushDelay());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFlush() {
+    runBatch();
+    return this;
+  }
+
+  private String validate(Score request) {
+    if (request.history() == null) {
+      return "history must not be null";
+    }
+    if (request.topN() < 0) {
+      return "topN must be >= 0: " + request.topN();
+    }
+    for (int item : request.history()) {
+      if (item < 0 || item >= scorer.numItems()) {
+        return "item index " + item + " outside [0, " + scorer.numItems() + ")";
+      }
+    }
+    return null;
+  }
+
+  private void runBatch() {
+    timers.cancel(Flush.INSTANCE);
+    if (buffer.isEmpty()) {
+      return;
+    }
+    List<Score> batch = List.copyOf(buffer);
+    buffer.clear();
+    if (onFlush != null) {
+      onFlush.accept(batch.size());
+    }
+    int[][] histories = new int[batch.size()][];
+    for (int i = 0; i < histories.length; i++) {
+      histories[i] = batch.get(i).history();
+    }
+    float[][] scores;
+    try {
+      scores = scorer.score(histories);
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("scoring a batch of {} failed", batch.size(), e);
+      for (Score request : batch) {
+        request.replyTo().tell(StatusReply.error("scoring failed: " + e.getMessage()));
+      }
+      return;
+    }
+    for (int i = 0; i < histories.length; i++) {
+      reply(batch.get(i), scores[i]);
+    }
+  }
+
+  private static void reply(Score request, float[] scores) {
+    TopN top;
+    try {
+      top = TopN.select(scores, request.topN(), request.exclude());
+    } catch (RuntimeException e) {
+      // The exclude predicate is the requester's code: its failure is the requester's answer.
+      request.replyTo().tell(StatusReply.error("exclude predicate failed: " + e));
+      return;
+    }
+    request.replyTo().tell(StatusReply.success(new Scores(top.items(), top.scores())));
+  }
+}

@@ -1,0 +1,40 @@
+package io.carousel.engine;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Settings of the {@link ScoringModel} actors, from {@code carousel.scoring} (defaults in the
+ * engine's {@code reference.conf}).
+ *
+ * @param maxBatchSize a batch runs as soon as it holds this many requests
+ * @param flushDelay a batch runs this long after its first request at the latest (ms scale)
+ * @param poolSize number of {@link ScoringModel} actors per node
+ */
+public record ScoringSettings(int maxBatchSize, Duration flushDelay, int poolSize) {
+  /** Path of the dispatcher that {@link ScoringModel} actors should be spawned on. */
+  public static final String DISPATCHER = "carousel.scoring.dispatcher";
+
+  /** @throws IllegalArgumentException if a size is not positive or the delay is negative */
+  public ScoringSettings {
+    if (maxBatchSize <= 0 || poolSize <= 0) {
+      throw new IllegalArgumentException(
+          "max-batch-size and pool-size must be positive: " + maxBatchSize + ", " + poolSize);
+    }
+    if (flushDelay.isNegative()) {
+      throw new IllegalArgumentException("flush-delay must not be negative: " + flushDelay);
+    }
+  }
+
+  /**
+   * Reads {@code carousel.scoring.{max-batch-size, flush-delay, pool-size}} from {@code config}.
+   *
+   * @throws com.typesafe.config.ConfigException if a key is missing or has the wrong type
+   * @throws IllegalArgumentException if a value is out of range
+   */
+  public static ScoringSettings fromConfig(Config config) {
+    Config c = config.getConfig("carousel.scoring");
+    return new ScoringSettings(
+        c.getInt("max-batch-size"), c.getDuration("flush-delay"), c.getInt("pool-size"));
+  }
+}
