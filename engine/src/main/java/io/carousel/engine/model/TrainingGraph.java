@@ -20,9 +20,9 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TType;
 
 /**
- * The training graph: both towers over the frozen text matrix (a graph constant), the full
- * softmax cross-entropy and an Adam step, in one session. Initial weights come from a seeded
- * {@link Random} in Java, so they do not depend on TF's random ops.
+ * The training graph: both towers over the frozen text matrix (a graph constant), the full softmax
+ * cross-entropy and an Adam step, in one session. Initial weights come from a seeded {@link Random}
+ * in Java, so they do not depend on TF's random ops.
  */
 final class TrainingGraph implements AutoCloseable {
   /** Initial inverse temperature; learned from there (cosines times 10 start as logits). */
@@ -57,22 +57,42 @@ final class TrainingGraph implements AutoCloseable {
         int textDim = textVectors[0].length;
         Operand<TFloat32> text = tf.withName("text_vectors").constant(textVectors);
         Operand<TFloat32> wText =
-            read(tf, tf.withName("w_text").variable(tf.constant(gaussian(rng, textDim, dim, 1 / Math.sqrt(dim)))));
-        ids = read(tf, tf.withName("id_embeddings").variable(tf.constant(gaussian(rng, numItems, dim, 0.1 / Math.sqrt(dim)))));
+            read(
+                tf,
+                tf.withName("w_text")
+                    .variable(tf.constant(gaussian(rng, textDim, dim, 1 / Math.sqrt(dim)))));
+        ids =
+            read(
+                tf,
+                tf.withName("id_embeddings")
+                    .variable(tf.constant(gaussian(rng, numItems, dim, 0.1 / Math.sqrt(dim)))));
         this.itemVectors = TwoTowerGraph.itemVectors(tf, text, wText, ids);
       } else {
-        ids = read(tf, tf.withName("id_embeddings").variable(tf.constant(gaussian(rng, numItems, dim, 1 / Math.sqrt(dim)))));
+        ids =
+            read(
+                tf,
+                tf.withName("id_embeddings")
+                    .variable(tf.constant(gaussian(rng, numItems, dim, 1 / Math.sqrt(dim)))));
         this.itemVectors = TwoTowerGraph.itemVectors(tf, null, null, ids);
       }
       this.tower =
           new TwoTowerGraph.SessionTower(
-              read(tf, tf.withName("position_logits").variable(tf.constant(new float[historyLength]))),
-              read(tf, tf.withName("dense").variable(tf.constant(gaussian(rng, dim, dim, 0.1 / Math.sqrt(dim))))),
+              read(
+                  tf,
+                  tf.withName("position_logits").variable(tf.constant(new float[historyLength]))),
+              read(
+                  tf,
+                  tf.withName("dense")
+                      .variable(tf.constant(gaussian(rng, dim, dim, 0.1 / Math.sqrt(dim))))),
               read(tf, tf.withName("bias").variable(tf.constant(new float[dim]))),
-              read(tf, tf.withName("log_scale").variable(tf.constant((float) Math.log(INITIAL_SCALE)))));
+              read(
+                  tf,
+                  tf.withName("log_scale").variable(tf.constant((float) Math.log(INITIAL_SCALE)))));
       this.history =
-          tf.withName("history").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, historyLength)));
-      this.targets = tf.withName("targets").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+          tf.withName("history")
+              .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, historyLength)));
+      this.targets =
+          tf.withName("targets").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       Operand<TFloat32> sessions = TwoTowerGraph.sessionVectors(tf, history, itemVectors, tower);
       Operand<TFloat32> logits = TwoTowerGraph.logits(tf, sessions, itemVectors, tower);
       this.loss = TwoTowerGraph.crossEntropy(tf, logits, targets, numItems);
@@ -163,8 +183,8 @@ final class TrainingGraph implements AutoCloseable {
 
   /**
    * Returns the variable's value as a plain tensor. TF-Java 1.1.0 variables are reference-typed;
-   * when a ref output feeds two ops, {@code Graph.addGradients} crashes the JVM (SIGSEGV in
-   * {@code Node::output_type}), so every variable is read through one {@code Identity} first.
+   * when a ref output feeds two ops, {@code Graph.addGradients} crashes the JVM (SIGSEGV in {@code
+   * Node::output_type}), so every variable is read through one {@code Identity} first.
    */
   private static Operand<TFloat32> read(Ops tf, Operand<TFloat32> variable) {
     return tf.identity(variable);

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One model trained on {@link CyclicSequences} and exported once per test JVM, shared by the
- * tests that only read it.
+ * One model trained on {@link CyclicSequences} and exported once per test JVM, shared by the tests
+ * that only read it.
  */
 public final class ToyModel {
   private static Path dir;

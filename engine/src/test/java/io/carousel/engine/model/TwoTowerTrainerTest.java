@@ -67,8 +67,7 @@ class TwoTowerTrainerTest {
         TrainingExamples.padInto(probes[i], 10, flat, i * 10);
       }
       try (TInt32 h = TInt32.tensorOf(Shape.of(16, 10), DataBuffers.of(flat, true, false));
-          Result r =
-              graph.session().function(graph.scoreSignature()).call(Map.of("history", h))) {
+          Result r = graph.session().function(graph.scoreSignature()).call(Map.of("history", h))) {
         inMemory = StdArrays.array2dCopyOf((TFloat32) r.get("scores").orElseThrow());
       }
     }
@@ -112,7 +111,8 @@ class TwoTowerTrainerTest {
       float[][] sb = b.score(probes);
       for (int i = 0; i < probes.length; i++) {
         // Only the top item: ranks 2.. are noise items whose scores differ by round-off.
-        assertEquals(TopN.select(sa[i], 1, null).items()[0], TopN.select(sb[i], 1, null).items()[0]);
+        assertEquals(
+            TopN.select(sa[i], 1, null).items()[0], TopN.select(sb[i], 1, null).items()[0]);
       }
     }
   }
@@ -135,8 +135,7 @@ class TwoTowerTrainerTest {
       }
     }
     TwoTowerTrainer.TrainingReport report =
-        TwoTowerTrainer.trainAndExport(
-            TEXT, TRAIN, skips, 1, CyclicSequences.config(6), tmp, null);
+        TwoTowerTrainer.trainAndExport(TEXT, TRAIN, skips, 1, CyclicSequences.config(6), tmp, null);
 
     List<Double> valid = report.validationLossPerEpoch();
     int argmin = 0;
@@ -165,9 +164,7 @@ class TwoTowerTrainerTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () ->
-                TwoTowerTrainer.trainAndExport(
-                    TEXT, bad, CyclicSequences.config(1), tmp, null));
+            () -> TwoTowerTrainer.trainAndExport(TEXT, bad, CyclicSequences.config(1), tmp, null));
     assertTrue(e.getMessage().contains("60"), e.getMessage());
   }
 
