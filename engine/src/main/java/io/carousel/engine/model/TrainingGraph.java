@@ -1,11 +1,14 @@
 package io.carousel.engine.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.framework.optimizers.Optimizer;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -14,11 +17,12 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
 
 /**
- * The training graph: both towers over the frozen text matrix (a graph constant), the full
- * softmax cross-entropy and an Adam step, in one session. Initial weights come from a seeded
- * {@link Random} in Java, so they do not depend on TF's random ops.
+ * The training graph: both towers over the frozen text matrix (a graph constant), the full softmax
+ * cross-entropy and an Adam step, in one session. Initial weights come from a seeded {@link Random}
+ * in Java, so they do not depend on TF's random ops.
  */
 final class TrainingGraph implements AutoCloseable {
   /** Initial inverse temperature; learned from there (cosines times 10 start as logits). */
@@ -53,26 +57,46 @@ final class TrainingGraph implements AutoCloseable {
         int textDim = textVectors[0].length;
         Operand<TFloat32> text = tf.withName("text_vectors").constant(textVectors);
         Operand<TFloat32> wText =
-            tf.withName("w_text").variable(tf.constant(gaussian(rng, textDim, dim, 1 / Math.sqrt(dim))));
-        ids = tf.withName("id_embeddings").variable(tf.constant(gaussian(rng, numItems, dim, 0.1 / Math.sqrt(dim))));
+            read(
+                tf,
+                tf.withName("w_text")
+                    .variable(tf.constant(gaussian(rng, textDim, dim, 1 / Math.sqrt(dim)))));
+        ids =
+            read(
+                tf,
+                tf.withName("id_embeddings")
+                    .variable(tf.constant(gaussian(rng, numItems, dim, 0.1 / Math.sqrt(dim)))));
         this.itemVectors = TwoTowerGraph.itemVectors(tf, text, wText, ids);
       } else {
-        ids = tf.withName("id_embeddings").variable(tf.constant(gaussian(rng, numItems, dim, 1 / Math.sqrt(dim))));
+        ids =
+            read(
+                tf,
+                tf.withName("id_embeddings")
+                    .variable(tf.constant(gaussian(rng, numItems, dim, 1 / Math.sqrt(dim)))));
         this.itemVectors = TwoTowerGraph.itemVectors(tf, null, null, ids);
       }
       this.tower =
           new TwoTowerGraph.SessionTower(
-              tf.withName("position_logits").variable(tf.constant(new float[historyLength])),
-              tf.withName("dense").variable(tf.constant(gaussian(rng, dim, dim, 0.1 / Math.sqrt(dim)))),
-              tf.withName("bias").variable(tf.constant(new float[dim])),
-              tf.withName("log_scale").variable(tf.constant((float) Math.log(INITIAL_SCALE))));
+              read(
+                  tf,
+                  tf.withName("position_logits").variable(tf.constant(new float[historyLength]))),
+              read(
+                  tf,
+                  tf.withName("dense")
+                      .variable(tf.constant(gaussian(rng, dim, dim, 0.1 / Math.sqrt(dim))))),
+              read(tf, tf.withName("bias").variable(tf.constant(new float[dim]))),
+              read(
+                  tf,
+                  tf.withName("log_scale").variable(tf.constant((float) Math.log(INITIAL_SCALE)))));
       this.history =
-          tf.withName("history").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, historyLength)));
-      this.targets = tf.withName("targets").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+          tf.withName("history")
+              .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, historyLength)));
+      this.targets =
+          tf.withName("targets").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       Operand<TFloat32> sessions = TwoTowerGraph.sessionVectors(tf, history, itemVectors, tower);
       Operand<TFloat32> logits = TwoTowerGraph.logits(tf, sessions, itemVectors, tower);
       this.loss = TwoTowerGraph.crossEntropy(tf, logits, targets, numItems);
-      this.trainStep = new Adam(graph, (float) config.learningRate()).minimize(loss);
+      this.trainStep = adamStep(tf, new Adam(graph, (float) config.learningRate()), loss);
       this.session = new Session(graph);
       session.initialize();
     } catch (RuntimeException e) {
@@ -132,6 +156,38 @@ final class TrainingGraph implements AutoCloseable {
           StdArrays.array1dCopyOf((TFloat32) r.get(3)),
           ((TFloat32) r.get(4)).getFloat());
     }
+  }
+
+  /**
+   * Returns one Adam step on {@code loss} that updates no variable before every gradient is done.
+   * With {@code Optimizer.minimize} an in-place {@code ApplyAdam} on one variable may run while
+   * another gradient still reads that variable's buffer: an {@code Identity} of a reference
+   * variable aliases the buffer instead of copying it.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Op adamStep(Ops tf, Adam adam, Operand<TFloat32> loss) {
+    List<Optimizer.GradAndVar<?>> grads = adam.computeGradients(loss);
+    List<Op> gradOps = new ArrayList<>();
+    for (Optimizer.GradAndVar<?> g : grads) {
+      gradOps.add(tf.identity((Operand) g.getGradient()));
+    }
+    Ops afterGrads = tf.withControlDependencies(gradOps);
+    List<Optimizer.GradAndVar<? extends TType>> gated = new ArrayList<>();
+    for (Optimizer.GradAndVar<?> g : grads) {
+      gated.add(
+          new Optimizer.GradAndVar(
+              afterGrads.identity((Operand) g.getGradient()).asOutput(), g.getVariable()));
+    }
+    return adam.applyGradients(gated, "adam");
+  }
+
+  /**
+   * Returns the variable's value as a plain tensor. TF-Java 1.1.0 variables are reference-typed;
+   * when a ref output feeds two ops, {@code Graph.addGradients} crashes the JVM (SIGSEGV in {@code
+   * Node::output_type}), so every variable is read through one {@code Identity} first.
+   */
+  private static Operand<TFloat32> read(Ops tf, Operand<TFloat32> variable) {
+    return tf.identity(variable);
   }
 
   private static float[][] gaussian(Random rng, int rows, int cols, double std) {

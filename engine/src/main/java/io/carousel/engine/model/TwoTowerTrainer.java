@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * <p>Objective: full softmax cross-entropy over all items, as in GRU4Rec-style next-item training
  * (Hidasi et al., "Session-based Recommendations with Recurrent Neural Networks", ICLR 2016) but
  * with the item tower of Covington et al. (RecSys 2016); optimiser Adam (Kingma and Ba, ICLR 2015).
- * Mini-batches are shuffled by a {@link Random} seeded from {@link TwoTowerConfig#seed()}; on CPU
- * the run is repeatable for the same seed, inputs and thread count.
+ * Initial weights and mini-batch order come from {@link TwoTowerConfig#seed()}. On CPU, TF's oneDNN
+ * kernels (on by default) may sum in a thread-dependent order, so two runs with the same seed can
+ * differ by round-off that Adam's first steps amplify; with the environment variable {@code
+ * TF_ENABLE_ONEDNN_OPTS=0} they are bit-identical.
  */
 public final class TwoTowerTrainer {
   private static final Logger log = LoggerFactory.getLogger(TwoTowerTrainer.class);
@@ -85,8 +87,8 @@ public final class TwoTowerTrainer {
 
   /**
    * Trains with early stopping on {@code validation} and exports the weights of the epoch with the
-   * lowest validation loss; stops after {@code patience} epochs without improvement (0: never
-   * stops early). With an empty {@code validation} it behaves like the five-argument overload.
+   * lowest validation loss; stops after {@code patience} epochs without improvement (0: never stops
+   * early). With an empty {@code validation} it behaves like the five-argument overload.
    *
    * @throws IllegalArgumentException if there are no examples or an index is out of range
    * @throws ModelException if TensorFlow fails or the export cannot be written
@@ -110,8 +112,12 @@ public final class TwoTowerTrainer {
     }
     TrainingReport r = trained.report();
     double seconds = (System.nanoTime() - start) / 1e9;
-    log.info("trained {} epochs in {} s, exported epoch {} to {}",
-        r.lossPerEpoch().size(), String.format("%.1f", seconds), r.bestEpoch(), savedModelDir);
+    log.info(
+        "trained {} epochs in {} s, exported epoch {} to {}",
+        r.lossPerEpoch().size(),
+        String.format("%.1f", seconds),
+        r.bestEpoch(),
+        savedModelDir);
     return new TrainingReport(r.lossPerEpoch(), seconds, r.bestEpoch(), r.validationLossPerEpoch());
   }
 

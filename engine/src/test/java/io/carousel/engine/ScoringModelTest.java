@@ -1,0 +1,128 @@
+package io.carousel.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.FishingOutcomes;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.pattern.StatusReply;
+import io.carousel.engine.model.TopN;
+import io.carousel.engine.model.ToyModel;
+import io.carousel.engine.model.TwoTowerScorer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ScoringModelTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static TwoTowerScorer scorer;
+
+  @BeforeAll
+  static void load() {
+    scorer = TwoTowerScorer.load(ToyModel.dir());
+  }
+
+  @AfterAll
+  static void shutDown() {
+    testKit.shutdownTestKit();
+    scorer.close();
+  }
+
+  @Test
+  void batchesConcurrentRequestsAndAnswersLikeADirectCall() {
+    List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+    ActorRef<ScoringModel.Command> model =
+        testKit.spawn(
+            ScoringModel.create(
+                scorer, new ScoringSettings(32, Duration.ofMillis(50), 1), batchSizes::add));
+    int[][] histories = ToyModel.probes(40, 21L);
+    List<TestProbe<StatusReply<ScoringModel.Scores>>> probes = new ArrayList<>();
+    for (int[] h : histories) {
+      TestProbe<StatusReply<ScoringModel.Scores>> probe = testKit.createTestProbe();
+      probes.add(probe);
+      model.tell(new ScoringModel.Score(h, 5, null, probe.ref()));
+    }
+    float[][] direct = scorer.score(histories);
+    for (int i = 0; i < histories.length; i++) {
+      ScoringModel.Scores got = probes.get(i).receiveMessage().getValue();
+      TopN expected = TopN.select(direct[i], 5, null);
+      assertArrayEquals(expected.items(), got.items(), "request " + i);
+      assertArrayEquals(expected.scores(), got.scores(), 1e-5f);
+    }
+    assertEquals(40, batchSizes.stream().mapToInt(Integer::intValue).sum());
+    assertTrue(Collections.max(batchSizes) > 1, "batch sizes " + batchSizes);
+    assertTrue(Collections.max(batchSizes) <= 32, "batch sizes " + batchSizes);
+  }
+
+  @Test
+  void neverReturnsAnExcludedItem() {
+    ActorRef<ScoringModel.Command> model =
+        testKit.spawn(ScoringModel.create(scorer, new ScoringSettings(4, Duration.ofMillis(1), 1)));
+    TestProbe<StatusReply<ScoringModel.Scores>> probe = testKit.createTestProbe();
+    int[] history = {10, 11, 12};
+    model.tell(new ScoringModel.Score(history, 3, null, probe.ref()));
+    int best = probe.receiveMessage().getValue().items()[0];
+    assertEquals(13, best, "the toy model learned i -> i+1");
+    model.tell(new ScoringModel.Score(history, 3, i -> i == 13 || i < 5, probe.ref()));
+    int[] items = probe.receiveMessage().getValue().items();
+    assertEquals(3, items.length);
+    assertFalse(Arrays.stream(items).anyMatch(i -> i == 13 || i < 5), Arrays.toString(items));
+  }
+
+  @Test
+  void rejectsAnUnknownItemWithoutScoring() {
+    List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+    ActorRef<ScoringModel.Command> model =
+        testKit.spawn(
+            ScoringModel.create(
+                scorer, new ScoringSettings(4, Duration.ofMillis(1), 1), batchSizes::add));
+    TestProbe<StatusReply<ScoringModel.Scores>> probe = testKit.createTestProbe();
+    model.tell(new ScoringModel.Score(new int[] {1, 999}, 3, null, probe.ref()));
+    StatusReply<ScoringModel.Scores> reply = probe.receiveMessage();
+    assertTrue(reply.isError());
+    assertTrue(reply.getError().getMessage().contains("999"), reply.getError().getMessage());
+    probe.expectNoMessage(Duration.ofMillis(20));
+    assertTrue(batchSizes.isEmpty());
+  }
+
+  @Test
+  void answersEveryRequestOfAFailedBatchWithAnError() {
+    TwoTowerScorer closed = TwoTowerScorer.load(ToyModel.dir());
+    closed.close();
+    ActorRef<ScoringModel.Command> model =
+        testKit.spawn(
+            ScoringModel.create(closed, new ScoringSettings(2, Duration.ofSeconds(5), 1)));
+    TestProbe<StatusReply<ScoringModel.Scores>> probe = testKit.createTestProbe();
+    model.tell(new ScoringModel.Score(new int[] {1}, 3, null, probe.ref()));
+    model.tell(new ScoringModel.Score(new int[] {2}, 3, null, probe.ref()));
+    for (int i = 0; i < 2; i++) {
+      StatusReply<ScoringModel.Scores> reply = probe.receiveMessage();
+      assertTrue(reply.isError());
+      assertTrue(reply.getError().getMessage().startsWith("scoring failed"));
+    }
+  }
+
+  @Test
+  void registersWithTheReceptionist() {
+    ActorRef<ScoringModel.Command> model =
+        testKit.spawn(ScoringModel.create(scorer, new ScoringSettings(4, Duration.ofMillis(1), 1)));
+    TestProbe<Receptionist.Listing> probe = testKit.createTestProbe();
+    testKit.system().receptionist().tell(Receptionist.subscribe(ScoringModel.KEY, probe.ref()));
+    probe.fishForMessage(
+        Duration.ofSeconds(3),
+        listing ->
+            listing.getServiceInstances(ScoringModel.KEY).contains(model)
+                ? FishingOutcomes.complete()
+                : FishingOutcomes.continueAndIgnore());
+  }
+}
