@@ -4,6 +4,7 @@ import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Routers;
@@ -23,6 +24,7 @@ import io.carousel.user.ItemAvailability;
 import io.carousel.user.ProfileDependencies;
 import io.carousel.user.UserProfile;
 import io.carousel.user.UserProfileSettings;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -82,16 +84,24 @@ public final class CarouselServer implements AutoCloseable {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
           }
           ScoringSettings scoringSettings = ScoringSettings.fromConfig(config);
+          PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+          DistributionSummary batchSizes =
+              DistributionSummary.builder("carousel.scoring.batch.size")
+                  .description("Requests per TensorFlow session run")
+                  .publishPercentileHistogram()
+                  .register(registry);
           ActorRef<ScoringModel.Command> scoring =
               ctx.spawn(
                   Routers.pool(
                           scoringSettings.poolSize(),
-                          Behaviors.supervise(ScoringModel.create(model.scorer(), scoringSettings))
+                          Behaviors.supervise(
+                                  ScoringModel.create(
+                                      model.scorer(), scoringSettings, batchSizes::record))
                               .onFailure(SupervisorStrategy.restart()))
-                      .withRoundRobinRouting(),
+                      .withRoundRobinRouting()
+                      .withRouteeProps(DispatcherSelector.fromConfig(ScoringSettings.DISPATCHER)),
                   "scoring");
           UserProfileSettings userSettings = UserProfileSettings.fromConfig(config);
-          PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
           new JvmMemoryMetrics().bindTo(registry);
           new JvmGcMetrics().bindTo(registry);
           new ProcessorMetrics().bindTo(registry);

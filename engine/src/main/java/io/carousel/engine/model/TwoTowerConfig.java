@@ -36,8 +36,8 @@ public record TwoTowerConfig(
 
   /**
    * Returns the defaults: dim 64, history 50, 10 epochs, batch 128, learning rate 0.005, seed 42,
-   * with text; 10 epochs train MovieLens-100k scale (1,682 items, ~100k examples) in 30-40 s on
-   * 2 cores.
+   * with text; 10 epochs train MovieLens-100k scale (1,682 items, ~100k examples) in 30-40 s on 2
+   * cores.
    */
   public static TwoTowerConfig defaults() {
     return new TwoTowerConfig(64, 50, 10, 128, 0.005, 42L, true);
