@@ -23,6 +23,7 @@ import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.stream.typed.javadsl.ActorSource;
 import io.carousel.user.CarouselMetrics;
+import io.carousel.user.ProfileDependencies;
 import io.carousel.user.UserProfile;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -56,7 +57,7 @@ public final class CarouselRoutes extends AllDirectives {
 
   /**
    * @param settings limits and timeouts of the HTTP layer
-   * @param metrics user-side metrics (for {@code /v1/stats})
+   * @param deps what the node's user actors share (catalogue, availability, metrics)
    * @param registry where request metrics go; {@code /metrics} scrapes it when it is Prometheus
    * @param ready whether the node is ready (model loaded, journal answering)
    */
@@ -64,7 +65,7 @@ public final class CarouselRoutes extends AllDirectives {
       ActorSystem<?> system,
       ClusterSharding sharding,
       HttpSettings settings,
-      CarouselMetrics metrics,
+      ProfileDependencies deps,
       MeterRegistry registry,
       Supplier<Boolean> ready) {
     this.sharding = sharding;
@@ -73,12 +74,33 @@ public final class CarouselRoutes extends AllDirectives {
     this.maxK = settings.maxK();
     this.ingest =
         new EventIngest(sharding, askTimeout, Clock.systemUTC(), settings.futureTolerance());
-    this.items = new ItemIngest(system, askTimeout);
-    this.metrics = metrics;
+    this.items = new ItemIngest(system, askTimeout, deps.model().catalog(), deps.availability());
+    this.metrics = deps.metrics();
     this.registry = registry;
     this.requestMetrics = new RequestMetrics(registry);
     this.ready = ready;
   }
+
+  /**
+   * Every route as {@code "METHOD /path/{param}"}; {@code /openapi.yaml} documents exactly these (a
+   * test checks both directions and that each one answers).
+   */
+  public static final List<String> ROUTE_TABLE =
+      List.of(
+          "POST /v1/events",
+          "GET /v1/users/{userId}/recommendations",
+          "GET /v1/users/{userId}/stream",
+          "GET /v1/users/{userId}",
+          "DELETE /v1/users/{userId}",
+          "GET /v1/items",
+          "PUT /v1/items",
+          "DELETE /v1/items/{itemId}",
+          "GET /v1/stats",
+          "GET /health/alive",
+          "GET /health/ready",
+          "GET /metrics",
+          "GET /openapi.yaml",
+          "GET /demo");
 
   /** Returns the complete route tree. */
   public Route routes() {
@@ -106,6 +128,23 @@ public final class CarouselRoutes extends AllDirectives {
                     concat(
                         pathPrefix("v1", this::v1),
                         path("metrics", () -> get(this::scrape)),
+                        path(
+                            "openapi.yaml",
+                            () ->
+                                get(
+                                    () ->
+                                        getFromResource(
+                                            "openapi.yaml",
+                                            ContentTypes.create(
+                                                MediaTypes.applicationWithOpenCharset("yaml"),
+                                                HttpCharsets.UTF_8)))),
+                        path(
+                            "demo",
+                            () ->
+                                get(
+                                    () ->
+                                        getFromResource(
+                                            "web/demo.html", ContentTypes.TEXT_HTML_UTF8))),
                         path(segment("health").slash("alive"), () -> get(this::alive)),
                         path(segment("health").slash("ready"), () -> get(this::readiness)))));
   }
@@ -118,7 +157,7 @@ public final class CarouselRoutes extends AllDirectives {
             "items",
             () ->
                 concat(
-                    pathEndOrSingleSlash(() -> put(this::putItems)),
+                    pathEndOrSingleSlash(() -> concat(put(this::putItems), get(this::listItems))),
                     path(
                         segment(),
                         itemId ->
@@ -178,6 +217,32 @@ public final class CarouselRoutes extends AllDirectives {
 
   private Route postEvents() {
     return withBody((body, ndjson) -> ingest.handle(body, ndjson));
+  }
+
+  private Route listItems() {
+    return parameterOptional(
+        "offset",
+        offset ->
+            parameterOptional(
+                "limit",
+                limit -> {
+                  try {
+                    int from = offset.map(Integer::parseInt).orElse(0);
+                    int n = limit.map(Integer::parseInt).orElse(100);
+                    if (from < 0 || n < 1 || n > 1000) {
+                      throw new NumberFormatException("out of range");
+                    }
+                    return complete(Json.response(200, items.list(from, n)));
+                  } catch (NumberFormatException e) {
+                    return complete(
+                        Json.problem(
+                            Problem.of(
+                                400,
+                                "Bad Request",
+                                "limit",
+                                "'offset' must be >= 0 and 'limit' in 1..1000")));
+                  }
+                }));
   }
 
   private Route putItems() {

@@ -111,13 +111,13 @@ public final class CarouselServer implements AutoCloseable {
           ItemAvailability availability = new ItemAvailability(model.view().catalog());
           Catalogue.initSharding(system, Clock.systemUTC());
           ctx.spawn(CatalogueView.create(availability, Duration.ofSeconds(30)), "catalogue-view");
-          UserProfile.initSharding(
-              system,
+          ProfileDependencies deps =
               ProfileDependencies.of(
-                  model.view(), scoring, userSettings, Clock.systemUTC(), metrics, availability));
+                  model.view(), scoring, userSettings, Clock.systemUTC(), metrics, availability);
+          UserProfile.initSharding(system, deps);
           AtomicBoolean ready = new AtomicBoolean(false);
           CarouselRoutes routes =
-              new CarouselRoutes(system, sharding, http, metrics, registry, ready::get);
+              new CarouselRoutes(system, sharding, http, deps, registry, ready::get);
           journalReady(config, system)
               .thenCompose(
                   done ->

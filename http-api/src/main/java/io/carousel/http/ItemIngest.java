@@ -2,7 +2,9 @@ package io.carousel.http;
 
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.model.HttpResponse;
+import io.carousel.engine.Catalog;
 import io.carousel.user.Catalogue;
+import io.carousel.user.ItemAvailability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +22,36 @@ final class ItemIngest {
   /** Result of an upsert. */
   record UpsertResult(int created, int updated, int rejected, List<LineResult> results) {}
 
+  /** One catalogue item as listed by {@code GET /v1/items}. */
+  record ItemView(String itemId, String title, String category, boolean available) {}
+
+  /** A page of the catalogue. */
+  record ItemPage(int total, int offset, List<ItemView> items) {}
+
   private final ActorSystem<?> system;
   private final Duration askTimeout;
+  private final Catalog catalog;
+  private final ItemAvailability availability;
 
-  ItemIngest(ActorSystem<?> system, Duration askTimeout) {
+  ItemIngest(
+      ActorSystem<?> system, Duration askTimeout, Catalog catalog, ItemAvailability availability) {
     this.system = system;
     this.askTimeout = askTimeout;
+    this.catalog = catalog;
+    this.availability = availability;
+  }
+
+  /** Lists the model's catalogue, {@code limit} items from {@code offset}, in index order. */
+  ItemPage list(int offset, int limit) {
+    ItemAvailability.Snapshot snap = availability.snapshot();
+    List<ItemView> page = new ArrayList<>();
+    for (int i = offset; i < Math.min(catalog.size(), offset + limit); i++) {
+      String text = catalog.get(i).text();
+      String title = text.length() > 120 ? text.substring(0, 117) + "..." : text;
+      page.add(
+          new ItemView(catalog.get(i).itemId(), title, snap.categories()[i], snap.available(i)));
+    }
+    return new ItemPage(catalog.size(), offset, page);
   }
 
   /** Upserts the items in {@code body}; 200 with per-line results, 422 when no line is valid. */

@@ -78,21 +78,21 @@ final class TestNode implements AutoCloseable {
     ItemAvailability availability = new ItemAvailability(view.catalog());
     Catalogue.initSharding(kit.system(), Clock.systemUTC());
     kit.spawn(CatalogueView.create(availability, Duration.ofSeconds(30)));
-    UserProfile.initSharding(
-        kit.system(),
+    ProfileDependencies deps =
         ProfileDependencies.of(
             view,
             scoring,
             UserProfileSettings.fromConfig(config),
             Clock.systemUTC(),
             metrics,
-            availability));
+            availability);
+    UserProfile.initSharding(kit.system(), deps);
     CarouselRoutes routes =
         new CarouselRoutes(
             kit.system(),
             ClusterSharding.get(kit.system()),
             HttpSettings.fromConfig(config),
-            metrics,
+            deps,
             registry,
             () -> true);
     binding =

@@ -1,0 +1,85 @@
+package io.carousel.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The OpenAPI document and the route table agree, both ways, and every route answers. */
+class OpenApiTest {
+  private static TestNode node;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = new TestNode();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static Set<String> specRoutes() throws Exception {
+    try (InputStream in = OpenApiTest.class.getResourceAsStream("/openapi.yaml")) {
+      JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(in);
+      assertEquals("3.0.3", spec.get("openapi").asText());
+      Set<String> routes = new TreeSet<>();
+      spec.get("paths")
+          .fields()
+          .forEachRemaining(
+              p ->
+                  p.getValue()
+                      .fieldNames()
+                      .forEachRemaining(m -> routes.add(m.toUpperCase() + " " + p.getKey())));
+      return routes;
+    }
+  }
+
+  @Test
+  void specDocumentsExactlyTheRouteTable() throws Exception {
+    assertEquals(new TreeSet<>(CarouselRoutes.ROUTE_TABLE), specRoutes());
+  }
+
+  @Test
+  void everyDocumentedRouteAnswers() throws Exception {
+    for (String route : specRoutes()) {
+      String method = route.substring(0, route.indexOf(' '));
+      String path =
+          route
+              .substring(route.indexOf(' ') + 1)
+              .replace("{userId}", "openapi-user")
+              .replace("{itemId}", "item-39");
+      HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(node.base() + path));
+      req =
+          switch (method) {
+            case "POST", "PUT" ->
+                req.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString("{}"));
+            default -> req.method(method, HttpRequest.BodyPublishers.noBody());
+          };
+      int status = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+      assertNotEquals(404, status, route + " is routed");
+      assertNotEquals(405, status, route + " accepts its method");
+    }
+    HttpResponse<String> missing =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(node.base() + "/v1/undocumented")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, missing.statusCode(), "a path outside the spec is not routed");
+    assertTrue(missing.headers().firstValue("Content-Type").orElse("").contains("problem+json"));
+  }
+}
