@@ -18,16 +18,16 @@ import java.util.function.IntConsumer;
 import java.util.function.IntPredicate;
 
 /**
- * Scores histories against the whole catalogue with the two-tower model, micro-batching
- * concurrent requests into one session run. In the flow it sits between {@code UserProfile}
- * (which asks with the user's recent items) and the policy that re-ranks the candidates.
+ * Scores histories against the whole catalogue with the two-tower model, micro-batching concurrent
+ * requests into one session run. In the flow it sits between {@code UserProfile} (which asks with
+ * the user's recent items) and the policy that re-ranks the candidates.
  *
  * <p>A batch runs when it holds {@link ScoringSettings#maxBatchSize()} requests or {@link
  * ScoringSettings#flushDelay()} after its first request, whichever comes first. The session run
  * blocks the actor's thread, so spawn it on {@link ScoringSettings#DISPATCHER}; requests that
- * arrive meanwhile wait in the mailbox and form the next batch. Node-local and stateless apart
- * from the buffer: nothing is persisted, messages are never serialised. Registers itself under
- * {@link #KEY} with the Receptionist.
+ * arrive meanwhile wait in the mailbox and form the next batch. Node-local and stateless apart from
+ * the buffer: nothing is persisted, messages are never serialised. Registers itself under {@link
+ * #KEY} with the Receptionist.
  */
 public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
   /** Receptionist key under which every ScoringModel actor registers. */

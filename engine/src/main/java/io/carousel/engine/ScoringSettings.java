@@ -15,7 +15,9 @@ public record ScoringSettings(int maxBatchSize, Duration flushDelay, int poolSiz
   /** Path of the dispatcher that {@link ScoringModel} actors should be spawned on. */
   public static final String DISPATCHER = "carousel.scoring.dispatcher";
 
-  /** @throws IllegalArgumentException if a size is not positive or the delay is negative */
+  /**
+   * @throws IllegalArgumentException if a size is not positive or the delay is negative
+   */
   public ScoringSettings {
     if (maxBatchSize <= 0 || poolSize <= 0) {
       throw new IllegalArgumentException(

@@ -1,6 +1,8 @@
 package io.carousel.engine.model;
 
-/** Thrown when the model cannot be built, trained, exported, loaded or run; says which and where. */
+/**
+ * Thrown when the model cannot be built, trained, exported, loaded or run; says which and where.
+ */
 public final class ModelException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -19,8 +19,8 @@ import org.tensorflow.types.TInt32;
 /**
  * The inference-only graph built from trained {@link ServingParams}: the item matrix is
  * precomputed, so a score call costs one gather, one {@code [B][dim]·[dim][dim]} and one {@code
- * [B][dim]·[dim][numItems]} product. Exported as a SavedModel with the signatures {@value
- * #SCORE}, {@value #SESSION_VECTOR} and {@value #ITEM_VECTORS}.
+ * [B][dim]·[dim][numItems]} product. Exported as a SavedModel with the signatures {@value #SCORE},
+ * {@value #SESSION_VECTOR} and {@value #ITEM_VECTORS}.
  */
 final class ServingGraph implements AutoCloseable {
   static final String SCORE = "score";
@@ -44,7 +44,8 @@ final class ServingGraph implements AutoCloseable {
     try {
       Ops tf = Ops.create(graph);
       // Variables (not constants), so that the values live in the SavedModel's checkpoint.
-      Variable<TFloat32> items = tf.withName("item_matrix").variable(tf.constant(params.itemVectors()));
+      Variable<TFloat32> items =
+          tf.withName("item_matrix").variable(tf.constant(params.itemVectors()));
       TwoTowerGraph.SessionTower tower =
           new TwoTowerGraph.SessionTower(
               tf.withName("position_logits").variable(tf.constant(params.positionLogits())),
@@ -53,8 +54,7 @@ final class ServingGraph implements AutoCloseable {
               tf.withName("log_scale").variable(tf.constant(params.logScale())));
       Placeholder<TInt32> history =
           tf.withName(HISTORY_INPUT)
-              .placeholder(
-                  TInt32.class, Placeholder.shape(Shape.of(-1, params.historyLength())));
+              .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, params.historyLength())));
       Operand<TFloat32> sessions = TwoTowerGraph.sessionVectors(tf, history, items, tower);
       Operand<TFloat32> scores = TwoTowerGraph.logits(tf, sessions, items, tower);
       this.score =
@@ -65,8 +65,7 @@ final class ServingGraph implements AutoCloseable {
       this.sessionVector =
           Signature.builder(SESSION_VECTOR)
               .input(HISTORY_INPUT, history)
-              .output(
-                  SESSION_VECTOR_OUTPUT, tf.withName(SESSION_VECTOR_OUTPUT).identity(sessions))
+              .output(SESSION_VECTOR_OUTPUT, tf.withName(SESSION_VECTOR_OUTPUT).identity(sessions))
               .build();
       this.itemVectors =
           Signature.builder(ITEM_VECTORS)
@@ -117,11 +116,7 @@ final class ServingGraph implements AutoCloseable {
         .withFunction(SessionFunction.create(itemVectors, session))
         .export();
     new ModelMetadata(
-            ModelMetadata.FORMAT,
-            params.numItems(),
-            params.dim(),
-            params.historyLength(),
-            useText)
+            ModelMetadata.FORMAT, params.numItems(), params.dim(), params.historyLength(), useText)
         .write(dir);
   }
 

@@ -51,7 +51,9 @@ public record TopN(int[] items, float[] scores) {
     return new TopN(items, out);
   }
 
-  /** True when item {@code a} ranks below item {@code b}: lower score, or equal and higher index. */
+  /**
+   * True when item {@code a} ranks below item {@code b}: lower score, or equal and higher index.
+   */
   private static boolean worse(int a, int b, float[] scores) {
     return scores[a] < scores[b] || (scores[a] == scores[b] && a > b);
   }

@@ -94,8 +94,8 @@ final class TrainingExamples {
   }
 
   /**
-   * Copies the examples {@code order[from .. from+count-1]} into {@code historyOut}
-   * ({@code int[count * N]}) and {@code targetOut} ({@code int[count]}).
+   * Copies the examples {@code order[from .. from+count-1]} into {@code historyOut} ({@code
+   * int[count * N]}) and {@code targetOut} ({@code int[count]}).
    */
   void gather(int[] order, int from, int count, int[] historyOut, int[] targetOut) {
     for (int k = 0; k < count; k++) {

@@ -16,9 +16,9 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The training graph: both towers over the frozen text matrix (a graph constant), the full
- * softmax cross-entropy and an Adam step, in one session. Initial weights come from a seeded
- * {@link Random} in Java, so they do not depend on TF's random ops.
+ * The training graph: both towers over the frozen text matrix (a graph constant), the full softmax
+ * cross-entropy and an Adam step, in one session. Initial weights come from a seeded {@link Random}
+ * in Java, so they do not depend on TF's random ops.
  */
 final class TrainingGraph implements AutoCloseable {
   /** Initial inverse temperature; learned from there (cosines times 10 start as logits). */
@@ -53,22 +53,30 @@ final class TrainingGraph implements AutoCloseable {
         int textDim = textVectors[0].length;
         Operand<TFloat32> text = tf.withName("text_vectors").constant(textVectors);
         Operand<TFloat32> wText =
-            tf.withName("w_text").variable(tf.constant(gaussian(rng, textDim, dim, 1 / Math.sqrt(dim))));
-        ids = tf.withName("id_embeddings").variable(tf.constant(gaussian(rng, numItems, dim, 0.1 / Math.sqrt(dim))));
+            tf.withName("w_text")
+                .variable(tf.constant(gaussian(rng, textDim, dim, 1 / Math.sqrt(dim))));
+        ids =
+            tf.withName("id_embeddings")
+                .variable(tf.constant(gaussian(rng, numItems, dim, 0.1 / Math.sqrt(dim))));
         this.itemVectors = TwoTowerGraph.itemVectors(tf, text, wText, ids);
       } else {
-        ids = tf.withName("id_embeddings").variable(tf.constant(gaussian(rng, numItems, dim, 1 / Math.sqrt(dim))));
+        ids =
+            tf.withName("id_embeddings")
+                .variable(tf.constant(gaussian(rng, numItems, dim, 1 / Math.sqrt(dim))));
         this.itemVectors = TwoTowerGraph.itemVectors(tf, null, null, ids);
       }
       this.tower =
           new TwoTowerGraph.SessionTower(
               tf.withName("position_logits").variable(tf.constant(new float[historyLength])),
-              tf.withName("dense").variable(tf.constant(gaussian(rng, dim, dim, 0.1 / Math.sqrt(dim)))),
+              tf.withName("dense")
+                  .variable(tf.constant(gaussian(rng, dim, dim, 0.1 / Math.sqrt(dim)))),
               tf.withName("bias").variable(tf.constant(new float[dim])),
               tf.withName("log_scale").variable(tf.constant((float) Math.log(INITIAL_SCALE))));
       this.history =
-          tf.withName("history").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, historyLength)));
-      this.targets = tf.withName("targets").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+          tf.withName("history")
+              .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, historyLength)));
+      this.targets =
+          tf.withName("targets").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       Operand<TFloat32> sessions = TwoTowerGraph.sessionVectors(tf, history, itemVectors, tower);
       Operand<TFloat32> logits = TwoTowerGraph.logits(tf, sessions, itemVectors, tower);
       this.loss = TwoTowerGraph.crossEntropy(tf, logits, targets, numItems);

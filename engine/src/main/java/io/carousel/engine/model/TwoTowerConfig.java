@@ -9,8 +9,8 @@ package io.carousel.engine.model;
  * @param batchSize training examples per Adam step
  * @param learningRate Adam step size
  * @param seed seeds the initial weights and the example shuffling
- * @param useText whether item vectors include the frozen text term {@code T_i · W_text} (false:
- *     id embeddings only, the ablation)
+ * @param useText whether item vectors include the frozen text term {@code T_i · W_text} (false: id
+ *     embeddings only, the ablation)
  */
 public record TwoTowerConfig(
     int dim,
@@ -21,7 +21,9 @@ public record TwoTowerConfig(
     long seed,
     boolean useText) {
 
-  /** @throws IllegalArgumentException if a size or the learning rate is not positive */
+  /**
+   * @throws IllegalArgumentException if a size or the learning rate is not positive
+   */
   public TwoTowerConfig {
     if (dim <= 0 || historyLength <= 0 || epochs <= 0 || batchSize <= 0) {
       throw new IllegalArgumentException(

@@ -23,6 +23,7 @@ import org.tensorflow.types.TInt32;
 final class TwoTowerGraph {
   /** Added under the square root of L2 normalisation so that a zero vector maps to zero. */
   static final float NORM_EPSILON = 1e-12f;
+
   /** Added to the pooling weights' denominator so that an empty history pools to zero. */
   static final float POOL_EPSILON = 1e-9f;
 
@@ -77,8 +78,7 @@ final class TwoTowerGraph {
     Operand<TFloat32> total = tf.reduceSum(masked, tf.constant(1), ReduceSum.keepDims(true));
     Operand<TFloat32> weights = tf.math.div(masked, tf.math.add(total, tf.constant(POOL_EPSILON)));
     Operand<TFloat32> pooled =
-        tf.reduceSum(
-            tf.math.mul(items, tf.expandDims(weights, tf.constant(2))), tf.constant(1));
+        tf.reduceSum(tf.math.mul(items, tf.expandDims(weights, tf.constant(2))), tf.constant(1));
     Operand<TFloat32> hidden =
         tf.math.add(tf.math.add(tf.linalg.matMul(pooled, w.dense()), w.bias()), pooled);
     return l2Normalize(tf, hidden);
@@ -87,8 +87,7 @@ final class TwoTowerGraph {
   /** Returns the logits {@code float[B][numItems]} = {@code exp(logScale) · sessions · itemsᵀ}. */
   static Operand<TFloat32> logits(
       Ops tf, Operand<TFloat32> sessions, Operand<TFloat32> itemVectors, SessionTower w) {
-    Operand<TFloat32> cosines =
-        tf.linalg.matMul(sessions, itemVectors, MatMul.transposeB(true));
+    Operand<TFloat32> cosines = tf.linalg.matMul(sessions, itemVectors, MatMul.transposeB(true));
     return tf.math.mul(cosines, tf.math.exp(w.logScale()));
   }
 

@@ -39,11 +39,19 @@ public final class TwoTowerScorer implements AutoCloseable {
     try (Result r = bundle.function(ServingGraph.ITEM_VECTORS).call(Map.of())) {
       this.itemVectors = StdArrays.array2dCopyOf(output(r, ServingGraph.ITEM_VECTORS_OUTPUT));
     }
-    if (itemVectors.length != metadata.numItems()
-        || itemVectors[0].length != metadata.dim()) {
+    if (itemVectors.length != metadata.numItems() || itemVectors[0].length != metadata.dim()) {
       throw new ModelException(
-          "item matrix of " + dir + " is " + itemVectors.length + "x" + itemVectors[0].length
-              + " but " + ModelMetadata.FILE_NAME + " says " + metadata.numItems() + "x"
+          "item matrix of "
+              + dir
+              + " is "
+              + itemVectors.length
+              + "x"
+              + itemVectors[0].length
+              + " but "
+              + ModelMetadata.FILE_NAME
+              + " says "
+              + metadata.numItems()
+              + "x"
               + metadata.dim());
     }
   }
@@ -119,8 +127,8 @@ public final class TwoTowerScorer implements AutoCloseable {
   }
 
   /**
-   * Returns the L2-normalised session vectors {@code float[B][dim]}; an empty history gives
-   * {@code normalize(bias)} of the session tower's dense layer.
+   * Returns the L2-normalised session vectors {@code float[B][dim]}; an empty history gives {@code
+   * normalize(bias)} of the session tower's dense layer.
    *
    * @throws IllegalArgumentException if an index is outside {@code [0, numItems)}
    * @throws ModelException if TensorFlow fails or the scorer is closed
@@ -150,16 +158,21 @@ public final class TwoTowerScorer implements AutoCloseable {
       return StdArrays.array2dCopyOf(output(r, outputName));
     } catch (IllegalStateException | org.tensorflow.exceptions.TensorFlowException e) {
       throw new ModelException(
-          "running signature " + function.signature().key() + " of " + dir + " on " + b
-              + " histories failed: " + e.getMessage(),
+          "running signature "
+              + function.signature().key()
+              + " of "
+              + dir
+              + " on "
+              + b
+              + " histories failed: "
+              + e.getMessage(),
           e);
     }
   }
 
   private TFloat32 output(Result r, String name) {
     Tensor t =
-        r.get(name)
-            .orElseThrow(() -> new ModelException("output " + name + " missing in " + dir));
+        r.get(name).orElseThrow(() -> new ModelException("output " + name + " missing in " + dir));
     return (TFloat32) t;
   }
 

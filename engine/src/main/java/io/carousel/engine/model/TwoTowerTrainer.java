@@ -85,8 +85,8 @@ public final class TwoTowerTrainer {
 
   /**
    * Trains with early stopping on {@code validation} and exports the weights of the epoch with the
-   * lowest validation loss; stops after {@code patience} epochs without improvement (0: never
-   * stops early). With an empty {@code validation} it behaves like the five-argument overload.
+   * lowest validation loss; stops after {@code patience} epochs without improvement (0: never stops
+   * early). With an empty {@code validation} it behaves like the five-argument overload.
    *
    * @throws IllegalArgumentException if there are no examples or an index is out of range
    * @throws ModelException if TensorFlow fails or the export cannot be written
@@ -110,8 +110,12 @@ public final class TwoTowerTrainer {
     }
     TrainingReport r = trained.report();
     double seconds = (System.nanoTime() - start) / 1e9;
-    log.info("trained {} epochs in {} s, exported epoch {} to {}",
-        r.lossPerEpoch().size(), String.format("%.1f", seconds), r.bestEpoch(), savedModelDir);
+    log.info(
+        "trained {} epochs in {} s, exported epoch {} to {}",
+        r.lossPerEpoch().size(),
+        String.format("%.1f", seconds),
+        r.bestEpoch(),
+        savedModelDir);
     return new TrainingReport(r.lossPerEpoch(), seconds, r.bestEpoch(), r.validationLossPerEpoch());
   }
 

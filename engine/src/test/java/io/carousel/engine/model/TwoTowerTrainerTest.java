@@ -18,7 +18,8 @@ class TwoTowerTrainerTest {
     Path dir = tmp.resolve("model");
     int[] batches = new int[1];
     TwoTowerTrainer.TrainingReport report =
-        TwoTowerTrainer.trainAndExport(text, seqs, CyclicSequences.config(5), dir, b -> batches[0] = b);
+        TwoTowerTrainer.trainAndExport(
+            text, seqs, CyclicSequences.config(5), dir, b -> batches[0] = b);
     System.out.println(report);
     assertEquals(5 * TwoTowerTrainer.batchesPerEpoch(seqs, CyclicSequences.config(5)), batches[0]);
     try (TwoTowerScorer scorer = TwoTowerScorer.load(dir)) {
