@@ -6,7 +6,6 @@ import io.carousel.engine.data.DataDirs;
 import io.carousel.engine.ope.OpenBanditOpe;
 import io.carousel.policy.ope.Estimate;
 import io.carousel.policy.ope.Estimator;
-import io.carousel.policy.ope.OffPolicyEstimators;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,7 +86,7 @@ final class OpeCommand implements Callable<Integer> {
     if (json) {
       System.out.println(text);
     } else {
-      System.out.print(human(r));
+      System.out.print(human(r, resamples));
     }
     if (report != null) {
       Files.createDirectories(report);
@@ -127,7 +126,7 @@ final class OpeCommand implements Callable<Integer> {
     return m;
   }
 
-  private static String human(OpenBanditOpe.Report r) {
+  private static String human(OpenBanditOpe.Report r, int resamples) {
     StringBuilder s = new StringBuilder();
     s.append(
         String.format(
@@ -137,7 +136,7 @@ final class OpeCommand implements Callable<Integer> {
             r.campaign(),
             r.rowsTrain(),
             r.rowsEval(),
-            OffPolicyEstimators.DEFAULT_RESAMPLES));
+            resamples));
     s.append(
         String.format(
             Locale.ROOT,
