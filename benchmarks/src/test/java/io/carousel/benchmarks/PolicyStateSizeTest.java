@@ -1,0 +1,47 @@
+package io.carousel.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import io.carousel.policy.LinearPosterior;
+import io.carousel.policy.PackedPosterior;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Measures the Jackson-CBOR size of one user's bandit state at k = 16 (budget: 2 KB). */
+class PolicyStateSizeTest {
+  private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
+
+  @Test
+  void packedPosteriorFitsTheTwoKilobyteBudgetAndRoundTripsExactly() throws Exception {
+    LinearPosterior p = trained(16, 500);
+    byte[] full = CBOR.writeValueAsBytes(p);
+    PackedPosterior packed = PackedPosterior.pack(p);
+    byte[] compact = CBOR.writeValueAsBytes(packed);
+    System.out.printf(
+        "CBOR bytes at k=16: LinearPosterior %d, PackedPosterior %d%n",
+        full.length, compact.length);
+    // 256 + 16 doubles at 9 bytes each (CBOR float64) plus names and headers.
+    assertTrue(full.length > 2448 && full.length < 2600, "full " + full.length);
+    // 136 + 16 doubles: 1,368 bytes of numbers plus names and headers.
+    assertTrue(compact.length > 1368 && compact.length <= 1500, "packed " + compact.length);
+    PackedPosterior back = CBOR.readValue(compact, PackedPosterior.class);
+    assertEquals(p, back.unpack());
+    assertEquals(p, CBOR.readValue(full, LinearPosterior.class));
+  }
+
+  static LinearPosterior trained(int k, int updates) {
+    SplittableRandom rng = new SplittableRandom(1);
+    LinearPosterior p = LinearPosterior.prior(k, 1.0);
+    float[] x = new float[k];
+    for (int t = 0; t < updates; t++) {
+      for (int d = 0; d < k; d++) {
+        x[d] = (float) rng.nextGaussian();
+      }
+      p = p.updated(x, rng.nextDouble() < 0.1 ? 1 : 0);
+    }
+    return p;
+  }
+}
