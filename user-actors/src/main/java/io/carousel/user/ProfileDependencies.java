@@ -4,11 +4,11 @@ import akka.actor.typed.ActorRef;
 import io.carousel.engine.ScoringModel;
 import io.carousel.policy.ContextFeatures;
 import io.carousel.policy.EpsilonGreedySlatePolicy;
+import io.carousel.policy.LinUcbSlatePolicy;
 import io.carousel.policy.LinearPosterior;
 import io.carousel.policy.LinearThompsonSlatePolicy;
 import io.carousel.policy.SlatePolicy;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,7 +18,7 @@ import java.util.List;
  */
 public record ProfileDependencies(
     ModelView model,
-    List<SlatePolicy> policies,
+    List<String> policies,
     LinearPosterior prior,
     ActorRef<ScoringModel.Command> scoring,
     UserProfileSettings settings,
@@ -27,15 +27,14 @@ public record ProfileDependencies(
     ItemAvailability availability) {
 
   /**
-   * Returns the policy of {@code userId}: always the same one for a user (on every node, across
+   * Returns a new instance of the policy of {@code userId} (policies may keep scratch space, so
+   * each user actor gets its own): always the same policy for a user (on every node, across
    * restarts), and users spread evenly over the policies of an A/B split.
    */
   public SlatePolicy policyFor(String userId) {
-    if (policies.size() == 1) {
-      return policies.get(0);
-    }
     int h = userId.hashCode() * 0x9E3779B9;
-    return policies.get(Math.floorMod(h ^ (h >>> 16), policies.size()));
+    String name = policies.get(Math.floorMod(h ^ (h >>> 16), policies.size()));
+    return policy(name, settings);
   }
 
   /** Builds the dependencies with throw-away metrics and a static catalogue (tests and tools). */
@@ -65,9 +64,8 @@ public record ProfileDependencies(
       Clock clock,
       CarouselMetrics metrics,
       ItemAvailability availability) {
-    List<SlatePolicy> policies = new ArrayList<>();
     for (String name : settings.policies()) {
-      policies.add(policy(name, settings));
+      policy(name, settings); // fail fast on an unknown name
     }
     // Prior mean: trust the model score (feature 1) before any feedback, so a new user's slate
     // follows the model and exploration moves away from it.
@@ -76,18 +74,26 @@ public record ProfileDependencies(
     LinearPosterior prior =
         LinearPosterior.globalPrior(mean, ContextFeatures.DIM, settings.priorStrength());
     return new ProfileDependencies(
-        model, List.copyOf(policies), prior, scoring, settings, clock, metrics, availability);
+        model,
+        List.copyOf(settings.policies()),
+        prior,
+        scoring,
+        settings,
+        clock,
+        metrics,
+        availability);
   }
 
   private static SlatePolicy policy(String name, UserProfileSettings settings) {
     return switch (name) {
       case "epsilon-greedy" -> new EpsilonGreedySlatePolicy(settings.epsilon());
       case "linear-ts" -> new LinearThompsonSlatePolicy(0.1, 200);
+      case "linucb" -> new LinUcbSlatePolicy(settings.ucbAlpha());
       default ->
           throw new IllegalArgumentException(
               "carousel.user-profile.policies: unknown policy '"
                   + name
-                  + "'; expected epsilon-greedy or linear-ts");
+                  + "'; expected epsilon-greedy, linear-ts or linucb");
     };
   }
 }

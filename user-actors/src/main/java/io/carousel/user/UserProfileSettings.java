@@ -20,6 +20,7 @@ import java.util.List;
  * @param policies one policy, or several for an A/B split by hashed user id ({@code
  *     epsilon-greedy}, {@code linear-ts})
  * @param epsilon exploration rate of {@code epsilon-greedy}
+ * @param ucbAlpha width of the confidence bonus of {@code linucb}
  * @param excludeSeen whether items among the last N interactions are left out of slates
  * @param purchaseWindow a purchased item is not recommended again for this long (event time)
  * @param maxPerCategory most items of one category in a slate; 0 = no cap
@@ -35,6 +36,7 @@ public record UserProfileSettings(
     double priorStrength,
     List<String> policies,
     double epsilon,
+    double ucbAlpha,
     boolean excludeSeen,
     Duration purchaseWindow,
     int maxPerCategory) {
@@ -61,6 +63,7 @@ public record UserProfileSettings(
         c.getDouble("prior-strength"),
         c.getStringList("policies"),
         c.getDouble("epsilon"),
+        c.getDouble("ucb-alpha"),
         c.getBoolean("exclude-seen"),
         c.getDuration("purchase-window"),
         c.getInt("max-per-category"));

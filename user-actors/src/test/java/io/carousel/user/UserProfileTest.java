@@ -212,6 +212,58 @@ class UserProfileTest {
   }
 
   @Test
+  void snapshotOfAnActiveUserStaysSmall() throws Exception {
+    for (int i = 0; i < 60; i++) {
+      record("s" + i, "item-" + (i % ITEMS), EventType.CLICK, 1_000L * i);
+      if (i % 5 == 0) {
+        recommend(10, List.of());
+      }
+    }
+    UserState state = kit.getState();
+    var serialization =
+        akka.serialization.SerializationExtension.get(
+            akka.actor.typed.javadsl.Adapter.toClassic(TESTKIT.system()));
+    byte[] bytes = serialization.serialize(state).get();
+    // 50 recent item ids, 60 event ids, a 10-slot pending slate with 16 features each, the
+    // packed 16x16 posterior and an 8-d session embedding.
+    assertTrue(bytes.length < 4096, "snapshot bytes " + bytes.length);
+    byte[] policy =
+        akka.serialization.jackson.JacksonObjectMapperProvider.get(TESTKIT.system())
+            .getOrCreate("jackson-cbor", java.util.Optional.empty())
+            .writeValueAsBytes(state.policyState());
+    assertTrue(policy.length <= 2048, "policy state bytes " + policy.length);
+  }
+
+  @Test
+  void splitsUsersOverPoliciesByHashedId() {
+    UserProfileSettings base = UserProfileSettings.fromConfig(ConfigFactory.load());
+    UserProfileSettings ab =
+        UserProfileSettings.fromConfig(
+            ConfigFactory.parseString("carousel.user-profile.policies = [epsilon-greedy, linucb]")
+                .withFallback(ConfigFactory.load()));
+    ProfileDependencies deps =
+        ProfileDependencies.of(
+            new ModelView(
+                "m",
+                new Catalog(List.of(new Item("a", "", ""))),
+                new float[1][DIM],
+                new float[1],
+                new ContextFeatures(DIM, 7)),
+            null,
+            ab,
+            Clock.systemUTC());
+    int ucb = 0;
+    for (int u = 0; u < 1000; u++) {
+      String id = "user-" + u;
+      String policy = deps.policyFor(id).id();
+      assertEquals(policy, deps.policyFor(id).id(), "stable per user");
+      ucb += policy.equals("linucb") ? 1 : 0;
+    }
+    assertTrue(ucb > 400 && ucb < 600, "balanced split: " + ucb + " of 1000");
+    assertEquals(List.of("epsilon-greedy"), base.policies());
+  }
+
+  @Test
   void summaryCountsEventsByType() {
     record("a", "item-1", EventType.VIEW, 1_000L);
     record("b", "item-2", EventType.VIEW, 2_000L);
