@@ -78,7 +78,8 @@ class DemoPipelineTest {
                 prepared.modelDir(), prepared.meta().catalog(), prepared.meta().trainCounts());
         CarouselServer server = CarouselServer.start(config, model)) {
       DemoRun.Outcome outcome =
-          DemoRun.run(server.host(), server.port(), prepared, replay, 10, 3, "embedded", reportDir);
+          DemoRun.run(
+              server.host(), server.port(), prepared, replay, 10, 3, "embedded", reportDir);
       Map<String, Object> s = outcome.summary();
       assertEquals((long) REPLAYED, s.get("events_replayed"));
       assertEquals((long) REPLAYED, s.get("events_acknowledged"), "every event acknowledged");
