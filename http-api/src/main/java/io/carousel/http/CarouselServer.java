@@ -6,6 +6,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Routers;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -118,7 +119,7 @@ public final class CarouselServer implements AutoCloseable {
           AtomicBoolean ready = new AtomicBoolean(false);
           CarouselRoutes routes =
               new CarouselRoutes(system, sharding, http, deps, registry, ready::get);
-          journalReady(config, system)
+          journalReady(config, ctx)
               .thenCompose(
                   done ->
                       Http.get(system).newServerAt(http.host(), http.port()).bind(routes.routes()))
@@ -145,11 +146,27 @@ public final class CarouselServer implements AutoCloseable {
         });
   }
 
-  private static CompletionStage<Done> journalReady(Config config, ActorSystem<?> system) {
+  /**
+   * Completes when the journal can serve: on H2 once the schema exists; on Cassandra once a warm-up
+   * recovery answered (session connected, schema checked) within {@code
+   * carousel.cassandra.warm-up-timeout}, so the first event is not the one paying for it.
+   */
+  private static CompletionStage<Done> journalReady(Config config, ActorContext<Void> ctx) {
     if ("embedded".equals(config.getString("carousel.persistence.kind"))) {
-      return SchemaUtils.createIfNotExists(system);
+      return SchemaUtils.createIfNotExists(ctx.getSystem());
     }
-    return CompletableFuture.completedFuture(Done.getInstance());
+    Duration timeout = config.getDuration("carousel.cassandra.warm-up-timeout");
+    CompletableFuture<Done> recovered = new CompletableFuture<>();
+    ctx.spawnAnonymous(JournalWarmUp.create("carousel-journal-warm-up", recovered));
+    long t0 = System.nanoTime();
+    return recovered
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (done, failure) -> {
+              if (failure == null) {
+                LOG.info("journal answered in {} ms", (System.nanoTime() - t0) / 1_000_000);
+              }
+            });
   }
 
   /** Returns the bound HTTP port. */
