@@ -7,11 +7,8 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
-import akka.http.javadsl.model.ContentTypes;
-import akka.http.javadsl.model.HttpCharsets;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaType;
-import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.ws.Message;
 import akka.http.javadsl.model.ws.TextMessage;
 import akka.http.javadsl.server.AllDirectives;
@@ -22,18 +19,14 @@ import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.stream.typed.javadsl.ActorSource;
-import io.carousel.user.CarouselMetrics;
 import io.carousel.user.ProfileDependencies;
 import io.carousel.user.UserProfile;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
@@ -50,9 +43,7 @@ public final class CarouselRoutes extends AllDirectives {
   private final int maxK;
   private final EventIngest ingest;
   private final ItemIngest items;
-  private final Supplier<Boolean> ready;
-  private final CarouselMetrics metrics;
-  private final MeterRegistry registry;
+  private final OpsRoutes ops;
   private final RequestMetrics requestMetrics;
 
   /**
@@ -75,10 +66,8 @@ public final class CarouselRoutes extends AllDirectives {
     this.ingest =
         new EventIngest(sharding, askTimeout, Clock.systemUTC(), settings.futureTolerance());
     this.items = new ItemIngest(system, askTimeout, deps.model().catalog(), deps.availability());
-    this.metrics = deps.metrics();
-    this.registry = registry;
+    this.ops = new OpsRoutes(system, deps.metrics(), registry, askTimeout, ready);
     this.requestMetrics = new RequestMetrics(registry);
-    this.ready = ready;
   }
 
   /**
@@ -124,35 +113,12 @@ public final class CarouselRoutes extends AllDirectives {
         () ->
             handleRejections(
                 ErrorMapping.rejectionHandler(),
-                () ->
-                    concat(
-                        pathPrefix("v1", this::v1),
-                        path("metrics", () -> get(this::scrape)),
-                        path(
-                            "openapi.yaml",
-                            () ->
-                                get(
-                                    () ->
-                                        getFromResource(
-                                            "openapi.yaml",
-                                            ContentTypes.create(
-                                                MediaTypes.applicationWithOpenCharset("yaml"),
-                                                HttpCharsets.UTF_8)))),
-                        path(
-                            "demo",
-                            () ->
-                                get(
-                                    () ->
-                                        getFromResource(
-                                            "web/demo.html", ContentTypes.TEXT_HTML_UTF8))),
-                        path(segment("health").slash("alive"), () -> get(this::alive)),
-                        path(segment("health").slash("ready"), () -> get(this::readiness)))));
+                () -> concat(pathPrefix("v1", this::v1), ops.routes())));
   }
 
   private Route v1() {
     return concat(
         path("events", () -> post(this::postEvents)),
-        path("stats", () -> get(this::stats)),
         pathPrefix(
             "items",
             () ->
@@ -175,44 +141,6 @@ public final class CarouselRoutes extends AllDirectives {
                                         get(() -> summary(userId)), delete(() -> forget(userId)))),
                             path("recommendations", () -> get(() -> recommendations(userId))),
                             path("stream", () -> get(() -> stream(userId)))))));
-  }
-
-  private Route alive() {
-    return complete(Json.response(200, java.util.Map.of("status", "alive")));
-  }
-
-  private Route stats() {
-    Map<String, Object> policies = new LinkedHashMap<>();
-    metrics
-        .policyStats()
-        .forEach(
-            (name, p) ->
-                policies.put(
-                    name,
-                    Map.of(
-                        "slates", p.slates(),
-                        "impressions", p.impressions(),
-                        "clicks", p.clicks(),
-                        "ctr", p.ctr())));
-    return complete(Json.response(200, Map.of("scope", "this node", "policies", policies)));
-  }
-
-  private Route scrape() {
-    String body =
-        registry instanceof PrometheusMeterRegistry prometheus
-            ? prometheus.scrape()
-            : "# no Prometheus registry configured\n";
-    return complete(
-        HttpResponse.create()
-            .withEntity(
-                ContentTypes.create(MediaTypes.TEXT_PLAIN, HttpCharsets.UTF_8),
-                body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-  }
-
-  private Route readiness() {
-    return ready.get()
-        ? complete(Json.response(200, java.util.Map.of("status", "ready")))
-        : complete(Json.problem(Problem.of(503, "Service Unavailable", null, "not ready")));
   }
 
   private Route postEvents() {
@@ -414,14 +342,7 @@ public final class CarouselRoutes extends AllDirectives {
   }
 
   private static Optional<HttpResponse> validateUserId(String userId) {
-    String problem = null;
-    if (userId.isBlank()) {
-      problem = "'userId' must not be empty";
-    } else if (userId.length() > EventParser.MAX_ID_LENGTH) {
-      problem = "'userId' is longer than " + EventParser.MAX_ID_LENGTH + " characters";
-    } else if (userId.chars().anyMatch(Character::isISOControl)) {
-      problem = "'userId' contains a control character";
-    }
+    String problem = EventParser.idProblem("userId", userId);
     return problem == null
         ? Optional.empty()
         : Optional.of(Json.problem(Problem.of(400, "Bad Request", "userId", problem)));

@@ -59,9 +59,10 @@ public final class ErrorMapping {
                   && !strict.getContentType().equals(Json.PROBLEM_JSON)) {
                 int status = response.status().intValue();
                 String detail = strict.getData().utf8String();
+                String field = status == 413 ? "body" : null;
                 return response.withEntity(
                     Json.PROBLEM_JSON,
-                    Json.bytes(Problem.of(status, response.status().reason(), null, detail)));
+                    Json.bytes(Problem.of(status, response.status().reason(), field, detail)));
               }
               return response;
             });

@@ -18,11 +18,16 @@ import java.util.concurrent.CompletionStage;
  * user's events in line order; invalid lines are rejected one by one and the good lines persist.
  */
 final class EventIngest {
-  /** Per-event result on the wire. */
+  /** Per-event result on the wire; absent parts are left out. */
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
   record EventResult(Integer line, String eventId, String status, String field, String detail) {}
 
   /** Result of a batch: counts and one result per non-blank line. */
   record BatchResult(int accepted, int duplicates, int rejected, List<EventResult> results) {}
+
+  /** Most lines in one NDJSON batch (every line may address another user actor). */
+  static final int MAX_BATCH_LINES = 1000;
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
@@ -70,6 +75,15 @@ final class EventIngest {
 
   private CompletionStage<HttpResponse> handleBatch(String body) {
     String[] lines = body.split("\r?\n", -1);
+    if (lines.length > MAX_BATCH_LINES + 1) {
+      return CompletableFuture.completedFuture(
+          Json.problem(
+              Problem.of(
+                  413,
+                  "Payload Too Large",
+                  "body",
+                  "an NDJSON batch holds at most " + MAX_BATCH_LINES + " lines; split it")));
+    }
     EventResult[] results = new EventResult[lines.length];
     Map<String, List<Integer>> linesByUser = new LinkedHashMap<>();
     EventRequest[] parsed = new EventRequest[lines.length];

@@ -18,7 +18,11 @@ import java.util.HexFormat;
  */
 public final class EventParser {
   /** Longest accepted id, in characters. */
-  public static final int MAX_ID_LENGTH = 256;
+  /**
+   * Longest accepted id, in characters. The H2 journal's {@code persistence_id} column holds 255
+   * characters, and a user's persistence id is {@code "UserProfile|" + userId}.
+   */
+  public static final int MAX_ID_LENGTH = 200;
 
   /** Thrown for an invalid event or item; {@link #field()} names the offending field. */
   public static final class InvalidInput extends Exception {
@@ -102,7 +106,51 @@ public final class EventParser {
     if (!v.isTextual()) {
       throw new InvalidInput(field, "'" + field + "' must be a string, got " + v.getNodeType());
     }
-    return v.textValue();
+    String s = v.textValue();
+    if (hasLoneSurrogate(s)) {
+      throw new InvalidInput(field, "'" + field + "' is not valid Unicode (a lone surrogate)");
+    }
+    return s;
+  }
+
+  /** Returns whether {@code s} has a UTF-16 surrogate that is not part of a pair. */
+  static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return true;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns why {@code id} is not an acceptable id (user, item, event or slate), or null when it
+   * is: non-blank, at most {@link #MAX_ID_LENGTH} characters, no control characters, valid Unicode,
+   * and not {@code .} or {@code ..} (they cannot be addressed in a URL path).
+   */
+  static String idProblem(String field, String id) {
+    if (id.isBlank()) {
+      return "'" + field + "' must not be empty";
+    }
+    if (id.length() > MAX_ID_LENGTH) {
+      return "'" + field + "' is longer than " + MAX_ID_LENGTH + " characters";
+    }
+    if (id.chars().anyMatch(Character::isISOControl)) {
+      return "'" + field + "' contains a control character";
+    }
+    if (hasLoneSurrogate(id)) {
+      return "'" + field + "' is not valid Unicode (a lone surrogate)";
+    }
+    if (id.equals(".") || id.equals("..")) {
+      return "'" + field + "' must not be '.' or '..'";
+    }
+    return null;
   }
 
   static String id(JsonNode node, String field, boolean required) throws InvalidInput {
@@ -110,17 +158,9 @@ public final class EventParser {
     if (s == null) {
       return null;
     }
-    if (s.isBlank()) {
-      throw new InvalidInput(field, "'" + field + "' must not be empty");
-    }
-    if (s.length() > MAX_ID_LENGTH) {
-      throw new InvalidInput(
-          field, "'" + field + "' is longer than " + MAX_ID_LENGTH + " characters");
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.isISOControl(s.charAt(i))) {
-        throw new InvalidInput(field, "'" + field + "' contains a control character");
-      }
+    String problem = idProblem(field, s);
+    if (problem != null) {
+      throw new InvalidInput(field, problem);
     }
     return s;
   }
@@ -141,7 +181,11 @@ public final class EventParser {
           return OffsetDateTime.parse(s).toInstant().toEpochMilli();
         } catch (DateTimeParseException e2) {
           // fall through to the error below
+        } catch (ArithmeticException | java.time.DateTimeException e2) {
+          throw new InvalidInput("timestamp", "'timestamp' is out of range: " + s);
         }
+      } catch (ArithmeticException | java.time.DateTimeException e) {
+        throw new InvalidInput("timestamp", "'timestamp' is out of range: " + s);
       }
     }
     throw new InvalidInput(

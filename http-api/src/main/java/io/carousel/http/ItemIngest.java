@@ -95,10 +95,24 @@ final class ItemIngest {
                     200, new UpsertResult(u.created(), u.updated(), errors.size(), results)));
   }
 
-  /** Marks {@code itemId} deleted: gone from the next slate on every node. */
+  /**
+   * Marks {@code itemId} deleted: gone from the next slate on every node. 400 for an invalid id,
+   * 404 for an item neither the model nor the catalogue knows.
+   */
   CompletionStage<HttpResponse> delete(String itemId) {
+    String problem = EventParser.idProblem("itemId", itemId);
+    if (problem != null) {
+      return CompletableFuture.completedFuture(
+          Json.problem(Problem.of(400, "Bad Request", "itemId", problem)));
+    }
+    boolean inModel = catalog.indexOf(itemId) >= 0;
     return Catalogue.ref(system)
-        .<Boolean>askWithStatus(r -> new Catalogue.Delete(itemId, r), askTimeout)
-        .thenApply(known -> HttpResponse.create().withStatus(204));
+        .<Boolean>askWithStatus(r -> new Catalogue.Delete(itemId, inModel, r), askTimeout)
+        .thenApply(
+            known ->
+                known
+                    ? HttpResponse.create().withStatus(204)
+                    : Json.problem(
+                        Problem.of(404, "Not Found", "itemId", "no item '" + itemId + "'")));
   }
 }

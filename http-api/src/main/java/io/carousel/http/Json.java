@@ -17,6 +17,8 @@ public final class Json {
   public static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          // {"userId":"a","userId":"b"} is ambiguous: reject it rather than keep the last value.
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .findAndAddModules()
           .build();
 

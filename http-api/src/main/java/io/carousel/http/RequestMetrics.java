@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * /v1/users/{userId}/recommendations}) so user ids never become label values.
  */
 final class RequestMetrics {
-  private static final Pattern USER = Pattern.compile("^/v1/users/[^/]+(/[a-z]+)?/?$");
+  private static final Pattern USER =
+      Pattern.compile("^/v1/users/[^/]+(/recommendations|/stream)?/?$");
 
   private final MeterRegistry registry;
 
@@ -37,8 +38,19 @@ final class RequestMetrics {
     if (m.matches()) {
       return "/v1/users/{userId}" + (m.group(1) == null ? "" : m.group(1));
     }
+    if (path.startsWith("/v1/items/") && path.indexOf('/', "/v1/items/".length()) < 0) {
+      return "/v1/items/{itemId}";
+    }
     return switch (path) {
-      case "/v1/events", "/v1/stats", "/health/alive", "/health/ready", "/metrics" -> path;
+      case "/v1/events",
+              "/v1/stats",
+              "/v1/items",
+              "/health/alive",
+              "/health/ready",
+              "/metrics",
+              "/openapi.yaml",
+              "/demo" ->
+          path;
       default -> "other";
     };
   }

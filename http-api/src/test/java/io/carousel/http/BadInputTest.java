@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bad input against a real node ({@link TestNode}): every bad request gets the status of DESIGN §5,
- * an {@code application/problem+json} body naming the field, and persists nothing. Tests named
- * {@code bug…} document confirmed defects and fail until they are fixed.
+ * an {@code application/problem+json} body naming the field, and persists nothing. Tests named The
+ * regression tests at the end pin defects this class found and that are now fixed.
  */
 class BadInputTest {
   private static final String PROBLEM = "application/problem+json";
@@ -329,7 +329,7 @@ class BadInputTest {
     assertProblem(send("PATCH", "/v1/users/someone", "application/json", "{}"), 405, null);
     assertProblem(
         send("POST", "/v1/users/someone/recommendations", "application/json", "{}"), 405, null);
-    assertProblem(get("/v1/items"), 405, null);
+    assertProblem(send("PATCH", "/v1/items", "application/json", "{}"), 405, null);
     assertProblem(get("/v1/nope"), 404, null);
     assertProblem(get("/v2/events"), 404, null);
     assertProblem(get("/v1/users"), 404, null);
@@ -360,11 +360,14 @@ class BadInputTest {
     assertProblem(send("PUT", "/v1/items", "application/json", ""), 400, "body");
   }
 
-  // ---- confirmed bugs: these fail until fixed ----
+  // ---- regressions: defects found by this class, fixed ----
 
-  /** BUG: a far-future/far-past ISO year overflows epoch ms: 500 ArithmeticException, not 422. */
+  /**
+   * Regression: a far-future/far-past ISO year overflows epoch ms: 500 ArithmeticException, not
+   * 422.
+   */
   @Test
-  void bugIsoTimestampWithHugeYearIs422Not500() throws Exception {
+  void rejectsTimestampWithHugeYearAs422() throws Exception {
     String user = user();
     for (String ts :
         new String[] {"\"+300000000-01-01T00:00:00Z\"", "\"-300000000-01-01T00:00:00Z\""}) {
@@ -379,49 +382,53 @@ class BadInputTest {
   }
 
   /**
-   * BUG: an id with an unpaired surrogate passes validation, then the journal serializer rejects
-   * the event: the user actor stops and the client gets 503 "retry" forever instead of 422.
+   * Regression: an id with an unpaired surrogate passes validation, then the journal serializer
+   * rejects the event: the user actor stops and the client gets 503 "retry" forever instead of 422.
    */
   @Test
-  void bugLoneSurrogateInItemIdIs422Not503() throws Exception {
+  void rejectsLoneSurrogateInIdsAs422() throws Exception {
     String user = user();
     String body = event(user, TS, "").replace("\"item-1\"", "\"item\\" + "udc00\"");
     assertProblem(postEvent("application/json", body), 422, "itemId");
   }
 
   /**
-   * BUG: one item line with an unpaired surrogate fails the whole catalogue upsert (503), so the
-   * valid lines of the same body are not stored either.
+   * Regression: one item line with an unpaired surrogate fails the whole catalogue upsert (503), so
+   * the valid lines of the same body are not stored either.
    */
   @Test
-  void bugOneUnpersistableItemLineDoesNotFailTheGoodLines() throws Exception {
+  void invalidItemLineDoesNotFailTheGoodLines() throws Exception {
     String body = "{\"itemId\":\"good-item\"}\n{\"itemId\":\"bad\\" + "ud800x\"}\n";
     HttpResponse<String> r = send("PUT", "/v1/items", "application/x-ndjson", body);
     assertEquals(200, r.statusCode(), r.body());
     assertEquals(1, Json.MAPPER.readTree(r.body()).get("rejected").asInt(), r.body());
   }
 
-  /** BUG: DELETE /v1/items/{id} validates nothing and persists a tombstone for any id. */
+  /** Regression: DELETE /v1/items/{id} validates nothing and persists a tombstone for any id. */
   @Test
-  void bugDeleteItemValidatesTheItemId() throws Exception {
-    assertProblem(send("DELETE", "/v1/items/a%01b", null, null), 422, "itemId");
-    assertProblem(send("DELETE", "/v1/items/%20", null, null), 422, "itemId");
-    assertProblem(send("DELETE", "/v1/items/" + "z".repeat(300), null, null), 422, "itemId");
+  void deleteItemValidatesTheItemId() throws Exception {
+    // Path parameters are validated like userId in a path: 400 naming the field.
+    assertProblem(send("DELETE", "/v1/items/a%01b", null, null), 400, "itemId");
+    assertProblem(send("DELETE", "/v1/items/%20", null, null), 400, "itemId");
+    assertProblem(send("DELETE", "/v1/items/" + "z".repeat(300), null, null), 400, "itemId");
+    assertProblem(send("DELETE", "/v1/items/never-existed", null, null), 404, "itemId");
   }
 
-  /** BUG: the 413 problem does not name the field (contract: every problem names the field). */
+  /**
+   * Regression: the 413 problem does not name the field (contract: every problem names the field).
+   */
   @Test
-  void bugOversizedBodyProblemNamesTheBodyField() throws Exception {
+  void oversizedBodyProblemNamesTheBodyField() throws Exception {
     String big = event(user(), TS, ",\"pad\":\"" + "x".repeat(5000) + "\"");
     assertProblem(postEvent("application/json", big), 413, "body");
   }
 
   /**
-   * BUG: every 404 under /v1/users/{id}/{lowercase word} becomes its own route label, so request
-   * metrics have unbounded cardinality driven by the client.
+   * Regression: every 404 under /v1/users/{id}/{lowercase word} becomes its own route label, so
+   * request metrics have unbounded cardinality driven by the client.
    */
   @Test
-  void bugUnknownUserSubpathsDoNotCreateRouteLabels() throws Exception {
+  void unknownUserSubpathsDoNotCreateRouteLabels() throws Exception {
     String suffix = "zz" + UUID.randomUUID().toString().replaceAll("[^a-z]", "");
     assertEquals(404, get("/v1/users/someone/" + suffix).statusCode());
     String metrics = get("/metrics").body();
@@ -429,13 +436,13 @@ class BadInputTest {
   }
 
   /**
-   * BUG: ids of up to 256 characters are valid, but the embedded (H2) journal keys events by
+   * Regression: ids of up to 256 characters are valid, but the embedded (H2) journal keys events by
    * "UserProfile|" + userId in a VARCHAR(255) column: a userId of 244..256 characters passes
    * validation and then fails to persist (503 on every retry). Checked against the shipped schema
    * because TestNode uses the in-memory journal.
    */
   @Test
-  void bugLongestValidUserIdFitsTheEmbeddedJournal() throws Exception {
+  void longestValidUserIdFitsTheEmbeddedJournal() throws Exception {
     String ddl;
     try (InputStream in =
         getClass().getClassLoader().getResourceAsStream("schema/h2/h2-create-schema.sql")) {

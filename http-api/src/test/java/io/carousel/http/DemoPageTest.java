@@ -29,25 +29,30 @@ class DemoPageTest {
         HeadlessChromium browser = HeadlessChromium.start(chromium.get())) {
       browser.navigate(node.base() + "/demo");
       assertTrue(
-          browser.await("document.querySelectorAll('#slate li').length === 10", Duration.ofSeconds(20)),
+          browser.await(
+              "document.querySelectorAll('#slate li').length === 10", Duration.ofSeconds(20)),
           "a slate of 10 arrives over the WebSocket");
-      assertTrue(browser.eval("document.querySelectorAll('#catalogue .item').length").asInt() >= 40);
+      assertTrue(
+          browser.eval("document.querySelectorAll('#catalogue .item').length").asInt() >= 40);
       String user = browser.eval("document.getElementById('user').value").asText();
       String firstSlate = browser.eval("document.getElementById('slate').dataset.slateId").asText();
-      String reason = browser.eval("document.querySelector('#slate li .reason').textContent").asText();
+      String reason =
+          browser.eval("document.querySelector('#slate li .reason').textContent").asText();
       assertTrue(!reason.isBlank(), "every slate item shows a reason");
       String clicked = browser.eval("document.querySelector('#slate li').dataset.item").asText();
 
       browser.eval("document.querySelector('#slate li').click(); true");
       assertTrue(
           browser.await(
-              "document.getElementById('slate').dataset.slateId !== '" + firstSlate + "'"
+              "document.getElementById('slate').dataset.slateId !== '"
+                  + firstSlate
+                  + "'"
                   + " && document.getElementById('slate-meta').textContent.includes('event')",
               Duration.ofSeconds(20)),
           "the slate updates after the click");
       assertTrue(
-          browser.await("document.getElementById('profile').dataset.events === '1'",
-              Duration.ofSeconds(10)),
+          browser.await(
+              "document.getElementById('profile').dataset.events === '1'", Duration.ofSeconds(10)),
           "the page shows the recorded click");
       browser.screenshot(Path.of("target", "demo-page.png"));
 

@@ -74,7 +74,8 @@ final class HeadlessChromium implements AutoCloseable {
     while (!Files.exists(portFile) || Files.readAllLines(portFile).isEmpty()) {
       if (System.nanoTime() > deadline || !p.isAlive()) {
         p.destroyForcibly();
-        throw new IOException("chromium did not start: " + Files.readString(profile.resolve("chromium.log")));
+        throw new IOException(
+            "chromium did not start: " + Files.readString(profile.resolve("chromium.log")));
       }
       Thread.sleep(100);
     }

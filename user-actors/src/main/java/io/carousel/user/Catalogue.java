@@ -73,8 +73,12 @@ public final class Catalogue
   public record Upsert(List<ItemUpsert> items, ActorRef<StatusReply<Upserted>> replyTo)
       implements Command {}
 
-  /** Marks an item deleted. */
-  public record Delete(String itemId, ActorRef<StatusReply<Boolean>> replyTo) implements Command {}
+  /**
+   * Marks an item deleted; replies false (and persists nothing) when the item is neither in the
+   * model ({@code knownToModel}) nor in the catalogue, so unknown ids cannot grow the state.
+   */
+  public record Delete(String itemId, boolean knownToModel, ActorRef<StatusReply<Boolean>> replyTo)
+      implements Command {}
 
   /** Asks for every item's state. */
   public record GetAll(ActorRef<Changed> replyTo) implements Command {}
@@ -198,7 +202,10 @@ public final class Catalogue
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete c) {
-    boolean known = state.items().containsKey(c.itemId());
+    boolean known = c.knownToModel() || state.items().containsKey(c.itemId());
+    if (!known) {
+      return Effect().reply(c.replyTo(), StatusReply.success(false));
+    }
     return Effect()
         .persist(new ItemDeleted(c.itemId(), clock.millis()))
         .thenRun(this::publish)

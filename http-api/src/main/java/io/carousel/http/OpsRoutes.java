@@ -1,0 +1,135 @@
+package io.carousel.http;
+
+import static akka.http.javadsl.server.PathMatchers.segment;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Props;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpCharsets;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.Route;
+import io.carousel.user.CarouselMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The operational surface: {@code /health/alive}, {@code /health/ready} (bound, and the journal
+ * answers now), {@code /metrics} (Prometheus), {@code /v1/stats} (per-policy CTR on this node),
+ * {@code /openapi.yaml} and the {@code /demo} page.
+ */
+final class OpsRoutes extends AllDirectives {
+  private final ActorSystem<?> system;
+  private final CarouselMetrics metrics;
+  private final MeterRegistry registry;
+  private final Duration askTimeout;
+  private final Supplier<Boolean> ready;
+
+  OpsRoutes(
+      ActorSystem<?> system,
+      CarouselMetrics metrics,
+      MeterRegistry registry,
+      Duration askTimeout,
+      Supplier<Boolean> ready) {
+    this.system = system;
+    this.metrics = metrics;
+    this.registry = registry;
+    this.askTimeout = askTimeout;
+    this.ready = ready;
+  }
+
+  /** Returns the operational routes. */
+  Route routes() {
+    return concat(
+        path("metrics", () -> get(this::scrape)),
+        path(segment("v1").slash("stats"), () -> get(this::stats)),
+        path(
+            "openapi.yaml",
+            () ->
+                get(
+                    () ->
+                        getFromResource(
+                            "openapi.yaml",
+                            ContentTypes.create(
+                                MediaTypes.applicationWithOpenCharset("yaml"),
+                                HttpCharsets.UTF_8)))),
+        path(
+            "demo", () -> get(() -> getFromResource("web/demo.html", ContentTypes.TEXT_HTML_UTF8))),
+        path(segment("health").slash("alive"), () -> get(this::alive)),
+        path(segment("health").slash("ready"), () -> get(this::readiness)));
+  }
+
+  private Route alive() {
+    return complete(Json.response(200, java.util.Map.of("status", "alive")));
+  }
+
+  private Route stats() {
+    Map<String, Object> policies = new LinkedHashMap<>();
+    metrics
+        .policyStats()
+        .forEach(
+            (name, p) ->
+                policies.put(
+                    name,
+                    Map.of(
+                        "slates", p.slates(),
+                        "impressions", p.impressions(),
+                        "clicks", p.clicks(),
+                        "ctr", p.ctr())));
+    return complete(Json.response(200, Map.of("scope", "this node", "policies", policies)));
+  }
+
+  private Route scrape() {
+    String body =
+        registry instanceof PrometheusMeterRegistry prometheus
+            ? prometheus.scrape()
+            : "# no Prometheus registry configured\n";
+    return complete(
+        HttpResponse.create()
+            .withEntity(
+                ContentTypes.create(MediaTypes.TEXT_PLAIN, HttpCharsets.UTF_8),
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  private Route readiness() {
+    if (!ready.get()) {
+      return complete(
+          Json.problem(Problem.of(503, "Service Unavailable", null, "starting: not bound yet")));
+    }
+    // Ready means the journal answers now: recover a read-only probe (persists nothing).
+    CompletableFuture<akka.Done> recovered = new CompletableFuture<>();
+    system.systemActorOf(
+        JournalWarmUp.create("carousel-readiness-probe", recovered),
+        "readiness-probe-" + UUID.randomUUID(),
+        Props.empty());
+    CompletionStage<HttpResponse> reply =
+        recovered
+            .orTimeout(askTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .handle(
+                (done, failure) ->
+                    failure == null
+                        ? Json.response(200, Map.of("status", "ready"))
+                        : Json.problem(
+                            Problem.of(
+                                503,
+                                "Service Unavailable",
+                                null,
+                                "journal not answering: " + failure.getClass().getSimpleName())));
+    return onComplete(reply, this::completeTry);
+  }
+
+  private Route completeTry(scala.util.Try<HttpResponse> result) {
+    return result.isSuccess()
+        ? complete(result.get())
+        : complete(ErrorMapping.fromFailure(result.failed().get()));
+  }
+}
