@@ -4,69 +4,108 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The live demo page end to end in headless Chromium: it shows the catalogue and a live slate with
- * reasons; clicking an item sends a click event and the slate updates over the WebSocket. Skips
- * when Debian's {@code chromium} is not installed ({@code .ci/run} installs it).
+ * The live demo page end to end in headless Chromium (Debian's {@code chromium} and {@code
+ * chromium-driver}, driven by Selenium): it shows the catalogue and a live slate with reasons;
+ * clicking an item sends a click event and the slate updates over the WebSocket. The screenshot is
+ * saved as {@code http-api/target/demo-page.png}. Skips when the browser or driver is missing
+ * ({@code .ci/run} installs both).
  */
 class DemoPageTest {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+  private static WebDriver startBrowser() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(DRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
+    return new ChromeDriver(service, options);
+  }
+
+  private static String text(WebDriver d, String css) {
+    return d.findElement(By.cssSelector(css)).getText();
+  }
 
   @Test
   void clickInTheBrowserUpdatesTheSlateOverWebSocket() throws Exception {
-    Optional<Path> chromium = HeadlessChromium.binary();
-    Assumptions.assumeTrue(chromium.isPresent(), "chromium not installed");
-    try (TestNode node = new TestNode();
-        HeadlessChromium browser = HeadlessChromium.start(chromium.get())) {
-      browser.navigate(node.base() + "/demo");
-      assertTrue(
-          browser.await(
-              "document.querySelectorAll('#slate li').length === 10", Duration.ofSeconds(20)),
-          "a slate of 10 arrives over the WebSocket");
-      assertTrue(
-          browser.eval("document.querySelectorAll('#catalogue .item').length").asInt() >= 40);
-      String user = browser.eval("document.getElementById('user').value").asText();
-      String firstSlate = browser.eval("document.getElementById('slate').dataset.slateId").asText();
-      String reason =
-          browser.eval("document.querySelector('#slate li .reason').textContent").asText();
-      assertTrue(!reason.isBlank(), "every slate item shows a reason");
-      String clicked = browser.eval("document.querySelector('#slate li').dataset.item").asText();
+    Assumptions.assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+        "Debian chromium and chromium-driver are not installed");
+    try (TestNode node = new TestNode()) {
+      WebDriver browser = startBrowser();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        browser.get(node.base() + "/demo");
+        wait.until(d -> d.findElements(By.cssSelector("#slate li")).size() == 10);
+        assertTrue(browser.findElements(By.cssSelector("#catalogue .item")).size() >= 40);
+        String user = browser.findElement(By.id("user")).getAttribute("value");
+        String firstSlate = browser.findElement(By.id("slate")).getAttribute("data-slate-id");
+        assertTrue(
+            !text(browser, "#slate li .reason").isBlank(), "every slate item shows a reason");
+        var first = browser.findElement(By.cssSelector("#slate li"));
+        String clicked = first.getAttribute("data-item");
 
-      browser.eval("document.querySelector('#slate li').click(); true");
-      assertTrue(
-          browser.await(
-              "document.getElementById('slate').dataset.slateId !== '"
-                  + firstSlate
-                  + "'"
-                  + " && document.getElementById('slate-meta').textContent.includes('event')",
-              Duration.ofSeconds(20)),
-          "the slate updates after the click");
-      assertTrue(
-          browser.await(
-              "document.getElementById('profile').dataset.events === '1'", Duration.ofSeconds(10)),
-          "the page shows the recorded click");
-      browser.screenshot(Path.of("target", "demo-page.png"));
+        first.click();
+        wait.until(
+            d ->
+                !firstSlate.equals(d.findElement(By.id("slate")).getAttribute("data-slate-id"))
+                    && text(d, "#slate-meta").contains("event"));
+        wait.until(d -> "1".equals(d.findElement(By.id("profile")).getAttribute("data-events")));
+        String newFirst =
+            browser.findElement(By.cssSelector("#slate li")).getAttribute("data-item");
+        assertNotEquals(clicked, newFirst, "the clicked item leaves the slate");
 
-      HttpResponse<String> profile =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(node.base() + "/v1/users/" + user)).build(),
-                  HttpResponse.BodyHandlers.ofString());
-      var p = Json.MAPPER.readTree(profile.body());
-      assertEquals(1, p.get("eventsByType").get("click").asInt());
-      assertEquals(clicked, p.get("recentItems").get(0).asText());
-      assertEquals(1, p.get("rewardsObserved").asInt(), "a click on a served item is a reward");
-      String newFirst = browser.eval("document.querySelector('#slate li').dataset.item").asText();
-      assertNotEquals(clicked, newFirst, "the clicked item leaves the slate");
+        File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
+        Path target = Path.of("target", "demo-page.png");
+        Files.createDirectories(target.getParent());
+        Files.copy(shot.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(Files.size(target) > 10_000, "screenshot saved");
+
+        HttpResponse<String> profile =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create(node.base() + "/v1/users/" + user)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        var p = Json.MAPPER.readTree(profile.body());
+        assertEquals(1, p.get("eventsByType").get("click").asInt());
+        assertEquals(clicked, p.get("recentItems").get(0).asText());
+        assertEquals(1, p.get("rewardsObserved").asInt(), "a click on a served item is a reward");
+      } finally {
+        browser.quit();
+      }
     }
   }
 }
