@@ -218,33 +218,38 @@ public final class CarouselRoutes extends AllDirectives {
         kParam ->
             parameterList(
                 "exclude",
-                excludes -> {
-                  Optional<HttpResponse> invalid = validateUserId(userId);
-                  if (invalid.isPresent()) {
-                    return complete(invalid.get());
-                  }
-                  int k;
-                  try {
-                    k = parseK(kParam);
-                  } catch (IllegalArgumentException e) {
-                    return complete(
-                        Json.problem(Problem.of(400, "Bad Request", "k", e.getMessage())));
-                  }
-                  List<String> exclude = new ArrayList<>();
-                  for (String e : excludes) {
-                    Arrays.stream(e.split(","))
-                        .map(String::trim)
-                        .filter(s -> !s.isEmpty())
-                        .forEach(exclude::add);
-                  }
-                  CompletionStage<HttpResponse> reply =
-                      entity(userId)
-                          .<UserProfile.SlateReply>askWithStatus(
-                              r -> new UserProfile.Recommend(k, List.copyOf(exclude), r),
-                              askTimeout)
-                          .thenApply(s -> Json.response(200, SlateResponse.of(s)));
-                  return onComplete(reply, this::completeTry);
-                }));
+                excludes ->
+                    parameterOptional(
+                        "context", context -> recommend(userId, kParam, excludes, context))));
+  }
+
+  private Route recommend(
+      String userId, Optional<String> kParam, List<String> excludes, Optional<String> context) {
+    Optional<HttpResponse> invalid = validateUserId(userId);
+    if (invalid.isPresent()) {
+      return complete(invalid.get());
+    }
+    int k;
+    try {
+      k = parseK(kParam);
+    } catch (IllegalArgumentException e) {
+      return complete(Json.problem(Problem.of(400, "Bad Request", "k", e.getMessage())));
+    }
+    String contextProblem = context.map(c -> EventParser.idProblem("context", c)).orElse(null);
+    if (contextProblem != null) {
+      return complete(Json.problem(Problem.of(400, "Bad Request", "context", contextProblem)));
+    }
+    List<String> exclude = new ArrayList<>();
+    for (String e : excludes) {
+      Arrays.stream(e.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(exclude::add);
+    }
+    CompletionStage<HttpResponse> reply =
+        entity(userId)
+            .<UserProfile.SlateReply>askWithStatus(
+                r -> new UserProfile.Recommend(k, List.copyOf(exclude), context.orElse(null), r),
+                askTimeout)
+            .thenApply(s -> Json.response(200, SlateResponse.of(s)));
+    return onComplete(reply, this::completeTry);
   }
 
   private int parseK(Optional<String> kParam) {

@@ -108,6 +108,21 @@ class CarouselRoutesTest {
   }
 
   @Test
+  void newShopperGetsPopularItemsAndContextSteersTheSlate() throws Exception {
+    String user = "u-" + UUID.randomUUID();
+    // In the test catalogue popularity grows with the index: item-39 is the most popular.
+    Set<String> cold = slateItems(user, 5);
+    assertTrue(cold.contains("item-39") || cold.contains("item-38"), cold.toString());
+    Set<String> viewing = new HashSet<>();
+    json(get("/v1/users/" + user + "/recommendations?k=5&context=item-3"))
+        .get("items")
+        .forEach(i -> viewing.add(i.get("itemId").asText()));
+    assertTrue(!viewing.contains("item-3") && viewing.contains("item-0"), viewing.toString());
+    assertEquals(400, get("/v1/users/" + user + "/recommendations?context=%01").statusCode());
+    assertEquals(0, eventCount(user), "recommendations change no counts");
+  }
+
+  @Test
   void exposesPrometheusMetricsAndPolicyStats() throws Exception {
     String user = "u-" + UUID.randomUUID();
     JsonNode slate = json(get("/v1/users/" + user + "/recommendations?k=4"));
@@ -145,6 +160,8 @@ class CarouselRoutesTest {
   @Test
   void outOfStockAndDeletedItemsLeaveTheNextSlate() throws Exception {
     String user = "u-" + UUID.randomUUID();
+    // A shopper with history, so the model (here: lower index scores higher) ranks the slate.
+    post("application/json", event(user, "h0", "item-20"));
     Set<String> before = slateItems(user, 5);
     assertTrue(before.contains("item-0") && before.contains("item-1"), before.toString());
     HttpResponse<String> put =

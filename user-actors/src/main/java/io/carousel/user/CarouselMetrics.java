@@ -31,6 +31,7 @@ public final class CarouselMetrics {
   private final MeterRegistry registry;
   private final Counter[] eventsByType = new Counter[EventType.values().length];
   private final Timer persistLatency;
+  private final Timer candidateLatency;
   private final AtomicLong activeUsers = new AtomicLong();
   private final AtomicLong subscribers = new AtomicLong();
   private final Map<String, LongAdder[]> byPolicy = new ConcurrentHashMap<>();
@@ -48,6 +49,11 @@ public final class CarouselMetrics {
     persistLatency =
         Timer.builder("carousel.persist.latency")
             .description("Time from persist call to journal confirmation")
+            .publishPercentileHistogram()
+            .register(registry);
+    candidateLatency =
+        Timer.builder("carousel.scoring.latency")
+            .description("Candidate retrieval and model scoring for one slate, batching included")
             .publishPercentileHistogram()
             .register(registry);
     Gauge.builder("carousel.users.active", activeUsers, AtomicLong::get)
@@ -74,6 +80,10 @@ public final class CarouselMetrics {
 
   void persisted(long startNanos) {
     persistLatency.record(Duration.ofNanos(System.nanoTime() - startNanos));
+  }
+
+  void candidatesRetrieved(long startNanos) {
+    candidateLatency.record(Duration.ofNanos(System.nanoTime() - startNanos));
   }
 
   void slateServed(String policy, String trigger, int size) {

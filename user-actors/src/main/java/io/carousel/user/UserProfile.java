@@ -23,7 +23,6 @@ import io.carousel.engine.ScoringModel;
 import io.carousel.policy.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,8 +74,14 @@ public final class UserProfile
       ActorRef<StatusReply<Recorded>> replyTo)
       implements Command {}
 
-  /** Asks for a fresh slate of {@code k} items, never containing {@code exclude}d ids. */
-  public record Recommend(int k, List<String> exclude, ActorRef<StatusReply<SlateReply>> replyTo)
+  /**
+   * Asks for a fresh slate of {@code k} items, never containing {@code exclude}d ids. {@code
+   * context} is the item the shopper is looking at (or null): it joins the history for this slate
+   * only, so even a new shopper gets a slate related to what is on screen; a new shopper without
+   * context gets the most popular available items.
+   */
+  public record Recommend(
+      int k, List<String> exclude, String context, ActorRef<StatusReply<SlateReply>> replyTo)
       implements Command {}
 
   /** Asks for the profile summary. */
@@ -104,7 +109,8 @@ public final class UserProfile
       ScoringModel.Scores scores,
       Throwable failure,
       String trigger,
-      ActorRef<StatusReply<SlateReply>> replyTo)
+      ActorRef<StatusReply<SlateReply>> replyTo,
+      long startNanos)
       implements Command {}
 
   /** Reply to {@link RecordInteraction}: {@code duplicate} when the event id was already seen. */
@@ -312,7 +318,7 @@ public final class UserProfile
   }
 
   private ReplyEffect<Event, UserState> onRecommend(UserState state, Recommend c) {
-    askScores(state, c.k(), c.exclude(), "request", c.replyTo());
+    askScores(state, c.k(), c.exclude(), c.context(), "request", c.replyTo());
     return Effect().noReply();
   }
 
@@ -322,7 +328,7 @@ public final class UserProfile
       for (int wanted : subscribers.values()) {
         k = Math.max(k, wanted);
       }
-      askScores(state, k, List.of(), "event", null);
+      askScores(state, k, List.of(), null, "event", null);
     }
   }
 
@@ -330,44 +336,23 @@ public final class UserProfile
       UserState state,
       int k,
       List<String> exclude,
+      String context,
       String trigger,
       ActorRef<StatusReply<SlateReply>> replyTo) {
-    var catalog = deps.model().catalog();
-    ItemAvailability.Snapshot available = deps.availability().snapshot();
-    BitSet excluded = (BitSet) available.unavailable().clone();
-    List<String> recent = state.recentItems();
-    int[] history = new int[recent.size()];
-    int h = 0;
-    for (String id : recent) {
-      int idx = catalog.indexOf(id);
-      if (idx >= 0) {
-        history[h++] = idx;
-        if (deps.settings().excludeSeen()) {
-          excluded.set(idx);
-        }
-      }
-    }
-    long since = state.lastEventTimeMs() - deps.settings().purchaseWindow().toMillis();
-    for (UserState.Purchase p : state.purchases()) {
-      int idx = catalog.indexOf(p.itemId());
-      if (idx >= 0 && p.timeMs() >= since) {
-        excluded.set(idx);
-      }
-    }
-    for (String id : exclude) {
-      int idx = catalog.indexOf(id);
-      if (idx >= 0) {
-        excluded.set(idx);
-      }
-    }
-    int[] hist = java.util.Arrays.copyOf(history, h);
+    CandidateQuery query = CandidateQuery.of(state, exclude, context, deps);
     int topN = Math.max(k, deps.settings().candidates());
+    long start = System.nanoTime();
+    if (query.coldStart()) {
+      ScoringModel.Scores popular = query.popular(deps.model().popularity(), topN);
+      ctx.getSelf().tell(new ScoresReady(k, popular, null, trigger, replyTo, start));
+      return;
+    }
     ctx.askWithStatus(
         ScoringModel.Scores.class,
         deps.scoring(),
         deps.settings().askTimeout(),
-        r -> new ScoringModel.Score(hist, topN, excluded::get, r),
-        (scores, failure) -> new ScoresReady(k, scores, failure, trigger, replyTo));
+        r -> new ScoringModel.Score(query.history(), topN, query.excluded()::get, r),
+        (scores, failure) -> new ScoresReady(k, scores, failure, trigger, replyTo, start));
   }
 
   private ReplyEffect<Event, UserState> onScoresReady(UserState state, ScoresReady r) {
@@ -377,6 +362,7 @@ public final class UserProfile
           ? Effect().noReply()
           : Effect().reply(r.replyTo(), StatusReply.error(r.failure()));
     }
+    deps.metrics().candidatesRetrieved(r.startNanos());
     SlateServed served =
         assembler.assemble(userId, state, r.scores(), r.k(), deps.clock().millis(), r.trigger());
     SlateReply reply = toReply(served);
@@ -461,7 +447,7 @@ public final class UserProfile
       ctx.watchWith(c.subscriber(), new SubscriberTerminated(c.subscriber()));
       deps.metrics().subscribersChanged(1);
     }
-    askScores(state, c.k(), List.of(), "subscribe", null);
+    askScores(state, c.k(), List.of(), null, "subscribe", null);
     return Effect().noReply();
   }
 

@@ -94,7 +94,7 @@ class UserProfileTest {
   private UserProfile.SlateReply recommend(int k, List<String> exclude) {
     var result =
         kit.<StatusReply<UserProfile.SlateReply>>runCommand(
-            r -> new UserProfile.Recommend(k, exclude, r));
+            r -> new UserProfile.Recommend(k, exclude, null, r));
     return result.reply().getValue();
   }
 
@@ -166,6 +166,28 @@ class UserProfileTest {
     // The next slate turns the two unclicked impressions into reward-0 updates.
     recommend(3, List.of());
     assertEquals(before + 3, kit.getState().posterior().updates());
+  }
+
+  @Test
+  void newShopperGetsPopularItemsAndContextPersonalises() {
+    UserProfile.SlateReply cold = recommend(5, List.of());
+    assertEquals(0, fake.histories.size(), "a new shopper without context needs no model call");
+    // Popularity decreases with the index in this catalogue; the policy keeps the top items
+    // unless it explores.
+    long popular =
+        cold.items().stream().filter(i -> Integer.parseInt(i.itemId().substring(5)) < 10).count();
+    assertTrue(popular >= 3, cold.toString());
+    var withContext =
+        kit.<StatusReply<UserProfile.SlateReply>>runCommand(
+                r -> new UserProfile.Recommend(5, List.of(), "item-12", r))
+            .reply()
+            .getValue();
+    assertEquals(1, fake.histories.size());
+    assertEquals(12, fake.histories.get(0)[0], "the viewed item is the session's history");
+    assertFalse(
+        withContext.items().stream().anyMatch(i -> i.itemId().equals("item-12")),
+        "the item on screen is not recommended back");
+    assertEquals(0, kit.getState().eventCount(), "context is not an event");
   }
 
   @Test
