@@ -11,7 +11,12 @@ import picocli.CommandLine.Command;
     version = "carousel 0.1.0",
     description =
         "Real-time personalized recommendations: sharded user actors, bandits, TensorFlow.",
-    subcommands = {DemoCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      ServeCommand.class,
+      EvaluateCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
