@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ServeCommand.class,
+      EvaluateCommand.class,
       OpeCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -20,7 +20,9 @@ import org.tensorflow.types.TInt32;
  * The inference-only graph built from trained {@link ServingParams}: the item matrix is
  * precomputed, so a score call costs one gather, one {@code [B][dim]·[dim][dim]} and one {@code
  * [B][dim]·[dim][numItems]} product. Exported as a SavedModel with the signatures {@value #SCORE},
- * {@value #SESSION_VECTOR} and {@value #ITEM_VECTORS}.
+ * {@value #SESSION_VECTOR} and {@value #ITEM_VECTORS}, plus {@value #ITEM_VECTOR_FROM_TEXT} for a
+ * model with text: {@code normalize(text · W_text)}, the item tower without the id embedding, which
+ * gives an item never seen in training (a cold item) a vector from its text alone.
  */
 final class ServingGraph implements AutoCloseable {
   static final String SCORE = "score";
@@ -30,6 +32,9 @@ final class ServingGraph implements AutoCloseable {
   static final String SCORES_OUTPUT = "scores";
   static final String SESSION_VECTOR_OUTPUT = "session_vector";
   static final String ITEM_VECTORS_OUTPUT = "item_vectors";
+  static final String ITEM_VECTOR_FROM_TEXT = "item_vector_from_text";
+  static final String TEXT_INPUT = "text";
+  static final String ITEM_VECTOR_OUTPUT = "item_vector";
 
   private final Graph graph;
   private final Session session;
@@ -37,6 +42,7 @@ final class ServingGraph implements AutoCloseable {
   private final Signature score;
   private final Signature sessionVector;
   private final Signature itemVectors;
+  private final Signature fromText;
 
   private ServingGraph(ServingParams params) {
     this.params = params;
@@ -71,6 +77,22 @@ final class ServingGraph implements AutoCloseable {
           Signature.builder(ITEM_VECTORS)
               .output(ITEM_VECTORS_OUTPUT, tf.withName(ITEM_VECTORS_OUTPUT).identity(items))
               .build();
+      if (params.textProjection() != null) {
+        float[][] w = params.textProjection();
+        Variable<TFloat32> wText = tf.withName("w_text").variable(tf.constant(w));
+        Placeholder<TFloat32> text =
+            tf.withName(TEXT_INPUT)
+                .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, w.length)));
+        Operand<TFloat32> vectors =
+            TwoTowerGraph.itemVectors(tf, null, null, tf.linalg.matMul(text, wText));
+        this.fromText =
+            Signature.builder(ITEM_VECTOR_FROM_TEXT)
+                .input(TEXT_INPUT, text)
+                .output(ITEM_VECTOR_OUTPUT, tf.withName(ITEM_VECTOR_OUTPUT).identity(vectors))
+                .build();
+      } else {
+        this.fromText = null;
+      }
       this.session = new Session(graph);
       session.initialize();
     } catch (RuntimeException e) {
@@ -109,12 +131,16 @@ final class ServingGraph implements AutoCloseable {
       }
     }
     Files.createDirectories(dir);
-    SavedModelBundle.exporter(dir.toString())
-        .withTags(SavedModelBundle.DEFAULT_TAG)
-        .withFunction(SessionFunction.create(score, session))
-        .withFunction(SessionFunction.create(sessionVector, session))
-        .withFunction(SessionFunction.create(itemVectors, session))
-        .export();
+    SavedModelBundle.Exporter exporter =
+        SavedModelBundle.exporter(dir.toString())
+            .withTags(SavedModelBundle.DEFAULT_TAG)
+            .withFunction(SessionFunction.create(score, session))
+            .withFunction(SessionFunction.create(sessionVector, session))
+            .withFunction(SessionFunction.create(itemVectors, session));
+    if (fromText != null) {
+      exporter.withFunction(SessionFunction.create(fromText, session));
+    }
+    exporter.export();
     new ModelMetadata(
             ModelMetadata.FORMAT, params.numItems(), params.dim(), params.historyLength(), useText)
         .write(dir);

@@ -8,9 +8,15 @@ package io.carousel.engine.model;
  * @param dense {@code float[dim][dim]}
  * @param bias {@code float[dim]}
  * @param logScale log of the inverse softmax temperature
+ * @param textProjection {@code float[textDim][dim]} W_text, or null for a model without text
  */
 record ServingParams(
-    float[][] itemVectors, float[] positionLogits, float[][] dense, float[] bias, float logScale) {
+    float[][] itemVectors,
+    float[] positionLogits,
+    float[][] dense,
+    float[] bias,
+    float logScale,
+    float[][] textProjection) {
 
   /** Returns the number of items. */
   int numItems() {

@@ -51,6 +51,37 @@ final class TrainingExamples {
     return new TrainingExamples(historyLength, histories, targets);
   }
 
+  /**
+   * Builds one example per history: {@code histories[k]} (its last N items) predicting {@code
+   * targets[k]}, e.g. the leave-one-out validation items.
+   *
+   * @throws IllegalArgumentException if the lengths differ or an index is outside {@code [0,
+   *     numItems)}
+   */
+  static TrainingExamples heldOut(
+      List<int[]> histories, int[] targets, int historyLength, int numItems) {
+    if (histories.size() != targets.length) {
+      throw new IllegalArgumentException(
+          histories.size() + " histories but " + targets.length + " targets");
+    }
+    int[] flat = new int[targets.length * historyLength];
+    for (int k = 0; k < targets.length; k++) {
+      for (int item : histories.get(k)) {
+        checkIndex(item, numItems);
+      }
+      checkIndex(targets[k], numItems);
+      padInto(histories.get(k), historyLength, flat, k * historyLength);
+    }
+    return new TrainingExamples(historyLength, flat, targets.clone());
+  }
+
+  private static void checkIndex(int item, int numItems) {
+    if (item < 0 || item >= numItems) {
+      throw new IllegalArgumentException(
+          "item index " + item + " outside [0, " + numItems + ") in a held-out example");
+    }
+  }
+
   /** Returns the number of examples the sequences give: the sum of {@code max(0, length - 1)}. */
   static int countExamples(List<int[]> sequences) {
     long count = 0;

@@ -37,6 +37,7 @@ final class TrainingGraph implements AutoCloseable {
   private final Op trainStep;
   private final Operand<TFloat32> itemVectors;
   private final TwoTowerGraph.SessionTower tower;
+  private final Operand<TFloat32> wText;
 
   /**
    * Builds the graph and initialises its variables.
@@ -56,7 +57,7 @@ final class TrainingGraph implements AutoCloseable {
       if (config.useText()) {
         int textDim = textVectors[0].length;
         Operand<TFloat32> text = tf.withName("text_vectors").constant(textVectors);
-        Operand<TFloat32> wText =
+        this.wText =
             read(
                 tf,
                 tf.withName("w_text")
@@ -68,6 +69,7 @@ final class TrainingGraph implements AutoCloseable {
                     .variable(tf.constant(gaussian(rng, numItems, dim, 0.1 / Math.sqrt(dim)))));
         this.itemVectors = TwoTowerGraph.itemVectors(tf, text, wText, ids);
       } else {
+        this.wText = null;
         ids =
             read(
                 tf,
@@ -140,21 +142,25 @@ final class TrainingGraph implements AutoCloseable {
 
   /** Copies the current weights that serving needs out of the session. */
   ServingParams servingParams() {
-    try (Result r =
+    Session.Runner runner =
         session
             .runner()
             .fetch(itemVectors)
             .fetch(tower.positionLogits())
             .fetch(tower.dense())
             .fetch(tower.bias())
-            .fetch(tower.logScale())
-            .run()) {
+            .fetch(tower.logScale());
+    if (wText != null) {
+      runner.fetch(wText);
+    }
+    try (Result r = runner.run()) {
       return new ServingParams(
           StdArrays.array2dCopyOf((TFloat32) r.get(0)),
           StdArrays.array1dCopyOf((TFloat32) r.get(1)),
           StdArrays.array2dCopyOf((TFloat32) r.get(2)),
           StdArrays.array1dCopyOf((TFloat32) r.get(3)),
-          ((TFloat32) r.get(4)).getFloat());
+          ((TFloat32) r.get(4)).getFloat(),
+          wText == null ? null : StdArrays.array2dCopyOf((TFloat32) r.get(5)));
     }
   }
 

@@ -27,6 +27,7 @@ public final class TwoTowerScorer implements AutoCloseable {
   private final SavedModelBundle bundle;
   private final SessionFunction score;
   private final SessionFunction sessionVector;
+  private final SessionFunction fromText;
   private final ModelMetadata metadata;
   private final float[][] itemVectors;
 
@@ -36,6 +37,11 @@ public final class TwoTowerScorer implements AutoCloseable {
     this.metadata = metadata;
     this.score = bundle.function(ServingGraph.SCORE);
     this.sessionVector = bundle.function(ServingGraph.SESSION_VECTOR);
+    this.fromText =
+        bundle.signatures().stream()
+                .anyMatch(sig -> sig.key().equals(ServingGraph.ITEM_VECTOR_FROM_TEXT))
+            ? bundle.function(ServingGraph.ITEM_VECTOR_FROM_TEXT)
+            : null;
     try (Result r = bundle.function(ServingGraph.ITEM_VECTORS).call(Map.of())) {
       this.itemVectors = StdArrays.array2dCopyOf(output(r, ServingGraph.ITEM_VECTORS_OUTPUT));
     }
@@ -135,6 +141,37 @@ public final class TwoTowerScorer implements AutoCloseable {
    */
   public float[][] sessionVectors(int[][] histories) {
     return run(sessionVector, ServingGraph.SESSION_VECTOR_OUTPUT, histories);
+  }
+
+  /**
+   * Returns whether the model has the {@code item_vector_from_text} signature (trained with text).
+   */
+  public boolean hasTextTower() {
+    return fromText != null;
+  }
+
+  /**
+   * Returns item vectors from text alone, {@code normalize(text · W_text)} {@code float[B][dim]}:
+   * the item tower without its id embedding, for items the model never saw (cold start).
+   *
+   * @param textVectors {@code float[B][textDim]} frozen text vectors (MiniLM: textDim 384)
+   * @throws ModelException if the model has no text tower, TensorFlow fails or the scorer is closed
+   */
+  public float[][] itemVectorsFromText(float[][] textVectors) {
+    if (fromText == null) {
+      throw new ModelException("model at " + dir + " was trained without text; no text tower");
+    }
+    if (textVectors.length == 0) {
+      return new float[0][];
+    }
+    try (TFloat32 input = TFloat32.tensorOf(StdArrays.ndCopyOf(textVectors));
+        Result r = fromText.call(Map.of(ServingGraph.TEXT_INPUT, input))) {
+      return StdArrays.array2dCopyOf(output(r, ServingGraph.ITEM_VECTOR_OUTPUT));
+    } catch (IllegalStateException
+        | IllegalArgumentException
+        | org.tensorflow.exceptions.TensorFlowException e) {
+      throw new ModelException("item_vector_from_text of " + dir + " failed: " + e.getMessage(), e);
+    }
   }
 
   private float[][] run(SessionFunction function, String outputName, int[][] histories) {

@@ -101,6 +101,48 @@ public final class TwoTowerTrainer {
       TwoTowerConfig config,
       Path savedModelDir,
       IntConsumer onBatch) {
+    TrainingExamples valid =
+        TrainingExamples.from(validation, config.historyLength(), textVectors.length);
+    return trainAndExport(textVectors, sequences, valid, patience, config, savedModelDir, onBatch);
+  }
+
+  /**
+   * Trains with early stopping on held-out examples, one per history (the leave-one-out validation
+   * of Kang and McAuley, ICDM 2018, §IV-A: each user's history predicting their second-to-last
+   * item), and exports the epoch with the lowest validation loss; otherwise as the seven-argument
+   * overload.
+   *
+   * @param validationHistories item indices, most recent last (the last N are used)
+   * @param validationTargets {@code int[validationHistories.size()]}, the held-out items
+   * @throws IllegalArgumentException if there are no examples or an index is out of range
+   * @throws ModelException if TensorFlow fails or the export cannot be written
+   */
+  public static TrainingReport trainAndExport(
+      float[][] textVectors,
+      List<int[]> sequences,
+      List<int[]> validationHistories,
+      int[] validationTargets,
+      int patience,
+      TwoTowerConfig config,
+      Path savedModelDir,
+      IntConsumer onBatch) {
+    TrainingExamples valid =
+        TrainingExamples.heldOut(
+            validationHistories,
+            validationTargets,
+            config.historyLength(),
+            Math.max(1, textVectors.length));
+    return trainAndExport(textVectors, sequences, valid, patience, config, savedModelDir, onBatch);
+  }
+
+  private static TrainingReport trainAndExport(
+      float[][] textVectors,
+      List<int[]> sequences,
+      TrainingExamples validation,
+      int patience,
+      TwoTowerConfig config,
+      Path savedModelDir,
+      IntConsumer onBatch) {
     long start = System.nanoTime();
     Trained trained = train(textVectors, sequences, validation, patience, config, onBatch);
     try (ServingGraph serving = ServingGraph.build(trained.params())) {
@@ -129,6 +171,18 @@ public final class TwoTowerTrainer {
       int patience,
       TwoTowerConfig config,
       IntConsumer onBatch) {
+    TrainingExamples valid =
+        TrainingExamples.from(validation, config.historyLength(), Math.max(1, textVectors.length));
+    return train(textVectors, sequences, valid, patience, config, onBatch);
+  }
+
+  private static Trained train(
+      float[][] textVectors,
+      List<int[]> sequences,
+      TrainingExamples valid,
+      int patience,
+      TwoTowerConfig config,
+      IntConsumer onBatch) {
     long start = System.nanoTime();
     if (textVectors.length == 0) {
       throw new IllegalArgumentException("no items: textVectors is empty");
@@ -136,7 +190,6 @@ public final class TwoTowerTrainer {
     int numItems = textVectors.length;
     int n = config.historyLength();
     TrainingExamples train = TrainingExamples.from(sequences, n, numItems);
-    TrainingExamples valid = TrainingExamples.from(validation, n, numItems);
     if (train.size() == 0) {
       throw new IllegalArgumentException("no training examples: every sequence is shorter than 2");
     }

@@ -1,0 +1,208 @@
+package io.carousel.engine.eval;
+
+import io.carousel.engine.model.TwoTowerConfig;
+import io.carousel.engine.model.TwoTowerScorer;
+import io.carousel.engine.model.TwoTowerTrainer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * The two-tower model under evaluation, trained through {@link TwoTowerTrainer} (exported and
+ * loaded back through {@link TwoTowerScorer}, so the serving path is what is measured).
+ *
+ * <p>Cold items never enter training: the model is trained on the warm items only (indices
+ * remapped), and a cold item's vector comes from the exported {@code item_vector_from_text}
+ * signature, {@code normalize(text · W_text)}; without text a cold item has the zero vector (score
+ * 0). Scores are cosines {@code float[B][numItems]} (the learned temperature does not change the
+ * ranking).
+ */
+public final class CarouselRecommender implements Recommender, AutoCloseable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(CarouselRecommender.class);
+  private final String name;
+  private final float[][] textVectors;
+  private final boolean[] cold;
+  private final TwoTowerConfig config;
+  private final int patience;
+  private final IntConsumer onBatch;
+  private int[] warmIndex;
+  private TwoTowerScorer scorer;
+  private float[][] allItems;
+  private TwoTowerTrainer.TrainingReport report;
+
+  /**
+   * Creates an untrained model.
+   *
+   * @param textVectors {@code float[numItems][384]} frozen MiniLM item vectors
+   * @param cold {@code boolean[numItems]}, items to keep out of training
+   * @param patience early-stopping patience in epochs
+   * @param onBatch progress callback (batches done), may be null
+   */
+  public CarouselRecommender(
+      String name,
+      float[][] textVectors,
+      boolean[] cold,
+      TwoTowerConfig config,
+      int patience,
+      IntConsumer onBatch) {
+    this.name = name;
+    this.textVectors = textVectors;
+    this.cold = cold.clone();
+    this.config = config;
+    this.patience = patience;
+    this.onBatch = onBatch;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** Returns the configuration it trains with. */
+  public TwoTowerConfig config() {
+    return config;
+  }
+
+  /** Returns the last training run's report (losses per epoch, seconds), or null before fit. */
+  public TwoTowerTrainer.TrainingReport report() {
+    return report;
+  }
+
+  @Override
+  public void fit(List<int[]> sequences, int numItems) {
+    fit(sequences, List.of(), new int[0]);
+  }
+
+  /**
+   * Trains on {@code sequences} with early stopping on the held-out examples ({@code
+   * validationHistories[k]} predicting {@code validationTargets[k]}); held-out examples whose
+   * target is cold are left out.
+   */
+  public void fit(List<int[]> sequences, List<int[]> validationHistories, int[] validationTargets) {
+    closeScorer();
+    int n = textVectors.length;
+    warmIndex = new int[n];
+    List<float[]> warmText = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      warmIndex[i] = cold[i] ? -1 : warmText.size();
+      if (!cold[i]) {
+        warmText.add(textVectors[i]);
+      }
+    }
+    List<int[]> train = new ArrayList<>(sequences.size());
+    for (int[] s : sequences) {
+      train.add(remap(s));
+    }
+    List<int[]> vh = new ArrayList<>();
+    List<Integer> vt = new ArrayList<>();
+    for (int k = 0; k < validationTargets.length; k++) {
+      if (!cold[validationTargets[k]]) {
+        vh.add(remap(validationHistories.get(k)));
+        vt.add(warmIndex[validationTargets[k]]);
+      }
+    }
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("carousel-eval-").resolve("model");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary model folder", e);
+    }
+    float[][] warm = warmText.toArray(new float[0][]);
+    report =
+        TwoTowerTrainer.trainAndExport(
+            warm,
+            train,
+            vh,
+            vt.stream().mapToInt(Integer::intValue).toArray(),
+            patience,
+            config,
+            dir,
+            onBatch);
+    scorer = TwoTowerScorer.load(dir);
+    float[][] warmVectors = scorer.itemVectors();
+    float[][] coldVectors = new float[0][];
+    if (scorer.hasTextTower()) {
+      List<float[]> coldText = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (cold[i]) {
+          coldText.add(textVectors[i]);
+        }
+      }
+      coldVectors = scorer.itemVectorsFromText(coldText.toArray(new float[0][]));
+    }
+    allItems = new float[n][];
+    int c = 0;
+    for (int i = 0; i < n; i++) {
+      if (!cold[i]) {
+        allItems[i] = warmVectors[warmIndex[i]];
+      } else {
+        allItems[i] = coldVectors.length > 0 ? coldVectors[c++] : new float[scorer.dim()];
+      }
+    }
+    deleteQuietly(dir.getParent());
+  }
+
+  private int[] remap(int[] s) {
+    int[] out = new int[s.length];
+    for (int k = 0; k < s.length; k++) {
+      out[k] = warmIndex[s[k]];
+      if (out[k] < 0) {
+        throw new IllegalArgumentException("cold item " + s[k] + " in a training sequence");
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public float[][] score(int[] users, int[][] histories) {
+    int[][] remapped = new int[histories.length][];
+    for (int b = 0; b < histories.length; b++) {
+      remapped[b] = remap(histories[b]);
+    }
+    float[][] sessions = scorer.sessionVectors(remapped);
+    float[][] out = new float[histories.length][allItems.length];
+    for (int b = 0; b < sessions.length; b++) {
+      float[] s = sessions[b];
+      float[] row = out[b];
+      for (int i = 0; i < allItems.length; i++) {
+        float[] v = allItems[i];
+        float dot = 0;
+        for (int d = 0; d < s.length; d++) {
+          dot += s[d] * v[d];
+        }
+        row[i] = dot;
+      }
+    }
+    return out;
+  }
+
+  private void closeScorer() {
+    if (scorer != null) {
+      scorer.close();
+      scorer = null;
+    }
+  }
+
+  /** Frees the loaded model. */
+  @Override
+  public void close() {
+    closeScorer();
+  }
+
+  private static void deleteQuietly(Path dir) {
+    // The loaded bundle has read everything it needs; the files are only temporary.
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot delete the temporary model {}: {}", dir, e.toString());
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package io.carousel.engine.eval;
+
+import io.carousel.engine.Dataset;
+import io.carousel.engine.eval.LeaveOneOut.Stage;
+import io.carousel.engine.model.TwoTowerConfig;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One offline evaluation run: every baseline and the two-tower model on the same {@link
+ * LeaveOneOut} split. Settings are chosen on the validation targets only (highest validation
+ * NDCG@10 over a small grid); the chosen setting is then fitted on all data before the test target
+ * and scored on it. The two-tower model trains once per grid point on the data before the
+ * validation target, early-stopped on validation loss, and that same model is scored on the test
+ * target with the validation item appended to the history.
+ */
+public final class Evaluation {
+  /** Protocol line written into every report. */
+  public static final String PROTOCOL =
+      "leave-one-out per user/session: sorted by time, ties by item id; last = test,"
+          + " second-to-last = validation (tuning, early stopping); full ranking over all items,"
+          + " the user's earlier items excluded; users with >= 3 interactions";
+
+  /**
+   * What to run.
+   *
+   * @param carouselGrid candidate two-tower configurations (with text); the no-text ablation reuses
+   *     the chosen one with {@code useText = false}
+   * @param easeLambdas candidate λ for EASE^R
+   * @param easeMaxItems EASE^R item cap (see {@link Ease})
+   * @param patience early-stopping patience, epochs
+   * @param coldShare share of items made cold, 0 for none
+   * @param withText whether to run the two-tower model with text (the no-text ablation always runs)
+   * @param seed cold items, BPR-MF, random baseline
+   */
+  public record Options(
+      List<TwoTowerConfig> carouselGrid,
+      List<Double> easeLambdas,
+      int easeMaxItems,
+      int patience,
+      double coldShare,
+      boolean withText,
+      long seed) {}
+
+  /**
+   * One model's row.
+   *
+   * @param validation metrics on the validation targets of the chosen setting
+   * @param test metrics on the test targets
+   * @param trainSeconds wall time to fit the chosen setting (the run scored on test), s
+   * @param settings the validation-chosen setting, human-readable
+   * @param trainLoss training loss per epoch (two-tower only, else empty)
+   * @param validationLoss validation loss per epoch (two-tower only, else empty)
+   */
+  public record ModelResult(
+      String name,
+      Metrics validation,
+      Metrics test,
+      double trainSeconds,
+      String settings,
+      List<Double> trainLoss,
+      List<Double> validationLoss) {}
+
+  /**
+   * A whole run.
+   *
+   * @param users evaluated users (sessions)
+   * @param items catalogue size
+   * @param coldItems items kept out of training
+   */
+  public record Report(
+      String dataset,
+      String protocol,
+      int users,
+      int items,
+      int coldItems,
+      List<ModelResult> models) {}
+
+  private Evaluation() {}
+
+  /**
+   * Runs every model on {@code dataset}.
+   *
+   * @param textVectors {@code float[numItems][384]} MiniLM item vectors in catalogue order
+   * @param log progress lines
+   */
+  public static Report run(
+      Dataset dataset, float[][] textVectors, Options options, PrintStream log) {
+    LeaveOneOut split = LeaveOneOut.of(dataset, options.coldShare(), options.seed());
+    int numItems = split.numItems();
+    log.printf(
+        "%s: %d users (%d evaluated), %d items, %d cold%n",
+        dataset.name(), split.numUsers(), split.evaluatedUsers().length, numItems, split.numCold());
+    List<ModelResult> results = new ArrayList<>();
+    results.add(tuned(split, List.of(() -> new RandomScores(options.seed())), r -> "seeded", log));
+    results.add(tuned(split, List.of(Popularity::new), r -> "-", log));
+    results.add(tuned(split, List.of(Markov::new), r -> "-", log));
+    results.add(tuned(split, List.of(ItemKnn::new), r -> "all neighbours", log));
+    List<Supplier<Recommender>> ease = new ArrayList<>();
+    for (double lambda : options.easeLambdas()) {
+      ease.add(() -> new Ease(lambda, options.easeMaxItems()));
+    }
+    results.add(
+        tuned(
+            split,
+            ease,
+            r -> "lambda=" + ((Ease) r).lambda() + ", maxItems=" + options.easeMaxItems(),
+            log));
+    results.add(
+        tuned(
+            split,
+            List.of(() -> new BprMf(64, 30, 0.05, 0.002, options.seed())),
+            r -> "factors=64, epochs=30, lr=0.05, reg=0.002",
+            log));
+    TwoTowerConfig chosen = options.carouselGrid().get(0);
+    if (options.withText()) {
+      CarouselRun best = null;
+      for (TwoTowerConfig c : options.carouselGrid()) {
+        CarouselRun run = CarouselRun.train("carousel", textVectors, split, c, options, log);
+        if (best == null
+            || run.result().validation().ndcgAt10() > best.result().validation().ndcgAt10()) {
+          best = run;
+        }
+      }
+      chosen = best.config();
+      results.add(best.result());
+    }
+    TwoTowerConfig noText = chosen.withUseText(false);
+    results.add(
+        CarouselRun.train("carousel-no-text", textVectors, split, noText, options, log).result());
+    return new Report(
+        dataset.name(),
+        PROTOCOL,
+        split.evaluatedUsers().length,
+        numItems,
+        split.numCold(),
+        List.copyOf(results));
+  }
+
+  private static ModelResult tuned(
+      LeaveOneOut split,
+      List<Supplier<Recommender>> candidates,
+      java.util.function.Function<Recommender, String> describe,
+      PrintStream log) {
+    List<int[]> validFit = split.fitSequences(Stage.VALIDATION);
+    Supplier<Recommender> best = null;
+    Metrics bestValid = null;
+    for (Supplier<Recommender> candidate : candidates) {
+      Recommender r = candidate.get();
+      r.fit(validFit, split.numItems());
+      Metrics m = Evaluator.evaluate(r, split, Stage.VALIDATION);
+      if (candidates.size() > 1) {
+        log.printf(
+            "  %s (%s): validation NDCG@10 %.4f%n", r.name(), describe.apply(r), m.ndcgAt10());
+      }
+      if (bestValid == null || m.ndcgAt10() > bestValid.ndcgAt10()) {
+        best = candidate;
+        bestValid = m;
+      }
+    }
+    Recommender r = best.get();
+    long t0 = System.nanoTime();
+    r.fit(split.fitSequences(Stage.TEST), split.numItems());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Metrics test = Evaluator.evaluate(r, split, Stage.TEST);
+    log.printf(
+        "%-18s test HR@10 %.4f NDCG@10 %.4f MRR@20 %.4f cov@10 %.3f (fit %.1f s)%n",
+        r.name(), test.hrAt10(), test.ndcgAt10(), test.mrrAt20(), test.coverageAt10(), seconds);
+    return new ModelResult(
+        r.name(), bestValid, test, seconds, describe.apply(r), List.of(), List.of());
+  }
+}

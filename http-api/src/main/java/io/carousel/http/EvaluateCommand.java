@@ -1,0 +1,169 @@
+package io.carousel.http;
+
+import io.carousel.engine.Dataset;
+import io.carousel.engine.Item;
+import io.carousel.engine.data.DataDirs;
+import io.carousel.engine.data.DatasetReader;
+import io.carousel.engine.eval.Evaluation;
+import io.carousel.engine.model.TwoTowerConfig;
+import io.carousel.engine.text.CachedTextEncoder;
+import io.carousel.engine.text.MiniLmTextEncoder;
+import io.carousel.http.eval.EvaluationReportWriter;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code carousel evaluate}: offline leave-one-out evaluation of the baselines and the two-tower
+ * model on one dataset, in one process (see {@link Evaluation} for the protocol).
+ */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Leave-one-out next-item evaluation (full ranking) of popularity, item-knn, ease, markov,"
+            + " bpr-mf and the two-tower model (with and without text) on a real dataset.")
+final class EvaluateCommand implements Callable<Integer> {
+  @Option(
+      names = "--dataset",
+      required = true,
+      description = "movielens-100k, amazon-gift-cards, amazon-magazine or diginetica-sample.")
+  String dataset;
+
+  @Option(
+      names = "--data-root",
+      description =
+          "Folder holding the datasets (default: $CAROUSEL_DATA_DIR, else ../shared/data).")
+  Path dataRoot;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "carousel-data",
+      description = "Text-embedding cache lives below it (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--json", description = "Print the JSON report on stdout (progress on stderr).")
+  boolean json;
+
+  @Option(
+      names = "--report",
+      description = "Write evaluation.json and PNG charts into this folder.")
+  Path report;
+
+  @Option(
+      names = "--cold-items",
+      defaultValue = "0",
+      description = "Share of items (chosen by --seed) kept out of training (default: 0).")
+  double coldItems;
+
+  @Option(names = "--no-text", description = "Run the two-tower model without MiniLM text only.")
+  boolean noText;
+
+  @Option(
+      names = "--history",
+      split = ",",
+      defaultValue = "20,50",
+      description = "Two-tower history lengths to try on validation (default: ${DEFAULT-VALUE}).")
+  List<Integer> histories;
+
+  @Option(
+      names = "--lr",
+      split = ",",
+      defaultValue = "0.005",
+      description =
+          "Two-tower Adam learning rates to try on validation (default: ${DEFAULT-VALUE}).")
+  List<Double> learningRates;
+
+  @Option(
+      names = "--dim",
+      defaultValue = "64",
+      description = "Vector width (default: ${DEFAULT-VALUE}).")
+  int dim;
+
+  @Option(
+      names = "--epochs",
+      defaultValue = "30",
+      description = "Most epochs; early stopping on validation loss (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(
+      names = "--patience",
+      defaultValue = "3",
+      description =
+          "Epochs without validation improvement before stopping (default: ${DEFAULT-VALUE}).")
+  int patience;
+
+  @Option(
+      names = "--ease-lambda",
+      split = ",",
+      defaultValue = "20,100,500",
+      description =
+          "EASE^R regularisation values to try on validation (default: ${DEFAULT-VALUE}).")
+  List<Double> easeLambdas;
+
+  @Option(
+      names = "--ease-max-items",
+      defaultValue = "3000",
+      description =
+          "EASE^R keeps the most popular N items (memory 8·N² bytes; default: ${DEFAULT-VALUE}).")
+  int easeMaxItems;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of cold items, weights and sampling (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() {
+    if (!(coldItems >= 0 && coldItems < 1)) {
+      throw new IllegalArgumentException("--cold-items must be in [0, 1)");
+    }
+    if (!DatasetReader.knownNames().contains(dataset)) {
+      throw new IllegalArgumentException(
+          "unknown dataset '"
+              + dataset
+              + "'; known: "
+              + String.join(", ", DatasetReader.knownNames()));
+    }
+    PrintStream log = json ? System.err : System.out;
+    Path root = dataRoot != null ? dataRoot : DataDirs.dataRoot();
+    Dataset d = DatasetReader.read(root, dataset);
+    List<String> texts = new ArrayList<>(d.catalog().size());
+    for (Item item : d.catalog().items()) {
+      texts.add(item.text());
+    }
+    float[][] textVectors;
+    if (noText) {
+      textVectors = new float[texts.size()][1];
+    } else {
+      try (CachedTextEncoder encoder =
+          new CachedTextEncoder(new MiniLmTextEncoder(), dataDir.resolve("cache"))) {
+        textVectors = encoder.encode(texts);
+      }
+    }
+    List<TwoTowerConfig> grid = new ArrayList<>();
+    for (int h : histories) {
+      for (double lr : learningRates) {
+        grid.add(new TwoTowerConfig(dim, h, epochs, 128, lr, seed, true));
+      }
+    }
+    Evaluation.Options options =
+        new Evaluation.Options(grid, easeLambdas, easeMaxItems, patience, coldItems, !noText, seed);
+    Evaluation.Report r = Evaluation.run(d, textVectors, options, log);
+    log.println();
+    log.println(Evaluation.PROTOCOL);
+    log.print(EvaluationReportWriter.table(r));
+    if (report != null) {
+      log.println("report: " + EvaluationReportWriter.write(r, report));
+    }
+    if (json) {
+      System.out.println(EvaluationReportWriter.jsonText(r));
+    }
+    return 0;
+  }
+}
