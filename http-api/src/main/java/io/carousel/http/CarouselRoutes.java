@@ -225,6 +225,38 @@ public final class CarouselRoutes extends AllDirectives {
 
   private Route recommend(
       String userId, Optional<String> kParam, List<String> excludes, Optional<String> context) {
+    return withUserAndK(
+        userId,
+        kParam,
+        k -> {
+          String contextProblem =
+              context.map(c -> EventParser.idProblem("context", c)).orElse(null);
+          if (contextProblem != null) {
+            return complete(
+                Json.problem(Problem.of(400, "Bad Request", "context", contextProblem)));
+          }
+          List<String> exclude = new ArrayList<>();
+          for (String e : excludes) {
+            Arrays.stream(e.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .forEach(exclude::add);
+          }
+          CompletionStage<HttpResponse> reply =
+              entity(userId)
+                  .<UserProfile.SlateReply>askWithStatus(
+                      r ->
+                          new UserProfile.Recommend(
+                              k, List.copyOf(exclude), context.orElse(null), r),
+                      askTimeout)
+                  .thenApply(s -> Json.response(200, SlateResponse.of(s)));
+          return onComplete(reply, this::completeTry);
+        });
+  }
+
+  /** Validates the user id and {@code k} (400 naming the field), then continues with k. */
+  private Route withUserAndK(
+      String userId, Optional<String> kParam, java.util.function.IntFunction<Route> inner) {
     Optional<HttpResponse> invalid = validateUserId(userId);
     if (invalid.isPresent()) {
       return complete(invalid.get());
@@ -235,21 +267,7 @@ public final class CarouselRoutes extends AllDirectives {
     } catch (IllegalArgumentException e) {
       return complete(Json.problem(Problem.of(400, "Bad Request", "k", e.getMessage())));
     }
-    String contextProblem = context.map(c -> EventParser.idProblem("context", c)).orElse(null);
-    if (contextProblem != null) {
-      return complete(Json.problem(Problem.of(400, "Bad Request", "context", contextProblem)));
-    }
-    List<String> exclude = new ArrayList<>();
-    for (String e : excludes) {
-      Arrays.stream(e.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(exclude::add);
-    }
-    CompletionStage<HttpResponse> reply =
-        entity(userId)
-            .<UserProfile.SlateReply>askWithStatus(
-                r -> new UserProfile.Recommend(k, List.copyOf(exclude), context.orElse(null), r),
-                askTimeout)
-            .thenApply(s -> Json.response(200, SlateResponse.of(s)));
-    return onComplete(reply, this::completeTry);
+    return inner.apply(k);
   }
 
   private int parseK(Optional<String> kParam) {
@@ -295,19 +313,7 @@ public final class CarouselRoutes extends AllDirectives {
   private Route stream(String userId) {
     return parameterOptional(
         "k",
-        kParam -> {
-          Optional<HttpResponse> invalid = validateUserId(userId);
-          if (invalid.isPresent()) {
-            return complete(invalid.get());
-          }
-          int k;
-          try {
-            k = parseK(kParam);
-          } catch (IllegalArgumentException e) {
-            return complete(Json.problem(Problem.of(400, "Bad Request", "k", e.getMessage())));
-          }
-          return handleWebSocketMessages(slateFlow(userId, k));
-        });
+        kParam -> withUserAndK(userId, kParam, k -> handleWebSocketMessages(slateFlow(userId, k))));
   }
 
   /**
