@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -19,8 +16,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,42 +23,12 @@ import org.junit.jupiter.api.Test;
  * an {@code application/problem+json} body naming the field, and persists nothing. Tests named The
  * regression tests at the end pin defects this class found and that are now fixed.
  */
-class BadInputTest {
+class BadInputTest extends NodeTest {
   private static final String PROBLEM = "application/problem+json";
   private static final String TS = "\"2026-11-29T10:00:00Z\"";
-  private static TestNode node;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-  @BeforeAll
-  static void start() throws Exception {
-    node = new TestNode();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
-
-  private static HttpResponse<String> send(String method, String path, String ct, String body)
-      throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.base() + path));
-    if (ct != null) {
-      b.header("Content-Type", ct);
-    }
-    b.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
 
   private static HttpResponse<String> postEvent(String ct, String body) throws Exception {
     return send("POST", "/v1/events", ct, body);
-  }
-
-  private static HttpResponse<String> get(String path) throws Exception {
-    return send("GET", path, null, null);
   }
 
   private static String enc(String id) {

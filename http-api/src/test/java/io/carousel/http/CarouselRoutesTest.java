@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
@@ -16,23 +15,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class CarouselRoutesTest {
-  private static TestNode node;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-  @BeforeAll
-  static void start() throws Exception {
-    node = new TestNode();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+class CarouselRoutesTest extends NodeTest {
 
   private static HttpResponse<String> post(String contentType, String body) throws Exception {
     return HTTP.send(
@@ -40,12 +25,6 @@ class CarouselRoutesTest {
             .header("Content-Type", contentType)
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(node.base() + path)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -9,29 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document and the route table agree, both ways, and every route answers. */
-class OpenApiTest {
-  private static TestNode node;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-  @BeforeAll
-  static void start() throws Exception {
-    node = new TestNode();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+class OpenApiTest extends NodeTest {
 
   private static Set<String> specRoutes() throws Exception {
     try (InputStream in = OpenApiTest.class.getResourceAsStream("/openapi.yaml")) {

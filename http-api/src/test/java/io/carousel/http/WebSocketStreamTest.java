@@ -8,7 +8,6 @@ import akka.stream.testkit.javadsl.TestSink;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.carousel.user.UserProfile;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
@@ -19,24 +18,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The slate stream: several subscribers, conflation for slow clients, clean disconnects. */
-class WebSocketStreamTest {
-  private static TestNode node;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-  @BeforeAll
-  static void start() throws Exception {
-    node = new TestNode();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+class WebSocketStreamTest extends NodeTest {
 
   /** A client that reads only when told to, queueing every slate it reads. */
   private static final class Client implements WebSocket.Listener {
