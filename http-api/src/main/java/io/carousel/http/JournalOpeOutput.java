@@ -32,7 +32,10 @@ final class JournalOpeOutput {
     Map<String, List<Object>> events = JournalReader.readEmbedded(dataDir, Duration.ofMinutes(2));
     List<ServedLog.Row> rows = ServedLog.rows(events);
     ServedLog.writeNdjson(rows, export);
-    JournalOpe.Result r = JournalOpe.evaluate(rows, resamples, seed);
+    // The ε the node served with: the configured carousel.user-profile.epsilon (default 0.1).
+    double loggedEpsilon =
+        JournalReader.embeddedConfig(dataDir).getDouble("carousel.user-profile.epsilon");
+    JournalOpe.Result r = JournalOpe.evaluate(rows, loggedEpsilon, resamples, seed);
     Map<String, Object> out = toJson(r, events.size(), export);
     String text =
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out);
@@ -107,8 +110,9 @@ final class JournalOpeOutput {
               s.append(System.lineSeparator());
             });
     s.append(
-        "logged: IPS and SNIPS must equal the on-policy CTR (weights are 1); the -model rows"
-            + " re-rank the shown items only, so they are indicative (see JournalOpe).");
+        "logged: IPS and SNIPS must equal the on-policy CTR (weights are 1); greedy-model and"
+            + " epsilon-greedy(ε') reweight the logged greedy/exploration decision per slot"
+            + " (see JournalOpe).");
     return s.toString();
   }
 }

@@ -1,39 +1,38 @@
 package io.carousel.http.journal;
 
+import io.carousel.policy.EpsilonGreedySlatePolicy;
 import io.carousel.policy.ope.Estimate;
 import io.carousel.policy.ope.Estimator;
 import io.carousel.policy.ope.LoggedFeedback;
 import io.carousel.policy.ope.OffPolicyEstimators;
 import io.carousel.policy.ope.PositionItemRewardModel;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * IPS, SNIPS and DR on the served log ({@link OffPolicyEstimators}, position-aware, bootstrap 95 %
- * intervals) for the logged policy itself and for two alternatives re-scored on the logged
- * features.
+ * intervals) for the logged policy itself and for ε-greedy alternatives of an ε-greedy log.
  *
  * <p>Actions are local: action j of a round is the item the slate showed in slot j, and one extra
- * action K stands for "an item the slate did not show". The logged policy puts its logged
- * propensity on the logged item and the rest on K, so its IPS and SNIPS equal its on-policy CTR
- * exactly (the sanity check). The alternatives — {@code greedy-model} (rank the shown items by
- * their logged model-score feature x[1]) and {@code epsilon-greedy-model} (the same with ε per
- * slot, marginals from {@link #EPSILON_DRAWS} seeded draws) — can only re-rank the shown items,
- * because unshown candidates have no logged features; their weights π_e/π_0 therefore compare a
- * re-ranking probability with a whole-catalogue propensity, and their estimates are indicative, not
- * unbiased. q̂ for DR is the smoothed per-(action, slot) mean of {@link PositionItemRewardModel}
- * fitted on the same log (Dudík et al. 2011, §3; Saito et al. 2021, §4).
+ * action K stands for "any item the slate did not show in that slot". The logged policy puts its
+ * logged propensity on the logged item and the rest on K, so its IPS and SNIPS equal its on-policy
+ * CTR exactly (the sanity check). Alternatives: the journal keeps the features of the shown items
+ * only, so a policy cannot be re-scored over the unshown candidates; but an ε-greedy log's
+ * propensity tells, per slot, whether the item was the greedy pick (1 − ε + ε/n) or an exploration
+ * pick (ε/n), and n. That gives the exact conditional probability π_e = 1 − ε' + ε'/n or ε'/n of
+ * the same ranking with another ε' ({@code greedy-model} is ε' = 0), per slot given the logged
+ * earlier slots (the per-slot approximation of position-aware IPS; Saito et al. 2021, "Open Bandit
+ * Dataset and Pipeline", §4). Rows logged by any other policy are not reweighted for alternatives.
+ * q̂ for DR is the smoothed per-(action, slot) mean of {@link PositionItemRewardModel} fitted on
+ * the same log (Dudík et al. 2011, "Doubly Robust Policy Evaluation and Learning", §3).
  */
 public final class JournalOpe {
 
-  /** Monte Carlo draws per slate for the ε-greedy alternative's slot marginals. */
-  public static final int EPSILON_DRAWS = 200;
-
-  /** ε of the ε-greedy alternative. */
-  public static final double EPSILON = 0.1;
+  /** ε' of the evaluated ε-greedy alternatives; 0 is the greedy model ranking. */
+  public static final double[] ALTERNATIVE_EPSILONS = {0.0, 0.05, 0.2};
 
   /**
    * The result.
@@ -42,7 +41,8 @@ public final class JournalOpe {
    * @param slates distinct slates
    * @param onPolicyCtr mean reward per shown slot of the logged policy
    * @param policiesLogged logging policy ids seen in the log
-   * @param estimates per evaluated policy, in order logged, greedy-model, epsilon-greedy-model
+   * @param estimates per evaluated policy: logged, then the ε-greedy alternatives (if ε-greedy rows
+   *     exist)
    */
   public record Result(
       int rows,
@@ -54,11 +54,12 @@ public final class JournalOpe {
   private JournalOpe() {}
 
   /**
-   * Evaluates {@code rows} (as {@link ServedLog#rows} returns them: slots of a slate adjacent, in
-   * slot order) with {@code resamples} bootstrap resamples seeded by {@code seed}; throws
-   * IllegalArgumentException if there are no rows.
+   * Evaluates {@code rows} (as {@link ServedLog#rows} returns them) with {@code resamples}
+   * bootstrap resamples seeded by {@code seed}; {@code loggedEpsilon} in (0, 0.5) is the ε the
+   * ε-greedy rows were served with; throws IllegalArgumentException if there are no rows.
    */
-  public static Result evaluate(List<ServedLog.Row> rows, int resamples, long seed) {
+  public static Result evaluate(
+      List<ServedLog.Row> rows, double loggedEpsilon, int resamples, long seed) {
     if (rows.isEmpty()) {
       throw new IllegalArgumentException("the journal holds no served slates");
     }
@@ -92,63 +93,43 @@ public final class JournalOpe {
       loggedProb[t][actions[t]] = pscores[t];
       loggedProb[t][kMax] = 1.0 - pscores[t];
     }
-    double[][] greedy = new double[n][];
-    double[][] eps = new double[n][];
-    SplittableRandom rng = new SplittableRandom(seed);
-    int start = 0;
-    int slates = 0;
-    while (start < n) {
-      int k = rows.get(start).slateSize();
-      double[] score = new double[k];
-      for (int j = 0; j < k; j++) {
-        score[j] = rows.get(start + j).features()[1];
-      }
-      double[][] g = marginals(score, 0.0, 1, rng);
-      double[][] e = marginals(score, EPSILON, EPSILON_DRAWS, rng);
-      for (int j = 0; j < k; j++) {
-        greedy[start + j] = Arrays.copyOf(g[j], nActions);
-        eps[start + j] = Arrays.copyOf(e[j], nActions);
-      }
-      start += k;
-      slates++;
-    }
-    Map<String, Map<Estimator, Estimate>> out = new java.util.LinkedHashMap<>();
+    Map<String, Map<Estimator, Estimate>> out = new LinkedHashMap<>();
     out.put("logged", OffPolicyEstimators.estimateAll(log, loggedProb, qHat, resamples, seed));
-    out.put("greedy-model", OffPolicyEstimators.estimateAll(log, greedy, qHat, resamples, seed));
-    out.put(
-        "epsilon-greedy-model", OffPolicyEstimators.estimateAll(log, eps, qHat, resamples, seed));
+    boolean anyEpsilon = false;
+    for (ServedLog.Row r : rows) {
+      anyEpsilon |= EpsilonGreedySlatePolicy.ID.equals(r.policyId());
+    }
+    for (double eps : anyEpsilon ? ALTERNATIVE_EPSILONS : new double[0]) {
+      double[][] prob = new double[n][nActions];
+      for (int t = 0; t < n; t++) {
+        ServedLog.Row r = rows.get(t);
+        double p =
+            EpsilonGreedySlatePolicy.ID.equals(r.policyId())
+                ? alternativeProb(pscores[t], loggedEpsilon, eps)
+                : pscores[t];
+        prob[t][actions[t]] = p;
+        prob[t][kMax] = 1.0 - p;
+      }
+      String name =
+          eps == 0 ? "greedy-model" : String.format(Locale.ROOT, "epsilon-greedy(%.2f)", eps);
+      out.put(name, OffPolicyEstimators.estimateAll(log, prob, qHat, resamples, seed));
+    }
+    int slates = 0;
+    for (ServedLog.Row r : rows) {
+      slates += r.position() == 0 ? 1 : 0;
+    }
     return new Result(n, slates, log.meanReward(), List.copyOf(logged), out);
   }
 
   /**
-   * Returns {@code double[k][k]}: [slot][item] frequency with which ε-greedy over {@code score}
-   * (higher first, ties to the lower index) puts each item in each slot, over {@code draws} draws
-   * (ε = 0 needs one draw and is exact).
+   * Returns π_e of ε-greedy with {@code evalEpsilon} for a slot that ε-greedy with {@code
+   * loggedEpsilon} (in (0, 0.5)) logged with conditional propensity {@code loggedProp}: the slot
+   * was the greedy pick iff loggedProp ≥ 1 − ε, and n = ε/(p − 1 + ε) or ε/p remaining candidates.
    */
-  static double[][] marginals(double[] score, double epsilon, int draws, SplittableRandom rng) {
-    int k = score.length;
-    double[][] freq = new double[k][k];
-    int[] pool = new int[k];
-    for (int d = 0; d < draws; d++) {
-      for (int i = 0; i < k; i++) {
-        pool[i] = i;
-      }
-      int remaining = k;
-      for (int slot = 0; slot < k; slot++) {
-        int best = 0;
-        for (int p = 1; p < remaining; p++) {
-          int a = pool[p];
-          int b = pool[best];
-          if (score[a] > score[b] || (score[a] == score[b] && a < b)) {
-            best = p;
-          }
-        }
-        int pick = epsilon > 0 && rng.nextDouble() < epsilon ? rng.nextInt(remaining) : best;
-        freq[slot][pool[pick]] += 1.0 / draws;
-        pool[pick] = pool[remaining - 1];
-        remaining--;
-      }
-    }
-    return freq;
+  static double alternativeProb(double loggedProp, double loggedEpsilon, double evalEpsilon) {
+    boolean greedy = loggedProp >= 1 - loggedEpsilon - 1e-9;
+    double uniform = greedy ? loggedProp - (1 - loggedEpsilon) : loggedProp;
+    double n = uniform > 0 ? Math.max(1.0, Math.rint(loggedEpsilon / uniform)) : 1.0;
+    return greedy ? 1 - evalEpsilon + evalEpsilon / n : evalEpsilon / n;
   }
 }
