@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code carousel ope}: learn each policy off-policy on the first half (by time) of the Open Bandit
  * Dataset's random log and estimate its CTR on the second half with IPS, SNIPS and DR ({@link
- * OpenBanditOpe} documents the protocol), next to the logged random and BTS CTRs.
+ * OpenBanditOpe} documents the protocol), next to the logged random and BTS CTRs; with {@code
+ * --from-journal}, the same estimators on the log a node served ({@link JournalOpeOutput}).
  */
 @Command(
     name = "ope",
@@ -41,8 +42,28 @@ final class OpeCommand implements Callable<Integer> {
       description = "Dataset (only open-bandit; default: ${DEFAULT-VALUE}).")
   String dataset;
 
-  @Option(names = "--campaign", required = true, description = "men or women.")
+  @Option(names = "--campaign", description = "men or women (Open Bandit Dataset).")
   String campaign;
+
+  @Option(
+      names = "--from-journal",
+      description =
+          "Evaluate the log served by ./carousel demo/serve instead: read the embedded journal"
+              + " under --data-dir, export it as NDJSON and run IPS/SNIPS/DR on it.")
+  boolean fromJournal;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "carousel-data",
+      description = "With --from-journal: the node's data directory (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--export",
+      description =
+          "With --from-journal: NDJSON file of (slate, slot) rows"
+              + " (default: <data-dir>/report/served-log.ndjson).")
+  Path export;
 
   @Option(names = "--json", description = "Print only the JSON result.")
   boolean json;
@@ -72,11 +93,18 @@ final class OpeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!dataset.equals("open-bandit")) {
-      throw new IllegalArgumentException("--dataset must be open-bandit, got '" + dataset + "'");
-    }
     if (resamples < 1) {
       throw new IllegalArgumentException("--resamples must be >= 1");
+    }
+    if (fromJournal) {
+      Path out = export != null ? export : dataDir.resolve("report").resolve("served-log.ndjson");
+      return JournalOpeOutput.run(dataDir, out, report, json, resamples, seed);
+    }
+    if (campaign == null) {
+      throw new IllegalArgumentException("--campaign (men or women) is required");
+    }
+    if (!dataset.equals("open-bandit")) {
+      throw new IllegalArgumentException("--dataset must be open-bandit, got '" + dataset + "'");
     }
     Path root = dataRoot != null ? dataRoot : DataDirs.dataRoot();
     OpenBanditOpe.Report r = OpenBanditOpe.run(root, campaign, resamples, seed);

@@ -1,0 +1,116 @@
+package io.carousel.engine.simulation;
+
+import io.carousel.engine.Interaction;
+import io.carousel.engine.data.TimeSplit;
+import io.carousel.engine.model.TwoTowerConfig;
+import io.carousel.engine.model.TwoTowerScorer;
+import io.carousel.engine.pipeline.TrainingPipeline;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The whole simulation of one dataset: train (or reuse) the two-tower model on the earlier
+ * interactions with {@link TrainingPipeline}, precompute the candidates of the later ones ({@link
+ * CandidateLog}) and replay them through the five policies ({@link BanditReplay}).
+ *
+ * <p>Two protocols: <b>report</b> trains on the first 80 % by time and replays the last 20 %;
+ * <b>tuning</b> trains on the first 70 % and replays only the slice between the 70 % and the 80 %
+ * cut, which lies entirely before the reported replay, so settings chosen there never see it.
+ */
+public final class Simulation {
+
+  /** Share of interactions (by time) the reported run trains on. */
+  public static final double REPORT_TRAIN_FRACTION = 0.8;
+
+  /** Share the tuning run trains on; it replays up to {@link #REPORT_TRAIN_FRACTION}. */
+  public static final double TUNING_TRAIN_FRACTION = 0.7;
+
+  /**
+   * A finished run.
+   *
+   * @param dataset dataset name
+   * @param protocol {@code report} or {@code tuning}
+   * @param trainInteractions interactions the model was trained on
+   * @param laterInteractions interactions available to replay (before --max-events)
+   * @param scoringSeconds wall time of the batched TensorFlow candidate scoring, s
+   * @param replaySeconds wall time of the policy replay, s
+   * @param settings the settings used
+   * @param outcome hits and curves per policy
+   */
+  public record Report(
+      String dataset,
+      String protocol,
+      int trainInteractions,
+      int laterInteractions,
+      double scoringSeconds,
+      double replaySeconds,
+      SimulationSettings settings,
+      BanditReplay.Outcome outcome) {}
+
+  private Simulation() {}
+
+  /**
+   * Runs the simulation of {@code dataset}; progress lines go to {@code log}.
+   *
+   * @param dataRoot folder holding the datasets
+   * @param dataDir Carousel's data directory (model and text-embedding caches)
+   * @param tuning true for the tuning protocol, false for the reported one
+   * @throws io.carousel.engine.DatasetMissingException when the dataset is absent
+   * @throws IllegalArgumentException for an unknown dataset name
+   */
+  public static Report run(
+      Path dataRoot,
+      String dataset,
+      Path dataDir,
+      SimulationSettings settings,
+      boolean tuning,
+      PrintStream log) {
+    double trainFraction = tuning ? TUNING_TRAIN_FRACTION : REPORT_TRAIN_FRACTION;
+    TrainingPipeline.Prepared prepared =
+        TrainingPipeline.prepare(
+            dataRoot, dataset, dataDir, TwoTowerConfig.defaults(), trainFraction, log);
+    TimeSplit split = prepared.split();
+    if (tuning) {
+      List<Interaction> all = prepared.dataset().interactions();
+      int end = TimeSplit.byTime(all, REPORT_TRAIN_FRACTION).train().size();
+      split = new TimeSplit(split.train(), all.subList(split.train().size(), end));
+    }
+    log.printf(
+        "%s protocol: model trained on %d interactions, replaying %d later ones%s%n",
+        tuning ? "tuning" : "report",
+        split.train().size(),
+        split.replay().size(),
+        settings.maxEvents() > 0 ? " (at most " + settings.maxEvents() + ")" : "");
+    try (TwoTowerScorer scorer = TwoTowerScorer.load(prepared.modelDir())) {
+      long t0 = System.nanoTime();
+      CandidateLog candidates =
+          CandidateLog.build(
+              split,
+              prepared.meta().catalog(),
+              scorer::score,
+              scorer.historyLength(),
+              settings.candidates(),
+              settings.batchSize(),
+              settings.maxEvents());
+      double scoring = (System.nanoTime() - t0) / 1e9;
+      long t1 = System.nanoTime();
+      BanditReplay.Outcome outcome =
+          BanditReplay.run(
+              candidates, scorer.itemVectors(), prepared.meta().trainCounts(), settings);
+      double replay = (System.nanoTime() - t1) / 1e9;
+      log.printf(
+          "scored %d steps in %.1f s, replayed 5 policies in %.1f s%n",
+          candidates.steps(), scoring, replay);
+      return new Report(
+          dataset,
+          tuning ? "tuning" : "report",
+          split.train().size(),
+          split.replay().size(),
+          scoring,
+          replay,
+          settings,
+          outcome);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.carousel.http.journal;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import akka.persistence.query.EventEnvelope;
+import akka.persistence.query.PersistenceQuery;
+import akka.stream.javadsl.Sink;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.carousel.user.UserProfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads every user profile's events from a journal through Akka Persistence Query: {@code
+ * currentPersistenceIds} filtered to {@code UserProfile|*}, then {@code
+ * currentEventsByPersistenceId} for each, both finite snapshots of what is stored now.
+ */
+public final class JournalReader {
+
+  private JournalReader() {}
+
+  /**
+   * Returns the events of every {@code UserProfile|*} persistence id (sorted by id, events in
+   * sequence order) from the embedded H2 journal under {@code dataDir/journal}, starting and
+   * stopping a local actor system; throws IllegalArgumentException if there is no journal there and
+   * IllegalStateException if the query fails or takes longer than {@code timeout}.
+   */
+  public static Map<String, List<Object>> readEmbedded(Path dataDir, Duration timeout) {
+    if (!Files.exists(dataDir.resolve("journal").resolve("carousel.mv.db"))) {
+      throw new IllegalArgumentException(
+          "no embedded journal at "
+              + dataDir.toAbsolutePath().resolve("journal")
+              + "; run ./carousel demo --data-dir "
+              + dataDir
+              + " first");
+    }
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), "carousel-journal", embeddedConfig(dataDir));
+    try {
+      return read(system, JdbcReadJournal.Identifier(), timeout);
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
+    }
+  }
+
+  /**
+   * Returns the configuration of a local (non-cluster) system that reads the embedded journal of
+   * {@code dataDir}: persistence-embedded.conf, serialization, and the modules' reference.conf.
+   */
+  public static Config embeddedConfig(Path dataDir) {
+    return ConfigFactory.parseMap(
+            Map.of(
+                "carousel.data-dir", dataDir.toAbsolutePath().toString(),
+                "akka.actor.provider", "local",
+                "akka.loglevel", "WARNING"))
+        .withFallback(ConfigFactory.parseResources("persistence-embedded.conf"))
+        .withFallback(ConfigFactory.parseResources("serialization.conf"))
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+  }
+
+  /**
+   * Returns the events of every {@code UserProfile|*} persistence id of the JDBC read journal
+   * {@code readJournalId} configured in {@code system}, sorted by persistence id; throws
+   * IllegalStateException if the query fails or exceeds {@code timeout}.
+   */
+  public static Map<String, List<Object>> read(
+      ActorSystem<?> system, String readJournalId, Duration timeout) {
+    JdbcReadJournal journal =
+        PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, readJournalId);
+    String prefix = UserProfile.TYPE_KEY.name() + "|";
+    try {
+      List<String> ids =
+          new ArrayList<>(
+              journal
+                  .currentPersistenceIds()
+                  .filter(id -> id.startsWith(prefix))
+                  .runWith(Sink.seq(), system)
+                  .toCompletableFuture()
+                  .get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+      ids.sort(null);
+      Map<String, List<Object>> out = new LinkedHashMap<>();
+      for (String id : ids) {
+        List<EventEnvelope> envelopes =
+            journal
+                .currentEventsByPersistenceId(id, 0L, Long.MAX_VALUE)
+                .runWith(Sink.seq(), system)
+                .toCompletableFuture()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        List<Object> events = new ArrayList<>(envelopes.size());
+        envelopes.forEach(env -> events.add(env.event()));
+        out.put(id, events);
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the journal", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("reading the journal failed: " + e.getMessage(), e);
+    }
+  }
+}
