@@ -111,7 +111,10 @@ public final class CarouselServer implements AutoCloseable {
           ClusterSharding sharding = ClusterSharding.get(system);
           ItemAvailability availability = new ItemAvailability(model.view().catalog());
           Catalogue.initSharding(system, Clock.systemUTC());
-          ctx.spawn(CatalogueView.create(availability, Duration.ofSeconds(30)), "catalogue-view");
+          CompletionStage<Done> journal = journalReady(config, ctx);
+          ctx.spawn(
+              CatalogueView.create(availability, Duration.ofSeconds(30), journal),
+              "catalogue-view");
           ProfileDependencies deps =
               ProfileDependencies.of(
                   model.view(), scoring, userSettings, Clock.systemUTC(), metrics, availability);
@@ -119,7 +122,7 @@ public final class CarouselServer implements AutoCloseable {
           AtomicBoolean ready = new AtomicBoolean(false);
           CarouselRoutes routes =
               new CarouselRoutes(system, sharding, http, deps, registry, ready::get);
-          journalReady(config, ctx)
+          journal
               .thenCompose(
                   done ->
                       Http.get(system).newServerAt(http.host(), http.port()).bind(routes.routes()))

@@ -77,7 +77,11 @@ final class TestNode implements AutoCloseable {
     ActorRef<ScoringModel.Command> scoring = kit.spawn(fixedScoring());
     ItemAvailability availability = new ItemAvailability(view.catalog());
     Catalogue.initSharding(kit.system(), Clock.systemUTC());
-    kit.spawn(CatalogueView.create(availability, Duration.ofSeconds(30)));
+    kit.spawn(
+        CatalogueView.create(
+            availability,
+            Duration.ofSeconds(30),
+            java.util.concurrent.CompletableFuture.completedFuture(null)));
     ProfileDependencies deps =
         ProfileDependencies.of(
             view,

@@ -5,6 +5,7 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.pubsub.Topic;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One per node: keeps the node's {@link ItemAvailability} in step with the {@link Catalogue}. It
@@ -13,13 +14,19 @@ import java.time.Duration;
  */
 public final class CatalogueView {
   private enum Resync {
+    START,
     TICK
   }
 
   private CatalogueView() {}
 
-  /** Returns the behaviour; {@code resync} bounds how stale a node can be after a lost message. */
-  public static Behavior<Object> create(ItemAvailability availability, Duration resync) {
+  /**
+   * Returns the behaviour; {@code resync} bounds how stale a node can be after a lost message. The
+   * first full read waits for {@code journalReady}, so the catalogue entity never recovers from a
+   * journal whose schema does not exist yet.
+   */
+  public static Behavior<Object> create(
+      ItemAvailability availability, Duration resync, CompletionStage<?> journalReady) {
     return Behaviors.setup(
         ctx -> {
           ActorRef<Catalogue.Changed> self = ctx.getSelf().narrow();
@@ -28,12 +35,18 @@ public final class CatalogueView {
           topic.tell(Topic.subscribe(self));
           return Behaviors.withTimers(
               timers -> {
-                timers.startTimerWithFixedDelay(Resync.TICK, Duration.ofMillis(1), resync);
+                ctx.pipeToSelf(journalReady, (ok, failure) -> Resync.START);
                 return Behaviors.receive(Object.class)
                     .onMessage(
                         Catalogue.Changed.class,
                         c -> {
                           availability.apply(c.items());
+                          return Behaviors.same();
+                        })
+                    .onMessageEquals(
+                        Resync.START,
+                        () -> {
+                          timers.startTimerWithFixedDelay(Resync.TICK, Duration.ZERO, resync);
                           return Behaviors.same();
                         })
                     .onMessageEquals(
