@@ -52,7 +52,8 @@ final class TestNode implements AutoCloseable {
                     + "akka.remote.artery.canonical.hostname = 127.0.0.1\n"
                     + "akka.remote.artery.canonical.port = 0\n"
                     + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
-                    + "carousel.http.max-body-bytes = 4096\n")
+                    + "carousel.http.max-body-bytes = 4096\n"
+                    + "akka.http.server.websocket.periodic-keep-alive-max-idle = 1s\n")
             .withFallback(PersistenceTestKitPlugin.config())
             .withFallback(PersistenceTestKitSnapshotPlugin.config())
             .withFallback(ConfigFactory.load());

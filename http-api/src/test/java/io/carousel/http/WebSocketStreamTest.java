@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class WebSocketStreamTest extends NodeTest {
 
   /** A client that reads only when told to, queueing every slate it reads. */
-  private static final class Client implements WebSocket.Listener {
+  private static class Client implements WebSocket.Listener {
     final BlockingQueue<JsonNode> slates = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
     private final boolean autoRead;
@@ -141,6 +141,26 @@ class WebSocketStreamTest extends NodeTest {
 
   private static UserProfile.SlateReply slate(String slateId) {
     return new UserProfile.SlateReply("u", slateId, List.of(), "p", "m", 0L, "event");
+  }
+
+  @Test
+  void idleConnectionGetsKeepAlivePings() throws Exception {
+    java.util.concurrent.CountDownLatch pinged = new java.util.concurrent.CountDownLatch(1);
+    Client c =
+        new Client(true) {
+          @Override
+          public CompletionStage<?> onPing(WebSocket ws, java.nio.ByteBuffer message) {
+            pinged.countDown();
+            return super.onPing(ws, message);
+          }
+        };
+    c.socket =
+        HTTP.newWebSocketBuilder()
+            .buildAsync(
+                URI.create(node.base().replace("http", "ws") + "/v1/users/ping-user/stream?k=3"), c)
+            .get(5, TimeUnit.SECONDS);
+    assertTrue(pinged.await(5, TimeUnit.SECONDS), "a ping within 5 s of idle (configured 1 s)");
+    c.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
   }
 
   @Test
