@@ -1,6 +1,8 @@
 # Shared settings of the Cassandra scripts; sourced, not run. Every value can be set in the environment.
 #   CAROUSEL_CASSANDRA_HOME  all state: jars, config, data, logs, pid (default cluster-conf/cassandra/target)
 #   CASSANDRA_VERSION        5.0.x from Maven Central (default 5.0.6)
+#   CASSANDRA_LIB            the jars (default $CAROUSEL_CASSANDRA_HOME/lib-<version>); a second node
+#                            (e.g. the outage test's) may share the first node's folder
 #   CQL_PORT / STORAGE_PORT / JMX_PORT  (defaults 19042 / 17000 / 17199, loopback only)
 #   MAX_HEAP / NEW_HEAP      JVM heap (defaults 512M / 128M)
 #   START_TIMEOUT            seconds to wait for the CQL port (default 180)
@@ -8,7 +10,7 @@
 CASSANDRA_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CASSANDRA_VERSION="${CASSANDRA_VERSION:-5.0.6}"
 CASSANDRA_HOME_DIR="${CAROUSEL_CASSANDRA_HOME:-${CASSANDRA_SCRIPTS}/target}"
-CASSANDRA_LIB="${CASSANDRA_HOME_DIR}/lib-${CASSANDRA_VERSION}"
+CASSANDRA_LIB="${CASSANDRA_LIB:-${CASSANDRA_HOME_DIR}/lib-${CASSANDRA_VERSION}}"
 CASSANDRA_NODE="${CASSANDRA_HOME_DIR}/node"
 CASSANDRA_LOGS="${CASSANDRA_NODE}/logs"
 CASSANDRA_PIDFILE="${CASSANDRA_NODE}/cassandra.pid"

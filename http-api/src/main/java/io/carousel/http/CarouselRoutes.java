@@ -45,6 +45,7 @@ public final class CarouselRoutes extends AllDirectives {
   private final ItemIngest items;
   private final OpsRoutes ops;
   private final RequestMetrics requestMetrics;
+  private final SlateCache slates;
 
   /**
    * @param settings limits and timeouts of the HTTP layer
@@ -68,6 +69,7 @@ public final class CarouselRoutes extends AllDirectives {
     this.items = new ItemIngest(system, askTimeout, deps.model().catalog(), deps.availability());
     this.ops = new OpsRoutes(system, deps.metrics(), registry, askTimeout, ready);
     this.requestMetrics = new RequestMetrics(registry);
+    this.slates = new SlateCache(settings.slateCacheSize());
   }
 
   /**
@@ -249,7 +251,8 @@ public final class CarouselRoutes extends AllDirectives {
                           new UserProfile.Recommend(
                               k, List.copyOf(exclude), context.orElse(null), r),
                       askTimeout)
-                  .thenApply(s -> Json.response(200, SlateResponse.of(s)));
+                  .thenApply(s -> fresh(userId, SlateResponse.of(s)))
+                  .exceptionally(failure -> cachedOrFail(userId, k, exclude, failure));
           return onComplete(reply, this::completeTry);
         });
   }
@@ -269,6 +272,39 @@ public final class CarouselRoutes extends AllDirectives {
     }
     return inner.apply(k);
   }
+
+  private HttpResponse fresh(String userId, SlateResponse slate) {
+    slates.put(userId, slate);
+    return Json.response(200, slate);
+  }
+
+  /**
+   * When the user actor timed out (typically: the journal is down, so its {@code SlateServed}
+   * cannot be persisted and the actor restarts), answers the user's last slate again, marked as not
+   * logged; otherwise rethrows for {@link ErrorMapping}.
+   */
+  private HttpResponse cachedOrFail(String userId, int k, List<String> exclude, Throwable failure) {
+    Throwable cause =
+        failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    boolean timedOut =
+        cause instanceof akka.pattern.AskTimeoutException
+            || cause instanceof java.util.concurrent.TimeoutException;
+    Optional<SlateResponse> cached = timedOut ? slates.get(userId, k, exclude) : Optional.empty();
+    if (cached.isEmpty()) {
+      throw failure instanceof java.util.concurrent.CompletionException ce
+          ? ce
+          : new java.util.concurrent.CompletionException(failure);
+    }
+    return Json.response(200, cached.get())
+        .addHeader(akka.http.javadsl.model.HttpHeader.parse(SLATE_LOGGED, "false"));
+  }
+
+  /**
+   * Response header on a slate that was not logged as {@code SlateServed} (answered from cache).
+   */
+  static final String SLATE_LOGGED = "Carousel-Slate-Logged";
 
   private int parseK(Optional<String> kParam) {
     if (kParam.isEmpty()) {

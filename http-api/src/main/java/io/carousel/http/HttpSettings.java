@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param maxK largest slate a client may ask for
  * @param askTimeout how long a request waits for a user actor (503 after)
  * @param futureTolerance how far in the future an event may be dated (422 beyond)
+ * @param slateCacheSize last slates kept per node (one per user, LRU) to answer when the user actor
+ *     cannot (journal down); 0 = off
  */
 public record HttpSettings(
     String host,
@@ -20,7 +22,8 @@ public record HttpSettings(
     long maxBodyBytes,
     int maxK,
     Duration askTimeout,
-    Duration futureTolerance) {
+    Duration futureTolerance,
+    int slateCacheSize) {
 
   /** Reads {@code carousel.http}; throws ConfigException when a key is missing or mistyped. */
   public static HttpSettings fromConfig(Config config) {
@@ -31,6 +34,7 @@ public record HttpSettings(
         c.getBytes("max-body-bytes"),
         c.getInt("max-k"),
         c.getDuration("ask-timeout"),
-        c.getDuration("future-tolerance"));
+        c.getDuration("future-tolerance"),
+        c.getInt("slate-cache-size"));
   }
 }

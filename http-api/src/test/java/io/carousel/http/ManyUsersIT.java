@@ -1,0 +1,234 @@
+package io.carousel.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.carousel.policy.EventType;
+import io.carousel.user.CarouselMetrics;
+import io.carousel.user.ItemAvailability;
+import io.carousel.user.ProfileDependencies;
+import io.carousel.user.UserProfile;
+import io.carousel.user.UserProfileSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Many users on the embedded H2 journal, with real cluster sharding: idle users are passivated
+ * after {@code akka.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout} and
+ * recover on the next message; and (with {@code -Dcarousel.storm=true}) a recovery storm: {@link
+ * #STORM_USERS} users with history, none in memory, touched at once under {@code
+ * akka.persistence.max-concurrent-recoveries}, timed, with the live heap per active user taken from
+ * two {@code jcmd GC.class_histogram}s (all passivated vs. all active).
+ */
+class ManyUsersIT {
+  private static final int STORM_USERS = Integer.getInteger("carousel.storm.users", 10_000);
+  private static final int EVENTS_PER_USER = 3;
+  private static final Duration ASK = Duration.ofSeconds(60);
+
+  /** One actor system with sharded user profiles on the H2 file under {@code dataDir}. */
+  private static final class Node implements AutoCloseable {
+    final ActorTestKit kit;
+    final ClusterSharding sharding;
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    Node(Path dataDir, String idleTimeout) throws Exception {
+      Config config =
+          ConfigFactory.parseString(
+                  "akka.remote.artery.canonical.port = 0\n"
+                      + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
+                      + "akka.loglevel = WARNING\n"
+                      + "akka.coordinated-shutdown.exit-jvm = off\n"
+                      + "akka.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout"
+                      + " = "
+                      + idleTimeout
+                      + "\n"
+                      + "carousel.data-dir = \""
+                      + dataDir
+                      + "\"\n")
+              .withFallback(ConfigFactory.parseResources("persistence-embedded.conf"))
+              .withFallback(ConfigFactory.parseResources("carousel.conf"))
+              .withFallback(ConfigFactory.defaultReference())
+              .resolve();
+      kit = ActorTestKit.create("many-users", config);
+      Cluster cluster = Cluster.get(kit.system());
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      SchemaUtils.createIfNotExists(kit.system()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      ProfileDependencies deps =
+          ProfileDependencies.of(
+              FixedModel.view(),
+              kit.spawn(FixedModel.scoring()),
+              UserProfileSettings.fromConfig(config),
+              Clock.systemUTC(),
+              new CarouselMetrics(registry),
+              new ItemAvailability(FixedModel.view().catalog()));
+      UserProfile.initSharding(kit.system(), deps);
+      sharding = ClusterSharding.get(kit.system());
+    }
+
+    CompletableFuture<UserProfile.Recorded> record(String userId, String eventId, int item) {
+      return sharding
+          .entityRefFor(UserProfile.TYPE_KEY, userId)
+          .<UserProfile.Recorded>askWithStatus(
+              r ->
+                  new UserProfile.RecordInteraction(
+                      eventId, "item-" + item, EventType.CLICK, 1_764_410_400_000L + item, null, r),
+              ASK)
+          .toCompletableFuture();
+    }
+
+    CompletableFuture<UserProfile.Summary> summary(String userId) {
+      return sharding
+          .entityRefFor(UserProfile.TYPE_KEY, userId)
+          .<UserProfile.Summary>ask(UserProfile.GetSummary::new, ASK)
+          .toCompletableFuture();
+    }
+
+    double activeUsers() {
+      return registry.get("carousel.users.active").gauge().value();
+    }
+
+    @Override
+    public void close() {
+      kit.shutdownTestKit();
+    }
+  }
+
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void passivatesIdleUserAfterConfiguredTimeoutAndRecoversIt(@TempDir Path dir) throws Exception {
+    try (Node node = new Node(dir, "1s")) {
+      String userId = "idle-" + UUID.randomUUID();
+      node.record(userId, "p-1", 1).get(30, TimeUnit.SECONDS);
+      node.record(userId, "p-2", 2).get(30, TimeUnit.SECONDS);
+      assertEquals(1.0, node.activeUsers(), "the user actor is in memory");
+      for (int i = 0; i < 150 && node.activeUsers() > 0; i++) {
+        Thread.sleep(100);
+      }
+      assertEquals(0.0, node.activeUsers(), "passivated after 1 s idle");
+      UserProfile.Summary s = node.summary(userId).get(30, TimeUnit.SECONDS);
+      assertEquals(2, s.eventCount(), "recovered from the journal on the next message");
+      assertEquals(List.of("item-1", "item-2"), s.recentItems());
+      assertEquals(1.0, node.activeUsers());
+    }
+  }
+
+  @Test
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
+  void recoveryStormOfPassivatedUsersCompletesWithoutTimeouts(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(Boolean.getBoolean("carousel.storm"), "set -Dcarousel.storm=true");
+    String run = "storm-" + UUID.randomUUID().toString().substring(0, 8);
+    try (Node writer = new Node(dir, "10 minutes")) {
+      Semaphore inFlight = new Semaphore(256);
+      List<CompletableFuture<?>> writes = new ArrayList<>();
+      for (int u = 0; u < STORM_USERS; u++) {
+        for (int e = 0; e < EVENTS_PER_USER; e++) {
+          inFlight.acquire();
+          writes.add(
+              writer
+                  .record(run + "-u" + u, run + "-" + u + "-" + e, (u + e) % FixedModel.ITEMS)
+                  .whenComplete((r, f) -> inFlight.release()));
+        }
+      }
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+    }
+    // A new node on the same journal: no user in memory, exactly like after passivation.
+    try (Node node = new Node(dir, "10 minutes")) {
+      node.summary("warm-up-" + run).get(60, TimeUnit.SECONDS);
+      long heapIdle = liveHeapBytes();
+      AtomicInteger failed = new AtomicInteger();
+      AtomicInteger wrong = new AtomicInteger();
+      long start = System.nanoTime();
+      List<CompletableFuture<?>> touches = new ArrayList<>(STORM_USERS);
+      for (int u = 0; u < STORM_USERS; u++) {
+        touches.add(
+            node.summary(run + "-u" + u)
+                .whenComplete(
+                    (s, f) -> {
+                      if (f != null) {
+                        failed.incrementAndGet();
+                      } else if (s.eventCount() != EVENTS_PER_USER) {
+                        wrong.incrementAndGet();
+                      }
+                    })
+                .exceptionally(f -> null));
+      }
+      CompletableFuture.allOf(touches.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double active = node.activeUsers();
+      long heapActive = liveHeapBytes();
+      String figures =
+          String.format(
+              Locale.ROOT,
+              "RECOVERY-STORM users=%d events_per_user=%d journal=h2 max_concurrent_recoveries=%d"
+                  + " storm_s=%.1f recoveries_per_s=%.0f timeouts=%d wrong_state=%d active=%.0f"
+                  + " live_heap_idle_mb=%.1f live_heap_active_mb=%.1f bytes_per_active_user=%d",
+              STORM_USERS,
+              EVENTS_PER_USER,
+              node.kit
+                  .system()
+                  .settings()
+                  .config()
+                  .getInt("akka.persistence.max-concurrent-recoveries"),
+              seconds,
+              STORM_USERS / seconds,
+              failed.get(),
+              wrong.get(),
+              active,
+              heapIdle / 1e6,
+              heapActive / 1e6,
+              (heapActive - heapIdle) / STORM_USERS);
+      System.out.println(figures);
+      Files.writeString(Path.of("target", "recovery-storm.txt"), figures + System.lineSeparator());
+      assertEquals(0, failed.get(), figures);
+      assertEquals(0, wrong.get(), figures);
+      assertEquals(STORM_USERS + 1.0, active, figures);
+      assertTrue(heapActive > heapIdle, figures);
+    }
+  }
+
+  /**
+   * Returns the live heap of this JVM in bytes: the {@code Total} line of {@code jcmd <pid>
+   * GC.class_histogram}, which runs a full GC first, so only reachable objects count.
+   */
+  private static long liveHeapBytes() throws Exception {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p =
+        new ProcessBuilder(
+                jcmd.toString(), Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "jcmd finished");
+    for (String line : out.split("\n")) {
+      String t = line.strip();
+      if (t.startsWith("Total")) {
+        String[] parts = t.split("\\s+");
+        return Long.parseLong(parts[parts.length - 1]);
+      }
+    }
+    throw new IllegalStateException("no Total line in jcmd output:\n" + out);
+  }
+}
