@@ -156,7 +156,7 @@ class ManyUsersIT {
     // A new node on the same journal: no user in memory, exactly like after passivation.
     try (Node node = new Node(dir, "10 minutes")) {
       node.summary("warm-up-" + run).get(60, TimeUnit.SECONDS);
-      long heapIdle = liveHeapBytes();
+      long heapIdle = liveHeapBytes("idle");
       AtomicInteger failed = new AtomicInteger();
       AtomicInteger wrong = new AtomicInteger();
       long start = System.nanoTime();
@@ -177,7 +177,7 @@ class ManyUsersIT {
       CompletableFuture.allOf(touches.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
       double seconds = (System.nanoTime() - start) / 1e9;
       double active = node.activeUsers();
-      long heapActive = liveHeapBytes();
+      long heapActive = liveHeapBytes("active");
       String figures =
           String.format(
               Locale.ROOT,
@@ -210,9 +210,10 @@ class ManyUsersIT {
 
   /**
    * Returns the live heap of this JVM in bytes: the {@code Total} line of {@code jcmd <pid>
-   * GC.class_histogram}, which runs a full GC first, so only reachable objects count.
+   * GC.class_histogram}, which runs a full GC first, so only reachable objects count. The whole
+   * histogram is kept as {@code target/heap-<label>.txt} to see which classes a user costs.
    */
-  private static long liveHeapBytes() throws Exception {
+  private static long liveHeapBytes(String label) throws Exception {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     Process p =
         new ProcessBuilder(
@@ -222,6 +223,7 @@ class ManyUsersIT {
     String out =
         new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "jcmd finished");
+    java.nio.file.Files.writeString(Path.of("target", "heap-" + label + ".txt"), out);
     for (String line : out.split("\n")) {
       String t = line.strip();
       if (t.startsWith("Total")) {
