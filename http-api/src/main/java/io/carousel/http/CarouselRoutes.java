@@ -45,6 +45,8 @@ public final class CarouselRoutes extends AllDirectives {
   private final ItemIngest items;
   private final OpsRoutes ops;
   private final RequestMetrics requestMetrics;
+  private final ClusterStatus cluster;
+  private final Duration streamResubscribe;
 
   /**
    * @param settings limits and timeouts of the HTTP layer
@@ -68,6 +70,8 @@ public final class CarouselRoutes extends AllDirectives {
     this.items = new ItemIngest(system, askTimeout, deps.model().catalog(), deps.availability());
     this.ops = new OpsRoutes(system, deps.metrics(), registry, askTimeout, ready);
     this.requestMetrics = new RequestMetrics(registry);
+    this.cluster = new ClusterStatus(system, sharding, askTimeout);
+    this.streamResubscribe = settings.streamResubscribe();
   }
 
   /**
@@ -85,6 +89,7 @@ public final class CarouselRoutes extends AllDirectives {
           "PUT /v1/items",
           "DELETE /v1/items/{itemId}",
           "GET /v1/stats",
+          "GET /v1/cluster",
           "GET /health/alive",
           "GET /health/ready",
           "GET /metrics",
@@ -119,6 +124,7 @@ public final class CarouselRoutes extends AllDirectives {
   private Route v1() {
     return concat(
         path("events", () -> post(this::postEvents)),
+        path("cluster", () -> get(cluster::route)),
         pathPrefix(
             "items",
             () ->
@@ -318,12 +324,7 @@ public final class CarouselRoutes extends AllDirectives {
    */
   private Flow<Message, Message, NotUsed> slateFlow(String userId, int k) {
     Source<Message, NotUsed> out =
-        conflatingSlates()
-            .mapMaterializedValue(
-                ref -> {
-                  entity(userId).tell(new UserProfile.Subscribe(ref, k));
-                  return NotUsed.notUsed();
-                })
+        SlateSubscription.following(entity(userId), k, streamResubscribe)
             .map(
                 s ->
                     (Message)

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param maxK largest slate a client may ask for
  * @param askTimeout how long a request waits for a user actor (503 after)
  * @param futureTolerance how far in the future an event may be dated (422 beyond)
+ * @param streamResubscribe how often a WebSocket re-subscribes to its user, so the subscription
+ *     follows the user's shard to another node (rebalance, node loss)
  */
 public record HttpSettings(
     String host,
@@ -20,7 +22,8 @@ public record HttpSettings(
     long maxBodyBytes,
     int maxK,
     Duration askTimeout,
-    Duration futureTolerance) {
+    Duration futureTolerance,
+    Duration streamResubscribe) {
 
   /** Reads {@code carousel.http}; throws ConfigException when a key is missing or mistyped. */
   public static HttpSettings fromConfig(Config config) {
@@ -31,6 +34,7 @@ public record HttpSettings(
         c.getBytes("max-body-bytes"),
         c.getInt("max-k"),
         c.getDuration("ask-timeout"),
-        c.getDuration("future-tolerance"));
+        c.getDuration("future-tolerance"),
+        c.getDuration("stream-resubscribe"));
   }
 }
