@@ -46,6 +46,8 @@ public final class CarouselRoutes extends AllDirectives {
   private final OpsRoutes ops;
   private final RequestMetrics requestMetrics;
   private final SlateCache slates;
+  private final ClusterStatus cluster;
+  private final Duration streamResubscribe;
 
   /**
    * @param settings limits and timeouts of the HTTP layer
@@ -70,6 +72,8 @@ public final class CarouselRoutes extends AllDirectives {
     this.ops = new OpsRoutes(system, deps.metrics(), registry, askTimeout, ready);
     this.requestMetrics = new RequestMetrics(registry);
     this.slates = new SlateCache(settings.slateCacheSize());
+    this.cluster = new ClusterStatus(system, sharding, askTimeout);
+    this.streamResubscribe = settings.streamResubscribe();
   }
 
   /**
@@ -87,6 +91,7 @@ public final class CarouselRoutes extends AllDirectives {
           "PUT /v1/items",
           "DELETE /v1/items/{itemId}",
           "GET /v1/stats",
+          "GET /v1/cluster",
           "GET /health/alive",
           "GET /health/ready",
           "GET /metrics",
@@ -121,6 +126,7 @@ public final class CarouselRoutes extends AllDirectives {
   private Route v1() {
     return concat(
         path("events", () -> post(this::postEvents)),
+        path("cluster", () -> get(cluster::route)),
         pathPrefix(
             "items",
             () ->
@@ -360,12 +366,7 @@ public final class CarouselRoutes extends AllDirectives {
    */
   private Flow<Message, Message, NotUsed> slateFlow(String userId, int k) {
     Source<Message, NotUsed> out =
-        conflatingSlates()
-            .mapMaterializedValue(
-                ref -> {
-                  entity(userId).tell(new UserProfile.Subscribe(ref, k));
-                  return NotUsed.notUsed();
-                })
+        SlateSubscription.following(entity(userId), k, streamResubscribe)
             .map(
                 s ->
                     (Message)

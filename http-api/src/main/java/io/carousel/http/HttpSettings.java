@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param futureTolerance how far in the future an event may be dated (422 beyond)
  * @param slateCacheSize last slates kept per node (one per user, LRU) to answer when the user actor
  *     cannot (journal down); 0 = off
+ * @param streamResubscribe how often a WebSocket re-subscribes to its user, so the subscription
+ *     follows the user's shard to another node (rebalance, node loss)
  */
 public record HttpSettings(
     String host,
@@ -23,7 +25,8 @@ public record HttpSettings(
     int maxK,
     Duration askTimeout,
     Duration futureTolerance,
-    int slateCacheSize) {
+    int slateCacheSize,
+    Duration streamResubscribe) {
 
   /** Reads {@code carousel.http}; throws ConfigException when a key is missing or mistyped. */
   public static HttpSettings fromConfig(Config config) {
@@ -35,6 +38,7 @@ public record HttpSettings(
         c.getInt("max-k"),
         c.getDuration("ask-timeout"),
         c.getDuration("future-tolerance"),
-        c.getInt("slate-cache-size"));
+        c.getInt("slate-cache-size"),
+        c.getDuration("stream-resubscribe"));
   }
 }

@@ -87,7 +87,10 @@ public final class UserProfile
   /** Asks for the profile summary. */
   public record GetSummary(ActorRef<Summary> replyTo) implements Command {}
 
-  /** Subscribes to every new slate of this user (a slate is sent right away). */
+  /**
+   * Subscribes to every new slate of this user (a slate is sent right away); repeating an existing
+   * subscription with the same {@code k} is idempotent and sends nothing.
+   */
   public record Subscribe(ActorRef<SlateReply> subscriber, int k) implements Command {}
 
   /**
@@ -443,11 +446,16 @@ public final class UserProfile
   }
 
   private ReplyEffect<Event, UserState> onSubscribe(UserState state, Subscribe c) {
-    if (subscribers.put(c.subscriber(), c.k()) == null) {
+    Integer before = subscribers.put(c.subscriber(), c.k());
+    if (before == null) {
       ctx.watchWith(c.subscriber(), new SubscriberTerminated(c.subscriber()));
       deps.metrics().subscribersChanged(1);
     }
-    askScores(state, c.k(), List.of(), null, "subscribe", null);
+    // A renewal (the WebSocket re-subscribes periodically to follow the user across nodes) that
+    // changes nothing pushes nothing; a new subscription gets a slate right away.
+    if (before == null || before != c.k()) {
+      askScores(state, c.k(), List.of(), null, "subscribe", null);
+    }
     return Effect().noReply();
   }
 
