@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * What every {@link UserProfile} on a node shares: the model view, the slate policies (one, or
  * several for an A/B split by hashed user id), the shared prior, the scoring actor(s), settings, a
- * clock (injected so tests are deterministic) and metrics.
+ * clock (injected so tests are deterministic) and metrics, and the one immutable empty state every
+ * new user starts from (shared, not copied per user).
  */
 public record ProfileDependencies(
     ModelView model,
@@ -24,7 +25,8 @@ public record ProfileDependencies(
     UserProfileSettings settings,
     Clock clock,
     CarouselMetrics metrics,
-    ItemAvailability availability) {
+    ItemAvailability availability,
+    UserState emptyState) {
 
   /**
    * Returns a new instance of the policy of {@code userId} (policies may keep scratch space, so
@@ -81,7 +83,8 @@ public record ProfileDependencies(
         settings,
         clock,
         metrics,
-        availability);
+        availability,
+        UserState.empty(prior));
   }
 
   private static SlatePolicy policy(String name, UserProfileSettings settings) {

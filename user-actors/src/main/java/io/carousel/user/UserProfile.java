@@ -23,11 +23,8 @@ import io.carousel.engine.ScoringModel;
 import io.carousel.policy.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One shopper: a sharded, event-sourced actor (entity id = user id).
@@ -177,7 +174,17 @@ public final class UserProfile
       long timeMs,
       String trigger,
       String modelVersion)
-      implements Event {}
+      implements Event {
+
+    /** Returns this slate as served to {@code userId}. */
+    public SlateReply toReply(String userId) {
+      List<SlateItem> items = new ArrayList<>(itemIds.size());
+      for (int j = 0; j < itemIds.size(); j++) {
+        items.add(new SlateItem(itemIds.get(j), estimates[j], propensities[j], reasons.get(j)));
+      }
+      return new SlateReply(userId, slateId, items, policyId, modelVersion, timeMs, trigger);
+    }
+  }
 
   /** The user asked to be forgotten; everything before this event is deleted. */
   public record UserForgotten(long timeMs) implements Event {}
@@ -204,33 +211,34 @@ public final class UserProfile
     return Behaviors.setup(ctx -> new UserProfile(ctx, userId, deps));
   }
 
+  /** Shared by every user actor: one object, not one per shopper (memory per user matters). */
+  private static final akka.actor.typed.BackoffSupervisorStrategy SUPERVISION =
+      SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1);
+
   private final ActorContext<Command> ctx;
   private final String userId;
   private final ProfileDependencies deps;
   private final SlateAssembler assembler;
   private final String policyId;
-  private final Map<ActorRef<SlateReply>, Integer> subscribers = new LinkedHashMap<>();
+  private final Subscriptions subscribers;
 
   private UserProfile(ActorContext<Command> ctx, String userId, ProfileDependencies deps) {
-    super(
-        PersistenceId.of(TYPE_KEY.name(), userId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    super(PersistenceId.of(TYPE_KEY.name(), userId), SUPERVISION);
     this.ctx = ctx;
     this.userId = userId;
     this.deps = deps;
-    this.policyId = deps.policyFor(userId).id();
+    var policy = deps.policyFor(userId);
+    this.policyId = policy.id();
     this.assembler =
         new SlateAssembler(
-            deps.model(),
-            deps.policyFor(userId),
-            deps.availability(),
-            deps.settings().maxPerCategory());
+            deps.model(), policy, deps.availability(), deps.settings().maxPerCategory());
+    this.subscribers = new Subscriptions(deps.metrics());
     deps.metrics().userStarted();
   }
 
   @Override
   public UserState emptyState() {
-    return UserState.empty(deps.prior());
+    return deps.emptyState();
   }
 
   @Override
@@ -240,18 +248,31 @@ public final class UserProfile
 
   @Override
   public CommandHandlerWithReply<Command, Event, UserState> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
-        .forAnyState()
-        .onCommand(RecordInteraction.class, this::onRecordInteraction)
-        .onCommand(Recommend.class, this::onRecommend)
-        .onCommand(ScoresReady.class, this::onScoresReady)
-        .onCommand(GetSummary.class, this::onGetSummary)
-        .onCommand(Subscribe.class, this::onSubscribe)
-        .onCommand(Forget.class, this::onForget)
-        .onCommand(ForgetCompleted.class, this::onForgetCompleted)
-        .onCommand(Unsubscribe.class, (s, c) -> removeSubscriber(c.subscriber()))
-        .onCommand(SubscriberTerminated.class, (s, c) -> removeSubscriber(c.subscriber()))
-        .build();
+    // One dispatch method instead of a builder case per command: fewer objects per user actor.
+    return newCommandHandlerWithReplyBuilder().forAnyState().onAnyCommand(this::onCommand);
+  }
+
+  private ReplyEffect<Event, UserState> onCommand(UserState s, Command c) {
+    if (c instanceof RecordInteraction r) {
+      return onRecordInteraction(s, r);
+    } else if (c instanceof Recommend r) {
+      return onRecommend(s, r);
+    } else if (c instanceof ScoresReady r) {
+      return onScoresReady(s, r);
+    } else if (c instanceof GetSummary r) {
+      return Effect().reply(r.replyTo(), s.summary(userId, subscribers.size()));
+    } else if (c instanceof Subscribe r) {
+      return onSubscribe(s, r);
+    } else if (c instanceof Forget r) {
+      return onForget(s, r);
+    } else if (c instanceof ForgetCompleted r) {
+      return onForgetCompleted(s, r);
+    } else if (c instanceof Unsubscribe r) {
+      return removeSubscriber(r.subscriber());
+    } else if (c instanceof SubscriberTerminated r) {
+      return removeSubscriber(r.subscriber());
+    }
+    throw new IllegalStateException("unhandled command " + c.getClass().getName());
   }
 
   @Override
@@ -261,20 +282,27 @@ public final class UserProfile
             PostStop.instance(),
             state -> {
               deps.metrics().userStopped();
-              deps.metrics().subscribersChanged(-subscribers.size());
+              subscribers.clear();
             })
         .build();
   }
 
   @Override
   public EventHandler<UserState, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(InteractionRecorded.class, this::applyInteraction)
-        .onEvent(RewardObserved.class, UserState::onReward)
-        .onEvent(SlateServed.class, UserState::onSlateServed)
-        .onEvent(UserForgotten.class, (s, e) -> emptyState())
-        .build();
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(this::applyEvent);
+  }
+
+  private UserState applyEvent(UserState state, Event e) {
+    if (e instanceof InteractionRecorded i) {
+      return applyInteraction(state, i);
+    } else if (e instanceof RewardObserved r) {
+      return state.onReward(r);
+    } else if (e instanceof SlateServed served) {
+      return state.onSlateServed(served);
+    } else if (e instanceof UserForgotten) {
+      return emptyState();
+    }
+    throw new IllegalStateException("unhandled event " + e.getClass().getName());
   }
 
   private UserState applyInteraction(UserState state, InteractionRecorded e) {
@@ -293,14 +321,9 @@ public final class UserProfile
     List<Event> events = new ArrayList<>(2);
     events.add(
         new InteractionRecorded(c.eventId(), c.itemId(), c.type(), c.eventTimeMs(), c.slateId()));
-    UserState.PendingSlate pending = state.pending();
-    if (pending != null && (c.slateId() == null || c.slateId().equals(pending.slateId()))) {
-      int slot = pending.unrewardedSlotOf(c.itemId());
-      double reward = deps.settings().rewards().of(c.type());
-      if (slot >= 0 && reward > 0) {
-        events.add(
-            new RewardObserved(pending.slateId(), c.itemId(), reward, pending.features()[slot]));
-      }
+    RewardObserved reward = state.rewardFor(c, deps.settings().rewards());
+    if (reward != null) {
+      events.add(reward);
     }
     long start = System.nanoTime();
     boolean rewarded = events.size() > 1;
@@ -326,11 +349,8 @@ public final class UserProfile
   }
 
   private void refreshSubscribers(UserState state) {
-    if (!subscribers.isEmpty()) {
-      int k = 1;
-      for (int wanted : subscribers.values()) {
-        k = Math.max(k, wanted);
-      }
+    int k = subscribers.largestK();
+    if (k > 0) {
       askScores(state, k, List.of(), null, "event", null);
     }
   }
@@ -368,7 +388,7 @@ public final class UserProfile
     deps.metrics().candidatesRetrieved(r.startNanos());
     SlateServed served =
         assembler.assemble(userId, state, r.scores(), r.k(), deps.clock().millis(), r.trigger());
-    SlateReply reply = toReply(served);
+    SlateReply reply = served.toReply(userId);
     long start = System.nanoTime();
     var effect =
         Effect()
@@ -377,49 +397,11 @@ public final class UserProfile
                 s -> {
                   deps.metrics().persisted(start);
                   deps.metrics().slateServed(policyId, served.trigger(), served.itemIds().size());
-                  push(reply);
+                  subscribers.push(reply);
                 });
     return r.replyTo() == null
         ? effect.thenNoReply()
         : effect.thenReply(r.replyTo(), s -> StatusReply.success(reply));
-  }
-
-  private void push(SlateReply reply) {
-    for (ActorRef<SlateReply> sub : subscribers.keySet()) {
-      sub.tell(reply);
-    }
-  }
-
-  private SlateReply toReply(SlateServed e) {
-    List<SlateItem> items = new ArrayList<>(e.itemIds().size());
-    for (int j = 0; j < e.itemIds().size(); j++) {
-      items.add(
-          new SlateItem(
-              e.itemIds().get(j), e.estimates()[j], e.propensities()[j], e.reasons().get(j)));
-    }
-    return new SlateReply(
-        userId, e.slateId(), items, e.policyId(), e.modelVersion(), e.timeMs(), e.trigger());
-  }
-
-  private ReplyEffect<Event, UserState> onGetSummary(UserState state, GetSummary c) {
-    Map<String, Long> byType = new LinkedHashMap<>();
-    for (EventType t : EventType.values()) {
-      byType.put(t.wireName(), state.eventsByType()[t.ordinal()]);
-    }
-    return Effect()
-        .reply(
-            c.replyTo(),
-            new Summary(
-                userId,
-                byType,
-                state.eventCount(),
-                state.lastEventTimeMs(),
-                state.slatesServed(),
-                state.rewardsObserved(),
-                state.rewardSum(),
-                state.recentItems(),
-                state.posterior().updates(),
-                subscribers.size()));
   }
 
   private ReplyEffect<Event, UserState> onForget(UserState state, Forget c) {
@@ -449,7 +431,6 @@ public final class UserProfile
     Integer before = subscribers.put(c.subscriber(), c.k());
     if (before == null) {
       ctx.watchWith(c.subscriber(), new SubscriberTerminated(c.subscriber()));
-      deps.metrics().subscribersChanged(1);
     }
     // A renewal (the WebSocket re-subscribes periodically to follow the user across nodes) that
     // changes nothing pushes nothing; a new subscription gets a slate right away.
@@ -460,15 +441,9 @@ public final class UserProfile
   }
 
   private ReplyEffect<Event, UserState> removeSubscriber(ActorRef<SlateReply> subscriber) {
-    if (subscribers.remove(subscriber) != null) {
+    if (subscribers.remove(subscriber)) {
       ctx.unwatch(subscriber);
-      deps.metrics().subscribersChanged(-1);
     }
     return Effect().noReply();
-  }
-
-  /** Returns the ids of the current subscribers (for tests and metrics). */
-  Set<ActorRef<SlateReply>> subscribersView() {
-    return new HashSet<>(subscribers.keySet());
   }
 }

@@ -89,9 +89,45 @@ public record UserState(
     return policyState.unpack();
   }
 
+  /**
+   * Returns the reward an interaction earns when its item is an unrewarded slot of the pending
+   * slate (and, if it names a slate, of that slate), or null when it earns none.
+   */
+  UserProfile.RewardObserved rewardFor(
+      UserProfile.RecordInteraction c, io.carousel.policy.RewardWeights rewards) {
+    if (pending == null || (c.slateId() != null && !c.slateId().equals(pending.slateId()))) {
+      return null;
+    }
+    int slot = pending.unrewardedSlotOf(c.itemId());
+    double reward = rewards.of(c.type());
+    return slot >= 0 && reward > 0
+        ? new UserProfile.RewardObserved(
+            pending.slateId(), c.itemId(), reward, pending.features()[slot])
+        : null;
+  }
+
   /** Returns whether {@code eventId} was already recorded within the idempotency window. */
   public boolean hasEvent(String eventId) {
     return recentEventIds.contains(eventId);
+  }
+
+  /** Returns the profile summary of {@code userId} with {@code subscribers} live subscribers. */
+  UserProfile.Summary summary(String userId, int subscribers) {
+    java.util.Map<String, Long> byType = new java.util.LinkedHashMap<>();
+    for (EventType t : EventType.values()) {
+      byType.put(t.wireName(), eventsByType[t.ordinal()]);
+    }
+    return new UserProfile.Summary(
+        userId,
+        byType,
+        eventCount(),
+        lastEventTimeMs,
+        slatesServed,
+        rewardsObserved,
+        rewardSum,
+        recentItems,
+        policyState.updates(),
+        subscribers);
   }
 
   /** Returns the total number of events recorded. */
