@@ -307,8 +307,11 @@ public final class UserProfile
 
   private UserState applyInteraction(UserState state, InteractionRecorded e) {
     int idx = deps.model().catalog().indexOf(e.itemId());
-    float[] vector = idx >= 0 ? deps.model().itemVectors()[idx] : null;
-    return state.onInteraction(e, vector, deps.settings());
+    if (idx < 0) {
+      return state.onInteraction(e, e.itemId(), null, deps.settings());
+    }
+    String canonical = deps.model().catalog().get(idx).itemId();
+    return state.onInteraction(e, canonical, deps.model().itemVectors()[idx], deps.settings());
   }
 
   private ReplyEffect<Event, UserState> onRecordInteraction(UserState state, RecordInteraction c) {

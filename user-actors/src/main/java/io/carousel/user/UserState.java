@@ -142,10 +142,15 @@ public record UserState(
   /**
    * Applies an interaction: counters, recent items, idempotency window and the session embedding.
    *
+   * @param itemId the event's item id, as the catalogue's own String instance when the item is in
+   *     the catalogue (histories of many users then share one copy of each id)
    * @param itemVector {@code float[d]} of the item, or null when it is not in the catalogue
    */
   UserState onInteraction(
-      UserProfile.InteractionRecorded e, float[] itemVector, UserProfileSettings settings) {
+      UserProfile.InteractionRecorded e,
+      String itemId,
+      float[] itemVector,
+      UserProfileSettings settings) {
     long[] counts = eventsByType.clone();
     counts[e.type().ordinal()]++;
     float[] newSession = session;
@@ -165,10 +170,10 @@ public record UserState(
     return new UserState(
         newSession,
         newSessionTime,
-        appendBounded(recentItems, e.itemId(), settings.historyLength()),
+        appendBounded(recentItems, itemId, settings.historyLength()),
         appendBounded(recentEventIds, e.eventId(), settings.idempotencyWindow()),
         e.type() == EventType.PURCHASE
-            ? appendBounded(purchases, new Purchase(e.itemId(), e.eventTimeMs()), MAX_PURCHASES)
+            ? appendBounded(purchases, new Purchase(itemId, e.eventTimeMs()), MAX_PURCHASES)
             : purchases,
         policyState,
         pending,
