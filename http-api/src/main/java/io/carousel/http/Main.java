@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       EvaluateCommand.class,
       OpeCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

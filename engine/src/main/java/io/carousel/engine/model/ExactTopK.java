@@ -105,12 +105,9 @@ public final class ExactTopK {
       }
       heaps[q] = new Heap(Math.min(k[q], numItems));
     }
+    IntPredicate[] ex = exclude == null ? new IntPredicate[b] : exclude;
     for (int start = 0; start < numItems; start += chunkSize) {
-      int end = Math.min(numItems, start + chunkSize);
-      for (int q = 0; q < b; q++) {
-        IntPredicate ex = exclude == null ? null : exclude[q];
-        scanChunk(queries[q], start, end, heaps[q], ex);
-      }
+      scanChunk(queries, start, Math.min(numItems, start + chunkSize), heaps, ex);
     }
     TopN[] out = new TopN[b];
     for (int q = 0; q < b; q++) {
@@ -119,21 +116,52 @@ public final class ExactTopK {
     return out;
   }
 
-  private void scanChunk(float[] query, int start, int end, Heap heap, IntPredicate exclude) {
-    if (heap.capacity == 0) {
+  /**
+   * Item-major scan: each item row is loaded once and scored against four queries at a time, so a
+   * batch of B reads the matrix once instead of B times (register blocking of a GEMM kernel).
+   */
+  private void scanChunk(
+      float[][] queries, int start, int end, Heap[] heaps, IntPredicate[] exclude) {
+    int b = queries.length;
+    for (int i = start; i < end; i++) {
+      int off = i * dim;
+      int q = 0;
+      for (; q + 3 < b; q += 4) {
+        float[] x0 = queries[q];
+        float[] x1 = queries[q + 1];
+        float[] x2 = queries[q + 2];
+        float[] x3 = queries[q + 3];
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        for (int j = 0; j < dim; j++) {
+          float v = items[off + j];
+          s0 += x0[j] * v;
+          s1 += x1[j] * v;
+          s2 += x2[j] * v;
+          s3 += x3[j] * v;
+        }
+        consider(heaps[q], i, s0, exclude[q]);
+        consider(heaps[q + 1], i, s1, exclude[q + 1]);
+        consider(heaps[q + 2], i, s2, exclude[q + 2]);
+        consider(heaps[q + 3], i, s3, exclude[q + 3]);
+      }
+      for (; q < b; q++) {
+        consider(heaps[q], i, dot(queries[q], off), exclude[q]);
+      }
+    }
+  }
+
+  private static void consider(Heap heap, int item, float s, IntPredicate exclude) {
+    if (heap.capacity == 0
+        || Float.isNaN(s)
+        // Ascending scan: an equal score has a higher index than the root, so it loses the tie.
+        || (heap.full() && !(s > heap.minScore()))
+        || (exclude != null && exclude.test(item))) {
       return;
     }
-    for (int i = start; i < end; i++) {
-      float s = dot(query, i * dim);
-      if (Float.isNaN(s) || (heap.full() && !(s > heap.minScore()))) {
-        // Ascending scan: an equal score has a higher index than the root, so it loses the tie.
-        continue;
-      }
-      if (exclude != null && exclude.test(i)) {
-        continue;
-      }
-      heap.offer(i, s);
-    }
+    heap.offer(item, s);
   }
 
   private float dot(float[] q, int offset) {
