@@ -90,6 +90,14 @@ final class BenchCommand implements Runnable {
         description = "Unmeasured seconds before each (default: ${DEFAULT-VALUE}).")
     double warmup;
 
+    @Option(
+        names = "--hnsw-items",
+        defaultValue = "100000",
+        description =
+            "Also build a Lucene HNSW index for catalogues up to this size and measure its"
+                + " recall@k against exact (default: ${DEFAULT-VALUE}; 0 = never).")
+    int hnswItems;
+
     @Override
     public Integer call() throws InterruptedException {
       if (dim < 1 || clients < 1 || workers < 1 || k < 1 || seconds <= 0 || warmup < 0) {
@@ -107,11 +115,31 @@ final class BenchCommand implements Runnable {
       System.out.println(
           "| items | path | window | requests/s | p50 ms | p99 ms | mean batch | VmRSS MiB |");
       System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|");
+      List<ScoringBench.HnswRow> hnsw = new java.util.ArrayList<>();
       for (int n : itemCounts) {
         ScoringBench bench = new ScoringBench(n, dim, k, 42L);
         print(bench.run(0, clients, workers, flushMs, warmup, seconds));
         for (int w : windows) {
           print(bench.run(w, clients, workers, flushMs, warmup, seconds));
+        }
+        if (n <= hnswItems) {
+          hnsw.addAll(bench.hnsw(new int[] {k, 2 * k, 4 * k}, 200));
+        }
+      }
+      if (!hnsw.isEmpty()) {
+        System.out.printf("%nLucene HNSW (M 16, beam 100) vs exact, one thread, k=%d:%n", k);
+        System.out.println(
+            "| items | ef | build s | recall@k | HNSW queries/s | exact queries/s (B=1) |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|");
+        for (ScoringBench.HnswRow r : hnsw) {
+          System.out.printf(
+              "| %d | %d | %.1f | %.3f | %.0f | %.0f |%n",
+              r.items(),
+              r.ef(),
+              r.buildSeconds(),
+              r.recall(),
+              r.hnswQueriesPerSecond(),
+              r.exactQueriesPerSecond());
         }
       }
       return 0;

@@ -1,6 +1,7 @@
 package io.carousel.http.bench;
 
 import io.carousel.engine.model.ExactTopK;
+import io.carousel.engine.model.HnswIndex;
 import io.carousel.engine.model.TopN;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +48,60 @@ public final class ScoringBench {
       double p99Ms,
       double meanBatch,
       long rssMiB) {}
+
+  /**
+   * HNSW against exact retrieval on the same catalogue, one thread.
+   *
+   * @param items catalogue size N
+   * @param ef HNSW candidate-list size
+   * @param buildSeconds time to build the graph, s
+   * @param recall mean |HNSW top-k ∩ exact top-k| / k over the queries
+   * @param hnswQueriesPerSecond HNSW searches per second, one thread
+   * @param exactQueriesPerSecond exact B = 1 searches per second, one thread
+   */
+  public record HnswRow(
+      int items,
+      int ef,
+      double buildSeconds,
+      double recall,
+      double hnswQueriesPerSecond,
+      double exactQueriesPerSecond) {}
+
+  /**
+   * Builds an {@link HnswIndex} over the catalogue and measures recall@k against {@link ExactTopK}
+   * and single-thread queries/s of both, on {@code numQueries} of the seeded queries per ef.
+   */
+  public List<HnswRow> hnsw(int[] efs, int numQueries) {
+    long t0 = System.nanoTime();
+    List<HnswRow> rows = new ArrayList<>();
+    try (HnswIndex index = new HnswIndex(items, dim)) {
+      double build = (System.nanoTime() - t0) / 1e9;
+      int nq = Math.min(numQueries, queries.length);
+      TopN[] exact = new TopN[nq];
+      long e0 = System.nanoTime();
+      for (int q = 0; q < nq; q++) {
+        exact[q] = this.index.search(new float[][] {queries[q]}, new int[] {k}, null, 1f)[0];
+      }
+      double exactQps = nq / ((System.nanoTime() - e0) / 1e9);
+      for (int ef : efs) {
+        long h0 = System.nanoTime();
+        double hits = 0;
+        for (int q = 0; q < nq; q++) {
+          TopN got = index.search(queries[q], k, ef);
+          java.util.Set<Integer> truth = new java.util.HashSet<>();
+          for (int id : exact[q].items()) {
+            truth.add(id);
+          }
+          for (int id : got.items()) {
+            hits += truth.contains(id) ? 1 : 0;
+          }
+        }
+        double hnswQps = nq / ((System.nanoTime() - h0) / 1e9);
+        rows.add(new HnswRow(this.index.numItems(), ef, build, hits / nq / k, hnswQps, exactQps));
+      }
+    }
+    return rows;
+  }
 
   private record Request(float[] query, long sentNanos, CompletableFuture<TopN> answer) {}
 
