@@ -45,4 +45,7 @@ echo "== scoring benchmark" | tee -a "$out/report.txt"
 export TF_CPP_MIN_LOG_LEVEL=1
 CAROUSEL_GPU=1 timeout 300 ./carousel bench scoring --seconds 3 --warmup 1 "$@" 2>&1 | tee -a "$out/report.txt"
 echo "report: $out/report.txt"
+# http-api/target/classpath.txt now names the GPU natives; they also run on a CPU-only host (soft
+# placement), but `mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+# -Dmdep.includeScope=runtime` without -Pgpu restores the smaller CPU build.
 exit "$seen"
