@@ -22,6 +22,11 @@ import java.util.function.IntPredicate;
  * requests into one session run. In the flow it sits between {@code UserProfile} (which asks with
  * the user's recent items) and the policy that re-ranks the candidates.
  *
+ * <p>Retrieval is exact and never materialises a {@code B × numItems} score matrix: the batch's
+ * session vectors come from one TensorFlow call, then {@link TwoTowerScorer#topN} scans the item
+ * matrix in chunks with a running top-k per request (see {@link
+ * io.carousel.engine.model.ExactTopK}).
+ *
  * <p>A batch runs when it holds {@link ScoringSettings#maxBatchSize()} requests or {@link
  * ScoringSettings#flushDelay()} after its first request, whichever comes first. The session run
  * blocks the actor's thread, so spawn it on {@link ScoringSettings#DISPATCHER}; requests that
@@ -154,34 +159,63 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
     if (onFlush != null) {
       onFlush.accept(batch.size());
     }
-    int[][] histories = new int[batch.size()][];
-    for (int i = 0; i < histories.length; i++) {
-      histories[i] = batch.get(i).history();
+    int b = batch.size();
+    int[][] histories = new int[b][];
+    int[] k = new int[b];
+    GuardedExclude[] excludes = new GuardedExclude[b];
+    for (int i = 0; i < b; i++) {
+      Score request = batch.get(i);
+      histories[i] = request.history();
+      k[i] = request.topN();
+      excludes[i] = new GuardedExclude(request.exclude());
     }
-    float[][] scores;
+    TopN[] tops;
     try {
-      scores = scorer.score(histories);
+      tops = scorer.topN(histories, k, excludes);
     } catch (RuntimeException e) {
-      getContext().getLog().warn("scoring a batch of {} failed", batch.size(), e);
+      getContext().getLog().warn("scoring a batch of {} failed", b, e);
       for (Score request : batch) {
         request.replyTo().tell(StatusReply.error("scoring failed: " + e.getMessage()));
       }
       return;
     }
-    for (int i = 0; i < histories.length; i++) {
-      reply(batch.get(i), scores[i]);
+    for (int i = 0; i < b; i++) {
+      ActorRef<StatusReply<Scores>> replyTo = batch.get(i).replyTo();
+      if (excludes[i].failure != null) {
+        // The exclude predicate is the requester's code: its failure is the requester's answer.
+        replyTo.tell(StatusReply.error("exclude predicate failed: " + excludes[i].failure));
+      } else {
+        replyTo.tell(StatusReply.success(new Scores(tops[i].items(), tops[i].scores())));
+      }
     }
   }
 
-  private static void reply(Score request, float[] scores) {
-    TopN top;
-    try {
-      top = TopN.select(scores, request.topN(), request.exclude());
-    } catch (RuntimeException e) {
-      // The exclude predicate is the requester's code: its failure is the requester's answer.
-      request.replyTo().tell(StatusReply.error("exclude predicate failed: " + e));
-      return;
+  /**
+   * A requester's exclude predicate that cannot fail the batch: its first exception is kept and
+   * every later item counts as excluded, so only that request gets an error.
+   */
+  private static final class GuardedExclude implements IntPredicate {
+    private final IntPredicate delegate;
+    private RuntimeException failure;
+
+    GuardedExclude(IntPredicate delegate) {
+      this.delegate = delegate;
     }
-    request.replyTo().tell(StatusReply.success(new Scores(top.items(), top.scores())));
+
+    @Override
+    public boolean test(int item) {
+      if (delegate == null) {
+        return false;
+      }
+      if (failure != null) {
+        return true;
+      }
+      try {
+        return delegate.test(item);
+      } catch (RuntimeException e) {
+        failure = e;
+        return true;
+      }
+    }
   }
 }

@@ -31,8 +31,11 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--dataset",
       required = true,
-      description = "movielens-100k, amazon-gift-cards, amazon-magazine or diginetica-sample.")
+      description =
+          "movielens-100k, amazon-gift-cards, amazon-magazine, diginetica-sample or file:<path>.")
   String dataset;
+
+  @picocli.CommandLine.Mixin FileDatasetOptions file;
 
   @Option(
       names = "--data-root",
@@ -123,7 +126,8 @@ final class EvaluateCommand implements Callable<Integer> {
     if (!(coldItems >= 0 && coldItems < 1)) {
       throw new IllegalArgumentException("--cold-items must be in [0, 1)");
     }
-    if (!DatasetReader.knownNames().contains(dataset)) {
+    dataset = file.fold(dataset);
+    if (!DatasetReader.isKnown(dataset)) {
       throw new IllegalArgumentException(
           "unknown dataset '"
               + dataset

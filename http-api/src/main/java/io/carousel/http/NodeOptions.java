@@ -5,9 +5,13 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options shared by {@code serve} and {@code demo}: where to listen, persist and read data. */
+/**
+ * Options shared by {@code serve} and {@code demo}: where to listen, persist and read data,
+ * including a shop's own log ({@code --dataset file:<path>} with {@link FileDatasetOptions}).
+ */
 public final class NodeOptions {
   @Option(names = "--host", description = "HTTP interface (default: 127.0.0.1).")
   String host;
@@ -39,8 +43,12 @@ public final class NodeOptions {
       defaultValue = "amazon2018-small",
       description =
           "Dataset under the data root (default: ${DEFAULT-VALUE}; also movielens-100k,"
-              + " amazon-gift-cards, amazon-magazine).")
+              + " amazon-gift-cards, amazon-magazine), or a shop's own log: file:<path>.")
   String dataset;
+
+  @Mixin FileDatasetOptions file;
+
+  private boolean folded;
 
   @Option(
       names = "--data-root",
@@ -52,9 +60,17 @@ public final class NodeOptions {
    * Builds the node's configuration: command-line overrides, then the persistence file, then the
    * node file ({@code carousel.conf} or {@code localN.conf}), then the modules' reference.conf.
    *
-   * @throws IllegalArgumentException for an unknown persistence or config name
+   * <p>Also folds the {@code file:} dataset options into {@link #dataset}.
+   *
+   * @throws IllegalArgumentException for an unknown persistence or config name, or file options
+   *     without {@code --dataset file:}
    */
   public Config toConfig() {
+    // Commands read `dataset` after toConfig(); folding here gives them the full file: name.
+    if (!folded) {
+      dataset = file.fold(dataset);
+      folded = true;
+    }
     if (!persistence.equals("embedded") && !persistence.equals("cassandra")) {
       throw new IllegalArgumentException(
           "--persistence must be embedded or cassandra, got '" + persistence + "'");

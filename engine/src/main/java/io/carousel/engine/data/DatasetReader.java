@@ -43,14 +43,35 @@ public final class DatasetReader {
   }
 
   /**
-   * Reads dataset {@code name} from {@code dataRoot}.
+   * Returns true for a name {@link #read} accepts: one of {@link #knownNames()} or {@code
+   * file:<path>[;options]} (see {@link FileSource}).
+   */
+  public static boolean isKnown(String name) {
+    return knownNames().contains(name) || FileSource.isFile(name);
+  }
+
+  /**
+   * Reads dataset {@code name} from {@code dataRoot}, or a shop's own file for a {@code file:} name
+   * (relative paths from the working directory; the bad-row summary goes to stderr).
    *
-   * @throws IllegalArgumentException if {@code name} is not one of {@link #knownNames()}
+   * @throws IllegalArgumentException if {@code name} is not one of {@link #knownNames()} and not
+   *     {@code file:}, or a file's header lacks a mapped column
+   * @throws BadRowsException if a file has more bad rows than its {@code max-bad-rows}
    * @throws DatasetMissingException if a file of the dataset is absent (names the path, official
    *     source and licence)
    * @throws UncheckedIOException if a file cannot be read or parsed
    */
   public static Dataset read(Path dataRoot, String name) {
+    if (FileSource.isFile(name)) {
+      LogBuilder fileLog = new LogBuilder(false);
+      FileLogReader.Reports reports = FileLogReader.read(FileSource.parse(name), fileLog);
+      // Bad rows are reported, never dropped silently; stderr keeps --json output clean.
+      System.err.println("read " + reports.log().summary());
+      if (reports.items() != null) {
+        System.err.println("read " + reports.items().summary());
+      }
+      return fileLog.build(name);
+    }
     Path amazon = dataRoot.resolve(AMAZON_FOLDER);
     LogBuilder log;
     switch (name) {

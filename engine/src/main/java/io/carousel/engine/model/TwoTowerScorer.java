@@ -30,6 +30,8 @@ public final class TwoTowerScorer implements AutoCloseable {
   private final SessionFunction fromText;
   private final ModelMetadata metadata;
   private final float[][] itemVectors;
+  private final ExactTopK retrieval;
+  private final float logitScale;
 
   private TwoTowerScorer(Path dir, SavedModelBundle bundle, ModelMetadata metadata) {
     this.dir = dir;
@@ -60,6 +62,38 @@ public final class TwoTowerScorer implements AutoCloseable {
               + "x"
               + metadata.dim());
     }
+    this.retrieval =
+        new ExactTopK(ExactTopK.flatten(itemVectors), metadata.dim(), ExactTopK.DEFAULT_CHUNK);
+    this.logitScale = measureLogitScale();
+  }
+
+  /**
+   * Recovers {@code exp(logScale)} from one scored row: logits = scale · (session · item), so the
+   * ratio at the item with the largest |cosine| is the scale to float precision.
+   */
+  private float measureLogitScale() {
+    int[][] empty = {new int[0]};
+    float[] session = sessionVectors(empty)[0];
+    float[] logits = score(empty)[0];
+    int best = 0;
+    double bestAbs = -1;
+    double bestDot = 0;
+    for (int i = 0; i < itemVectors.length; i++) {
+      double d = 0;
+      for (int j = 0; j < session.length; j++) {
+        d += (double) session[j] * itemVectors[i][j];
+      }
+      if (Math.abs(d) > bestAbs) {
+        bestAbs = Math.abs(d);
+        bestDot = d;
+        best = i;
+      }
+    }
+    double scale = bestAbs > 1e-6 ? logits[best] / bestDot : 1.0;
+    if (!(scale > 0) || Double.isInfinite(scale)) {
+      throw new ModelException("cannot recover a positive logit scale from " + dir + ": " + scale);
+    }
+    return (float) scale;
   }
 
   /**
@@ -81,7 +115,11 @@ public final class TwoTowerScorer implements AutoCloseable {
     }
     SavedModelBundle bundle;
     try {
-      bundle = SavedModelBundle.load(abs.toString(), SavedModelBundle.DEFAULT_TAG);
+      bundle =
+          SavedModelBundle.loader(abs.toString())
+              .withTags(SavedModelBundle.DEFAULT_TAG)
+              .withConfigProto(DevicePlacement.sessionConfig())
+              .load();
     } catch (RuntimeException e) {
       throw new ModelException("cannot load the SavedModel at " + abs + ": " + e.getMessage(), e);
     }
@@ -130,6 +168,30 @@ public final class TwoTowerScorer implements AutoCloseable {
    */
   public float[][] score(int[][] histories) {
     return run(score, ServingGraph.SCORES_OUTPUT, histories);
+  }
+
+  /**
+   * Returns each history's {@code k[b]} best items and their logits without a {@code B × numItems}
+   * matrix: session vectors from TensorFlow, then exact chunked top-k over the item matrix ({@link
+   * ExactTopK}), scores scaled to logits. Agrees with {@link TopN#select} over {@link #score} up to
+   * float rounding (about 1e-6).
+   *
+   * @param histories {@code B} histories, as for {@link #score}
+   * @param k {@code int[B]} items wanted per history, each at least 0
+   * @param exclude {@code B} predicates of items never to return (array or entries may be null)
+   * @throws IllegalArgumentException if an index is outside {@code [0, numItems)} or shapes differ
+   * @throws ModelException if TensorFlow fails or the scorer is closed
+   */
+  public TopN[] topN(int[][] histories, int[] k, java.util.function.IntPredicate[] exclude) {
+    if (histories.length == 0) {
+      return new TopN[0];
+    }
+    return retrieval.search(sessionVectors(histories), k, exclude, logitScale);
+  }
+
+  /** Returns the positive factor that turns a cosine into a logit, {@code exp(logScale)}. */
+  public float logitScale() {
+    return logitScale;
   }
 
   /**

@@ -2,6 +2,9 @@
  * The two-tower next-item model in TensorFlow Java graph mode: {@link
  * io.carousel.engine.model.TwoTowerTrainer} trains it and exports a SavedModel, {@link
  * io.carousel.engine.model.TwoTowerScorer} loads and serves it, {@link
- * io.carousel.engine.model.TopN} picks the best items from a score row.
+ * io.carousel.engine.model.TopN} picks the best items from a score row, {@link
+ * io.carousel.engine.model.ExactTopK} retrieves the top k of a batch without a {@code B × N}
+ * matrix, {@link io.carousel.engine.model.HnswIndex} is the approximate (Lucene HNSW) option and
+ * {@link io.carousel.engine.model.DevicePlacement} the soft GPU placement.
  */
 package io.carousel.engine.model;

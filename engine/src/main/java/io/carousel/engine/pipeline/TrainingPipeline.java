@@ -102,7 +102,7 @@ public final class TrainingPipeline {
     String fingerprint =
         fingerprint(
             datasetName, trainFraction, config, split.train().size(), encoder.modelId(), texts);
-    Path modelDir = dataDir.resolve("models").resolve(datasetName + "-" + fingerprint);
+    Path modelDir = dataDir.resolve("models").resolve(folderName(datasetName) + "-" + fingerprint);
     ModelMeta meta = new ModelMeta(datasetName, split.train().size(), catalog.items(), counts);
     if (Files.isRegularFile(modelDir.resolve(ModelMeta.FILE))) {
       log.printf("model %s is up to date; not re-training%n", modelDir);
@@ -136,6 +136,19 @@ public final class TrainingPipeline {
         report.seconds(), report.lossPerEpoch(), report.bestEpoch(), modelDir);
     return new Prepared(
         dataset, split, modelDir, meta, report, embedSeconds, encoder.hits(), encoder.misses());
+  }
+
+  /**
+   * Returns a folder name for a dataset: named datasets as they are, a {@code file:} source (whose
+   * name holds a path and options) as {@code file-<file name>}; the fingerprint tells sources
+   * apart.
+   */
+  static String folderName(String datasetName) {
+    if (!io.carousel.engine.data.FileSource.isFile(datasetName)) {
+      return datasetName;
+    }
+    Path file = io.carousel.engine.data.FileSource.parse(datasetName).path().getFileName();
+    return "file-" + String.valueOf(file).replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
   private static String fingerprint(

@@ -1,0 +1,46 @@
+package io.carousel.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class FileDatasetOptionsTest {
+  @Test
+  void foldsFileOptionsIntoTheDatasetNameWhateverTheirOrder() {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve)
+        .parseArgs(
+            "--types",
+            "pv=view",
+            "--dataset",
+            "file:shop.tsv",
+            "--columns",
+            "user=u,item=i,time=t",
+            "--max-bad-rows",
+            "0.05");
+    serve.node.toConfig();
+    assertEquals(
+        "file:shop.tsv;columns=user=u,item=i,time=t;types=pv=view;max-bad-rows=0.05",
+        serve.node.dataset);
+  }
+
+  @Test
+  void leavesNamedDatasetsAloneAndRejectsFileOptionsWithoutAFile() {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs("--dataset", "movielens-100k");
+    serve.node.toConfig();
+    assertEquals("movielens-100k", serve.node.dataset);
+    ServeCommand wrong = new ServeCommand();
+    new CommandLine(wrong).parseArgs("--format", "tsv");
+    assertThrows(IllegalArgumentException.class, () -> wrong.node.toConfig());
+  }
+
+  @Test
+  void evaluateAcceptsTheSameOptions() {
+    EvaluateCommand evaluate = new EvaluateCommand();
+    new CommandLine(evaluate).parseArgs("--dataset", "file:a.ndjson", "--items", "items.csv");
+    assertEquals("file:a.ndjson;items=items.csv", evaluate.file.fold(evaluate.dataset));
+  }
+}
