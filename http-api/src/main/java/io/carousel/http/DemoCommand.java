@@ -74,7 +74,10 @@ final class DemoCommand implements Callable<Integer> {
           maxEvents, replay.size());
       replay = replay.subList(0, maxEvents);
     }
-    Path reportDir = report != null ? report : node.dataDir.resolve("report").resolve(node.dataset);
+    Path reportDir =
+        report != null
+            ? report
+            : node.dataDir.resolve("report").resolve(TrainingPipeline.folderName(node.dataset));
     try (LoadedModel loaded =
             LoadedModel.load(
                 prepared.modelDir(), prepared.meta().catalog(), prepared.meta().trainCounts());

@@ -143,7 +143,7 @@ public final class TrainingPipeline {
    * name holds a path and options) as {@code file-<file name>}; the fingerprint tells sources
    * apart.
    */
-  static String folderName(String datasetName) {
+  public static String folderName(String datasetName) {
     if (!io.carousel.engine.data.FileSource.isFile(datasetName)) {
       return datasetName;
     }
