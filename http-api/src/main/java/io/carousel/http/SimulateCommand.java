@@ -78,6 +78,27 @@ final class SimulateCommand implements Callable<Integer> {
   Double priorStrength;
 
   @Option(
+      names = "--user-strength",
+      description =
+          "λu of the pooled prior: each user's posterior is centred on one learned from every"
+              + " user's impressions; 0 = independent per-user posteriors (default: from settings).")
+  Double userStrength;
+
+  @Option(
+      names = "--projection-strength",
+      description =
+          "Pooled prior's precision on the seen flag and the 12 projected item dims (default: from"
+              + " settings).")
+  Double projectionStrength;
+
+  @Option(
+      names = "--trend-half-life",
+      description =
+          "Half-life in interactions of the online trend-popularity feature (17-d contexts);"
+              + " 0 = off, 16-d standard layout (default: from settings).")
+  Double trendHalfLife;
+
+  @Option(
       names = "--data-dir",
       defaultValue = "carousel-data",
       description = "Models and caches (default: ${DEFAULT-VALUE}).")
@@ -108,7 +129,14 @@ final class SimulateCommand implements Callable<Integer> {
                 LoadedModel.FEATURE_SEED,
                 d.seed(),
                 d.batchSize(),
-                maxEvents)
+                maxEvents,
+                d.userStrength(),
+                d.projectionStrength(),
+                d.trendHalfLife())
+            .withPooling(
+                userStrength != null ? userStrength : d.userStrength(),
+                projectionStrength != null ? projectionStrength : d.projectionStrength(),
+                trendHalfLife != null ? trendHalfLife : d.trendHalfLife())
             .withExploration(
                 epsilon != null ? epsilon : d.epsilon(),
                 tsScale != null ? tsScale : d.tsScale(),

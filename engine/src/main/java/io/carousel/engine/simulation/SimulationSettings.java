@@ -17,6 +17,13 @@ package io.carousel.engine.simulation;
  * @param seed master seed of the policies' random streams
  * @param batchSize histories per TensorFlow scoring call, at least 1
  * @param maxEvents replay at most this many later events, 0 = all
+ * @param userStrength λ_u of the pooled prior ({@code PooledPrior}): each user's posterior is
+ *     centred on a pool learned from all users' impressions, {@code priorStrength} then being the
+ *     pool's prior; 0 = no pooling (independent per-user posteriors from the fixed prior), >= 0
+ * @param projectionStrength prior precision of the pooled prior on the seen flag and the 12
+ *     projected item dims (the other features get priorStrength); unused without pooling, > 0
+ * @param trendHalfLife half-life, in interactions of all users, of the online trend popularity
+ *     feature ({@code ContextFeatures.Layout.TREND}, 17-d contexts); 0 = off (16-d standard), >= 0
  */
 public record SimulationSettings(
     int slateSize,
@@ -30,7 +37,10 @@ public record SimulationSettings(
     long featureSeed,
     long seed,
     int batchSize,
-    int maxEvents) {
+    int maxEvents,
+    double userStrength,
+    double projectionStrength,
+    double trendHalfLife) {
 
   /** Validates ranges; throws IllegalArgumentException naming the bad setting. */
   public SimulationSettings {
@@ -50,6 +60,16 @@ public record SimulationSettings(
     if (batchSize < 1 || maxEvents < 0) {
       throw new IllegalArgumentException("need batchSize >= 1 and maxEvents >= 0");
     }
+    if (!(userStrength >= 0) || Double.isInfinite(userStrength)) {
+      throw new IllegalArgumentException(
+          "userStrength must be finite and >= 0, got " + userStrength);
+    }
+    if (!(projectionStrength > 0) || Double.isInfinite(projectionStrength)) {
+      throw new IllegalArgumentException("projectionStrength must be finite and > 0");
+    }
+    if (!(trendHalfLife >= 0) || Double.isInfinite(trendHalfLife)) {
+      throw new IllegalArgumentException("trendHalfLife must be finite and >= 0");
+    }
   }
 
   /**
@@ -57,7 +77,37 @@ public record SimulationSettings(
    * 0.9); the exploration values are the best of a 3×3 grid on the movielens-100k tuning slice.
    */
   public static SimulationSettings defaults() {
-    return new SimulationSettings(10, 50, 10.0, 0.05, 0.1, 0.01, 0.1, 1.0, 7L, 20100426L, 256, 0);
+    return new SimulationSettings(
+        10, 50, 10.0, 0.05, 0.1, 0.01, 0.1, 1.0, 7L, 20100426L, 256, 0, 0.0, 1000.0, 0.0);
+  }
+
+  /**
+   * Returns a copy with the pooled prior's λ_u (0 = off), its item-dims precision and the trend
+   * half-life (0 = off) replaced.
+   */
+  public SimulationSettings withPooling(
+      double userStrength, double projectionStrength, double trendHalfLife) {
+    return new SimulationSettings(
+        slateSize,
+        candidates,
+        priorStrength,
+        epsilon,
+        tsScale,
+        ucbAlpha,
+        btsPriorCtr,
+        btsPriorStrength,
+        featureSeed,
+        seed,
+        batchSize,
+        maxEvents,
+        userStrength,
+        projectionStrength,
+        trendHalfLife);
+  }
+
+  /** Returns true when users' posteriors are centred on a pooled prior (userStrength > 0). */
+  public boolean pooled() {
+    return userStrength > 0;
   }
 
   /** Returns a copy with {@code maxEvents} replaced. */
@@ -74,7 +124,10 @@ public record SimulationSettings(
         featureSeed,
         seed,
         batchSize,
-        maxEvents);
+        maxEvents,
+        userStrength,
+        projectionStrength,
+        trendHalfLife);
   }
 
   /** Returns a copy with the exploration settings (ε, v, α, prior strength) replaced. */
@@ -92,6 +145,9 @@ public record SimulationSettings(
         featureSeed,
         seed,
         batchSize,
-        maxEvents);
+        maxEvents,
+        userStrength,
+        projectionStrength,
+        trendHalfLife);
   }
 }
