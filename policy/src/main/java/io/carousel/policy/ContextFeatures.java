@@ -6,7 +6,10 @@ import java.util.Random;
  * Builds the bandit context x(user, item) of {@link #DIM} = 16 features: {@code [1 (bias),
  * modelScore, popularity, seen, 12 projected item-vector dims]} ({@link Layout#STANDARD}, the
  * default, which every stored posterior uses), or 17 with {@link Layout#TREND}, which appends an
- * online recency-decayed popularity ({@link TrendPopularity}) at index 16.
+ * online recency-decayed popularity ({@link TrendPopularity}) at index 16, or 18 with {@link
+ * Layout#TWO_TRENDS}: a short and a long half-life at 16 and 17, so that the bandit's weights pick
+ * the time scale of the drift (multi-scale exponential smoothing; Gardner 1985, "Exponential
+ * smoothing: the state of the art", §2).
  *
  * <p>The item vector is compressed by a fixed Gaussian random projection with entries N(0, 1/12),
  * which preserves squared norms in expectation (Johnson–Lindenstrauss; Achlioptas 2003,
@@ -31,14 +34,23 @@ public final class ContextFeatures {
   /** The feature layouts; the standard 16-d one is the default and never changes. */
   public enum Layout {
     /** {@code float[16]}: bias, model score, popularity, seen, 12 projected dims. */
-    STANDARD(DIM),
+    STANDARD(DIM, 0),
     /** {@code float[17]}: the standard 16 then the online trend popularity in [0, 1]. */
-    TREND(DIM + 1);
+    TREND(DIM + 1, 1),
+    /** {@code float[18]}: the standard 16 then a short and a long half-life trend in [0, 1]. */
+    TWO_TRENDS(DIM + 2, 2);
 
     private final int dim;
+    private final int trends;
 
-    Layout(int dim) {
+    Layout(int dim, int trends) {
       this.dim = dim;
+      this.trends = trends;
+    }
+
+    /** Returns the number of trend features after the standard 16 (0, 1 or 2). */
+    public int trends() {
+      return trends;
     }
 
     /** Returns the context dimension k of this layout. */
@@ -95,7 +107,7 @@ public final class ContextFeatures {
     return layout;
   }
 
-  /** Returns the context dimension k (16 standard, 17 with the trend feature). */
+  /** Returns the context dimension k (16 standard, 17 or 18 with trend features). */
   public int dim() {
     return layout.dim();
   }
@@ -111,16 +123,33 @@ public final class ContextFeatures {
 
   /**
    * Returns a new context {@code float[dim()]}: the standard 16 features of {@link #build(float,
-   * float, boolean, float[])}, then, with {@link Layout#TREND}, {@code trend} (expected in [0, 1])
-   * at {@link #TREND_INDEX}; the standard layout ignores {@code trend}.
+   * float, boolean, float[])}, then {@code trend} (expected in [0, 1]) in each of the layout's
+   * trend slots from {@link #TREND_INDEX}; the standard layout ignores {@code trend}.
    */
   public float[] build(
       float modelScore, float popularity, boolean seen, float[] itemVector, float trend) {
     float[] out = new float[dim()];
     writeStandard(out, modelScore, popularity, seen, itemVector);
-    if (layout == Layout.TREND) {
-      out[TREND_INDEX] = trend;
+    for (int i = 0; i < layout.trends(); i++) {
+      out[TREND_INDEX + i] = trend;
     }
+    return out;
+  }
+
+  /**
+   * Returns a new context {@code float[dim()]}: the standard 16 features, then the first {@code
+   * layout().trends()} entries of {@code trends} (each expected in [0, 1], shortest half-life
+   * first); throws IllegalArgumentException if fewer trends are given than the layout needs.
+   */
+  public float[] build(
+      float modelScore, float popularity, boolean seen, float[] itemVector, float[] trends) {
+    if (trends.length < layout.trends()) {
+      throw new IllegalArgumentException(
+          layout + " needs " + layout.trends() + " trends, got " + trends.length);
+    }
+    float[] out = new float[dim()];
+    writeStandard(out, modelScore, popularity, seen, itemVector);
+    System.arraycopy(trends, 0, out, TREND_INDEX, layout.trends());
     return out;
   }
 

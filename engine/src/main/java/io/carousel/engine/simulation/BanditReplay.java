@@ -25,10 +25,11 @@ import java.util.SplittableRandom;
  * candidates), and the 12-dim projection of the item vector with the node's feature seed; the
  * shared prior has mean θ[1] = 1 (trust the model score) like {@code ProfileDependencies}. Two
  * options the live node does not use yet: a pooled prior ({@link PooledPrior}) learned from all
- * users' impressions, and a 17th feature, the online trend popularity ({@link TrendPopularity}),
- * warmed up on the training interactions in time order and fed each logged interaction after its
- * step (every user's interactions reach the live node too, so no policy sees the future).
- * Deterministic: each policy draws from its own {@link SplittableRandom} seeded from the settings.
+ * users' impressions, and one or two more features, online trend popularities ({@link
+ * TrendPopularity}) with a short and a long half-life, warmed up on the training interactions in
+ * time order and fed each logged interaction after its step (every user's interactions reach the
+ * live node too, so no policy sees the future). Deterministic: each policy draws from its own
+ * {@link SplittableRandom} seeded from the settings.
  */
 public final class BanditReplay {
 
@@ -124,17 +125,25 @@ public final class BanditReplay {
     if (itemVectors.length != trainCounts.length || itemVectors.length == 0) {
       throw new IllegalArgumentException("itemVectors and trainCounts differ or are empty");
     }
-    boolean trendOn = s.trendHalfLife() > 0;
-    ContextFeatures cf =
-        new ContextFeatures(
-            itemVectors[0].length,
-            s.featureSeed(),
-            trendOn ? ContextFeatures.Layout.TREND : ContextFeatures.Layout.STANDARD);
-    TrendPopularity trend =
-        trendOn ? new TrendPopularity(itemVectors.length, s.trendHalfLife()) : null;
-    if (trend != null) {
+    double longHl = Double.parseDouble(System.getProperty("longHL", "0"));
+    double[] halfLives =
+        s.trendHalfLife() <= 0
+            ? new double[0]
+            : longHl > 0
+                ? new double[] {s.trendHalfLife(), longHl}
+                : new double[] {s.trendHalfLife()};
+    ContextFeatures.Layout layout =
+        switch (halfLives.length) {
+          case 0 -> ContextFeatures.Layout.STANDARD;
+          case 1 -> ContextFeatures.Layout.TREND;
+          default -> ContextFeatures.Layout.TWO_TRENDS;
+        };
+    ContextFeatures cf = new ContextFeatures(itemVectors[0].length, s.featureSeed(), layout);
+    TrendPopularity[] trends = new TrendPopularity[halfLives.length];
+    for (int i = 0; i < trends.length; i++) {
+      trends[i] = new TrendPopularity(itemVectors.length, halfLives[i]);
       for (int item : trainSequence) {
-        trend.observe(item);
+        trends[i].observe(item);
       }
     }
     float[] popularity = popularityFromCounts(trainCounts);
@@ -150,7 +159,7 @@ public final class BanditReplay {
     int next = 0;
     for (int t = 0; t < n; t++) {
       int[] cands = log.candidates()[t];
-      float[][] x = contexts(cands, log.scores()[t], itemVectors, popularity, trend, cf);
+      float[][] x = contexts(cands, log.scores()[t], itemVectors, popularity, trends, cf);
       int user = log.userOf()[t];
       for (int p = 0; p < policies.size(); p++) {
         ReplayPolicy policy = policies.get(p);
@@ -166,7 +175,7 @@ public final class BanditReplay {
         }
         policy.observe(user, cands, x, shown, clicked);
       }
-      if (trend != null) {
+      for (TrendPopularity trend : trends) {
         trend.observe(log.targets()[t]);
       }
       while (next < points && curveSteps[next] == t + 1) {
@@ -201,7 +210,7 @@ public final class BanditReplay {
                     s.projectionStrength())
                 : "")
             + (s.trendHalfLife() > 0
-                ? String.format(Locale.ROOT, ", trend ½-life %.0f", s.trendHalfLife())
+                ? ", trend ½-lives " + java.util.Arrays.toString(halfLives(s))
                 : "");
     // Distinct streams per policy, fixed by the master seed and the policy's position.
     SplittableRandom root = new SplittableRandom(s.seed());
@@ -263,6 +272,16 @@ public final class BanditReplay {
     return precision;
   }
 
+  /** Returns the trend half-lives in use, shortest first: none, one or two. */
+  static double[] halfLives(SimulationSettings s) {
+    if (s.trendHalfLife() <= 0) {
+      return new double[0];
+    }
+    return s.longTrendHalfLife() > 0
+        ? new double[] {s.trendHalfLife(), s.longTrendHalfLife()}
+        : new double[] {s.trendHalfLife()};
+  }
+
   private static ReplayPolicy linear(
       String name,
       String settings,
@@ -276,14 +295,14 @@ public final class BanditReplay {
 
   /**
    * Returns {@code float[n][cf.dim()]} contexts as SlateAssembler builds them (min-max model
-   * score), with the trend value of each candidate when {@code trend} is not null.
+   * score), with the value of each candidate in each of {@code trends} (none: the 16-d layout).
    */
   static float[][] contexts(
       int[] cands,
       float[] scores,
       float[][] itemVectors,
       float[] popularity,
-      TrendPopularity trend,
+      TrendPopularity[] trends,
       ContextFeatures cf) {
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
@@ -295,7 +314,10 @@ public final class BanditReplay {
     float[][] x = new float[cands.length][];
     for (int c = 0; c < cands.length; c++) {
       int idx = cands[c];
-      float tr = trend == null ? 0f : trend.value(idx);
+      float[] tr = new float[trends.length];
+      for (int i = 0; i < tr.length; i++) {
+        tr[i] = trends[i].value(idx);
+      }
       x[c] = cf.build((scores[c] - min) / range, popularity[idx], false, itemVectors[idx], tr);
     }
     return x;

@@ -99,8 +99,10 @@ class BanditReplayTest {
 
   @Test
   void pooledPriorLearnsFromOtherUsersWhatNoSingleUserCan() {
-    SimulationSettings perUser = SimulationSettings.defaults().withPooling(0, 1000, 50);
-    SimulationSettings pooled = SimulationSettings.defaults().withPooling(100, 1000, 50);
+    SimulationSettings perUser =
+        SimulationSettings.defaults().withPooling(0, 1000).withTrends(50, 0);
+    SimulationSettings pooled =
+        SimulationSettings.defaults().withPooling(100, 1000).withTrends(50, 0);
     BanditReplay.Outcome a = BanditReplay.run(manyUsersLog(), vectors(), new long[ITEMS], perUser);
     BanditReplay.Outcome b = BanditReplay.run(manyUsersLog(), vectors(), new long[ITEMS], pooled);
     assertEquals(0, b.policy(BanditReplay.GREEDY).hits());
@@ -117,13 +119,22 @@ class BanditReplayTest {
 
   @Test
   void poolPrecisionShrinksOnlyTheItemDirections() {
-    SimulationSettings s = SimulationSettings.defaults().withPooling(100, 500, 10);
-    double[] p = BanditReplay.poolPrecision(17, s);
+    SimulationSettings s = SimulationSettings.defaults().withPooling(100, 500);
+    double[] p = BanditReplay.poolPrecision(18, s);
     assertEquals(s.priorStrength(), p[0]);
     assertEquals(s.priorStrength(), p[1]);
     assertEquals(s.priorStrength(), p[2]);
     assertEquals(500.0, p[3]);
     assertEquals(500.0, p[15]);
     assertEquals(s.priorStrength(), p[16]);
+    assertEquals(s.priorStrength(), p[17]);
+  }
+
+  @Test
+  void trendHalfLivesSelectTheLayout() {
+    SimulationSettings s = SimulationSettings.defaults();
+    assertArrayEquals(new double[] {200, 10_000}, BanditReplay.halfLives(s));
+    assertArrayEquals(new double[] {50}, BanditReplay.halfLives(s.withTrends(50, 0)));
+    assertEquals(0, BanditReplay.halfLives(s.withTrends(0, 10_000)).length);
   }
 }
