@@ -125,19 +125,8 @@ public final class BanditReplay {
     if (itemVectors.length != trainCounts.length || itemVectors.length == 0) {
       throw new IllegalArgumentException("itemVectors and trainCounts differ or are empty");
     }
-    double longHl = Double.parseDouble(System.getProperty("longHL", "0"));
-    double[] halfLives =
-        s.trendHalfLife() <= 0
-            ? new double[0]
-            : longHl > 0
-                ? new double[] {s.trendHalfLife(), longHl}
-                : new double[] {s.trendHalfLife()};
-    ContextFeatures.Layout layout =
-        switch (halfLives.length) {
-          case 0 -> ContextFeatures.Layout.STANDARD;
-          case 1 -> ContextFeatures.Layout.TREND;
-          default -> ContextFeatures.Layout.TWO_TRENDS;
-        };
+    double[] halfLives = halfLives(s);
+    ContextFeatures.Layout layout = layout(halfLives.length);
     ContextFeatures cf = new ContextFeatures(itemVectors[0].length, s.featureSeed(), layout);
     TrendPopularity[] trends = new TrendPopularity[halfLives.length];
     for (int i = 0; i < trends.length; i++) {
@@ -270,6 +259,15 @@ public final class BanditReplay {
       precision[i] = itemDirection ? s.projectionStrength() : s.priorStrength();
     }
     return precision;
+  }
+
+  /** Returns the context layout for {@code trends} trend features (0, 1 or 2). */
+  static ContextFeatures.Layout layout(int trends) {
+    return switch (trends) {
+      case 0 -> ContextFeatures.Layout.STANDARD;
+      case 1 -> ContextFeatures.Layout.TREND;
+      default -> ContextFeatures.Layout.TWO_TRENDS;
+    };
   }
 
   /** Returns the trend half-lives in use, shortest first: none, one or two. */

@@ -136,5 +136,24 @@ class BanditReplayTest {
     assertArrayEquals(new double[] {200, 10_000}, BanditReplay.halfLives(s));
     assertArrayEquals(new double[] {50}, BanditReplay.halfLives(s.withTrends(50, 0)));
     assertEquals(0, BanditReplay.halfLives(s.withTrends(0, 10_000)).length);
+    assertEquals(18, BanditReplay.layout(BanditReplay.halfLives(s).length).dim());
+    assertEquals(16, BanditReplay.layout(0).dim());
+  }
+
+  @Test
+  void theLongTrendChangesWhatThePoolLearns() {
+    // Targets 7 and 8 keep their trend; the long trend only adds evidence, so the run must differ
+    // from the single-trend one once the slow feature is in the context.
+    SimulationSettings one = SimulationSettings.defaults().withTrends(50, 0);
+    SimulationSettings two = SimulationSettings.defaults().withTrends(50, 5000);
+    long[] counts = new long[ITEMS];
+    int[] warmUp = {1, 2, 3, 1, 2, 1};
+    BanditReplay.Outcome a = BanditReplay.run(manyUsersLog(), vectors(), counts, warmUp, one);
+    BanditReplay.Outcome b = BanditReplay.run(manyUsersLog(), vectors(), counts, warmUp, two);
+    boolean differs = false;
+    for (int p = 0; p < 3; p++) {
+      differs |= !java.util.Arrays.equals(a.policies().get(p).curve(), b.policies().get(p).curve());
+    }
+    assertTrue(differs);
   }
 }
