@@ -65,17 +65,47 @@ final class SimulateCommand implements Callable<Integer> {
               + " reported 20%).")
   boolean tuning;
 
-  @Option(names = "--epsilon", description = "ε of epsilon-greedy (default: 0.05).")
+  @Option(names = "--epsilon", description = "ε of epsilon-greedy (default: 0.02).")
   Double epsilon;
 
-  @Option(names = "--ts-scale", description = "v of linear TS (default: 0.1).")
+  @Option(names = "--ts-scale", description = "v of linear TS (default: 0.03).")
   Double tsScale;
 
-  @Option(names = "--ucb-alpha", description = "α of LinUCB (default: 0.01).")
+  @Option(names = "--ucb-alpha", description = "α of LinUCB (default: 0.003).")
   Double ucbAlpha;
 
-  @Option(names = "--prior-strength", description = "Shared prior strength (default: 10)..")
+  @Option(
+      names = "--prior-strength",
+      description = "Shared (or pooled) prior strength (default: 1).")
   Double priorStrength;
+
+  @Option(
+      names = "--user-strength",
+      description =
+          "λu of the pooled prior: each user's posterior is centred on one learned from every"
+              + " user's impressions; 0 = independent per-user posteriors (default: 1000).")
+  Double userStrength;
+
+  @Option(
+      names = "--projection-strength",
+      description =
+          "Pooled prior's precision on the seen flag and the 12 projected item dims (default:"
+              + " 300).")
+  Double projectionStrength;
+
+  @Option(
+      names = "--trend-half-life",
+      description =
+          "Half-life in interactions of the online trend-popularity feature (17-d contexts);"
+              + " 0 = off, 16-d standard layout (default: 200).")
+  Double trendHalfLife;
+
+  @Option(
+      names = "--long-trend-half-life",
+      description =
+          "Half-life of a second, slower trend feature (18-d contexts); 0 = none (default:"
+              + " 10000).")
+  Double longTrendHalfLife;
 
   @Option(
       names = "--data-dir",
@@ -108,7 +138,17 @@ final class SimulateCommand implements Callable<Integer> {
                 LoadedModel.FEATURE_SEED,
                 d.seed(),
                 d.batchSize(),
-                maxEvents)
+                maxEvents,
+                d.userStrength(),
+                d.projectionStrength(),
+                d.trendHalfLife(),
+                d.longTrendHalfLife())
+            .withPooling(
+                userStrength != null ? userStrength : d.userStrength(),
+                projectionStrength != null ? projectionStrength : d.projectionStrength())
+            .withTrends(
+                trendHalfLife != null ? trendHalfLife : d.trendHalfLife(),
+                longTrendHalfLife != null ? longTrendHalfLife : d.longTrendHalfLife())
             .withExploration(
                 epsilon != null ? epsilon : d.epsilon(),
                 tsScale != null ? tsScale : d.tsScale(),

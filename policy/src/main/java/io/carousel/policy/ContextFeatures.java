@@ -4,7 +4,12 @@ import java.util.Random;
 
 /**
  * Builds the bandit context x(user, item) of {@link #DIM} = 16 features: {@code [1 (bias),
- * modelScore, popularity, seen, 12 projected item-vector dims]}.
+ * modelScore, popularity, seen, 12 projected item-vector dims]} ({@link Layout#STANDARD}, the
+ * default, which every stored posterior uses), or 17 with {@link Layout#TREND}, which appends an
+ * online recency-decayed popularity ({@link TrendPopularity}) at index 16, or 18 with {@link
+ * Layout#TWO_TRENDS}: a short and a long half-life at 16 and 17, so that the bandit's weights pick
+ * the time scale of the drift (multi-scale exponential smoothing; Gardner 1985, "Exponential
+ * smoothing: the state of the art", §2).
  *
  * <p>The item vector is compressed by a fixed Gaussian random projection with entries N(0, 1/12),
  * which preserves squared norms in expectation (Johnson–Lindenstrauss; Achlioptas 2003,
@@ -21,23 +26,64 @@ public final class ContextFeatures {
   /** Number of projected item-vector dimensions at the end of the context. */
   public static final int PROJECTED_DIMS = 12;
 
+  /** Index of the trend feature in a {@link Layout#TREND} context. */
+  public static final int TREND_INDEX = DIM;
+
   private static final int HEAD = DIM - PROJECTED_DIMS;
+
+  /** The feature layouts; the standard 16-d one is the default and never changes. */
+  public enum Layout {
+    /** {@code float[16]}: bias, model score, popularity, seen, 12 projected dims. */
+    STANDARD(DIM, 0),
+    /** {@code float[17]}: the standard 16 then the online trend popularity in [0, 1]. */
+    TREND(DIM + 1, 1),
+    /** {@code float[18]}: the standard 16 then a short and a long half-life trend in [0, 1]. */
+    TWO_TRENDS(DIM + 2, 2);
+
+    private final int dim;
+    private final int trends;
+
+    Layout(int dim, int trends) {
+      this.dim = dim;
+      this.trends = trends;
+    }
+
+    /** Returns the number of trend features after the standard 16 (0, 1 or 2). */
+    public int trends() {
+      return trends;
+    }
+
+    /** Returns the context dimension k of this layout. */
+    public int dim() {
+      return dim;
+    }
+  }
 
   private final int itemDim;
   private final long seed;
+  private final Layout layout;
   // Row-major float[PROJECTED_DIMS * itemDim].
   private final float[] projection;
 
   /**
-   * Fixes the seeded projection itemDim → 12 with entries N(0, 1) / sqrt(12); throws
-   * IllegalArgumentException if itemDim < 1.
+   * Fixes the seeded projection itemDim → 12 with entries N(0, 1) / sqrt(12), standard 16-d layout;
+   * throws IllegalArgumentException if itemDim < 1.
    */
   public ContextFeatures(int itemDim, long seed) {
+    this(itemDim, seed, Layout.STANDARD);
+  }
+
+  /**
+   * Fixes the seeded projection itemDim → 12 (same draw for every layout) and the {@code layout};
+   * throws IllegalArgumentException if itemDim < 1.
+   */
+  public ContextFeatures(int itemDim, long seed, Layout layout) {
     if (itemDim < 1) {
       throw new IllegalArgumentException("itemDim must be >= 1, got " + itemDim);
     }
     this.itemDim = itemDim;
     this.seed = seed;
+    this.layout = layout;
     this.projection = new float[PROJECTED_DIMS * itemDim];
     Random random = new Random(seed);
     double scale = 1.0 / Math.sqrt(PROJECTED_DIMS);
@@ -56,26 +102,72 @@ public final class ContextFeatures {
     return seed;
   }
 
+  /** Returns the layout. */
+  public Layout layout() {
+    return layout;
+  }
+
+  /** Returns the context dimension k (16 standard, 17 or 18 with trend features). */
+  public int dim() {
+    return layout.dim();
+  }
+
   /**
    * Returns a new context {@code float[16]} = [1, modelScore, popularity (expected in [0, 1]), seen
    * ? 1 : 0, projection of {@code itemVector} ({@code float[itemDim]})]; throws
    * IllegalArgumentException if itemVector.length != itemDim.
    */
   public float[] build(float modelScore, float popularity, boolean seen, float[] itemVector) {
-    float[] out = new float[DIM];
-    buildInto(out, modelScore, popularity, seen, itemVector);
+    return build(modelScore, popularity, seen, itemVector, 0f);
+  }
+
+  /**
+   * Returns a new context {@code float[dim()]}: the standard 16 features of {@link #build(float,
+   * float, boolean, float[])}, then {@code trend} (expected in [0, 1]) in each of the layout's
+   * trend slots from {@link #TREND_INDEX}; the standard layout ignores {@code trend}.
+   */
+  public float[] build(
+      float modelScore, float popularity, boolean seen, float[] itemVector, float trend) {
+    float[] out = new float[dim()];
+    writeStandard(out, modelScore, popularity, seen, itemVector);
+    for (int i = 0; i < layout.trends(); i++) {
+      out[TREND_INDEX + i] = trend;
+    }
     return out;
   }
 
   /**
-   * Writes the context of {@link #build} into {@code out} ({@code float[16]}) without allocating;
-   * throws IllegalArgumentException if out.length != 16 or itemVector.length != itemDim.
+   * Returns a new context {@code float[dim()]}: the standard 16 features, then the first {@code
+   * layout().trends()} entries of {@code trends} (each expected in [0, 1], shortest half-life
+   * first); throws IllegalArgumentException if fewer trends are given than the layout needs.
+   */
+  public float[] build(
+      float modelScore, float popularity, boolean seen, float[] itemVector, float[] trends) {
+    if (trends.length < layout.trends()) {
+      throw new IllegalArgumentException(
+          layout + " needs " + layout.trends() + " trends, got " + trends.length);
+    }
+    float[] out = new float[dim()];
+    writeStandard(out, modelScore, popularity, seen, itemVector);
+    System.arraycopy(trends, 0, out, TREND_INDEX, layout.trends());
+    return out;
+  }
+
+  /**
+   * Writes the standard context of {@link #build(float, float, boolean, float[])} into {@code out}
+   * ({@code float[16]}) without allocating; throws IllegalArgumentException if out.length != 16 or
+   * itemVector.length != itemDim.
    */
   public void buildInto(
       float[] out, float modelScore, float popularity, boolean seen, float[] itemVector) {
     if (out.length != DIM) {
       throw new IllegalArgumentException("out must have " + DIM + " entries, got " + out.length);
     }
+    writeStandard(out, modelScore, popularity, seen, itemVector);
+  }
+
+  private void writeStandard(
+      float[] out, float modelScore, float popularity, boolean seen, float[] itemVector) {
     if (itemVector.length != itemDim) {
       throw new IllegalArgumentException(
           "item vector has " + itemVector.length + " dims, expected " + itemDim);

@@ -75,6 +75,31 @@ public record LinearPosterior(int dim, double[] aInv, double[] b, long updates) 
   }
 
   /**
+   * Returns a prior with per-feature precision, A = diag(precision), b = A·meanTheta, so the mean
+   * starts at {@code meanTheta} ({@code double[dim]}) and feature i is held to it with precision
+   * {@code precision[i]} (ridge regression with per-coefficient penalties; Hoerl &amp; Kennard
+   * 1970, "Ridge Regression", §2); throws IllegalArgumentException on a length mismatch or a
+   * precision that is not finite and > 0.
+   */
+  public static LinearPosterior diagonalPrior(double[] meanTheta, double[] precision) {
+    int dim = meanTheta.length;
+    if (dim == 0 || precision.length != dim) {
+      throw new IllegalArgumentException(
+          "need 1 <= meanTheta.length == precision.length, got " + dim + ", " + precision.length);
+    }
+    double[] aInv = new double[dim * dim];
+    double[] b = new double[dim];
+    for (int i = 0; i < dim; i++) {
+      if (!(precision[i] > 0) || Double.isInfinite(precision[i])) {
+        throw new IllegalArgumentException("precision must be finite and > 0, got " + precision[i]);
+      }
+      aInv[i * dim + i] = 1.0 / precision[i];
+      b[i] = precision[i] * meanTheta[i];
+    }
+    return new LinearPosterior(dim, aInv, b, 0);
+  }
+
+  /**
    * Returns the posterior after observing reward {@code reward} for context {@code x} ({@code
    * float[dim]}): Sherman–Morrison {@code (A + xxᵀ)⁻¹ = A⁻¹ − (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x)} in
    * O(k²), b += r·x, updates + 1 (Sherman &amp; Morrison 1950); throws IllegalArgumentException on

@@ -82,4 +82,31 @@ class ContextFeaturesTest {
         () -> f.buildInto(new float[15], 0, 0, false, new float[8]));
     assertThrows(IllegalArgumentException.class, () -> new ContextFeatures(0, 1));
   }
+
+  @Test
+  void trendLayoutAppendsTheTrendToTheStandardContext() {
+    ContextFeatures standard = new ContextFeatures(5, 42);
+    ContextFeatures trend = new ContextFeatures(5, 42, ContextFeatures.Layout.TREND);
+    float[] v = {1f, -2f, 0.5f, 0f, 3f};
+    float[] x = trend.build(0.4f, 0.6f, false, v, 0.25f);
+    assertEquals(17, trend.dim());
+    assertEquals(17, x.length);
+    assertArrayEquals(standard.build(0.4f, 0.6f, false, v), Arrays.copyOf(x, 16));
+    assertEquals(0.25f, x[ContextFeatures.TREND_INDEX]);
+    assertEquals(16, standard.build(0.4f, 0.6f, false, v, 0.25f).length);
+  }
+
+  @Test
+  void twoTrendsLayoutAppendsShortThenLongTrend() {
+    ContextFeatures standard = new ContextFeatures(5, 42);
+    ContextFeatures two = new ContextFeatures(5, 42, ContextFeatures.Layout.TWO_TRENDS);
+    float[] v = {1f, -2f, 0.5f, 0f, 3f};
+    float[] x = two.build(0.4f, 0.6f, true, v, new float[] {0.9f, 0.1f});
+    assertEquals(18, x.length);
+    assertArrayEquals(standard.build(0.4f, 0.6f, true, v), Arrays.copyOf(x, 16));
+    assertEquals(0.9f, x[16]);
+    assertEquals(0.1f, x[17]);
+    assertThrows(
+        IllegalArgumentException.class, () -> two.build(0f, 0f, false, v, new float[] {0.5f}));
+  }
 }

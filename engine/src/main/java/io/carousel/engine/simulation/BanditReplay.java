@@ -5,6 +5,9 @@ import io.carousel.policy.EpsilonGreedySlatePolicy;
 import io.carousel.policy.LinUcbSlatePolicy;
 import io.carousel.policy.LinearPosterior;
 import io.carousel.policy.LinearThompsonSlatePolicy;
+import io.carousel.policy.PooledPrior;
+import io.carousel.policy.SlatePolicy;
+import io.carousel.policy.TrendPopularity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,8 +23,13 @@ import java.util.SplittableRandom;
  * <p>Contexts are built as the live {@code SlateAssembler} builds them: model scores min-max
  * normalised over the candidates, log-scaled training popularity, seen = 0 (seen items are not
  * candidates), and the 12-dim projection of the item vector with the node's feature seed; the
- * shared prior has mean θ[1] = 1 (trust the model score) like {@code ProfileDependencies}.
- * Deterministic: each policy draws from its own {@link SplittableRandom} seeded from the settings.
+ * shared prior has mean θ[1] = 1 (trust the model score) like {@code ProfileDependencies}. Two
+ * options the live node does not use yet: a pooled prior ({@link PooledPrior}) learned from all
+ * users' impressions, and one or two more features, online trend popularities ({@link
+ * TrendPopularity}) with a short and a long half-life, warmed up on the training interactions in
+ * time order and fed each logged interaction after its step (every user's interactions reach the
+ * live node too, so no policy sees the future). Deterministic: each policy draws from its own
+ * {@link SplittableRandom} seeded from the settings.
  */
 public final class BanditReplay {
 
@@ -90,20 +98,45 @@ public final class BanditReplay {
   private BanditReplay() {}
 
   /**
-   * Runs all five policies over {@code log} in O(steps·(n·k² + K·k²)).
-   *
-   * @param itemVectors {@code float[numItems][dim]} the model's item vectors
-   * @param trainCounts {@code long[numItems]} training interactions per item (popularity)
-   * @throws IllegalArgumentException if the shapes disagree
+   * Runs all five policies over {@code log} without a trend warm-up; see {@link #run(CandidateLog,
+   * float[][], long[], int[], SimulationSettings)}.
    */
   public static Outcome run(
       CandidateLog log, float[][] itemVectors, long[] trainCounts, SimulationSettings s) {
+    return run(log, itemVectors, trainCounts, new int[0], s);
+  }
+
+  /**
+   * Runs all five policies over {@code log} in O(steps·(n·k² + K·k²)) (plus O(k³) per pooled
+   * slate).
+   *
+   * @param itemVectors {@code float[numItems][dim]} the model's item vectors
+   * @param trainCounts {@code long[numItems]} training interactions per item (popularity)
+   * @param trainSequence {@code int[]} catalogue indices of the training interactions in time
+   *     order, the trend feature's warm-up (unused when the trend is off)
+   * @throws IllegalArgumentException if the shapes disagree
+   */
+  public static Outcome run(
+      CandidateLog log,
+      float[][] itemVectors,
+      long[] trainCounts,
+      int[] trainSequence,
+      SimulationSettings s) {
     if (itemVectors.length != trainCounts.length || itemVectors.length == 0) {
       throw new IllegalArgumentException("itemVectors and trainCounts differ or are empty");
     }
-    ContextFeatures cf = new ContextFeatures(itemVectors[0].length, s.featureSeed());
+    double[] halfLives = halfLives(s);
+    ContextFeatures.Layout layout = layout(halfLives.length);
+    ContextFeatures cf = new ContextFeatures(itemVectors[0].length, s.featureSeed(), layout);
+    TrendPopularity[] trends = new TrendPopularity[halfLives.length];
+    for (int i = 0; i < trends.length; i++) {
+      trends[i] = new TrendPopularity(itemVectors.length, halfLives[i]);
+      for (int item : trainSequence) {
+        trends[i].observe(item);
+      }
+    }
     float[] popularity = popularityFromCounts(trainCounts);
-    List<ReplayPolicy> policies = policies(log.users(), itemVectors.length, s);
+    List<ReplayPolicy> policies = policies(log.users(), itemVectors.length, cf.dim(), s);
     int n = log.steps();
     int points = Math.min(CURVE_POINTS, Math.max(n, 1));
     long[] curveSteps = new long[points];
@@ -115,7 +148,7 @@ public final class BanditReplay {
     int next = 0;
     for (int t = 0; t < n; t++) {
       int[] cands = log.candidates()[t];
-      float[][] x = contexts(cands, log.scores()[t], itemVectors, popularity, cf);
+      float[][] x = contexts(cands, log.scores()[t], itemVectors, popularity, trends, cf);
       int user = log.userOf()[t];
       for (int p = 0; p < policies.size(); p++) {
         ReplayPolicy policy = policies.get(p);
@@ -130,6 +163,9 @@ public final class BanditReplay {
           hits[p]++;
         }
         policy.observe(user, cands, x, shown, clicked);
+      }
+      for (TrendPopularity trend : trends) {
+        trend.observe(log.targets()[t]);
       }
       while (next < points && curveSteps[next] == t + 1) {
         for (int p = 0; p < policies.size(); p++) {
@@ -147,39 +183,54 @@ public final class BanditReplay {
     return new Outcome(n, log.users(), log.candidateRecall(), curveSteps, List.copyOf(out));
   }
 
-  private static List<ReplayPolicy> policies(int users, int items, SimulationSettings s) {
-    double[] mean = new double[ContextFeatures.DIM];
+  private static List<ReplayPolicy> policies(int users, int items, int dim, SimulationSettings s) {
+    double[] mean = new double[dim];
     mean[1] = 1.0;
-    LinearPosterior prior =
-        LinearPosterior.globalPrior(mean, ContextFeatures.DIM, s.priorStrength());
-    String priorText = String.format(Locale.ROOT, "prior %.3g", s.priorStrength());
+    LinearPosterior prior = LinearPosterior.globalPrior(mean, dim, s.priorStrength());
+    PooledPrior pool =
+        s.pooled() ? PooledPrior.create(mean, poolPrecision(dim, s), s.userStrength()) : null;
+    String priorText =
+        String.format(Locale.ROOT, "prior %.3g", s.priorStrength())
+            + (pool != null
+                ? String.format(
+                    Locale.ROOT,
+                    ", pooled λu %.3g, item dims %.3g",
+                    s.userStrength(),
+                    s.projectionStrength())
+                : "")
+            + (s.trendHalfLife() > 0
+                ? ", trend ½-lives " + java.util.Arrays.toString(halfLives(s))
+                : "");
     // Distinct streams per policy, fixed by the master seed and the policy's position.
     SplittableRandom root = new SplittableRandom(s.seed());
     List<ReplayPolicy> list = new ArrayList<>();
     list.add(
-        new ReplayPolicy.Linear(
+        linear(
             LinearThompsonSlatePolicy.ID,
             String.format(Locale.ROOT, "v %.3g, %s", s.tsScale(), priorText),
             new LinearThompsonSlatePolicy(s.tsScale(), 1),
             prior,
+            pool,
             users,
-            root.split()));
+            root));
     list.add(
-        new ReplayPolicy.Linear(
+        linear(
             LinUcbSlatePolicy.ID,
             String.format(Locale.ROOT, "alpha %.3g, %s", s.ucbAlpha(), priorText),
             new LinUcbSlatePolicy(s.ucbAlpha()),
             prior,
+            pool,
             users,
-            root.split()));
+            root));
     list.add(
-        new ReplayPolicy.Linear(
+        linear(
             EpsilonGreedySlatePolicy.ID,
             String.format(Locale.ROOT, "epsilon %.3g, %s", s.epsilon(), priorText),
             new EpsilonGreedySlatePolicy(s.epsilon()),
             prior,
+            pool,
             users,
-            root.split()));
+            root));
     list.add(
         new ReplayPolicy.Bernoulli(
             String.format(
@@ -195,9 +246,62 @@ public final class BanditReplay {
     return list;
   }
 
-  /** Returns {@code float[n][16]} contexts as SlateAssembler builds them (min-max model score). */
+  /**
+   * Returns the pooled prior's precision {@code double[dim]}: priorStrength on bias, model score,
+   * popularity and trend, projectionStrength on the seen flag and the 12 projected item dims, so
+   * the pool learns the few scalar weights from little feedback while the item-direction weights
+   * stay near 0 until much evidence (per-coefficient ridge; Hoerl &amp; Kennard 1970, §2).
+   */
+  static double[] poolPrecision(int dim, SimulationSettings s) {
+    double[] precision = new double[dim];
+    for (int i = 0; i < dim; i++) {
+      boolean itemDirection = i >= 3 && i < ContextFeatures.DIM;
+      precision[i] = itemDirection ? s.projectionStrength() : s.priorStrength();
+    }
+    return precision;
+  }
+
+  /** Returns the context layout for {@code trends} trend features (0, 1 or 2). */
+  static ContextFeatures.Layout layout(int trends) {
+    return switch (trends) {
+      case 0 -> ContextFeatures.Layout.STANDARD;
+      case 1 -> ContextFeatures.Layout.TREND;
+      default -> ContextFeatures.Layout.TWO_TRENDS;
+    };
+  }
+
+  /** Returns the trend half-lives in use, shortest first: none, one or two. */
+  static double[] halfLives(SimulationSettings s) {
+    if (s.trendHalfLife() <= 0) {
+      return new double[0];
+    }
+    return s.longTrendHalfLife() > 0
+        ? new double[] {s.trendHalfLife(), s.longTrendHalfLife()}
+        : new double[] {s.trendHalfLife()};
+  }
+
+  private static ReplayPolicy linear(
+      String name,
+      String settings,
+      SlatePolicy policy,
+      LinearPosterior prior,
+      PooledPrior pool,
+      int users,
+      SplittableRandom root) {
+    return new ReplayPolicy.Linear(name, settings, policy, prior, pool, users, root.split());
+  }
+
+  /**
+   * Returns {@code float[n][cf.dim()]} contexts as SlateAssembler builds them (min-max model
+   * score), with the value of each candidate in each of {@code trends} (none: the 16-d layout).
+   */
   static float[][] contexts(
-      int[] cands, float[] scores, float[][] itemVectors, float[] popularity, ContextFeatures cf) {
+      int[] cands,
+      float[] scores,
+      float[][] itemVectors,
+      float[] popularity,
+      TrendPopularity[] trends,
+      ContextFeatures cf) {
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
     for (float v : scores) {
@@ -208,7 +312,11 @@ public final class BanditReplay {
     float[][] x = new float[cands.length][];
     for (int c = 0; c < cands.length; c++) {
       int idx = cands[c];
-      x[c] = cf.build((scores[c] - min) / range, popularity[idx], false, itemVectors[idx]);
+      float[] tr = new float[trends.length];
+      for (int i = 0; i < tr.length; i++) {
+        tr[i] = trends[i].value(idx);
+      }
+      x[c] = cf.build((scores[c] - min) / range, popularity[idx], false, itemVectors[idx], tr);
     }
     return x;
   }

@@ -3,6 +3,7 @@ package io.carousel.engine.simulation;
 import io.carousel.policy.BernoulliThompsonSlatePolicy;
 import io.carousel.policy.BetaArms;
 import io.carousel.policy.LinearPosterior;
+import io.carousel.policy.PooledPrior;
 import io.carousel.policy.SlatePolicy;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
@@ -46,13 +47,16 @@ abstract class ReplayPolicy {
 
   /**
    * A contextual bandit: one {@link LinearPosterior} per user starting from the shared prior, as
-   * the live UserProfile keeps; a slate's K impressions are K Sherman–Morrison updates.
+   * the live UserProfile keeps; a slate's K impressions are K Sherman–Morrison updates. With a
+   * {@link PooledPrior} the users' posteriors hold only their own data and are centred on a pooled
+   * posterior that every user's impressions update (the hierarchical prior).
    */
   static final class Linear extends ReplayPolicy {
     private final SlatePolicy policy;
     private final LinearPosterior prior;
     private final RandomGenerator rng;
     private final LinearPosterior[] posteriors;
+    private PooledPrior pool;
 
     Linear(
         String name,
@@ -61,23 +65,42 @@ abstract class ReplayPolicy {
         LinearPosterior prior,
         int users,
         RandomGenerator rng) {
+      this(name, settings, policy, prior, null, users, rng);
+    }
+
+    /** A pooled bandit when {@code pool} is not null (then {@code prior} is ignored). */
+    Linear(
+        String name,
+        String settings,
+        SlatePolicy policy,
+        LinearPosterior prior,
+        PooledPrior pool,
+        int users,
+        RandomGenerator rng) {
       super(name, settings);
       this.policy = policy;
-      this.prior = prior;
+      this.prior = pool != null ? pool.userStart() : prior;
+      this.pool = pool;
       this.rng = rng;
       this.posteriors = new LinearPosterior[users];
     }
 
     @Override
     int[] serve(int user, int[] candidates, float[][] features, int slateSize) {
-      return policy.choose(posterior(user), features, slateSize, rng).chosen();
+      LinearPosterior p = posterior(user);
+      LinearPosterior view = pool != null ? pool.forUser(p) : p;
+      return policy.choose(view, features, slateSize, rng).chosen();
     }
 
     @Override
     void observe(int user, int[] candidates, float[][] features, int[] shown, int clickedSlot) {
       LinearPosterior p = posterior(user);
       for (int j = 0; j < shown.length; j++) {
-        p = p.updated(features[shown[j]], j == clickedSlot ? 1.0 : 0.0);
+        double r = j == clickedSlot ? 1.0 : 0.0;
+        p = p.updated(features[shown[j]], r);
+        if (pool != null) {
+          pool = pool.updated(features[shown[j]], r);
+        }
       }
       posteriors[user] = p;
     }

@@ -1,5 +1,6 @@
 package io.carousel.engine.simulation;
 
+import io.carousel.engine.Catalog;
 import io.carousel.engine.Interaction;
 import io.carousel.engine.data.TimeSplit;
 import io.carousel.engine.model.TwoTowerConfig;
@@ -97,7 +98,11 @@ public final class Simulation {
       long t1 = System.nanoTime();
       BanditReplay.Outcome outcome =
           BanditReplay.run(
-              candidates, scorer.itemVectors(), prepared.meta().trainCounts(), settings);
+              candidates,
+              scorer.itemVectors(),
+              prepared.meta().trainCounts(),
+              trainSequence(split.train(), prepared.meta().catalog()),
+              settings);
       double replay = (System.nanoTime() - t1) / 1e9;
       log.printf(
           "scored %d steps in %.1f s, replayed 5 policies in %.1f s%n",
@@ -112,5 +117,10 @@ public final class Simulation {
           settings,
           outcome);
     }
+  }
+
+  /** Returns the catalogue indices of {@code train} in its (time) order, unknown items skipped. */
+  static int[] trainSequence(List<Interaction> train, Catalog catalog) {
+    return train.stream().mapToInt(i -> catalog.indexOf(i.itemId())).filter(i -> i >= 0).toArray();
   }
 }
