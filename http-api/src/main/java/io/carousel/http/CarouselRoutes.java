@@ -20,6 +20,7 @@ import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.stream.typed.javadsl.ActorSource;
 import io.carousel.user.ProfileDependencies;
+import io.carousel.user.ProfileSummary;
 import io.carousel.user.UserProfile;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -335,7 +336,7 @@ public final class CarouselRoutes extends AllDirectives {
     }
     CompletionStage<HttpResponse> reply =
         entity(userId)
-            .<UserProfile.Summary>ask(UserProfile.GetSummary::new, askTimeout)
+            .<ProfileSummary>ask(UserProfile.GetSummary::new, askTimeout)
             .thenApply(s -> Json.response(200, ProfileResponse.of(s)));
     return onComplete(reply, this::completeTry);
   }

@@ -2,7 +2,6 @@ package io.carousel.http;
 
 import io.carousel.engine.Dataset;
 import io.carousel.engine.Item;
-import io.carousel.engine.data.DataDirs;
 import io.carousel.engine.data.DatasetReader;
 import io.carousel.engine.eval.Evaluation;
 import io.carousel.engine.model.TwoTowerConfig;
@@ -28,6 +27,8 @@ import picocli.CommandLine.Option;
         "Leave-one-out next-item evaluation (full ranking) of popularity, item-knn, ease, markov,"
             + " bpr-mf and the two-tower model (with and without text) on a real dataset.")
 final class EvaluateCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin OfflineOptions offline;
+
   @Option(
       names = "--dataset",
       required = true,
@@ -38,24 +39,10 @@ final class EvaluateCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin FileDatasetOptions file;
 
   @Option(
-      names = "--data-root",
-      description =
-          "Folder holding the datasets (default: $CAROUSEL_DATA_DIR, else ../shared/data).")
-  Path dataRoot;
-
-  @Option(
       names = "--data-dir",
       defaultValue = "carousel-data",
       description = "Text-embedding cache lives below it (default: ${DEFAULT-VALUE}).")
   Path dataDir;
-
-  @Option(names = "--json", description = "Print the JSON report on stdout (progress on stderr).")
-  boolean json;
-
-  @Option(
-      names = "--report",
-      description = "Write evaluation.json and PNG charts into this folder.")
-  Path report;
 
   @Option(
       names = "--cold-items",
@@ -134,8 +121,8 @@ final class EvaluateCommand implements Callable<Integer> {
               + "'; known: "
               + String.join(", ", DatasetReader.knownNames()));
     }
-    PrintStream log = json ? System.err : System.out;
-    Path root = dataRoot != null ? dataRoot : DataDirs.dataRoot();
+    PrintStream log = offline.json ? System.err : System.out;
+    Path root = offline.dataRoot();
     Dataset d = DatasetReader.read(root, dataset);
     List<String> texts = new ArrayList<>(d.catalog().size());
     for (Item item : d.catalog().items()) {
@@ -162,10 +149,10 @@ final class EvaluateCommand implements Callable<Integer> {
     log.println();
     log.println(Evaluation.PROTOCOL);
     log.print(EvaluationReportWriter.table(r));
-    if (report != null) {
-      log.println("report: " + EvaluationReportWriter.write(r, report));
+    if (offline.report != null) {
+      log.println("report: " + EvaluationReportWriter.write(r, offline.report));
     }
-    if (json) {
+    if (offline.json) {
       System.out.println(EvaluationReportWriter.jsonText(r));
     }
     return 0;

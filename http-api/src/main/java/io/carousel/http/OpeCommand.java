@@ -2,7 +2,6 @@ package io.carousel.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.carousel.engine.data.DataDirs;
 import io.carousel.engine.ope.OpenBanditOpe;
 import io.carousel.policy.ope.Estimate;
 import io.carousel.policy.ope.Estimator;
@@ -33,8 +32,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Off-policy evaluation on the Open Bandit Dataset: learn on the first half of the random"
-            + " log, estimate CTR on the second half with IPS/SNIPS/DR and bootstrap 95% CIs.")
+            + " log, estimate CTR on the second half with IPS/SNIPS/DR and bootstrap 95%% CIs.")
 final class OpeCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin OfflineOptions offline;
 
   @Option(
       names = "--dataset",
@@ -65,20 +65,6 @@ final class OpeCommand implements Callable<Integer> {
               + " (default: <data-dir>/report/served-log.ndjson).")
   Path export;
 
-  @Option(names = "--json", description = "Print only the JSON result.")
-  boolean json;
-
-  @Option(
-      names = "--report",
-      description = "Folder for ope-<campaign>.json and .png (default: no files).")
-  Path report;
-
-  @Option(
-      names = "--data-root",
-      description =
-          "Folder holding the datasets (default: $CAROUSEL_DATA_DIR, else ../shared/data).")
-  Path dataRoot;
-
   @Option(
       names = "--resamples",
       defaultValue = "1000",
@@ -98,7 +84,7 @@ final class OpeCommand implements Callable<Integer> {
     }
     if (fromJournal) {
       Path out = export != null ? export : dataDir.resolve("report").resolve("served-log.ndjson");
-      return JournalOpeOutput.run(dataDir, out, report, json, resamples, seed);
+      return JournalOpeOutput.run(dataDir, out, offline.report, offline.json, resamples, seed);
     }
     if (campaign == null) {
       throw new IllegalArgumentException("--campaign (men or women) is required");
@@ -106,23 +92,23 @@ final class OpeCommand implements Callable<Integer> {
     if (!dataset.equals("open-bandit")) {
       throw new IllegalArgumentException("--dataset must be open-bandit, got '" + dataset + "'");
     }
-    Path root = dataRoot != null ? dataRoot : DataDirs.dataRoot();
+    Path root = offline.dataRoot();
     OpenBanditOpe.Report r = OpenBanditOpe.run(root, campaign, resamples, seed);
     Map<String, Object> out = toJson(r);
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     String text = mapper.writeValueAsString(out);
-    if (json) {
+    if (offline.json) {
       System.out.println(text);
     } else {
       System.out.print(human(r, resamples));
     }
-    if (report != null) {
-      Files.createDirectories(report);
-      Path jsonFile = report.resolve("ope-" + campaign + ".json");
+    if (offline.report != null) {
+      Files.createDirectories(offline.report);
+      Path jsonFile = offline.report.resolve("ope-" + campaign + ".json");
       Files.writeString(jsonFile, text + "\n");
-      Path png = report.resolve("ope-" + campaign + ".png");
+      Path png = offline.report.resolve("ope-" + campaign + ".png");
       BitmapEncoder.saveBitmap(chart(r), png.toString(), BitmapEncoder.BitmapFormat.PNG);
-      if (!json) {
+      if (!offline.json) {
         System.out.println("report: " + jsonFile + ", " + png);
       }
     }

@@ -1,6 +1,6 @@
 package io.carousel.http;
 
-import io.carousel.user.UserProfile;
+import io.carousel.user.ProfileSummary;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ public record ProfileResponse(
     int subscribers) {
 
   /** Maps the actor reply to the wire form; {@code lastEventTime} is null before any event. */
-  public static ProfileResponse of(UserProfile.Summary s) {
+  public static ProfileResponse of(ProfileSummary s) {
     return new ProfileResponse(
         s.userId(),
         s.eventsByType(),

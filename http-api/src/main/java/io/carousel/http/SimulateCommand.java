@@ -2,7 +2,6 @@ package io.carousel.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.carousel.engine.data.DataDirs;
 import io.carousel.engine.simulation.BanditReplay;
 import io.carousel.engine.simulation.Simulation;
 import io.carousel.engine.simulation.SimulationSettings;
@@ -29,9 +28,10 @@ import picocli.CommandLine.Option;
     name = "simulate",
     mixinStandardHelpOptions = true,
     description =
-        "Online simulation on a real log: train on the earlier 80%, replay the later 20% in time"
+        "Online simulation on a real log: train on the earlier 80%%, replay the later 20%% in time"
             + " order; each policy serves 10 of the model's top 50 and learns from every hit.")
 final class SimulateCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin OfflineOptions offline;
 
   /** Goal: the best per-user bandit's hit rate at least this many times the greedy model's. */
   static final double GOAL_RATIO = 1.05;
@@ -44,14 +44,6 @@ final class SimulateCommand implements Callable<Integer> {
               + " amazon-magazine).")
   String dataset;
 
-  @Option(names = "--json", description = "Print only the JSON result.")
-  boolean json;
-
-  @Option(
-      names = "--report",
-      description = "Folder for simulate-<dataset>.json and .png (default: no files).")
-  Path report;
-
   @Option(
       names = "--max-events",
       defaultValue = "0",
@@ -61,8 +53,8 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(
       names = "--tuning",
       description =
-          "Tuning protocol: train on the first 70% and replay the 70-80% slice only (never the"
-              + " reported 20%).")
+          "Tuning protocol: train on the first 70%% and replay the 70-80%% slice only (never the"
+              + " reported 20%%).")
   boolean tuning;
 
   @Option(names = "--epsilon", description = "ε of epsilon-greedy (default: 0.02).")
@@ -113,12 +105,6 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Models and caches (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(
-      names = "--data-root",
-      description =
-          "Folder holding the datasets (default: $CAROUSEL_DATA_DIR, else ../shared/data).")
-  Path dataRoot;
-
   @Override
   public Integer call() throws Exception {
     if (maxEvents < 0) {
@@ -154,20 +140,21 @@ final class SimulateCommand implements Callable<Integer> {
                 tsScale != null ? tsScale : d.tsScale(),
                 ucbAlpha != null ? ucbAlpha : d.ucbAlpha(),
                 priorStrength != null ? priorStrength : d.priorStrength());
-    Path root = dataRoot != null ? dataRoot : DataDirs.dataRoot();
+    Path root = offline.dataRoot();
     Simulation.Report r =
-        Simulation.run(root, dataset, dataDir, settings, tuning, json ? System.err : System.out);
+        Simulation.run(
+            root, dataset, dataDir, settings, tuning, offline.json ? System.err : System.out);
     String text =
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(r));
-    System.out.println(json ? text : human(r));
-    if (report != null) {
-      Files.createDirectories(report);
+    System.out.println(offline.json ? text : human(r));
+    if (offline.report != null) {
+      Files.createDirectories(offline.report);
       String stem = "simulate-" + dataset + (tuning ? "-tuning" : "");
-      Path jsonFile = report.resolve(stem + ".json");
+      Path jsonFile = offline.report.resolve(stem + ".json");
       Files.writeString(jsonFile, text + "\n");
-      Path png = report.resolve(stem + ".png");
+      Path png = offline.report.resolve(stem + ".png");
       BitmapEncoder.saveBitmap(chart(r), png.toString(), BitmapEncoder.BitmapFormat.PNG);
-      if (!json) {
+      if (!offline.json) {
         System.out.println("report: " + jsonFile + ", " + png);
       }
     }

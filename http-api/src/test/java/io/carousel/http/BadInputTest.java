@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * an {@code application/problem+json} body naming the field, and persists nothing. Tests named The
  * regression tests at the end pin defects this class found and that are now fixed.
  */
-class BadInputTest extends NodeTest {
+class BadInputTest extends HttpTestBase {
   private static final String PROBLEM = "application/problem+json";
   private static final String TS = "\"2026-11-29T10:00:00Z\"";
 

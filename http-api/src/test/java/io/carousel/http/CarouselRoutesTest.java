@@ -17,7 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class CarouselRoutesTest extends NodeTest {
+class CarouselRoutesTest extends HttpTestBase {
 
   private static HttpResponse<String> post(String contentType, String body) throws Exception {
     return HTTP.send(

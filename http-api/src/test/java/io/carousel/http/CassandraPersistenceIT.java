@@ -13,6 +13,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.carousel.policy.EventType;
 import io.carousel.user.ProfileDependencies;
+import io.carousel.user.ProfileSummary;
 import io.carousel.user.UserProfile;
 import io.carousel.user.UserProfileSettings;
 import java.time.Clock;
@@ -84,10 +85,10 @@ class CassandraPersistenceIT {
       return reply.getValue();
     }
 
-    UserProfile.Summary summary() {
-      TestProbe<UserProfile.Summary> probe = kit.createTestProbe();
+    ProfileSummary summary() {
+      TestProbe<ProfileSummary> probe = kit.createTestProbe();
       user.tell(new UserProfile.GetSummary(probe.getRef()));
-      return probe.expectMessageClass(UserProfile.Summary.class, WAIT);
+      return probe.expectMessageClass(ProfileSummary.class, WAIT);
     }
 
     @Override
@@ -128,7 +129,7 @@ class CassandraPersistenceIT {
   @Test
   void keepsStateAfterRestart() {
     String userId = freshUser();
-    UserProfile.Summary before;
+    ProfileSummary before;
     try (Incarnation first = new Incarnation(userId, 100)) {
       first.record("e1", "item-1", T0);
       first.record("e2", "item-2", T0 + 1_000);
@@ -137,7 +138,7 @@ class CassandraPersistenceIT {
     }
     assertEquals(3, journalRows(userId), "three InteractionRecorded rows in akka.messages");
     try (Incarnation second = new Incarnation(userId, 100)) {
-      UserProfile.Summary after = second.summary();
+      ProfileSummary after = second.summary();
       assertEquals(3, after.eventCount());
       assertEquals(List.of("item-1", "item-2", "item-3"), after.recentItems());
       assertEquals(T0 + 2_000, after.lastEventTimeMs());
@@ -162,7 +163,7 @@ class CassandraPersistenceIT {
       assertEquals(List.of(10L, 5L), seqNrs, "snapshots at events 5 and 10, newest first");
     }
     try (Incarnation second = new Incarnation(userId, 5)) {
-      UserProfile.Summary after = second.summary();
+      ProfileSummary after = second.summary();
       assertEquals(12, after.eventCount(), "snapshot at 10 plus events 11 and 12 replayed");
       assertEquals(T0 + 12_000, after.lastEventTimeMs());
       assertEquals("item-12", after.recentItems().get(after.recentItems().size() - 1));
@@ -197,13 +198,13 @@ class CassandraPersistenceIT {
       UserProfile.Recorded older = first.record("late-2", "item-6", T0);
       assertFalse(older.duplicate());
       assertEquals(2, older.eventCount());
-      UserProfile.Summary s = first.summary();
+      ProfileSummary s = first.summary();
       assertEquals(newer, s.lastEventTimeMs(), "the latest event time stays the newer one");
       assertEquals(List.of("item-5", "item-6"), s.recentItems());
       assertEquals(3, first.record("late-3", "item-7", newer + 1_000).eventCount());
     }
     try (Incarnation second = new Incarnation(userId, 100)) {
-      UserProfile.Summary s = second.summary();
+      ProfileSummary s = second.summary();
       assertEquals(3, s.eventCount(), "replay of an out-of-order journal does not fail");
       assertEquals(newer + 1_000, s.lastEventTimeMs());
     }

@@ -14,6 +14,7 @@ import io.carousel.policy.EventType;
 import io.carousel.user.CarouselMetrics;
 import io.carousel.user.ItemAvailability;
 import io.carousel.user.ProfileDependencies;
+import io.carousel.user.ProfileSummary;
 import io.carousel.user.UserProfile;
 import io.carousel.user.UserProfileSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -98,10 +99,10 @@ class ManyUsersIT {
           .toCompletableFuture();
     }
 
-    CompletableFuture<UserProfile.Summary> summary(String userId) {
+    CompletableFuture<ProfileSummary> summary(String userId) {
       return sharding
           .entityRefFor(UserProfile.TYPE_KEY, userId)
-          .<UserProfile.Summary>ask(UserProfile.GetSummary::new, ASK)
+          .<ProfileSummary>ask(UserProfile.GetSummary::new, ASK)
           .toCompletableFuture();
     }
 
@@ -127,7 +128,7 @@ class ManyUsersIT {
         Thread.sleep(100);
       }
       assertEquals(0.0, node.activeUsers(), "passivated after 1 s idle");
-      UserProfile.Summary s = node.summary(userId).get(30, TimeUnit.SECONDS);
+      ProfileSummary s = node.summary(userId).get(30, TimeUnit.SECONDS);
       assertEquals(2, s.eventCount(), "recovered from the journal on the next message");
       assertEquals(List.of("item-1", "item-2"), s.recentItems());
       assertEquals(1.0, node.activeUsers());

@@ -16,7 +16,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document and the route table agree, both ways, and every route answers. */
-class OpenApiTest extends NodeTest {
+class OpenApiTest extends HttpTestBase {
 
   private static Set<String> specRoutes() throws Exception {
     try (InputStream in = OpenApiTest.class.getResourceAsStream("/openapi.yaml")) {

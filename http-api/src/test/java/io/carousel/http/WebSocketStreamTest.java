@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The slate stream: several subscribers, conflation for slow clients, clean disconnects. */
-class WebSocketStreamTest extends NodeTest {
+class WebSocketStreamTest extends HttpTestBase {
 
   /** A client that reads only when told to, queueing every slate it reads. */
   private static class Client implements WebSocket.Listener {

@@ -24,7 +24,6 @@ import io.carousel.policy.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One shopper: a sharded, event-sourced actor (entity id = user id).
@@ -82,7 +81,7 @@ public final class UserProfile
       implements Command {}
 
   /** Asks for the profile summary. */
-  public record GetSummary(ActorRef<Summary> replyTo) implements Command {}
+  public record GetSummary(ActorRef<ProfileSummary> replyTo) implements Command {}
 
   /**
    * Subscribes to every new slate of this user (a slate is sent right away); repeating an existing
@@ -130,20 +129,6 @@ public final class UserProfile
       String modelVersion,
       long servedAtMs,
       String trigger)
-      implements CborSerializable {}
-
-  /** The profile summary. */
-  public record Summary(
-      String userId,
-      Map<String, Long> eventsByType,
-      long eventCount,
-      long lastEventTimeMs,
-      long slatesServed,
-      long rewardsObserved,
-      double rewardSum,
-      List<String> recentItems,
-      long posteriorUpdates,
-      int subscribers)
       implements CborSerializable {}
 
   // ---- events --------------------------------------------------------------------------------

@@ -112,12 +112,12 @@ public record UserState(
   }
 
   /** Returns the profile summary of {@code userId} with {@code subscribers} live subscribers. */
-  UserProfile.Summary summary(String userId, int subscribers) {
+  ProfileSummary summary(String userId, int subscribers) {
     java.util.Map<String, Long> byType = new java.util.LinkedHashMap<>();
     for (EventType t : EventType.values()) {
       byType.put(t.wireName(), eventsByType[t.ordinal()]);
     }
-    return new UserProfile.Summary(
+    return new ProfileSummary(
         userId,
         byType,
         eventCount(),

@@ -290,9 +290,9 @@ class UserProfileTest {
     record("a", "item-1", EventType.VIEW, 1_000L);
     record("b", "item-2", EventType.VIEW, 2_000L);
     record("c", "item-2", EventType.PURCHASE, 3_000L);
-    TestProbe<UserProfile.Summary> probe = TESTKIT.createTestProbe();
+    TestProbe<ProfileSummary> probe = TESTKIT.createTestProbe();
     kit.runCommand(new UserProfile.GetSummary(probe.getRef()));
-    UserProfile.Summary s = probe.receiveMessage();
+    ProfileSummary s = probe.receiveMessage();
     assertEquals(2L, s.eventsByType().get("view"));
     assertEquals(1L, s.eventsByType().get("purchase"));
     assertEquals(0L, s.eventsByType().get("click"));

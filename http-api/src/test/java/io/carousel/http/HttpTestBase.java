@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** Base of the HTTP tests: one {@link TestNode} per test class and a loopback HTTP client. */
-abstract class NodeTest {
+abstract class HttpTestBase {
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static TestNode node;
 
