@@ -66,7 +66,8 @@ final class SlateAssembler {
    * @param candidates top-N candidates from the scoring model, excluded items already removed
    * @param k slots wanted; fewer when there are fewer candidates
    * @param nowMs serve time, epoch ms
-   * @param trigger why the slate was made: {@code request} or {@code event}
+   * @param trigger why the slate was made: {@code request}, {@code subscribe} or {@code event}
+   * @param viewing whether the request named the item on screen ({@code context})
    * @return the event to persist; its item list may be empty when there are no candidates
    */
   UserProfile.SlateServed assemble(
@@ -75,7 +76,8 @@ final class SlateAssembler {
       ScoringModel.Scores candidates,
       int k,
       long nowMs,
-      String trigger) {
+      String trigger,
+      boolean viewing) {
     ScoringModel.Scores scores = capPerCategory(candidates);
     int n = scores.items().length;
     float[][] features = new float[n][];
@@ -121,7 +123,7 @@ final class SlateAssembler {
       items.add(model.catalog().get(idx).itemId());
       slotFeatures[j] = features[c];
       estimates[j] = posterior.meanScore(features[c]);
-      reasons.add(reason(state, idx, slate.propensities()[j]));
+      reasons.add(reason(state, idx, slate.propensities()[j], viewing));
     }
     return new UserProfile.SlateServed(
         slateId,
@@ -137,7 +139,7 @@ final class SlateAssembler {
   }
 
   /** A short human reason for one slot; see {@link UserProfile.SlateItem#reason()}. */
-  private String reason(UserState state, int idx, double propensity) {
+  private String reason(UserState state, int idx, double propensity, boolean viewing) {
     if (propensity < 0.5) {
       return "exploration";
     }
@@ -150,6 +152,9 @@ final class SlateAssembler {
       if (cos >= 0.5) {
         return "similar to your recent items";
       }
+    }
+    if (viewing && state.recentItems().isEmpty()) {
+      return "related to the item you are viewing";
     }
     if (state.recentItems().isEmpty()) {
       return model.popularity()[idx] >= 0.8f ? "popular" : "trending for new shoppers";

@@ -109,7 +109,8 @@ public final class UserProfile
       Throwable failure,
       String trigger,
       ActorRef<StatusReply<SlateReply>> replyTo,
-      long startNanos)
+      long startNanos,
+      boolean viewing)
       implements Command {}
 
   /** Reply to {@link RecordInteraction}: {@code duplicate} when the event id was already seen. */
@@ -355,7 +356,7 @@ public final class UserProfile
     long start = System.nanoTime();
     if (query.coldStart()) {
       ScoringModel.Scores popular = query.popular(deps.model().popularity(), topN);
-      ctx.getSelf().tell(new ScoresReady(k, popular, null, trigger, replyTo, start));
+      ctx.getSelf().tell(new ScoresReady(k, popular, null, trigger, replyTo, start, false));
       return;
     }
     ctx.askWithStatus(
@@ -363,7 +364,8 @@ public final class UserProfile
         deps.scoring(),
         deps.settings().askTimeout(),
         r -> new ScoringModel.Score(query.history(), topN, query.excluded()::get, r),
-        (scores, failure) -> new ScoresReady(k, scores, failure, trigger, replyTo, start));
+        (scores, failure) ->
+            new ScoresReady(k, scores, failure, trigger, replyTo, start, context != null));
   }
 
   private ReplyEffect<Event, UserState> onScoresReady(UserState state, ScoresReady r) {
@@ -375,7 +377,8 @@ public final class UserProfile
     }
     deps.metrics().candidatesRetrieved(r.startNanos());
     SlateServed served =
-        assembler.assemble(userId, state, r.scores(), r.k(), deps.clock().millis(), r.trigger());
+        assembler.assemble(
+            userId, state, r.scores(), r.k(), deps.clock().millis(), r.trigger(), r.viewing());
     SlateReply reply = served.toReply(userId);
     long start = System.nanoTime();
     var effect =

@@ -187,6 +187,10 @@ class UserProfileTest {
     assertFalse(
         withContext.items().stream().anyMatch(i -> i.itemId().equals("item-12")),
         "the item on screen is not recommended back");
+    assertTrue(
+        withContext.items().stream()
+            .anyMatch(i -> i.reason().equals("related to the item you are viewing")),
+        withContext.toString());
     assertEquals(0, kit.getState().eventCount(), "context is not an event");
   }
 
