@@ -2,21 +2,16 @@ package io.carousel.http;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
-import akka.pattern.StatusReply;
 import akka.persistence.testkit.PersistenceTestKitPlugin;
 import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.carousel.engine.Catalog;
-import io.carousel.engine.Item;
 import io.carousel.engine.ScoringModel;
-import io.carousel.policy.ContextFeatures;
 import io.carousel.user.CarouselMetrics;
 import io.carousel.user.Catalogue;
 import io.carousel.user.CatalogueView;
@@ -29,8 +24,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * TensorFlow, so the HTTP contract is tested without a trained model.
  */
 final class TestNode implements AutoCloseable {
-  static final int ITEMS = 40;
+  static final int ITEMS = FixedModel.ITEMS;
   final ActorTestKit kit;
   final ServerBinding binding;
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -60,22 +53,8 @@ final class TestNode implements AutoCloseable {
     kit = ActorTestKit.create("routes", config);
     Cluster cluster = Cluster.get(kit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    List<Item> items = new ArrayList<>();
-    float[][] vectors = new float[ITEMS][4];
-    long[] counts = new long[ITEMS];
-    for (int i = 0; i < ITEMS; i++) {
-      items.add(new Item("item-" + i, "item " + i, "c" + (i % 3)));
-      vectors[i][i % 4] = 1f;
-      counts[i] = i;
-    }
-    ModelView view =
-        new ModelView(
-            "fixed",
-            new Catalog(items),
-            vectors,
-            ModelView.popularityFromCounts(counts),
-            new ContextFeatures(4, 7));
-    ActorRef<ScoringModel.Command> scoring = kit.spawn(fixedScoring());
+    ModelView view = FixedModel.view();
+    ActorRef<ScoringModel.Command> scoring = kit.spawn(FixedModel.scoring());
     ItemAvailability availability = new ItemAvailability(view.catalog());
     Catalogue.initSharding(kit.system(), Clock.systemUTC());
     kit.spawn(
@@ -106,31 +85,6 @@ final class TestNode implements AutoCloseable {
             .bind(routes.routes())
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
-  }
-
-  private static akka.actor.typed.Behavior<ScoringModel.Command> fixedScoring() {
-    return Behaviors.receive(ScoringModel.Command.class)
-        .onMessage(
-            ScoringModel.Score.class,
-            s -> {
-              int[] idx = new int[ITEMS];
-              int n = 0;
-              for (int i = 0; i < ITEMS && n < s.topN(); i++) {
-                if (s.exclude() == null || !s.exclude().test(i)) {
-                  idx[n++] = i;
-                }
-              }
-              float[] scores = new float[n];
-              for (int j = 0; j < n; j++) {
-                scores[j] = -idx[j];
-              }
-              s.replyTo()
-                  .tell(
-                      StatusReply.success(
-                          new ScoringModel.Scores(java.util.Arrays.copyOf(idx, n), scores)));
-              return Behaviors.same();
-            })
-        .build();
   }
 
   String base() {
