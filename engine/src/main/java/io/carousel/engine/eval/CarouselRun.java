@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
  * Trains one two-tower configuration on the data before the validation targets (early stopping on
@@ -38,12 +37,7 @@ record CarouselRun(TwoTowerConfig config, Evaluation.ModelResult result) {
       targets[k] = split.target(users[k], Stage.VALIDATION);
     }
     long batches = TwoTowerTrainer.batchesPerEpoch(fit, config) * config.epochs();
-    try (ProgressBar bar =
-            new ProgressBarBuilder()
-                .setTaskName(name)
-                .setInitialMax(batches)
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                .build();
+    try (ProgressBar bar = io.carousel.engine.Progress.builder(name, batches).build();
         CarouselRecommender model =
             new CarouselRecommender(
                 name, textVectors, cold, config, options.patience(), n -> bar.stepTo(n))) {

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
  * dataset → MiniLM item-text vectors (cached on disk by text hash) → time split → two-tower
@@ -89,8 +88,9 @@ public final class TrainingPipeline {
     float[][] textVectors = encoder.encode(texts);
     double embedSeconds = (System.nanoTime() - t0) / 1e9;
     log.printf(
-        "item text embedded with %s: %d cached, %d new, %.1f s%n",
-        encoder.modelId(), encoder.hits(), encoder.misses(), embedSeconds);
+        "item text embedded with %s: %d newly embedded, %d served from the cache (repeated texts"
+            + " included), %.1f s%n",
+        encoder.modelId(), encoder.misses(), encoder.hits(), embedSeconds);
 
     long[] counts = new long[catalog.size()];
     for (Interaction i : split.train()) {
@@ -118,10 +118,7 @@ public final class TrainingPipeline {
       deleteRecursively(tmp);
       Files.createDirectories(tmp.getParent());
       try (ProgressBar bar =
-          new ProgressBarBuilder()
-              .setTaskName("training two-tower")
-              .setInitialMax(batches)
-              .build()) {
+          io.carousel.engine.Progress.builder("training two-tower", batches).build()) {
         report =
             TwoTowerTrainer.trainAndExport(textVectors, sequences, config, tmp, n -> bar.stepTo(n));
       }

@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -190,9 +189,7 @@ public final class CachedTextEncoder implements TextEncoder, AutoCloseable {
     List<Key> keys = new ArrayList<>(missing.keySet());
     List<String> texts = new ArrayList<>(missing.values());
     try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("embedding item text")
-            .setInitialMax(texts.size())
+        io.carousel.engine.Progress.builder("embedding item text", texts.size())
             .setUnit(" texts", 1)
             .showSpeed()
             .build()) {

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 
 /** The replay half of the demo: drive the running server, then write and format the report. */
 public final class DemoRun {
@@ -47,10 +46,7 @@ public final class DemoRun {
             URI.create("http://" + host + ":" + port), k, workers, Duration.ofSeconds(5));
     ReplayResult result;
     try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("replaying events")
-            .setInitialMax(replay.size())
-            .build()) {
+        io.carousel.engine.Progress.builder("replaying events", replay.size()).build()) {
       result = client.replay(replay, baseline, bar::step);
     }
     Map<String, Object> context = new LinkedHashMap<>();
