@@ -95,17 +95,7 @@ final class JournalOpeOutput {
             (name, est) -> {
               s.append(String.format(Locale.ROOT, "%-22s", name));
               for (Estimator e : Estimator.values()) {
-                Estimate x = est.get(e);
-                s.append(
-                    String.format(
-                        Locale.ROOT,
-                        " %-26s",
-                        String.format(
-                            Locale.ROOT,
-                            "%.3f [%.3f, %.3f]",
-                            100 * x.value(),
-                            100 * x.lo(),
-                            100 * x.hi())));
+                s.append(OpeCommand.cell(est.get(e)));
               }
               s.append(System.lineSeparator());
             });

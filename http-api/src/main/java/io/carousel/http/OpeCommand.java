@@ -172,17 +172,7 @@ final class OpeCommand implements Callable<Integer> {
     for (OpenBanditOpe.PolicyResult p : r.policies()) {
       s.append(String.format(Locale.ROOT, "%-15s %-32s", p.name(), p.settings()));
       for (Estimator e : Estimator.values()) {
-        Estimate x = p.estimates().get(e);
-        s.append(
-            String.format(
-                Locale.ROOT,
-                " %-26s",
-                String.format(
-                    Locale.ROOT,
-                    "%.3f [%.3f, %.3f]",
-                    100 * x.value(),
-                    100 * x.lo(),
-                    100 * x.hi())));
+        s.append(cell(p.estimates().get(e)));
       }
       s.append(System.lineSeparator());
     }
@@ -245,5 +235,13 @@ final class OpeCommand implements Callable<Integer> {
   private static String label(List<String> names, double x) {
     int i = (int) Math.round(x) - 1;
     return i >= 0 && i < names.size() && Math.abs(x - (i + 1)) < 1e-6 ? names.get(i) : "";
+  }
+
+  /** Formats one estimate as a table cell: "value [lo, hi]" in percent, padded to 27 characters. */
+  static String cell(Estimate x) {
+    String text =
+        String.format(
+            Locale.ROOT, "%.3f [%.3f, %.3f]", 100 * x.value(), 100 * x.lo(), 100 * x.hi());
+    return String.format(Locale.ROOT, " %-26s", text);
   }
 }
