@@ -17,7 +17,8 @@ import java.util.List;
  *     first event on a catalogue item
  * @param sessionTimeMs event time the session embedding is valid at, epoch ms (0 = none)
  * @param recentItems last N item ids, most recent last (the session tower's input; also "seen")
- * @param recentEventIds recent event ids, most recent last, for idempotency
+ * @param recentEventFingerprints {@code long[≤ idempotency-window]} fingerprints of the recent
+ *     event ids, most recent last, for idempotency ({@link EventIdWindow})
  * @param purchases recent purchases, most recent last (bounded), for the "not again" rule
  * @param policyState the linear bandit posterior over {@code ContextFeatures.DIM} features, packed
  *     (upper triangle of A^-1: 1.4 KB in CBOR at k = 16 instead of 2.5 KB)
@@ -32,7 +33,7 @@ public record UserState(
     float[] session,
     long sessionTimeMs,
     List<String> recentItems,
-    List<String> recentEventIds,
+    long[] recentEventFingerprints,
     List<Purchase> purchases,
     PackedPosterior policyState,
     PendingSlate pending,
@@ -73,7 +74,7 @@ public record UserState(
         new float[0],
         0L,
         List.of(),
-        List.of(),
+        new long[0],
         List.of(),
         PackedPosterior.pack(prior),
         null,
@@ -108,7 +109,7 @@ public record UserState(
 
   /** Returns whether {@code eventId} was already recorded within the idempotency window. */
   public boolean hasEvent(String eventId) {
-    return recentEventIds.contains(eventId);
+    return EventIdWindow.contains(recentEventFingerprints, eventId);
   }
 
   /** Returns the profile summary of {@code userId} with {@code subscribers} live subscribers. */
@@ -171,7 +172,7 @@ public record UserState(
         newSession,
         newSessionTime,
         appendBounded(recentItems, itemId, settings.historyLength()),
-        appendBounded(recentEventIds, e.eventId(), settings.idempotencyWindow()),
+        EventIdWindow.with(recentEventFingerprints, e.eventId(), settings.idempotencyWindow()),
         e.type() == EventType.PURCHASE
             ? appendBounded(purchases, new Purchase(itemId, e.eventTimeMs()), MAX_PURCHASES)
             : purchases,
@@ -199,7 +200,7 @@ public record UserState(
         session,
         sessionTimeMs,
         recentItems,
-        recentEventIds,
+        recentEventFingerprints,
         purchases,
         PackedPosterior.pack(posterior().updated(e.features(), e.reward())),
         p,
@@ -229,7 +230,7 @@ public record UserState(
         session,
         sessionTimeMs,
         recentItems,
-        recentEventIds,
+        recentEventFingerprints,
         purchases,
         pending == null ? policyState : PackedPosterior.pack(post),
         next,
@@ -256,7 +257,7 @@ public record UserState(
         && Arrays.equals(session, s.session)
         && sessionTimeMs == s.sessionTimeMs
         && recentItems.equals(s.recentItems)
-        && recentEventIds.equals(s.recentEventIds)
+        && Arrays.equals(recentEventFingerprints, s.recentEventFingerprints)
         && purchases.equals(s.purchases)
         && policyState.equals(s.policyState)
         && Arrays.equals(eventsByType, s.eventsByType)
@@ -268,6 +269,6 @@ public record UserState(
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(session) * 31 + recentEventIds.hashCode();
+    return Arrays.hashCode(session) * 31 + Arrays.hashCode(recentEventFingerprints);
   }
 }
