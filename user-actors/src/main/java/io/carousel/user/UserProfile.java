@@ -234,8 +234,9 @@ public final class UserProfile
 
   @Override
   public CommandHandlerWithReply<Command, Event, UserState> commandHandler() {
-    // One dispatch method instead of a builder case per command: fewer objects per user actor.
-    return newCommandHandlerWithReplyBuilder().forAnyState().onAnyCommand(this::onCommand);
+    // One method reference instead of a handler builder: the builder keeps ~10 objects (~0.3 KB)
+    // per user actor; this keeps one.
+    return this::onCommand;
   }
 
   private ReplyEffect<Event, UserState> onCommand(UserState s, Command c) {
@@ -275,7 +276,7 @@ public final class UserProfile
 
   @Override
   public EventHandler<UserState, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(this::applyEvent);
+    return this::applyEvent;
   }
 
   private UserState applyEvent(UserState state, Event e) {
@@ -284,7 +285,7 @@ public final class UserProfile
     } else if (e instanceof RewardObserved r) {
       return state.onReward(r);
     } else if (e instanceof SlateServed served) {
-      return state.onSlateServed(served);
+      return state.onSlateServed(served, deps.model().canonicalIds(served.itemIds()));
     } else if (e instanceof UserForgotten) {
       return emptyState();
     }

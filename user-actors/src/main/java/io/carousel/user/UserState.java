@@ -48,12 +48,31 @@ public record UserState(
    * A served slate whose impressions have not all been resolved into rewards.
    *
    * @param slateId the slate
-   * @param itemIds items in slot order
-   * @param features {@code float[slots][k]} context of each slot's item when served
+   * @param itemIds items in slot order (the catalogue's own String instances where the item is in
+   *     the catalogue, so pending slates of many users share one copy of each id)
+   * @param features {@code float[slots * k]} row-major: slot j's context when served is {@code
+   *     features[j*k .. (j+1)*k)} (one array instead of one per slot: 656 B instead of 856 B for 10
+   *     slots at k = 16)
    * @param rewarded which slots already got a reward
    */
   public record PendingSlate(
-      String slateId, List<String> itemIds, float[][] features, boolean[] rewarded) {
+      String slateId, List<String> itemIds, float[] features, boolean[] rewarded) {
+
+    /** Returns a fresh pending slate (nothing rewarded) of {@code features} {@code [slots][k]}. */
+    static PendingSlate of(String slateId, List<String> itemIds, float[][] features) {
+      int k = features.length == 0 ? 0 : features[0].length;
+      float[] flat = new float[features.length * k];
+      for (int j = 0; j < features.length; j++) {
+        System.arraycopy(features[j], 0, flat, j * k, k);
+      }
+      return new PendingSlate(slateId, itemIds, flat, new boolean[itemIds.size()]);
+    }
+
+    /** Returns slot {@code slot}'s context when served, {@code float[k]} (a copy). */
+    public float[] featuresOf(int slot) {
+      int k = features.length / itemIds.size();
+      return Arrays.copyOfRange(features, slot * k, (slot + 1) * k);
+    }
 
     /** Returns the slot of {@code itemId} if it is still unrewarded, else -1. */
     public int unrewardedSlotOf(String itemId) {
@@ -103,7 +122,7 @@ public record UserState(
     double reward = rewards.of(c.type());
     return slot >= 0 && reward > 0
         ? new UserProfile.RewardObserved(
-            pending.slateId(), c.itemId(), reward, pending.features()[slot])
+            pending.slateId(), c.itemId(), reward, pending.featuresOf(slot))
         : null;
   }
 
@@ -214,18 +233,19 @@ public record UserState(
   /**
    * Applies a served slate: the previous slate's unrewarded impressions become reward 0, and the
    * new slate becomes the pending one.
+   *
+   * @param itemIds the slate's item ids, as the catalogue's own instances where possible
    */
-  UserState onSlateServed(UserProfile.SlateServed e) {
+  UserState onSlateServed(UserProfile.SlateServed e, List<String> itemIds) {
     LinearPosterior post = posterior();
     if (pending != null) {
       for (int slot = 0; slot < pending.itemIds().size(); slot++) {
         if (!pending.rewarded()[slot]) {
-          post = post.updated(pending.features()[slot], 0.0);
+          post = post.updated(pending.featuresOf(slot), 0.0);
         }
       }
     }
-    PendingSlate next =
-        new PendingSlate(e.slateId(), e.itemIds(), e.features(), new boolean[e.itemIds().size()]);
+    PendingSlate next = PendingSlate.of(e.slateId(), itemIds, e.features());
     return new UserState(
         session,
         sessionTimeMs,

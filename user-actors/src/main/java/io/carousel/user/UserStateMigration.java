@@ -15,7 +15,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *       a list of event id strings.
  *   <li>Version 2: {@code recentEventFingerprints}, the same window as 64-bit fingerprints ({@link
  *       EventIdWindow#fingerprint}), so an id remembered before the upgrade is still recognised as
- *       a repeat after it.
+ *       a repeat after it; and {@code pending.features} as one row-major {@code float[slots * k]}
+ *       instead of {@code float[slots][k]}.
  * </ul>
  */
 public final class UserStateMigration extends JacksonMigration {
@@ -28,16 +29,27 @@ public final class UserStateMigration extends JacksonMigration {
     return CURRENT;
   }
 
-  /** Returns {@code json} with the version-1 event id list replaced by its fingerprints. */
+  /**
+   * Returns {@code json} with the version-1 event id list replaced by its fingerprints and nested
+   * pending features flattened. Field by field: a field already in today's shape is left alone.
+   */
   @Override
   public JsonNode transform(int fromVersion, JsonNode json) {
-    if (fromVersion < 2
-        && json instanceof ObjectNode root
-        && root.has("recentEventIds")
-        && !root.has("recentEventFingerprints")) {
-      ArrayNode fingerprints = root.putArray("recentEventFingerprints");
-      for (JsonNode id : root.remove("recentEventIds")) {
-        fingerprints.add(EventIdWindow.fingerprint(id.asText()));
+    if (fromVersion < 2 && json instanceof ObjectNode root) {
+      if (root.has("recentEventIds") && !root.has("recentEventFingerprints")) {
+        ArrayNode fingerprints = root.putArray("recentEventFingerprints");
+        for (JsonNode id : root.remove("recentEventIds")) {
+          fingerprints.add(EventIdWindow.fingerprint(id.asText()));
+        }
+      }
+      if (root.get("pending") instanceof ObjectNode pending
+          && pending.get("features") instanceof ArrayNode rows
+          && rows.size() > 0
+          && rows.get(0).isArray()) {
+        ArrayNode flat = pending.putArray("features");
+        for (JsonNode row : rows) {
+          flat.addAll((ArrayNode) row);
+        }
       }
     }
     return json;

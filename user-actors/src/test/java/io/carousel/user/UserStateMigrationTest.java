@@ -34,9 +34,12 @@ class UserStateMigrationTest {
   }
 
   private static UserState readFixture() throws IOException {
+    return readFixture("/fixtures/user-state-snapshot-v1.json");
+  }
+
+  private static UserState readFixture(String resource) throws IOException {
     byte[] bytes;
-    try (InputStream in =
-        UserStateMigrationTest.class.getResourceAsStream("/fixtures/user-state-snapshot-v1.json")) {
+    try (InputStream in = UserStateMigrationTest.class.getResourceAsStream(resource)) {
       bytes =
           new ObjectMapper(new CBORFactory()).writeValueAsBytes(new ObjectMapper().readTree(in));
     }
@@ -56,6 +59,23 @@ class UserStateMigrationTest {
     assertEquals(List.of("item-1", "item-2"), s.recentItems());
     assertEquals(3, s.eventCount());
     assertEquals(1, s.policyState().updates());
+    assertEquals(0.5555556f, s.policyState().aInvUpper()[0], "a CBOR double read as a float");
+  }
+
+  @Test
+  void versionOnePendingSlateFeaturesAreFlattenedRowMajor() throws IOException {
+    UserState s = readFixture("/fixtures/user-state-snapshot-v1-pending.json");
+    UserState.PendingSlate p = s.pending();
+    assertEquals("slate-legacy-1", p.slateId());
+    assertEquals(List.of("item-3", "item-4"), p.itemIds());
+    assertEquals(32, p.features().length);
+    assertEquals(0.1f, p.featuresOf(0)[0]);
+    assertEquals(1f, p.featuresOf(0)[1]);
+    assertEquals(0.2f, p.featuresOf(1)[0]);
+    assertEquals(1f, p.featuresOf(1)[2]);
+    assertEquals(0f, p.featuresOf(1)[1]);
+    assertArrayEquals(new boolean[] {false, true}, p.rewarded());
+    assertTrue(p.unrewardedSlotOf("item-3") == 0 && p.unrewardedSlotOf("item-4") == -1);
   }
 
   @Test
