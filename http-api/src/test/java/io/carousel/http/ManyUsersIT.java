@@ -48,6 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  * user has its own bandit posterior and a pending slate with features). Before the idle histogram
  * the whole journal table is read once through JDBC, so H2's page cache (bounded, not per user) is
  * warm in both histograms and the difference is the users' own memory.
+ *
+ * <p>The same storm runs on Cassandra ({@link CassandraNode}) with users of 3 clicks each, timed
+ * only (the driver's own buffers make a heap figure there meaningless per user).
  */
 class ManyUsersIT {
   private static final int STORM_USERS = Integer.getInteger("carousel.storm.users", 10_000);
@@ -63,14 +66,13 @@ class ManyUsersIT {
     final Config config;
 
     Node(Path dataDir, String idleTimeout) throws Exception {
-      this(dataDir, idleTimeout, "");
+      this(dataDir, idleTimeout, embedded(""));
     }
 
     /**
-     * @param h2Settings appended to the H2 URL, e.g. {@code ;CACHE_SIZE=1024}
+     * @param persistence the journal's configuration: {@link #embedded} or {@link #cassandra}
      */
-    Node(Path dataDir, String idleTimeout, String h2Settings) throws Exception {
-      Config embedded = ConfigFactory.parseResources("persistence-embedded.conf");
+    Node(Path dataDir, String idleTimeout, Config persistence) throws Exception {
       config =
           ConfigFactory.parseString(
                   "akka.remote.artery.canonical.port = 0\n"
@@ -83,19 +85,17 @@ class ManyUsersIT {
                       + "\n"
                       + "carousel.data-dir = \""
                       + dataDir
-                      + "\"\n"
-                      + "akka-persistence-jdbc.shared-databases.slick.db.url ="
-                      + " ${akka-persistence-jdbc.shared-databases.slick.db.url}\""
-                      + h2Settings
                       + "\"\n")
-              .withFallback(embedded)
+              .withFallback(persistence)
               .withFallback(ConfigFactory.parseResources("carousel.conf"))
               .withFallback(ConfigFactory.defaultReference())
               .resolve();
       kit = ActorTestKit.create("many-users", config);
       Cluster cluster = Cluster.get(kit.system());
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
-      SchemaUtils.createIfNotExists(kit.system()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (config.getString("carousel.persistence.kind").equals("embedded")) {
+        SchemaUtils.createIfNotExists(kit.system()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
       ProfileDependencies deps =
           ProfileDependencies.of(
               FixedModel.view(DIM),
@@ -161,6 +161,10 @@ class ManyUsersIT {
           .toCompletableFuture();
     }
 
+    int maxConcurrentRecoveries() {
+      return config.getInt("akka.persistence.max-concurrent-recoveries");
+    }
+
     double activeUsers() {
       return registry.get("carousel.users.active").gauge().value();
     }
@@ -169,6 +173,26 @@ class ManyUsersIT {
     public void close() {
       kit.shutdownTestKit();
     }
+  }
+
+  /**
+   * The embedded H2 journal, with {@code h2Settings} (e.g. {@code ;CACHE_SIZE=1024}) on its URL.
+   */
+  static Config embedded(String h2Settings) {
+    return ConfigFactory.parseString(
+            "akka-persistence-jdbc.shared-databases.slick.db.url ="
+                + " ${akka-persistence-jdbc.shared-databases.slick.db.url}\""
+                + h2Settings
+                + "\"\n")
+        .withFallback(ConfigFactory.parseResources("persistence-embedded.conf"));
+  }
+
+  /** The Cassandra journal of the integration tests ({@link CassandraNode}). */
+  static Config cassandra() {
+    CassandraNode.ensureRunning();
+    return ConfigFactory.parseString(
+            "carousel.cassandra.contact-point = \"" + CassandraNode.CONTACT_POINT + "\"\n")
+        .withFallback(ConfigFactory.parseResources("persistence-cassandra.conf"));
   }
 
   @Test
@@ -190,70 +214,87 @@ class ManyUsersIT {
     }
   }
 
+  /** Outcome of touching every user of a storm at once. */
+  private record Storm(double seconds, int failed, int wrong) {}
+
+  /**
+   * Writes {@code users} users of {@code clicks} clicks each and, when {@code slate}, one slate of
+   * 10 and one click on it; 256 users in flight at a time.
+   */
+  private static void writeUsers(Node writer, String run, int users, int clicks, boolean slate)
+      throws Exception {
+    Semaphore inFlight = new Semaphore(256);
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+    for (int u = 0; u < users; u++) {
+      inFlight.acquire();
+      String user = run + "-u" + u;
+      String prefix = run + "-" + u + "-";
+      int first = u % FixedModel.ITEMS;
+      CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+      for (int e = 0; e < clicks; e++) {
+        int item = (first + e) % FixedModel.ITEMS;
+        String eventId = prefix + e;
+        chain = chain.thenCompose(x -> writer.record(user, eventId, item));
+      }
+      if (slate) {
+        chain =
+            chain
+                .thenCompose(x -> writer.recommend(user))
+                .thenCompose(
+                    s ->
+                        writer.record(
+                            user, prefix + "slate-click", s.items().get(0).itemId(), s.slateId()));
+      }
+      writes.add(chain.whenComplete((r, f) -> inFlight.release()));
+    }
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+  }
+
+  /**
+   * Touches every user at once (none is in memory) and checks each recovered state. The summaries
+   * are checked and dropped, so a heap histogram afterwards holds only what the actors keep.
+   */
+  private static Storm touchAll(Node node, String run, int users, long events, long slates)
+      throws Exception {
+    AtomicInteger failed = new AtomicInteger();
+    AtomicInteger wrong = new AtomicInteger();
+    long start = System.nanoTime();
+    List<CompletableFuture<Void>> touches = new ArrayList<>(users);
+    for (int u = 0; u < users; u++) {
+      touches.add(
+          node.summary(run + "-u" + u)
+              .thenAccept(
+                  s -> {
+                    if (s.eventCount() != events || s.slatesServed() != slates) {
+                      wrong.incrementAndGet();
+                    }
+                  })
+              .exceptionally(
+                  f -> {
+                    failed.incrementAndGet();
+                    return null;
+                  }));
+    }
+    CompletableFuture.allOf(touches.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+    return new Storm((System.nanoTime() - start) / 1e9, failed.get(), wrong.get());
+  }
+
   @Test
   @Timeout(value = 15, unit = TimeUnit.MINUTES)
   void recoveryStormOfPassivatedUsersCompletesWithoutTimeouts(@TempDir Path dir) throws Exception {
     Assumptions.assumeTrue(Boolean.getBoolean("carousel.storm"), "set -Dcarousel.storm=true");
     String run = "storm-" + UUID.randomUUID().toString().substring(0, 8);
     try (Node writer = new Node(dir, "10 minutes")) {
-      Semaphore inFlight = new Semaphore(256);
-      List<CompletableFuture<?>> writes = new ArrayList<>();
-      for (int u = 0; u < STORM_USERS; u++) {
-        inFlight.acquire();
-        String user = run + "-u" + u;
-        String prefix = run + "-" + u + "-";
-        int first = u % FixedModel.ITEMS;
-        CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
-        for (int e = 0; e < EVENTS_PER_USER; e++) {
-          int item = (first + e) % FixedModel.ITEMS;
-          String eventId = prefix + e;
-          chain = chain.thenCompose(x -> writer.record(user, eventId, item));
-        }
-        writes.add(
-            chain
-                .thenCompose(x -> writer.recommend(user))
-                .thenCompose(
-                    slate ->
-                        writer.record(
-                            user,
-                            prefix + "slate-click",
-                            slate.items().get(0).itemId(),
-                            slate.slateId()))
-                .whenComplete((r, f) -> inFlight.release()));
-      }
-      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+      writeUsers(writer, run, STORM_USERS, EVENTS_PER_USER, true);
     }
     // A new node on the same journal: no user in memory, exactly like after passivation. H2's page
     // cache is capped at 4 MB and filled by a scan of the whole journal before the idle histogram,
     // so both histograms hold a full cache and the difference is the users' own memory.
-    try (Node node = new Node(dir, "10 minutes", ";CACHE_SIZE=4096")) {
+    try (Node node = new Node(dir, "10 minutes", embedded(";CACHE_SIZE=4096"))) {
       node.summary("warm-up-" + run).get(60, TimeUnit.SECONDS);
       long journalRows = node.readWholeJournal();
       long heapIdle = liveHeapBytes("idle");
-      AtomicInteger failed = new AtomicInteger();
-      AtomicInteger wrong = new AtomicInteger();
-      long start = System.nanoTime();
-      List<CompletableFuture<Void>> touches = new ArrayList<>(STORM_USERS);
-      for (int u = 0; u < STORM_USERS; u++) {
-        // thenAccept: the summaries are checked and dropped, so the heap histogram below holds
-        // only what the user actors themselves keep.
-        touches.add(
-            node.summary(run + "-u" + u)
-                .thenAccept(
-                    s -> {
-                      if (s.eventCount() != EVENTS_PER_USER + 1 || s.slatesServed() != 1) {
-                        wrong.incrementAndGet();
-                      }
-                    })
-                .exceptionally(
-                    f -> {
-                      failed.incrementAndGet();
-                      return null;
-                    }));
-      }
-      CompletableFuture.allOf(touches.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      touches.clear();
+      Storm storm = touchAll(node, run, STORM_USERS, EVENTS_PER_USER + 1, 1);
       double active = node.activeUsers();
       long heapActive = liveHeapBytes("active");
       String figures =
@@ -267,25 +308,55 @@ class ManyUsersIT {
               EVENTS_PER_USER + 1,
               DIM,
               journalRows,
-              node.kit
-                  .system()
-                  .settings()
-                  .config()
-                  .getInt("akka.persistence.max-concurrent-recoveries"),
-              seconds,
-              STORM_USERS / seconds,
-              failed.get(),
-              wrong.get(),
+              node.maxConcurrentRecoveries(),
+              storm.seconds(),
+              STORM_USERS / storm.seconds(),
+              storm.failed(),
+              storm.wrong(),
               active,
               heapIdle / 1e6,
               heapActive / 1e6,
               (heapActive - heapIdle) / STORM_USERS);
       System.out.println(figures);
       Files.writeString(Path.of("target", "recovery-storm.txt"), figures + System.lineSeparator());
-      assertEquals(0, failed.get(), figures);
-      assertEquals(0, wrong.get(), figures);
+      assertEquals(0, storm.failed(), figures);
+      assertEquals(0, storm.wrong(), figures);
       assertEquals(STORM_USERS + 1.0, active, figures);
       assertTrue(heapActive > heapIdle, figures);
+    }
+  }
+
+  @Test
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
+  void recoveryStormOnCassandraCompletesWithoutTimeouts(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(Boolean.getBoolean("carousel.storm"), "set -Dcarousel.storm=true");
+    String run = "cstorm-" + UUID.randomUUID().toString().substring(0, 8);
+    int clicks = 3;
+    try (Node writer = new Node(dir, "10 minutes", cassandra())) {
+      writeUsers(writer, run, STORM_USERS, clicks, false);
+    }
+    try (Node node = new Node(dir, "10 minutes", cassandra())) {
+      node.summary("warm-up-" + run).get(60, TimeUnit.SECONDS);
+      Storm storm = touchAll(node, run, STORM_USERS, clicks, 0);
+      String figures =
+          String.format(
+              Locale.ROOT,
+              "RECOVERY-STORM users=%d events_per_user=%d journal=cassandra"
+                  + " max_concurrent_recoveries=%d storm_s=%.1f recoveries_per_s=%.0f timeouts=%d"
+                  + " wrong_state=%d active=%.0f",
+              STORM_USERS,
+              clicks,
+              node.maxConcurrentRecoveries(),
+              storm.seconds(),
+              STORM_USERS / storm.seconds(),
+              storm.failed(),
+              storm.wrong(),
+              node.activeUsers());
+      System.out.println(figures);
+      Files.writeString(
+          Path.of("target", "recovery-storm-cassandra.txt"), figures + System.lineSeparator());
+      assertEquals(0, storm.failed(), figures);
+      assertEquals(0, storm.wrong(), figures);
     }
   }
 
