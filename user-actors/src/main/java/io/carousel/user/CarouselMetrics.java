@@ -64,6 +64,21 @@ public final class CarouselMetrics {
         .register(registry);
   }
 
+  /**
+   * Registers gauges of the node-wide learning: impressions pooled into {@code pool} (none when
+   * null, the fixed prior) and interactions counted by {@code trends}, both since the node started.
+   */
+  public void watchNode(NodePool pool, NodeTrends trends) {
+    if (pool != null) {
+      Gauge.builder("carousel.pool.impressions", pool, NodePool::impressions)
+          .description("Impressions pooled into this node's shared prior since it started")
+          .register(registry);
+    }
+    Gauge.builder("carousel.trends.interactions", trends, NodeTrends::interactions)
+        .description("Interactions counted by this node's trend popularities since it started")
+        .register(registry);
+  }
+
   /** Metrics into a throw-away registry, for tests and tools. */
   public static CarouselMetrics noop() {
     return new CarouselMetrics(new SimpleMeterRegistry());

@@ -94,11 +94,13 @@ public record ProfileDependencies(
                 settings.projectionStrength(),
                 settings.userStrength())
             : BanditModel.fixed(dim, settings.priorStrength());
+    NodeTrends trends = new NodeTrends(model.catalog().size(), settings.trendHalfLives());
+    metrics.watchNode(bandit.pool(), trends);
     return new ProfileDependencies(
         view,
         List.copyOf(settings.policies()),
         bandit,
-        new NodeTrends(model.catalog().size(), settings.trendHalfLives()),
+        trends,
         scoring,
         settings,
         clock,
