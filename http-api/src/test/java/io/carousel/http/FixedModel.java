@@ -23,12 +23,17 @@ final class FixedModel {
 
   /** Returns the catalogue, item vectors and context features user actors read. */
   static ModelView view() {
+    return view(4);
+  }
+
+  /** Returns {@link #view()} with one-hot item vectors of width {@code dim}. */
+  static ModelView view(int dim) {
     List<Item> items = new ArrayList<>();
-    float[][] vectors = new float[ITEMS][4];
+    float[][] vectors = new float[ITEMS][dim];
     long[] counts = new long[ITEMS];
     for (int i = 0; i < ITEMS; i++) {
       items.add(new Item("item-" + i, "item " + i, "c" + (i % 3)));
-      vectors[i][i % 4] = 1f;
+      vectors[i][i % dim] = 1f;
       counts[i] = i;
     }
     return new ModelView(
@@ -36,7 +41,7 @@ final class FixedModel {
         new Catalog(items),
         vectors,
         ModelView.popularityFromCounts(counts),
-        new ContextFeatures(4, 7));
+        new ContextFeatures(dim, 7));
   }
 
   /** Returns a scoring actor answering every request with the lowest non-excluded indices. */

@@ -42,10 +42,17 @@ import org.junit.jupiter.api.io.TempDir;
  * #STORM_USERS} users with history, none in memory, touched at once under {@code
  * akka.persistence.max-concurrent-recoveries}, timed, with the live heap per active user taken from
  * two {@code jcmd GC.class_histogram}s (all passivated vs. all active).
+ *
+ * <p>Each storm user is a typical active shopper of the demo data: {@link #EVENTS_PER_USER} clicks
+ * on 64-dimensional items (the model's width), one slate of 10 served and one click on it (so the
+ * user has its own bandit posterior and a pending slate with features). Before the idle histogram
+ * the whole journal table is read once through JDBC, so H2's page cache (bounded, not per user) is
+ * warm in both histograms and the difference is the users' own memory.
  */
 class ManyUsersIT {
   private static final int STORM_USERS = Integer.getInteger("carousel.storm.users", 10_000);
-  private static final int EVENTS_PER_USER = 3;
+  private static final int EVENTS_PER_USER = 10;
+  private static final int DIM = 64;
   private static final Duration ASK = Duration.ofSeconds(60);
 
   /** One actor system with sharded user profiles on the H2 file under {@code dataDir}. */
@@ -53,9 +60,18 @@ class ManyUsersIT {
     final ActorTestKit kit;
     final ClusterSharding sharding;
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final Config config;
 
     Node(Path dataDir, String idleTimeout) throws Exception {
-      Config config =
+      this(dataDir, idleTimeout, "");
+    }
+
+    /**
+     * @param h2Settings appended to the H2 URL, e.g. {@code ;CACHE_SIZE=1024}
+     */
+    Node(Path dataDir, String idleTimeout, String h2Settings) throws Exception {
+      Config embedded = ConfigFactory.parseResources("persistence-embedded.conf");
+      config =
           ConfigFactory.parseString(
                   "akka.remote.artery.canonical.port = 0\n"
                       + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
@@ -67,8 +83,12 @@ class ManyUsersIT {
                       + "\n"
                       + "carousel.data-dir = \""
                       + dataDir
+                      + "\"\n"
+                      + "akka-persistence-jdbc.shared-databases.slick.db.url ="
+                      + " ${akka-persistence-jdbc.shared-databases.slick.db.url}\""
+                      + h2Settings
                       + "\"\n")
-              .withFallback(ConfigFactory.parseResources("persistence-embedded.conf"))
+              .withFallback(embedded)
               .withFallback(ConfigFactory.parseResources("carousel.conf"))
               .withFallback(ConfigFactory.defaultReference())
               .resolve();
@@ -78,7 +98,7 @@ class ManyUsersIT {
       SchemaUtils.createIfNotExists(kit.system()).toCompletableFuture().get(30, TimeUnit.SECONDS);
       ProfileDependencies deps =
           ProfileDependencies.of(
-              FixedModel.view(),
+              FixedModel.view(DIM),
               kit.spawn(FixedModel.scoring()),
               UserProfileSettings.fromConfig(config),
               Clock.systemUTC(),
@@ -89,14 +109,49 @@ class ManyUsersIT {
     }
 
     CompletableFuture<UserProfile.Recorded> record(String userId, String eventId, int item) {
+      return record(userId, eventId, "item-" + item, null);
+    }
+
+    CompletableFuture<UserProfile.Recorded> record(
+        String userId, String eventId, String itemId, String slateId) {
       return sharding
           .entityRefFor(UserProfile.TYPE_KEY, userId)
           .<UserProfile.Recorded>askWithStatus(
               r ->
                   new UserProfile.RecordInteraction(
-                      eventId, "item-" + item, EventType.CLICK, 1_764_410_400_000L + item, null, r),
+                      eventId,
+                      itemId,
+                      EventType.CLICK,
+                      1_764_410_400_000L + Math.floorMod(eventId.hashCode(), 1_000_000),
+                      slateId,
+                      r),
               ASK)
           .toCompletableFuture();
+    }
+
+    CompletableFuture<UserProfile.SlateReply> recommend(String userId) {
+      return sharding
+          .entityRefFor(UserProfile.TYPE_KEY, userId)
+          .<UserProfile.SlateReply>askWithStatus(
+              r -> new UserProfile.Recommend(10, List.of(), null, r), ASK)
+          .toCompletableFuture();
+    }
+
+    /** Reads every journal row once through JDBC: H2's page cache then holds the whole journal. */
+    long readWholeJournal() throws Exception {
+      Config db = config.getConfig("akka-persistence-jdbc.shared-databases.slick.db");
+      try (java.sql.Connection c =
+              java.sql.DriverManager.getConnection(
+                  db.getString("url"), db.getString("user"), db.getString("password"));
+          java.sql.Statement st = c.createStatement();
+          java.sql.ResultSet rs = st.executeQuery("SELECT * FROM \"event_journal\"")) {
+        long rows = 0;
+        while (rs.next()) {
+          rs.getBytes("event_payload");
+          rows++;
+        }
+        return rows;
+      }
     }
 
     CompletableFuture<ProfileSummary> summary(String userId) {
@@ -144,49 +199,74 @@ class ManyUsersIT {
       Semaphore inFlight = new Semaphore(256);
       List<CompletableFuture<?>> writes = new ArrayList<>();
       for (int u = 0; u < STORM_USERS; u++) {
+        inFlight.acquire();
+        String user = run + "-u" + u;
+        String prefix = run + "-" + u + "-";
+        int first = u % FixedModel.ITEMS;
+        CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
         for (int e = 0; e < EVENTS_PER_USER; e++) {
-          inFlight.acquire();
-          writes.add(
-              writer
-                  .record(run + "-u" + u, run + "-" + u + "-" + e, (u + e) % FixedModel.ITEMS)
-                  .whenComplete((r, f) -> inFlight.release()));
+          int item = (first + e) % FixedModel.ITEMS;
+          String eventId = prefix + e;
+          chain = chain.thenCompose(x -> writer.record(user, eventId, item));
         }
+        writes.add(
+            chain
+                .thenCompose(x -> writer.recommend(user))
+                .thenCompose(
+                    slate ->
+                        writer.record(
+                            user,
+                            prefix + "slate-click",
+                            slate.items().get(0).itemId(),
+                            slate.slateId()))
+                .whenComplete((r, f) -> inFlight.release()));
       }
       CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
     }
-    // A new node on the same journal: no user in memory, exactly like after passivation.
-    try (Node node = new Node(dir, "10 minutes")) {
+    // A new node on the same journal: no user in memory, exactly like after passivation. H2's page
+    // cache is capped at 4 MB and filled by a scan of the whole journal before the idle histogram,
+    // so both histograms hold a full cache and the difference is the users' own memory.
+    try (Node node = new Node(dir, "10 minutes", ";CACHE_SIZE=4096")) {
       node.summary("warm-up-" + run).get(60, TimeUnit.SECONDS);
+      long journalRows = node.readWholeJournal();
       long heapIdle = liveHeapBytes("idle");
       AtomicInteger failed = new AtomicInteger();
       AtomicInteger wrong = new AtomicInteger();
       long start = System.nanoTime();
-      List<CompletableFuture<?>> touches = new ArrayList<>(STORM_USERS);
+      List<CompletableFuture<Void>> touches = new ArrayList<>(STORM_USERS);
       for (int u = 0; u < STORM_USERS; u++) {
+        // thenAccept: the summaries are checked and dropped, so the heap histogram below holds
+        // only what the user actors themselves keep.
         touches.add(
             node.summary(run + "-u" + u)
-                .whenComplete(
-                    (s, f) -> {
-                      if (f != null) {
-                        failed.incrementAndGet();
-                      } else if (s.eventCount() != EVENTS_PER_USER) {
+                .thenAccept(
+                    s -> {
+                      if (s.eventCount() != EVENTS_PER_USER + 1 || s.slatesServed() != 1) {
                         wrong.incrementAndGet();
                       }
                     })
-                .exceptionally(f -> null));
+                .exceptionally(
+                    f -> {
+                      failed.incrementAndGet();
+                      return null;
+                    }));
       }
       CompletableFuture.allOf(touches.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
       double seconds = (System.nanoTime() - start) / 1e9;
+      touches.clear();
       double active = node.activeUsers();
       long heapActive = liveHeapBytes("active");
       String figures =
           String.format(
               Locale.ROOT,
-              "RECOVERY-STORM users=%d events_per_user=%d journal=h2 max_concurrent_recoveries=%d"
+              "RECOVERY-STORM users=%d events_per_user=%d slates_per_user=1 item_dim=%d"
+                  + " journal=h2 journal_rows=%d max_concurrent_recoveries=%d"
                   + " storm_s=%.1f recoveries_per_s=%.0f timeouts=%d wrong_state=%d active=%.0f"
                   + " live_heap_idle_mb=%.1f live_heap_active_mb=%.1f bytes_per_active_user=%d",
               STORM_USERS,
-              EVENTS_PER_USER,
+              EVENTS_PER_USER + 1,
+              DIM,
+              journalRows,
               node.kit
                   .system()
                   .settings()

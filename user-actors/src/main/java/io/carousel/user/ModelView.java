@@ -43,6 +43,19 @@ public record ModelView(
   }
 
   /**
+   * Returns {@code ids} with each catalogue item id replaced by the catalogue's own String instance
+   * (ids read from the journal are fresh copies; a user's state then holds references, not copies).
+   */
+  public java.util.List<String> canonicalIds(java.util.List<String> ids) {
+    String[] out = new String[ids.size()];
+    for (int j = 0; j < out.length; j++) {
+      int idx = catalog.indexOf(ids.get(j));
+      out[j] = idx < 0 ? ids.get(j) : catalog.get(idx).itemId();
+    }
+    return java.util.List.of(out);
+  }
+
+  /**
    * Log-scales raw interaction counts to [0, 1]: {@code log1p(c) / log1p(max)}.
    *
    * @param counts {@code long[numItems]} interaction counts

@@ -20,7 +20,8 @@ final class ProfileEvents {
     } else if (e instanceof UserProfile.RewardObserved r) {
       return state.onReward(r, deps.bandit());
     } else if (e instanceof UserProfile.SlateServed served) {
-      return state.onSlateServed(served, deps.bandit());
+      return state.onSlateServed(
+          served, deps.model().canonicalIds(served.itemIds()), deps.bandit());
     } else if (e instanceof UserProfile.UserForgotten) {
       return deps.emptyState();
     }

@@ -10,7 +10,9 @@ import java.util.Map;
  * after a shard moves. Keeps the node's subscriber gauge in step. Not thread-safe (actor-confined).
  */
 final class Subscriptions {
-  private final Map<ActorRef<UserProfile.SlateReply>, Integer> byRef = new LinkedHashMap<>();
+  /** Empty and shared until the first subscriber: most user actors never get one. */
+  private Map<ActorRef<UserProfile.SlateReply>, Integer> byRef = Map.of();
+
   private final CarouselMetrics metrics;
 
   Subscriptions(CarouselMetrics metrics) {
@@ -19,6 +21,9 @@ final class Subscriptions {
 
   /** Adds or renews; returns the slate size it had before, or null when it is new. */
   Integer put(ActorRef<UserProfile.SlateReply> subscriber, int k) {
+    if (byRef.isEmpty()) {
+      byRef = new LinkedHashMap<>(4);
+    }
     Integer before = byRef.put(subscriber, k);
     if (before == null) {
       metrics.subscribersChanged(1);
@@ -28,7 +33,7 @@ final class Subscriptions {
 
   /** Removes; returns whether it was subscribed. */
   boolean remove(ActorRef<UserProfile.SlateReply> subscriber) {
-    boolean removed = byRef.remove(subscriber) != null;
+    boolean removed = !byRef.isEmpty() && byRef.remove(subscriber) != null;
     if (removed) {
       metrics.subscribersChanged(-1);
     }
@@ -59,6 +64,6 @@ final class Subscriptions {
   /** Forgets every subscriber (the actor stops); keeps the gauge right. */
   void clear() {
     metrics.subscribersChanged(-byRef.size());
-    byRef.clear();
+    byRef = Map.of();
   }
 }

@@ -1,0 +1,57 @@
+package io.carousel.user;
+
+import akka.serialization.jackson.JacksonMigration;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads every persisted version of the {@link UserState} snapshot into today's record (registered
+ * in this module's {@code reference.conf}; the rule is in {@code
+ * docs/decisions/0002-event-versioning.md}).
+ *
+ * <ul>
+ *   <li>Version 1 (manifest without {@code #n}): {@code recentEventIds}, the idempotency window as
+ *       a list of event id strings.
+ *   <li>Version 2: {@code recentEventFingerprints}, the same window as 64-bit fingerprints ({@link
+ *       EventIdWindow#fingerprint}), so an id remembered before the upgrade is still recognised as
+ *       a repeat after it; and {@code pending.features} as one row-major {@code float[slots * k]}
+ *       instead of {@code float[slots][k]}.
+ * </ul>
+ */
+public final class UserStateMigration extends JacksonMigration {
+  /** The version written today. */
+  static final int CURRENT = 2;
+
+  /** Returns the version this code writes. */
+  @Override
+  public int currentVersion() {
+    return CURRENT;
+  }
+
+  /**
+   * Returns {@code json} with the version-1 event id list replaced by its fingerprints and nested
+   * pending features flattened. Field by field: a field already in today's shape is left alone.
+   */
+  @Override
+  public JsonNode transform(int fromVersion, JsonNode json) {
+    if (fromVersion < 2 && json instanceof ObjectNode root) {
+      if (root.has("recentEventIds") && !root.has("recentEventFingerprints")) {
+        ArrayNode fingerprints = root.putArray("recentEventFingerprints");
+        for (JsonNode id : root.remove("recentEventIds")) {
+          fingerprints.add(EventIdWindow.fingerprint(id.asText()));
+        }
+      }
+      if (root.get("pending") instanceof ObjectNode pending
+          && pending.get("features") instanceof ArrayNode rows
+          && rows.size() > 0
+          && rows.get(0).isArray()) {
+        ArrayNode flat = pending.putArray("features");
+        for (JsonNode row : rows) {
+          flat.addAll((ArrayNode) row);
+        }
+      }
+    }
+    return json;
+  }
+}

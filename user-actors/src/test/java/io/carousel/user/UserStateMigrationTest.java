@@ -1,0 +1,95 @@
+package io.carousel.user;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
+import akka.serialization.Serializer;
+import akka.serialization.Serializers;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A snapshot written before the idempotency window held fingerprints (committed fixture, written by
+ * that code) read through the real Akka Jackson CBOR serializer and {@link UserStateMigration}.
+ */
+class UserStateMigrationTest {
+  private static final ActorTestKit KIT = ActorTestKit.create("state-migration");
+  private static final Serialization SERIALIZATION = SerializationExtension.get(KIT.system());
+  private static final String V1_MANIFEST = UserState.class.getName();
+
+  @AfterAll
+  static void shutdown() {
+    KIT.shutdownTestKit();
+  }
+
+  private static UserState readFixture() throws IOException {
+    return readFixture("/fixtures/user-state-snapshot-v1.json");
+  }
+
+  private static UserState readFixture(String resource) throws IOException {
+    byte[] bytes;
+    try (InputStream in = UserStateMigrationTest.class.getResourceAsStream(resource)) {
+      bytes =
+          new ObjectMapper(new CBORFactory()).writeValueAsBytes(new ObjectMapper().readTree(in));
+    }
+    int id = SERIALIZATION.serializerFor(UserState.class).identifier();
+    return assertInstanceOf(
+        UserState.class, SERIALIZATION.deserialize(bytes, id, V1_MANIFEST).get());
+  }
+
+  @Test
+  void versionOneSnapshotKeepsItsIdempotencyWindow() throws IOException {
+    UserState s = readFixture();
+    assertEquals(3, s.recentEventFingerprints().length);
+    assertTrue(s.hasEvent("legacy-e1"));
+    assertTrue(s.hasEvent("legacy-e2"));
+    assertTrue(s.hasEvent("8b0c1a5e-4f0e-4a53-9d57-0d1f3c2b7a10"));
+    assertFalse(s.hasEvent("legacy-e3"));
+    assertEquals(List.of("item-1", "item-2"), s.recentItems());
+    assertEquals(3, s.eventCount());
+    assertEquals(1, s.policyState().updates());
+    assertEquals(0.5555556f, s.policyState().aInvUpper()[0], "a CBOR double read as a float");
+  }
+
+  @Test
+  void versionOnePendingSlateFeaturesAreFlattenedRowMajor() throws IOException {
+    UserState s = readFixture("/fixtures/user-state-snapshot-v1-pending.json");
+    UserState.PendingSlate p = s.pending();
+    assertEquals("slate-legacy-1", p.slateId());
+    assertEquals(List.of("item-3", "item-4"), p.itemIds());
+    assertEquals(32, p.features().length);
+    assertEquals(0.1f, p.featuresOf(0)[0]);
+    assertEquals(1f, p.featuresOf(0)[1]);
+    assertEquals(0.2f, p.featuresOf(1)[0]);
+    assertEquals(1f, p.featuresOf(1)[2]);
+    assertEquals(0f, p.featuresOf(1)[1]);
+    assertArrayEquals(new boolean[] {false, true}, p.rewarded());
+    assertTrue(p.unrewardedSlotOf("item-3") == 0 && p.unrewardedSlotOf("item-4") == -1);
+  }
+
+  @Test
+  void writesVersionTwoAndReadsItBack() throws IOException {
+    UserState s = readFixture();
+    Serializer serializer = SERIALIZATION.findSerializerFor(s);
+    String manifest = Serializers.manifestFor(serializer, s);
+    assertEquals(V1_MANIFEST + "#2", manifest);
+    UserState back =
+        (UserState)
+            SERIALIZATION
+                .deserialize(SERIALIZATION.serialize(s).get(), serializer.identifier(), manifest)
+                .get();
+    assertEquals(s, back);
+    assertArrayEquals(s.recentEventFingerprints(), back.recentEventFingerprints());
+  }
+}
