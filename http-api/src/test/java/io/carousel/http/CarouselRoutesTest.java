@@ -114,7 +114,8 @@ class CarouselRoutesTest extends HttpTestBase {
     assertTrue(metrics.contains("carousel_online_ctr{policy=\"epsilon-greedy\"}"));
     // The click on a served item reached the node's pooled prior and trend popularities.
     assertTrue(
-        java.util.regex.Pattern.compile("(?m)^carousel_pool_impressions [1-9]")
+        java.util.regex.Pattern.compile(
+                "(?m)^carousel_pool_impressions\\{policy=\"epsilon-greedy\"[^}]*} [1-9]")
             .matcher(metrics)
             .find(),
         "pool gauge");

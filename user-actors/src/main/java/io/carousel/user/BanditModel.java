@@ -5,6 +5,9 @@ import io.carousel.policy.LinearPosterior;
 import io.carousel.policy.PackedPosterior;
 import io.carousel.policy.PooledPrior;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How a node keeps and serves every user's linear-bandit posterior over {@code dim} context
@@ -22,6 +25,10 @@ import java.util.Arrays;
  *       {@code s = prior-strength}, served as is (Li et al. 2010, §3.1).
  * </ul>
  *
+ * <p>With an A/B split each policy has its own pool, learned only from the impressions that policy
+ * served, as each policy has its own learning state in the simulation: a shared pool would let one
+ * arm's exploration feed the other arm's estimates and blur the comparison.
+ *
  * <p>A stored state of the other form or another dimension (every 16-d fixed-prior posterior
  * written before the pooled prior and the trend features) is converted on first use: the data
  * statistics are recovered from the prior it started from ({@link UserState#userStrength()}: λ_u of
@@ -35,19 +42,20 @@ public final class BanditModel {
   private final int dim;
   private final double priorStrength;
   private final double userStrength;
-  private final NodePool pool;
+  private final Map<String, NodePool> pools;
   private final PackedPosterior start;
 
-  private BanditModel(int dim, double priorStrength, double userStrength, NodePool pool) {
+  private BanditModel(
+      int dim, double priorStrength, double userStrength, Map<String, NodePool> pools) {
     this.dim = dim;
     this.priorStrength = priorStrength;
     this.userStrength = userStrength;
-    this.pool = pool;
+    this.pools = pools;
     this.start =
         PackedPosterior.pack(
-            pool != null
-                ? pool.snapshot().userStart()
-                : LinearPosterior.globalPrior(priorMean(dim), dim, priorStrength));
+            pools.isEmpty()
+                ? LinearPosterior.globalPrior(priorMean(dim), dim, priorStrength)
+                : LinearPosterior.prior(dim, userStrength));
   }
 
   /**
@@ -56,17 +64,21 @@ public final class BanditModel {
    */
   public static BanditModel fixed(int dim, double priorStrength) {
     checkPositive(priorStrength, "prior-strength");
-    return new BanditModel(dim, priorStrength, 0, null);
+    return new BanditModel(dim, priorStrength, 0, Map.of());
   }
 
   /**
-   * Returns the pooled form over {@code dim} features with a fresh node pool: pool precision {@code
-   * priorStrength} on the scalar features and {@code projectionStrength} on the seen flag and
-   * projected item dims, user precision λ_u = {@code userStrength} (all > 0); throws
-   * IllegalArgumentException on a bad value.
+   * Returns the pooled form over {@code dim} features with a fresh node pool per policy id in
+   * {@code policies}: pool precision {@code priorStrength} on the scalar features and {@code
+   * projectionStrength} on the seen flag and projected item dims, user precision λ_u = {@code
+   * userStrength} (all > 0); throws IllegalArgumentException on a bad value or no policy.
    */
   public static BanditModel pooled(
-      int dim, double priorStrength, double projectionStrength, double userStrength) {
+      int dim,
+      double priorStrength,
+      double projectionStrength,
+      double userStrength,
+      List<String> policies) {
     checkPositive(priorStrength, "prior-strength");
     checkPositive(projectionStrength, "pooled-prior.projection-strength");
     checkPositive(userStrength, "pooled-prior.user-strength");
@@ -75,8 +87,15 @@ public final class BanditModel {
       boolean itemDirection = i >= 3 && i < ContextFeatures.DIM;
       precision[i] = itemDirection ? projectionStrength : priorStrength;
     }
-    NodePool pool = new NodePool(PooledPrior.create(priorMean(dim), precision, userStrength));
-    return new BanditModel(dim, priorStrength, userStrength, pool);
+    if (policies.isEmpty()) {
+      throw new IllegalArgumentException("a pooled prior needs at least one policy");
+    }
+    PooledPrior prior = PooledPrior.create(priorMean(dim), precision, userStrength);
+    Map<String, NodePool> pools = new LinkedHashMap<>();
+    for (String policy : policies) {
+      pools.put(policy, new NodePool(prior));
+    }
+    return new BanditModel(dim, priorStrength, userStrength, Map.copyOf(pools));
   }
 
   /** Returns the context dimension k. */
@@ -89,9 +108,24 @@ public final class BanditModel {
     return userStrength;
   }
 
-  /** Returns the node's pool, or null for the fixed-prior form. */
-  public NodePool pool() {
+  /**
+   * Returns the node's pool of policy {@code policyId}, or null for the fixed-prior form; throws
+   * IllegalArgumentException for a policy this node does not serve.
+   */
+  public NodePool pool(String policyId) {
+    if (pools.isEmpty()) {
+      return null;
+    }
+    NodePool pool = pools.get(policyId);
+    if (pool == null) {
+      throw new IllegalArgumentException("no pool for policy " + policyId);
+    }
     return pool;
+  }
+
+  /** Returns the pools by policy id (empty for the fixed-prior form). */
+  public Map<String, NodePool> pools() {
+    return pools;
   }
 
   /** Returns the policy state a new user starts with (shared; never mutated). */
@@ -117,7 +151,7 @@ public final class BanditModel {
     boolean wasDataOnly = storedUserStrength > 0;
     double[] fromPrecision = filled(from, wasDataOnly ? storedUserStrength : priorStrength);
     double[] fromMean = wasDataOnly ? new double[from] : priorMean(from);
-    boolean pooled = pool != null;
+    boolean pooled = !pools.isEmpty();
     double[] toPrecision = filled(dim, pooled ? userStrength : priorStrength);
     double[] toMean = pooled ? new double[dim] : priorMean(dim);
     return PackedPosterior.pack(
@@ -130,19 +164,22 @@ public final class BanditModel {
   }
 
   /**
-   * Returns the posterior to serve {@code state} from: in the pooled form the user's data centred
-   * on the pool's current snapshot (O(k³)), else the stored posterior. Converts first if needed.
+   * Returns the posterior to serve {@code state} from with policy {@code policyId}: in the pooled
+   * form the user's data centred on that policy's pool's current snapshot (O(k³)), else the stored
+   * posterior. Converts first if needed.
    */
-  LinearPosterior serving(UserState state) {
+  LinearPosterior serving(UserState state, String policyId) {
     LinearPosterior own = adapt(state).posterior();
+    NodePool pool = pool(policyId);
     return pool != null ? pool.snapshot().forUser(own) : own;
   }
 
   /**
-   * Pools impressions of one slate ({@code float[n][*]} contexts, fitted to {@code dim}, and their
-   * rewards); nothing in the fixed-prior form.
+   * Pools impressions of one slate served by {@code policyId} ({@code float[n][*]} contexts, fitted
+   * to {@code dim}, and their rewards); nothing in the fixed-prior form.
    */
-  void pool(float[][] features, double[] rewards) {
+  void pool(String policyId, float[][] features, double[] rewards) {
+    NodePool pool = pool(policyId);
     if (pool == null || features.length == 0) {
       return;
     }

@@ -65,15 +65,16 @@ public final class CarouselMetrics {
   }
 
   /**
-   * Registers gauges of the node-wide learning: impressions pooled into {@code pool} (none when
-   * null, the fixed prior) and interactions counted by {@code trends}, both since the node started.
+   * Registers gauges of the node-wide learning: impressions pooled into each policy's pool (none
+   * with the fixed prior) and interactions counted by {@code trends}, both since the node started.
    */
-  public void watchNode(NodePool pool, NodeTrends trends) {
-    if (pool != null) {
-      Gauge.builder("carousel.pool.impressions", pool, NodePool::impressions)
-          .description("Impressions pooled into this node's shared prior since it started")
-          .register(registry);
-    }
+  public void watchNode(Map<String, NodePool> pools, NodeTrends trends) {
+    pools.forEach(
+        (policy, pool) ->
+            Gauge.builder("carousel.pool.impressions", pool, NodePool::impressions)
+                .description("Impressions pooled into this node's shared prior since it started")
+                .tag("policy", policy)
+                .register(registry));
     Gauge.builder("carousel.trends.interactions", trends, NodeTrends::interactions)
         .description("Interactions counted by this node's trend popularities since it started")
         .register(registry);

@@ -3,11 +3,11 @@ package io.carousel.user;
 import io.carousel.policy.PooledPrior;
 
 /**
- * The node-local pooled prior: one {@link PooledPrior} whose pooled regression every impression
- * served on this node updates (reward r(type) for a rewarded slot, 0 for each slot still unrewarded
- * when the user's next slate is served), published as an immutable snapshot that each {@link
- * UserProfile} reads when it serves a slate (Hong et al. 2022, "Hierarchical Bayesian Bandits",
- * §4.1; see {@link PooledPrior}).
+ * A node-local pooled prior (one per policy of an A/B split, see {@link BanditModel}): one {@link
+ * PooledPrior} whose pooled regression every impression that policy served on this node updates
+ * (reward r(type) for a rewarded slot, 0 for each slot still unrewarded when the user's next slate
+ * is served), published as an immutable snapshot that each {@link UserProfile} reads when it serves
+ * a slate (Hong et al. 2022, "Hierarchical Bayesian Bandits", §4.1; see {@link PooledPrior}).
  *
  * <p>Thread-safe: updates of one slate are applied under one lock, O(k²) per impression
  * (Sherman–Morrison), and replace a volatile reference; readers never lock and always see a

@@ -92,10 +92,11 @@ public record ProfileDependencies(
                 dim,
                 settings.priorStrength(),
                 settings.projectionStrength(),
-                settings.userStrength())
+                settings.userStrength(),
+                settings.policies().stream().map(n -> policy(n, settings).id()).toList())
             : BanditModel.fixed(dim, settings.priorStrength());
     NodeTrends trends = new NodeTrends(model.catalog().size(), settings.trendHalfLives());
-    metrics.watchNode(bandit.pool(), trends);
+    metrics.watchNode(bandit.pools(), trends);
     return new ProfileDependencies(
         view,
         List.copyOf(settings.policies()),

@@ -125,7 +125,7 @@ final class SlateAssembler {
           trigger,
           model.modelVersion());
     }
-    LinearPosterior posterior = bandit.serving(state);
+    LinearPosterior posterior = bandit.serving(state, policy.id());
     Slate slate =
         policy.choose(posterior, features, k, new SplittableRandom(userId.hashCode() * 31L + seq));
     int slots = slate.chosen().length;

@@ -311,12 +311,15 @@ public final class UserProfile
             s -> {
               deps.metrics().persisted(start);
               deps.metrics().eventIngested(c.type());
-              // Node-wide learning from every durable interaction: trends and the pool.
+              // Node-wide learning from every durable interaction: trends and the policy's pool.
               deps.trends().observe(deps.model().catalog().indexOf(c.itemId()));
               if (rewarded) {
                 deps.metrics().clickOnServedSlate(policyId);
                 deps.bandit()
-                    .pool(new float[][] {reward.features()}, new double[] {reward.reward()});
+                    .pool(
+                        policyId,
+                        new float[][] {reward.features()},
+                        new double[] {reward.reward()});
               }
               refreshSubscribers(s);
             })
@@ -382,7 +385,7 @@ public final class UserProfile
             .thenRun(
                 s -> {
                   deps.metrics().persisted(start);
-                  deps.bandit().pool(unrewarded, new double[unrewarded.length]);
+                  deps.bandit().pool(policyId, unrewarded, new double[unrewarded.length]);
                   deps.metrics().slateServed(policyId, served.trigger(), served.itemIds().size());
                   subscribers.push(reply);
                 });

@@ -11,7 +11,9 @@ import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import com.typesafe.config.ConfigFactory;
 import io.carousel.engine.ScoringModel;
 import io.carousel.policy.ContextFeatures;
+import io.carousel.policy.EpsilonGreedySlatePolicy;
 import io.carousel.policy.EventType;
+import io.carousel.policy.LinUcbSlatePolicy;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +31,7 @@ class LivePolicyTest {
       TESTKIT.spawn(new FakeScoring().behavior(TestModel.ITEMS));
   // Greedy in the posterior mean, so a slate changes only when the posterior does.
   private static final String GREEDY = "carousel.user-profile.epsilon = 0\n";
+  private static final String EPSILON = EpsilonGreedySlatePolicy.ID;
 
   @AfterAll
   static void shutdown() {
@@ -86,8 +89,9 @@ class LivePolicyTest {
 
     ProfileDependencies pooled = TestModel.deps(SCORING, GREEDY);
     teach(pooled, 20);
-    assertTrue(pooled.bandit().pool().impressions() >= 20 * 3 * 10, "every impression pooled");
-    double scoreWeight = pooled.bandit().pool().snapshot().global().mean()[1];
+    assertTrue(
+        pooled.bandit().pool(EPSILON).impressions() >= 20 * 3 * 10, "every impression pooled");
+    double scoreWeight = pooled.bandit().pool(EPSILON).snapshot().global().mean()[1];
     assertTrue(scoreWeight < 1.0, "the pool learnt to trust the model score less: " + scoreWeight);
     List<String> after = slateOf(newcomer, pooled);
     assertNotEquals(before, after, "the newcomer's ranking moved with the other users' clicks");
@@ -96,8 +100,21 @@ class LivePolicyTest {
     ProfileDependencies fixed =
         TestModel.deps(SCORING, GREEDY + "carousel.user-profile.pooled-prior.enabled = off");
     teach(fixed, 20);
-    assertEquals(null, fixed.bandit().pool());
+    assertEquals(null, fixed.bandit().pool(EPSILON));
     assertEquals(before, slateOf(newcomer, fixed));
+  }
+
+  @Test
+  void eachPolicyOfAnABSplitLearnsItsOwnPool() {
+    ProfileDependencies ab =
+        TestModel.deps(
+            SCORING, GREEDY + "carousel.user-profile.policies = [epsilon-greedy, linucb]");
+    teach(ab, 30);
+    long eps = ab.bandit().pool(EPSILON).impressions();
+    long ucb = ab.bandit().pool(LinUcbSlatePolicy.ID).impressions();
+    assertTrue(eps > 0 && ucb > 0, "both arms served: " + eps + ", " + ucb);
+    // Every impression went to exactly one arm's pool: 30 teachers x 3 slates x 10 slots.
+    assertEquals(30 * 3 * 10, eps + ucb);
   }
 
   @Test
