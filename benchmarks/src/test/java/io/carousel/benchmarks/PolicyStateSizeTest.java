@@ -10,7 +10,7 @@ import io.carousel.policy.PackedPosterior;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Measures the Jackson-CBOR size of one user's bandit state at k = 16 (budget: 2 KB). */
+/** Measures the Jackson-CBOR size of one user's bandit state at k = 16 and 18 (budget: 2 KB). */
 class PolicyStateSizeTest {
   private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
 
@@ -31,6 +31,17 @@ class PolicyStateSizeTest {
     assertEquals(packed, back);
     assertEquals(packed, PackedPosterior.pack(back.unpack()));
     assertEquals(p, CBOR.readValue(full, LinearPosterior.class));
+  }
+
+  @Test
+  void packedPosteriorAtEighteenFeaturesStaysWithinTheBudget() throws Exception {
+    // The default TWO_TRENDS context: 16 standard features and two trend popularities.
+    PackedPosterior packed = PackedPosterior.pack(trained(18, 500));
+    byte[] compact = CBOR.writeValueAsBytes(packed);
+    System.out.printf("CBOR bytes at k=18: PackedPosterior %d%n", compact.length);
+    // 171 + 18 floats at 5 bytes each (CBOR float32): 945 bytes of numbers plus names and headers.
+    assertTrue(compact.length > 945 && compact.length <= 1050, "packed " + compact.length);
+    assertEquals(packed, CBOR.readValue(compact, PackedPosterior.class));
   }
 
   static LinearPosterior trained(int k, int updates) {

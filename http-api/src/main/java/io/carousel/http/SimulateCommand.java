@@ -57,6 +57,14 @@ final class SimulateCommand implements Callable<Integer> {
               + " reported 20%%).")
   boolean tuning;
 
+  @Option(
+      names = "--seeds",
+      defaultValue = "1",
+      description =
+          "Replay the same candidate log with this many policy seeds (seed + 0 .. seed + N-1) and"
+              + " report mean and min-max over them (default: ${DEFAULT-VALUE}).")
+  int seeds;
+
   @Option(names = "--epsilon", description = "ε of epsilon-greedy (default: 0.02).")
   Double epsilon;
 
@@ -110,6 +118,9 @@ final class SimulateCommand implements Callable<Integer> {
     if (maxEvents < 0) {
       throw new IllegalArgumentException("--max-events must be >= 0");
     }
+    if (seeds < 1) {
+      throw new IllegalArgumentException("--seeds must be >= 1");
+    }
     SimulationSettings d = SimulationSettings.defaults();
     SimulationSettings settings =
         new SimulationSettings(
@@ -143,7 +154,13 @@ final class SimulateCommand implements Callable<Integer> {
     Path root = offline.dataRoot();
     Simulation.Report r =
         Simulation.run(
-            root, dataset, dataDir, settings, tuning, offline.json ? System.err : System.out);
+            root,
+            dataset,
+            dataDir,
+            settings,
+            tuning,
+            seeds,
+            offline.json ? System.err : System.out);
     String text =
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(r));
     System.out.println(offline.json ? text : human(r));
@@ -188,6 +205,40 @@ final class SimulateCommand implements Callable<Integer> {
     goal.put("target", GOAL_RATIO);
     goal.put("met", ratio >= GOAL_RATIO);
     m.put("goal", goal);
+    if (r.seedOutcomes().size() > 1) {
+      m.put("seeds", seedsJson(r));
+    }
+    return m;
+  }
+
+  /**
+   * Returns {count, best_over_greedy: {mean, min, max, per_seed}, policies: {name: {hit_rate_mean,
+   * hit_rate_min, hit_rate_max, over_greedy_mean, over_greedy_min, over_greedy_max}}}.
+   */
+  private static Map<String, Object> seedsJson(Simulation.Report r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("count", r.seedOutcomes().size());
+    m.put("first_seed", r.settings().seed());
+    Map<String, Object> best = new LinkedHashMap<>(spread(r.bestOverGreedy(), ""));
+    best.put("per_seed", r.bestOverGreedy());
+    m.put("best_over_greedy", best);
+    Map<String, Object> policies = new LinkedHashMap<>();
+    for (BanditReplay.PolicyOutcome p : r.outcome().policies()) {
+      Map<String, Object> row = new LinkedHashMap<>(spread(r.hitRates(p.name()), "hit_rate_"));
+      row.putAll(spread(r.overGreedy(p.name()), "over_greedy_"));
+      policies.put(p.name(), row);
+    }
+    m.put("policies", policies);
+    return m;
+  }
+
+  /** Returns {prefix + mean, prefix + min, prefix + max} of {@code v}. */
+  private static Map<String, Object> spread(double[] v, String prefix) {
+    var stats = java.util.Arrays.stream(v).summaryStatistics();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(prefix + "mean", stats.getAverage());
+    m.put(prefix + "min", stats.getMin());
+    m.put(prefix + "max", stats.getMax());
     return m;
   }
 
@@ -232,7 +283,42 @@ final class SimulateCommand implements Callable<Integer> {
             ratio >= GOAL_RATIO ? "MET" : "NOT MET",
             best.name(),
             ratio));
+    if (r.seedOutcomes().size() > 1) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%n%d policy seeds (%d..%d), same candidate log: mean [min, max]%n",
+              r.seedOutcomes().size(),
+              r.settings().seed(),
+              r.settings().seed() + r.seedOutcomes().size() - 1));
+      s.append(String.format(Locale.ROOT, "%-16s %30s  %s%n", "policy", "hit rate %", "x greedy"));
+      for (BanditReplay.PolicyOutcome p : o.policies()) {
+        s.append(
+            String.format(
+                Locale.ROOT,
+                "%-16s %30s  %s%n",
+                p.name(),
+                meanRange(r.hitRates(p.name()), 100, "%.2f"),
+                meanRange(r.overGreedy(p.name()), 1, "%.3f")));
+      }
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "best per-user bandit / greedy: %s%n",
+              meanRange(r.bestOverGreedy(), 1, "%.3f")));
+    }
     return s.toString();
+  }
+
+  /** Returns "mean [min, max]" of {@code v} times {@code scale}, each in {@code format}. */
+  private static String meanRange(double[] v, double scale, String format) {
+    var stats = java.util.Arrays.stream(v).summaryStatistics();
+    return String.format(
+        Locale.ROOT,
+        format + " [" + format + ", " + format + "]",
+        scale * stats.getAverage(),
+        scale * stats.getMin(),
+        scale * stats.getMax());
   }
 
   private static XYChart chart(Simulation.Report r) {

@@ -112,6 +112,18 @@ class CarouselRoutesTest extends HttpTestBase {
     assertTrue(metrics.contains("route=\"/v1/users/{userId}/recommendations\""), "route template");
     assertTrue(metrics.contains("carousel_persist_latency_seconds_count"));
     assertTrue(metrics.contains("carousel_online_ctr{policy=\"epsilon-greedy\"}"));
+    // The click on a served item reached the node's pooled prior and trend popularities.
+    assertTrue(
+        java.util.regex.Pattern.compile(
+                "(?m)^carousel_pool_impressions\\{policy=\"epsilon-greedy\"[^}]*} [1-9]")
+            .matcher(metrics)
+            .find(),
+        "pool gauge");
+    assertTrue(
+        java.util.regex.Pattern.compile("(?m)^carousel_trends_interactions [1-9]")
+            .matcher(metrics)
+            .find(),
+        "trends gauge");
     JsonNode stats = json(get("/v1/stats")).get("policies").get("epsilon-greedy");
     assertTrue(stats.get("impressions").asLong() >= 4, stats.toString());
     assertTrue(stats.get("clicks").asLong() >= 1, "the click on a served item counts");

@@ -197,6 +197,71 @@ public record LinearPosterior(int dim, double[] aInv, double[] b, long updates) 
     return q;
   }
 
+  /**
+   * Returns this posterior moved onto another diagonal prior, possibly of another dimension: the
+   * data statistics {@code S = A − diag(fromPrecision)} and {@code c = b − diag(fromPrecision)·
+   * fromMean} are recovered from the prior this posterior started at (both {@code double[dim]}),
+   * truncated or zero-padded to {@code toPrecision.length} features (a dropped feature's data are
+   * forgotten; an added feature counts as 0 in every past observation), and put on the new prior:
+   * {@code A' = diag(toPrecision) + S}, {@code b' = diag(toPrecision)·toMean + c}, updates kept.
+   * Exact up to rounding, O(k³) (two SPD inversions by Cholesky). Throws IllegalArgumentException
+   * on mismatched lengths or a precision that is not finite and > 0.
+   */
+  public LinearPosterior rebased(
+      double[] fromPrecision, double[] fromMean, double[] toPrecision, double[] toMean) {
+    if (fromPrecision.length != dim || fromMean.length != dim) {
+      throw new IllegalArgumentException("old prior must have " + dim + " entries");
+    }
+    int to = toPrecision.length;
+    if (to < 1 || toMean.length != to) {
+      throw new IllegalArgumentException("new prior needs matching, non-empty lengths");
+    }
+    for (double v : toPrecision) {
+      if (!(v > 0) || Double.isInfinite(v)) {
+        throw new IllegalArgumentException("precision must be finite and > 0, got " + v);
+      }
+    }
+    double[] a = inverseSpd(aInv, dim);
+    double[] nextA = new double[to * to];
+    double[] nextB = new double[to];
+    int keep = Math.min(dim, to);
+    for (int i = 0; i < keep; i++) {
+      for (int j = 0; j < keep; j++) {
+        nextA[i * to + j] = a[i * dim + j];
+      }
+      nextA[i * to + i] -= fromPrecision[i];
+      nextB[i] = b[i] - fromPrecision[i] * fromMean[i];
+    }
+    for (int i = 0; i < to; i++) {
+      nextA[i * to + i] += toPrecision[i];
+      nextB[i] += toPrecision[i] * toMean[i];
+    }
+    return new LinearPosterior(to, inverseSpd(nextA, to), nextB, updates);
+  }
+
+  /** Returns the inverse of the symmetric positive definite {@code a} ({@code double[k*k]}). */
+  static double[] inverseSpd(double[] a, int k) {
+    double[] l = LinearThompsonSlatePolicy.cholesky(a, k);
+    double[] inv = new double[k * k];
+    double[] e = new double[k];
+    for (int col = 0; col < k; col++) {
+      java.util.Arrays.fill(e, 0);
+      e[col] = 1;
+      double[] x = PooledPrior.solveWithCholesky(l, e, k);
+      for (int row = 0; row < k; row++) {
+        inv[row * k + col] = x[row];
+      }
+    }
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < i; j++) {
+        double avg = 0.5 * (inv[i * k + j] + inv[j * k + i]);
+        inv[i * k + j] = avg;
+        inv[j * k + i] = avg;
+      }
+    }
+    return inv;
+  }
+
   /** Returns true if {@code o} is a LinearPosterior with equal dim, updates and array contents. */
   @Override
   public boolean equals(Object o) {

@@ -128,7 +128,11 @@ public record PooledPrior(LinearPosterior global, double userStrength) {
 
   /** Solves C·y = m for symmetric positive definite C by Cholesky (with the TS jitter fallback). */
   static double[] solveSpd(double[] c, double[] m, int k) {
-    double[] l = LinearThompsonSlatePolicy.cholesky(c, k);
+    return solveWithCholesky(LinearThompsonSlatePolicy.cholesky(c, k), m, k);
+  }
+
+  /** Solves L·Lᵀ·y = m given the lower Cholesky factor {@code l} ({@code double[k*k]}). */
+  static double[] solveWithCholesky(double[] l, double[] m, int k) {
     double[] z = new double[k];
     for (int i = 0; i < k; i++) {
       double s = m[i];

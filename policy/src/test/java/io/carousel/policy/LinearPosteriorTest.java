@@ -178,4 +178,38 @@ class LinearPosteriorTest {
       m[r2 * k + c] = t;
     }
   }
+
+  @Test
+  void rebasedOntoAnotherPriorEqualsTheSameDataFromThatPrior() {
+    int k = 5;
+    SplittableRandom rng = new SplittableRandom(3);
+    double[] mean = {0, 1, 0, 0, 0};
+    LinearPosterior fixed = LinearPosterior.globalPrior(mean, k, 2.0);
+    // Same data on a 7-d data-only prior (λ 50), the two extra features 0 in every observation.
+    LinearPosterior dataOnly = LinearPosterior.prior(k + 2, 50.0);
+    for (int t = 0; t < 40; t++) {
+      float[] x = randomVector(rng, k);
+      double r = rng.nextDouble();
+      fixed = fixed.updated(x, r);
+      dataOnly = dataOnly.updated(java.util.Arrays.copyOf(x, k + 2), r);
+    }
+    double[] two = {2, 2, 2, 2, 2};
+    double[] fifty = new double[k + 2];
+    java.util.Arrays.fill(fifty, 50.0);
+    LinearPosterior moved = fixed.rebased(two, mean, fifty, new double[k + 2]);
+    assertEquals(k + 2, moved.dim());
+    assertEquals(40, moved.updates());
+    for (int i = 0; i < moved.aInv().length; i++) {
+      assertEquals(dataOnly.aInv()[i], moved.aInv()[i], 1e-9, "aInv " + i);
+    }
+    for (int i = 0; i < k + 2; i++) {
+      assertEquals(dataOnly.b()[i], moved.b()[i], 1e-9, "b " + i);
+    }
+    // And back: truncating the two unused features restores the fixed-prior posterior.
+    LinearPosterior back = moved.rebased(fifty, new double[k + 2], two, mean);
+    for (int i = 0; i < k * k; i++) {
+      assertEquals(fixed.aInv()[i], back.aInv()[i], 1e-9, "aInv " + i);
+    }
+    assertArrayEquals(fixed.mean(), back.mean(), 1e-9);
+  }
 }

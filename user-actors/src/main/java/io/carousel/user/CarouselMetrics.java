@@ -64,6 +64,22 @@ public final class CarouselMetrics {
         .register(registry);
   }
 
+  /**
+   * Registers gauges of the node-wide learning: impressions pooled into each policy's pool (none
+   * with the fixed prior) and interactions counted by {@code trends}, both since the node started.
+   */
+  public void watchNode(Map<String, NodePool> pools, NodeTrends trends) {
+    pools.forEach(
+        (policy, pool) ->
+            Gauge.builder("carousel.pool.impressions", pool, NodePool::impressions)
+                .description("Impressions pooled into this node's shared prior since it started")
+                .tag("policy", policy)
+                .register(registry));
+    Gauge.builder("carousel.trends.interactions", trends, NodeTrends::interactions)
+        .description("Interactions counted by this node's trend popularities since it started")
+        .register(registry);
+  }
+
   /** Metrics into a throw-away registry, for tests and tools. */
   public static CarouselMetrics noop() {
     return new CarouselMetrics(new SimpleMeterRegistry());

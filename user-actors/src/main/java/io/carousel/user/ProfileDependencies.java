@@ -5,22 +5,24 @@ import io.carousel.engine.ScoringModel;
 import io.carousel.policy.ContextFeatures;
 import io.carousel.policy.EpsilonGreedySlatePolicy;
 import io.carousel.policy.LinUcbSlatePolicy;
-import io.carousel.policy.LinearPosterior;
 import io.carousel.policy.LinearThompsonSlatePolicy;
 import io.carousel.policy.SlatePolicy;
 import java.time.Clock;
 import java.util.List;
 
 /**
- * What every {@link UserProfile} on a node shares: the model view, the slate policies (one, or
- * several for an A/B split by hashed user id), the shared prior, the scoring actor(s), settings, a
- * clock (injected so tests are deterministic) and metrics, and the one immutable empty state every
- * new user starts from (shared, not copied per user).
+ * What every {@link UserProfile} on a node shares: the model view (its context builder in the
+ * configured layout), the slate policies (one, or several for an A/B split by hashed user id), the
+ * bandit form and node pool ({@link BanditModel}), the node's trend popularities ({@link
+ * NodeTrends}), the scoring actor(s), settings, a clock (injected so tests are deterministic) and
+ * metrics, and the one immutable empty state every new user starts from (shared, not copied per
+ * user).
  */
 public record ProfileDependencies(
     ModelView model,
     List<String> policies,
-    LinearPosterior prior,
+    BanditModel bandit,
+    NodeTrends trends,
     ActorRef<ScoringModel.Command> scoring,
     UserProfileSettings settings,
     Clock clock,
@@ -55,7 +57,9 @@ public record ProfileDependencies(
   }
 
   /**
-   * Builds the dependencies with the policies named in {@code settings} and a weak shared prior.
+   * Builds the dependencies with the policies named in {@code settings}, the context layout of its
+   * trend half-lives (the model view's context builder is rebuilt in that layout, same projection)
+   * and the pooled or fixed prior it names.
    *
    * @throws IllegalArgumentException for an unknown policy name
    */
@@ -69,22 +73,41 @@ public record ProfileDependencies(
     for (String name : settings.policies()) {
       policy(name, settings); // fail fast on an unknown name
     }
-    // Prior mean: trust the model score (feature 1) before any feedback, so a new user's slate
-    // follows the model and exploration moves away from it.
-    double[] mean = new double[ContextFeatures.DIM];
-    mean[1] = 1.0;
-    LinearPosterior prior =
-        LinearPosterior.globalPrior(mean, ContextFeatures.DIM, settings.priorStrength());
+    ContextFeatures cf = model.features();
+    ModelView view =
+        cf.layout() == settings.layout()
+            ? model
+            : new ModelView(
+                model.modelVersion(),
+                model.catalog(),
+                model.itemVectors(),
+                model.popularity(),
+                new ContextFeatures(cf.itemDim(), cf.seed(), settings.layout()));
+    int dim = settings.layout().dim();
+    // Prior mean (both forms): trust the model score (feature 1) before any feedback, so a new
+    // user's slate follows the model and exploration moves away from it.
+    BanditModel bandit =
+        settings.pooledPrior()
+            ? BanditModel.pooled(
+                dim,
+                settings.priorStrength(),
+                settings.projectionStrength(),
+                settings.userStrength(),
+                settings.policies().stream().map(n -> policy(n, settings).id()).toList())
+            : BanditModel.fixed(dim, settings.priorStrength());
+    NodeTrends trends = new NodeTrends(model.catalog().size(), settings.trendHalfLives());
+    metrics.watchNode(bandit.pools(), trends);
     return new ProfileDependencies(
-        model,
+        view,
         List.copyOf(settings.policies()),
-        prior,
+        bandit,
+        trends,
         scoring,
         settings,
         clock,
         metrics,
         availability,
-        UserState.empty(prior));
+        UserState.empty(bandit));
   }
 
   private static SlatePolicy policy(String name, UserProfileSettings settings) {

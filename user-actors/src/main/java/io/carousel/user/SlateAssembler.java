@@ -11,26 +11,40 @@ import java.util.SplittableRandom;
 
 /**
  * Turns model-scored candidates into a slate: builds the bandit context x(user, item) of every
- * candidate, lets the {@link SlatePolicy} choose the slots, and records items, features and
- * propensities as a {@link UserProfile.SlateServed} event. Pure and deterministic: the random
- * generator is seeded from the user id and the slate's sequence number.
+ * candidate (in the model view's layout: with {@code TWO_TRENDS} the node's short and long trend
+ * popularity of the item at indices 16 and 17), lets the {@link SlatePolicy} choose the slots from
+ * the user's posterior as {@link BanditModel#serving} gives it (centred on the node's pool), and
+ * records items, features and propensities as a {@link UserProfile.SlateServed} event.
+ * Deterministic for a given pool snapshot and trend counts: the random generator is seeded from the
+ * user id and the slate's sequence number.
  */
 final class SlateAssembler {
   private final ModelView model;
   private final SlatePolicy policy;
   private final ItemAvailability availability;
   private final int maxPerCategory;
+  private final NodeTrends trends;
+  private final BanditModel bandit;
 
   /**
    * @param availability live categories (and stock) of the model's items
    * @param maxPerCategory most items of one category in a slate; 0 = no cap
+   * @param trends the node's trend popularities, as many as the model view's layout has trends
+   * @param bandit the node's bandit form (pooled or fixed prior) of the layout's dimension
    */
   SlateAssembler(
-      ModelView model, SlatePolicy policy, ItemAvailability availability, int maxPerCategory) {
+      ModelView model,
+      SlatePolicy policy,
+      ItemAvailability availability,
+      int maxPerCategory,
+      NodeTrends trends,
+      BanditModel bandit) {
     this.model = model;
     this.policy = policy;
     this.availability = availability;
     this.maxPerCategory = maxPerCategory;
+    this.trends = trends;
+    this.bandit = bandit;
   }
 
   /**
@@ -62,7 +76,7 @@ final class SlateAssembler {
    * Chooses a slate of {@code k} items from {@code scores}.
    *
    * @param userId the shopper, part of the random seed
-   * @param state the shopper's state (posterior, recent items, session embedding)
+   * @param state the shopper's state (bandit statistics, recent items, session embedding)
    * @param candidates top-N candidates from the scoring model, excluded items already removed
    * @param k slots wanted; fewer when there are fewer candidates
    * @param nowMs serve time, epoch ms
@@ -89,10 +103,12 @@ final class SlateAssembler {
     }
     float range = max > min ? max - min : 1f;
     ContextFeatures cf = model.features();
+    float[][] trend = trends.values(scores.items());
     for (int c = 0; c < n; c++) {
       int idx = scores.items()[c];
       float modelScore = (scores.scores()[c] - min) / range;
-      features[c] = cf.build(modelScore, model.popularity()[idx], false, model.itemVectors()[idx]);
+      features[c] =
+          cf.build(modelScore, model.popularity()[idx], false, model.itemVectors()[idx], trend[c]);
     }
     long seq = state.slatesServed() + 1;
     String slateId = userId + "/" + seq;
@@ -109,7 +125,7 @@ final class SlateAssembler {
           trigger,
           model.modelVersion());
     }
-    LinearPosterior posterior = state.posterior();
+    LinearPosterior posterior = bandit.serving(state, policy.id());
     Slate slate =
         policy.choose(posterior, features, k, new SplittableRandom(userId.hashCode() * 31L + seq));
     int slots = slate.chosen().length;

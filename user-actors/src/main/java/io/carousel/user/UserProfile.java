@@ -30,10 +30,13 @@ import java.util.List;
  *
  * <p>Place in the flow: {@code http-api} sends {@link RecordInteraction} and {@link Recommend};
  * this actor persists {@link InteractionRecorded} (and {@link RewardObserved} when the item was in
- * the pending slate) <em>before</em> acknowledging, updates the session embedding and the bandit
- * posterior in its event handler, asks the node-local {@link ScoringModel} for candidates, lets the
- * slate policy choose, persists {@link SlateServed} with the propensities, and pushes every new
- * slate to its WebSocket subscribers.
+ * the pending slate) <em>before</em> acknowledging, updates the session embedding and its own
+ * bandit statistics in its event handler ({@link ProfileEvents}), then feeds the node-wide trend
+ * popularities and pooled prior ({@link NodeTrends}, {@link NodePool}); it asks the node-local
+ * {@link ScoringModel} for candidates, lets the slate policy choose from contexts with the node's
+ * trends and its posterior centred on the pool ({@link SlateAssembler}), persists {@link
+ * SlateServed} with the features and propensities, and pushes every new slate to its WebSocket
+ * subscribers.
  *
  * <p>Persistence: events in the configured journal (embedded H2 or Cassandra), Jackson CBOR; a
  * snapshot every {@code snapshot-every} events, two kept. Subscribers are not persisted. A repeated
@@ -217,7 +220,12 @@ public final class UserProfile
     this.policyId = policy.id();
     this.assembler =
         new SlateAssembler(
-            deps.model(), policy, deps.availability(), deps.settings().maxPerCategory());
+            deps.model(),
+            policy,
+            deps.availability(),
+            deps.settings().maxPerCategory(),
+            deps.trends(),
+            deps.bandit());
     this.subscribers = new Subscriptions(deps.metrics());
     deps.metrics().userStarted();
   }
@@ -276,29 +284,9 @@ public final class UserProfile
 
   @Override
   public EventHandler<UserState, Event> eventHandler() {
-    return this::applyEvent;
-  }
-
-  private UserState applyEvent(UserState state, Event e) {
-    if (e instanceof InteractionRecorded i) {
-      return applyInteraction(state, i);
-    } else if (e instanceof RewardObserved r) {
-      return state.onReward(r);
-    } else if (e instanceof SlateServed served) {
-      return state.onSlateServed(served, deps.model().canonicalIds(served.itemIds()));
-    } else if (e instanceof UserForgotten) {
-      return emptyState();
-    }
-    throw new IllegalStateException("unhandled event " + e.getClass().getName());
-  }
-
-  private UserState applyInteraction(UserState state, InteractionRecorded e) {
-    int idx = deps.model().catalog().indexOf(e.itemId());
-    if (idx < 0) {
-      return state.onInteraction(e, e.itemId(), null, deps.settings());
-    }
-    String canonical = deps.model().catalog().get(idx).itemId();
-    return state.onInteraction(e, canonical, deps.model().itemVectors()[idx], deps.settings());
+    // One lambda instead of a handler builder (fewer objects per user actor); the handler itself
+    // is ProfileEvents.
+    return (state, e) -> ProfileEvents.apply(state, e, deps);
   }
 
   private ReplyEffect<Event, UserState> onRecordInteraction(UserState state, RecordInteraction c) {
@@ -323,8 +311,15 @@ public final class UserProfile
             s -> {
               deps.metrics().persisted(start);
               deps.metrics().eventIngested(c.type());
+              // Node-wide learning from every durable interaction: trends and the policy's pool.
+              deps.trends().observe(deps.model().catalog().indexOf(c.itemId()));
               if (rewarded) {
                 deps.metrics().clickOnServedSlate(policyId);
+                deps.bandit()
+                    .pool(
+                        policyId,
+                        new float[][] {reward.features()},
+                        new double[] {reward.reward()});
               }
               refreshSubscribers(s);
             })
@@ -381,6 +376,8 @@ public final class UserProfile
         assembler.assemble(
             userId, state, r.scores(), r.k(), deps.clock().millis(), r.trigger(), r.viewing());
     SlateReply reply = served.toReply(userId);
+    // The previous slate's unrewarded impressions become reward 0, in the pool as in the state.
+    float[][] unrewarded = state.unrewardedFeatures();
     long start = System.nanoTime();
     var effect =
         Effect()
@@ -388,6 +385,7 @@ public final class UserProfile
             .thenRun(
                 s -> {
                   deps.metrics().persisted(start);
+                  deps.bandit().pool(policyId, unrewarded, new double[unrewarded.length]);
                   deps.metrics().slateServed(policyId, served.trigger(), served.itemIds().size());
                   subscribers.push(reply);
                 });

@@ -1,6 +1,7 @@
 package io.carousel.user;
 
 import com.typesafe.config.Config;
+import io.carousel.policy.ContextFeatures;
 import io.carousel.policy.RewardWeights;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.List;
  * @param snapshotEvery a snapshot after this many events (two kept)
  * @param askTimeout how long a user waits for the scoring model
  * @param rewards reward per event type for a served item, in [0, 1]
- * @param priorStrength strength of the shared global prior a new user's posterior starts from
+ * @param priorStrength strength of the fixed prior a new user's posterior starts from, or, with the
+ *     pooled prior, the pool's prior precision on bias, model score, popularity and trends
  * @param policies one policy, or several for an A/B split by hashed user id ({@code
  *     epsilon-greedy}, {@code linear-ts})
  * @param epsilon exploration rate of {@code epsilon-greedy}
@@ -24,6 +26,14 @@ import java.util.List;
  * @param excludeSeen whether items among the last N interactions are left out of slates
  * @param purchaseWindow a purchased item is not recommended again for this long (event time)
  * @param maxPerCategory most items of one category in a slate; 0 = no cap
+ * @param trendHalfLives half-lives, in interactions recorded on the node, of the online trend
+ *     popularity features ({@code double[0..2]}, shortest first; none = the 16-d standard context,
+ *     two = {@code ContextFeatures.Layout.TWO_TRENDS}, 18-d)
+ * @param pooledPrior whether users' posteriors are centred on the node's pooled prior ({@link
+ *     BanditModel}); false = independent posteriors from the fixed prior
+ * @param userStrength λ_u, precision of a user's deviation from the pool, > 0
+ * @param projectionStrength the pool's prior precision on the seen flag and the 12 projected item
+ *     dims, > 0
  */
 public record UserProfileSettings(
     int historyLength,
@@ -39,14 +49,37 @@ public record UserProfileSettings(
     double ucbAlpha,
     boolean excludeSeen,
     Duration purchaseWindow,
-    int maxPerCategory) {
+    int maxPerCategory,
+    double[] trendHalfLives,
+    boolean pooledPrior,
+    double userStrength,
+    double projectionStrength) {
 
-  /** Reads {@code carousel.user-profile} from {@code config}; throws ConfigException if missing. */
+  /** Returns the context layout the trend half-lives ask for (16, 17 or 18 features). */
+  public ContextFeatures.Layout layout() {
+    return switch (trendHalfLives.length) {
+      case 0 -> ContextFeatures.Layout.STANDARD;
+      case 1 -> ContextFeatures.Layout.TREND;
+      default -> ContextFeatures.Layout.TWO_TRENDS;
+    };
+  }
+
+  /**
+   * Reads {@code carousel.user-profile} from {@code config}; throws ConfigException if missing and
+   * IllegalArgumentException on no policy, more than two trend half-lives or one that is not > 0.
+   */
   public static UserProfileSettings fromConfig(Config config) {
     if (config.getStringList("carousel.user-profile.policies").isEmpty()) {
       throw new IllegalArgumentException("carousel.user-profile.policies must name a policy");
     }
     Config c = config.getConfig("carousel.user-profile");
+    double[] halfLives =
+        c.getDoubleList("trend-half-lives").stream().mapToDouble(Double::doubleValue).toArray();
+    if (halfLives.length > 2 || java.util.Arrays.stream(halfLives).anyMatch(h -> !(h > 0))) {
+      throw new IllegalArgumentException(
+          "carousel.user-profile.trend-half-lives: at most two half-lives, each > 0");
+    }
+    java.util.Arrays.sort(halfLives);
     Config r = c.getConfig("rewards");
     return new UserProfileSettings(
         c.getInt("history-length"),
@@ -66,6 +99,10 @@ public record UserProfileSettings(
         c.getDouble("ucb-alpha"),
         c.getBoolean("exclude-seen"),
         c.getDuration("purchase-window"),
-        c.getInt("max-per-category"));
+        c.getInt("max-per-category"),
+        halfLives,
+        c.getBoolean("pooled-prior.enabled"),
+        c.getDouble("pooled-prior.user-strength"),
+        c.getDouble("pooled-prior.projection-strength"));
   }
 }

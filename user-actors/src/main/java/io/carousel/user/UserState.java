@@ -20,8 +20,13 @@ import java.util.List;
  * @param recentEventFingerprints {@code long[≤ idempotency-window]} fingerprints of the recent
  *     event ids, most recent last, for idempotency ({@link EventIdWindow})
  * @param purchases recent purchases, most recent last (bounded), for the "not again" rule
- * @param policyState the linear bandit posterior over {@code ContextFeatures.DIM} features, packed
- *     (upper triangle of A^-1: 1.4 KB in CBOR at k = 16 instead of 2.5 KB)
+ * @param policyState the user's linear-bandit state over k context features, packed (upper triangle
+ *     of A^-1 in single precision: about 0.8 KB in CBOR at k = 16, 1.0 KB at k = 18); its form is
+ *     told by {@code userStrength}
+ * @param userStrength λ_u when {@code policyState} holds the user's own data only for the pooled
+ *     prior ({@code A_u = λ_u·I + Σ x xᵀ}, {@code B_u = Σ r·x}); 0 when it is a full posterior from
+ *     the fixed prior, as in every snapshot written before this field existed ({@link BanditModel}
+ *     converts either form to the node's)
  * @param pending the last slate served, whose items await a reward; null before the first slate
  * @param eventsByType {@code long[EventType.values().length]} counts by {@link EventType#ordinal()}
  * @param lastEventTimeMs the latest event time seen, epoch ms (0 = none)
@@ -36,6 +41,7 @@ public record UserState(
     long[] recentEventFingerprints,
     List<Purchase> purchases,
     PackedPosterior policyState,
+    double userStrength,
     PendingSlate pending,
     long[] eventsByType,
     long lastEventTimeMs,
@@ -87,15 +93,16 @@ public record UserState(
   /** A purchase: the item and its event time, epoch ms. */
   public record Purchase(String itemId, long timeMs) {}
 
-  /** Returns the state of a user never seen before, whose posterior is the shared prior. */
-  public static UserState empty(LinearPosterior prior) {
+  /** Returns the state of a user never seen before, in {@code bandit}'s form. */
+  public static UserState empty(BanditModel bandit) {
     return new UserState(
         new float[0],
         0L,
         List.of(),
         new long[0],
         List.of(),
-        PackedPosterior.pack(prior),
+        bandit.start(),
+        bandit.userStrength(),
         null,
         new long[EventType.values().length],
         0L,
@@ -104,7 +111,45 @@ public record UserState(
         0.0);
   }
 
-  /** Returns the bandit posterior, unpacked ({@code dim x dim} A^-1; allocates). */
+  /** Returns a copy with the policy state and its form tag replaced. */
+  UserState withPolicyState(PackedPosterior state, double strength) {
+    return new UserState(
+        session,
+        sessionTimeMs,
+        recentItems,
+        recentEventFingerprints,
+        purchases,
+        state,
+        strength,
+        pending,
+        eventsByType,
+        lastEventTimeMs,
+        slatesServed,
+        rewardsObserved,
+        rewardSum);
+  }
+
+  /**
+   * Returns {@code float[n][*]} the contexts of the pending slate's still unrewarded slots, which
+   * become reward-0 impressions when the next slate is served (empty before the first slate).
+   */
+  float[][] unrewardedFeatures() {
+    if (pending == null) {
+      return new float[0][];
+    }
+    List<float[]> out = new ArrayList<>();
+    for (int slot = 0; slot < pending.itemIds().size(); slot++) {
+      if (!pending.rewarded()[slot]) {
+        out.add(pending.featuresOf(slot));
+      }
+    }
+    return out.toArray(new float[0][]);
+  }
+
+  /**
+   * Returns the stored bandit state, unpacked ({@code k x k} A^-1; allocates): the full posterior
+   * or, when {@link #userStrength()} > 0, the user's data-only statistics.
+   */
   public LinearPosterior posterior() {
     return policyState.unpack();
   }
@@ -196,6 +241,7 @@ public record UserState(
             ? appendBounded(purchases, new Purchase(itemId, e.eventTimeMs()), MAX_PURCHASES)
             : purchases,
         policyState,
+        userStrength,
         pending,
         counts,
         Math.max(lastEventTimeMs, e.eventTimeMs()),
@@ -204,8 +250,14 @@ public record UserState(
         rewardSum);
   }
 
-  /** Applies a reward on a served item: one Sherman–Morrison update of the posterior. */
-  UserState onReward(UserProfile.RewardObserved e) {
+  /**
+   * Applies a reward on a served item: one Sherman–Morrison update of the bandit state, in {@code
+   * bandit}'s form (an older state or context is converted first).
+   */
+  UserState onReward(UserProfile.RewardObserved e, BanditModel bandit) {
+    if (policyState.dim() != bandit.dim() || userStrength != bandit.userStrength()) {
+      return bandit.adapt(this).onReward(e, bandit);
+    }
     PendingSlate p = pending;
     if (p != null && p.slateId().equals(e.slateId())) {
       int slot = p.itemIds().indexOf(e.itemId());
@@ -221,7 +273,8 @@ public record UserState(
         recentItems,
         recentEventFingerprints,
         purchases,
-        PackedPosterior.pack(posterior().updated(e.features(), e.reward())),
+        PackedPosterior.pack(posterior().updated(bandit.fit(e.features()), e.reward())),
+        userStrength,
         p,
         eventsByType,
         lastEventTimeMs,
@@ -232,18 +285,17 @@ public record UserState(
 
   /**
    * Applies a served slate: the previous slate's unrewarded impressions become reward 0, and the
-   * new slate becomes the pending one.
+   * new slate becomes the pending one; in {@code bandit}'s form (an older state is converted).
    *
    * @param itemIds the slate's item ids, as the catalogue's own instances where possible
    */
-  UserState onSlateServed(UserProfile.SlateServed e, List<String> itemIds) {
+  UserState onSlateServed(UserProfile.SlateServed e, List<String> itemIds, BanditModel bandit) {
+    if (policyState.dim() != bandit.dim() || userStrength != bandit.userStrength()) {
+      return bandit.adapt(this).onSlateServed(e, itemIds, bandit);
+    }
     LinearPosterior post = posterior();
-    if (pending != null) {
-      for (int slot = 0; slot < pending.itemIds().size(); slot++) {
-        if (!pending.rewarded()[slot]) {
-          post = post.updated(pending.featuresOf(slot), 0.0);
-        }
-      }
+    for (float[] x : unrewardedFeatures()) {
+      post = post.updated(bandit.fit(x), 0.0);
     }
     PendingSlate next = PendingSlate.of(e.slateId(), itemIds, e.features());
     return new UserState(
@@ -253,6 +305,7 @@ public record UserState(
         recentEventFingerprints,
         purchases,
         pending == null ? policyState : PackedPosterior.pack(post),
+        userStrength,
         next,
         eventsByType,
         lastEventTimeMs,
@@ -280,6 +333,7 @@ public record UserState(
         && Arrays.equals(recentEventFingerprints, s.recentEventFingerprints)
         && purchases.equals(s.purchases)
         && policyState.equals(s.policyState)
+        && Double.compare(userStrength, s.userStrength) == 0
         && Arrays.equals(eventsByType, s.eventsByType)
         && lastEventTimeMs == s.lastEventTimeMs
         && slatesServed == s.slatesServed

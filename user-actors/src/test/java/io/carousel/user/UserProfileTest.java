@@ -250,13 +250,18 @@ class UserProfileTest {
         akka.serialization.SerializationExtension.get(
             akka.actor.typed.javadsl.Adapter.toClassic(TESTKIT.system()));
     byte[] bytes = serialization.serialize(state).get();
-    // 50 recent item ids, 60 event ids, a 10-slot pending slate with 16 features each, the
-    // packed 16x16 posterior and an 8-d session embedding.
+    // 50 recent item ids, 60 event ids, a 10-slot pending slate with 18 features each (the
+    // default TWO_TRENDS layout), the packed 18x18 data-only statistics and an 8-d session
+    // embedding.
+    assertEquals(18, state.policyState().dim());
     assertTrue(bytes.length < 4096, "snapshot bytes " + bytes.length);
     byte[] policy =
         akka.serialization.jackson.JacksonObjectMapperProvider.get(TESTKIT.system())
             .getOrCreate("jackson-cbor", java.util.Optional.empty())
             .writeValueAsBytes(state.policyState());
+    System.out.printf(
+        "UserState snapshot %d bytes, policy state %d bytes at k = 18%n",
+        bytes.length, policy.length);
     assertTrue(policy.length <= 2048, "policy state bytes " + policy.length);
   }
 

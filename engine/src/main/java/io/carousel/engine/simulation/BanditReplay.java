@@ -24,12 +24,13 @@ import java.util.SplittableRandom;
  * normalised over the candidates, log-scaled training popularity, seen = 0 (seen items are not
  * candidates), and the 12-dim projection of the item vector with the node's feature seed; the
  * shared prior has mean θ[1] = 1 (trust the model score) like {@code ProfileDependencies}. Two
- * options the live node does not use yet: a pooled prior ({@link PooledPrior}) learned from all
- * users' impressions, and one or two more features, online trend popularities ({@link
- * TrendPopularity}) with a short and a long half-life, warmed up on the training interactions in
- * time order and fed each logged interaction after its step (every user's interactions reach the
- * live node too, so no policy sees the future). Deterministic: each policy draws from its own
- * {@link SplittableRandom} seeded from the settings.
+ * options, both the live node's defaults too ({@code BanditModel}, {@code NodeTrends} in
+ * user-actors): a pooled prior ({@link PooledPrior}) learned from all users' impressions, and one
+ * or two more features, online trend popularities ({@link TrendPopularity}) with a short and a long
+ * half-life, warmed up on the training interactions in time order and fed each logged interaction
+ * after its step (every user's interactions reach the live node too, so no policy sees the future;
+ * the live node starts them at zero instead of warming up). Deterministic: each policy draws from
+ * its own {@link SplittableRandom} seeded from the settings.
  */
 public final class BanditReplay {
 

@@ -18,6 +18,10 @@ import java.util.List;
  * <p>Two protocols: <b>report</b> trains on the first 80 % by time and replays the last 20 %;
  * <b>tuning</b> trains on the first 70 % and replays only the slice between the 70 % and the 80 %
  * cut, which lies entirely before the reported replay, so settings chosen there never see it.
+ *
+ * <p>With several policy seeds the candidate log (the TensorFlow part) is built once and only the
+ * replay repeats, seed {@code settings.seed() + i} for run i, so run 0 is the single-seed run; the
+ * greedy ranking does not depend on the seed, every other policy does.
  */
 public final class Simulation {
 
@@ -36,8 +40,9 @@ public final class Simulation {
    * @param laterInteractions interactions available to replay (before --max-events)
    * @param scoringSeconds wall time of the batched TensorFlow candidate scoring, s
    * @param replaySeconds wall time of the policy replay, s
-   * @param settings the settings used
-   * @param outcome hits and curves per policy
+   * @param settings the settings used (its seed is run 0's)
+   * @param outcome hits and curves per policy of run 0
+   * @param seedOutcomes the outcome of every policy seed, run 0 first (one entry for one seed)
    */
   public record Report(
       String dataset,
@@ -47,7 +52,46 @@ public final class Simulation {
       double scoringSeconds,
       double replaySeconds,
       SimulationSettings settings,
-      BanditReplay.Outcome outcome) {}
+      BanditReplay.Outcome outcome,
+      List<BanditReplay.Outcome> seedOutcomes) {
+
+    /**
+     * Returns {@code double[seeds]}: per seed, the best per-user bandit's hits over the greedy
+     * model's (NaN when greedy has no hit).
+     */
+    public double[] bestOverGreedy() {
+      double[] r = new double[seedOutcomes.size()];
+      for (int i = 0; i < r.length; i++) {
+        BanditReplay.Outcome o = seedOutcomes.get(i);
+        r[i] = ratio(o, o.bestPerUserBandit().name());
+      }
+      return r;
+    }
+
+    /** Returns {@code double[seeds]}: per seed, policy {@code name}'s hits over greedy's. */
+    public double[] overGreedy(String name) {
+      double[] r = new double[seedOutcomes.size()];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = ratio(seedOutcomes.get(i), name);
+      }
+      return r;
+    }
+
+    /** Returns {@code double[seeds]}: per seed, the hit rate of policy {@code name}. */
+    public double[] hitRates(String name) {
+      double[] r = new double[seedOutcomes.size()];
+      for (int i = 0; i < r.length; i++) {
+        BanditReplay.Outcome o = seedOutcomes.get(i);
+        r[i] = o.hitRate(o.policy(name));
+      }
+      return r;
+    }
+
+    private static double ratio(BanditReplay.Outcome o, String name) {
+      long greedy = o.policy(BanditReplay.GREEDY).hits();
+      return greedy == 0 ? Double.NaN : (double) o.policy(name).hits() / greedy;
+    }
+  }
 
   private Simulation() {}
 
@@ -57,6 +101,7 @@ public final class Simulation {
    * @param dataRoot folder holding the datasets
    * @param dataDir Carousel's data directory (model and text-embedding caches)
    * @param tuning true for the tuning protocol, false for the reported one
+   * @param seeds how many policy seeds to replay the same candidate log with, at least 1
    * @throws io.carousel.engine.DatasetMissingException when the dataset is absent
    * @throws IllegalArgumentException for an unknown dataset name
    */
@@ -66,7 +111,11 @@ public final class Simulation {
       Path dataDir,
       SimulationSettings settings,
       boolean tuning,
+      int seeds,
       PrintStream log) {
+    if (seeds < 1) {
+      throw new IllegalArgumentException("seeds must be >= 1, got " + seeds);
+    }
     double trainFraction = tuning ? TUNING_TRAIN_FRACTION : REPORT_TRAIN_FRACTION;
     TrainingPipeline.Prepared prepared =
         TrainingPipeline.prepare(
@@ -96,17 +145,21 @@ public final class Simulation {
               settings.maxEvents());
       double scoring = (System.nanoTime() - t0) / 1e9;
       long t1 = System.nanoTime();
-      BanditReplay.Outcome outcome =
-          BanditReplay.run(
-              candidates,
-              scorer.itemVectors(),
-              prepared.meta().trainCounts(),
-              trainSequence(split.train(), prepared.meta().catalog()),
-              settings);
+      int[] trainSequence = trainSequence(split.train(), prepared.meta().catalog());
+      List<BanditReplay.Outcome> outcomes = new java.util.ArrayList<>(seeds);
+      for (int i = 0; i < seeds; i++) {
+        outcomes.add(
+            BanditReplay.run(
+                candidates,
+                scorer.itemVectors(),
+                prepared.meta().trainCounts(),
+                trainSequence,
+                settings.withSeed(settings.seed() + i)));
+      }
       double replay = (System.nanoTime() - t1) / 1e9;
       log.printf(
-          "scored %d steps in %.1f s, replayed 5 policies in %.1f s%n",
-          candidates.steps(), scoring, replay);
+          "scored %d steps in %.1f s, replayed 5 policies with %d seed(s) in %.1f s%n",
+          candidates.steps(), scoring, seeds, replay);
       return new Report(
           dataset,
           tuning ? "tuning" : "report",
@@ -115,7 +168,8 @@ public final class Simulation {
           scoring,
           replay,
           settings,
-          outcome);
+          outcomes.get(0),
+          List.copyOf(outcomes));
     }
   }
 

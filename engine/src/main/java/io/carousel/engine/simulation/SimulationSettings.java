@@ -138,6 +138,27 @@ public record SimulationSettings(
     return userStrength > 0;
   }
 
+  /** Returns a copy with the master seed of the policies' random streams replaced. */
+  public SimulationSettings withSeed(long seed) {
+    return new SimulationSettings(
+        slateSize,
+        candidates,
+        priorStrength,
+        epsilon,
+        tsScale,
+        ucbAlpha,
+        btsPriorCtr,
+        btsPriorStrength,
+        featureSeed,
+        seed,
+        batchSize,
+        maxEvents,
+        userStrength,
+        projectionStrength,
+        trendHalfLife,
+        longTrendHalfLife);
+  }
+
   /** Returns a copy with {@code maxEvents} replaced. */
   public SimulationSettings withMaxEvents(int maxEvents) {
     return new SimulationSettings(

@@ -1,0 +1,84 @@
+package io.carousel.user;
+
+import io.carousel.policy.TrendPopularity;
+
+/**
+ * The node-wide online trend popularities behind the {@code TWO_TRENDS} context features: one
+ * {@link TrendPopularity} per configured half-life (in interactions), fed by every interaction any
+ * {@link UserProfile} on this node records and read by every slate the node assembles.
+ *
+ * <p>Thread-safe: user actors run on many threads, so every observation and every read of a slate's
+ * candidates takes one lock; the work inside is O(half-lives) per observation and O(half-lives ·
+ * candidates) per read, far below a journal write. Not persisted: after a restart the counts start
+ * from zero and the normalised values (log1p(c)/log1p(max c)) are meaningful again after a few
+ * short half-lives; in a cluster each node counts the interactions of the users it hosts, which
+ * sharding spreads evenly, so every node sees a sample of the same trend.
+ */
+public final class NodeTrends {
+  private final TrendPopularity[] trends;
+  private final double[] halfLives;
+
+  /**
+   * Creates zero counts for {@code items} catalogue items, one trend per entry of {@code halfLives}
+   * (interactions of all users, shortest first; empty = no trend features); throws
+   * IllegalArgumentException if items < 1 or a half-life is not finite and > 0.
+   */
+  public NodeTrends(int items, double... halfLives) {
+    this.halfLives = halfLives.clone();
+    this.trends = new TrendPopularity[halfLives.length];
+    for (int i = 0; i < trends.length; i++) {
+      trends[i] = new TrendPopularity(Math.max(1, items), halfLives[i]);
+    }
+  }
+
+  /** Returns how many trend features this node builds (0, 1 or 2). */
+  public int count() {
+    return trends.length;
+  }
+
+  /** Returns the half-lives in interactions, shortest first (a copy). */
+  public double[] halfLives() {
+    return halfLives.clone();
+  }
+
+  /** Records one interaction with catalogue index {@code item}; ignores an index < 0 (unknown). */
+  public void observe(int item) {
+    if (item < 0 || trends.length == 0) {
+      return;
+    }
+    synchronized (trends) {
+      for (TrendPopularity t : trends) {
+        t.observe(item);
+      }
+    }
+  }
+
+  /**
+   * Returns {@code float[items.length][count()]}: the value in [0, 1] of each trend for each
+   * catalogue index in {@code items}, all read under one lock (a consistent view).
+   */
+  public float[][] values(int[] items) {
+    float[][] out = new float[items.length][trends.length];
+    if (trends.length == 0) {
+      return out;
+    }
+    synchronized (trends) {
+      for (int c = 0; c < items.length; c++) {
+        for (int t = 0; t < trends.length; t++) {
+          out[c][t] = trends[t].value(items[c]);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Returns the number of interactions observed since the node started. */
+  public long interactions() {
+    if (trends.length == 0) {
+      return 0;
+    }
+    synchronized (trends) {
+      return trends[0].interactions();
+    }
+  }
+}
