@@ -3,6 +3,7 @@ package io.carousel.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.carousel.engine.simulation.BanditReplay;
+import io.carousel.engine.simulation.RatioBootstrap;
 import io.carousel.engine.simulation.Simulation;
 import io.carousel.engine.simulation.SimulationSettings;
 import java.nio.file.Files;
@@ -202,6 +203,7 @@ final class SimulateCommand implements Callable<Integer> {
     Map<String, Object> goal = new LinkedHashMap<>();
     goal.put("best_per_user_bandit", best.name());
     goal.put("ratio_to_greedy", ratio);
+    goal.put("ratio_to_greedy_ci95_users", ratioInterval(o, best, r.settings().seed()));
     goal.put("target", GOAL_RATIO);
     goal.put("met", ratio >= GOAL_RATIO);
     m.put("goal", goal);
@@ -242,6 +244,18 @@ final class SimulateCommand implements Callable<Integer> {
     return m;
   }
 
+  /** Bootstrap resamples of the best/greedy interval. */
+  private static final int RESAMPLES = 2000;
+
+  /**
+   * Returns the 95 % user-bootstrap interval {lo, hi} of best / greedy ({@link RatioBootstrap}).
+   */
+  private static double[] ratioInterval(
+      BanditReplay.Outcome o, BanditReplay.PolicyOutcome best, long seed) {
+    return RatioBootstrap.interval95(
+        best.hitsByUser(), o.policy(BanditReplay.GREEDY).hitsByUser(), RESAMPLES, seed);
+  }
+
   private static double ratio(BanditReplay.Outcome o, BanditReplay.PolicyOutcome best) {
     long greedy = o.policy(BanditReplay.GREEDY).hits();
     return greedy == 0 ? Double.NaN : (double) best.hits() / greedy;
@@ -275,14 +289,18 @@ final class SimulateCommand implements Callable<Integer> {
     }
     BanditReplay.PolicyOutcome best = o.bestPerUserBandit();
     double ratio = ratio(o, best);
+    double[] ci = ratioInterval(o, best, r.settings().seed());
     s.append(
         String.format(
             Locale.ROOT,
-            "goal (best per-user bandit >= %.2f x greedy model): %s — %s at %.3f x greedy",
+            "goal (best per-user bandit >= %.2f x greedy model): %s — %s at %.3f x greedy"
+                + " (95%% interval over users [%.3f, %.3f])",
             GOAL_RATIO,
             ratio >= GOAL_RATIO ? "MET" : "NOT MET",
             best.name(),
-            ratio));
+            ratio,
+            ci[0],
+            ci[1]));
     if (r.seedOutcomes().size() > 1) {
       s.append(
           String.format(

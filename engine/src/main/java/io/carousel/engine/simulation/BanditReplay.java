@@ -44,8 +44,10 @@ public final class BanditReplay {
    * @param settings its settings in words
    * @param hits steps whose next item was in the slate
    * @param curve {@code double[CURVE_POINTS']} cumulative hit rate after {@code steps[i]} steps
+   * @param hitsByUser {@code int[users]} hits per dense user index (for {@link RatioBootstrap})
    */
-  public record PolicyOutcome(String name, String settings, long hits, double[] curve) {}
+  public record PolicyOutcome(
+      String name, String settings, long hits, double[] curve, int[] hitsByUser) {}
 
   /**
    * The outcome of a run.
@@ -145,6 +147,7 @@ public final class BanditReplay {
       curveSteps[i] = Math.max(1, (long) Math.ceil((double) n * (i + 1) / points));
     }
     long[] hits = new long[policies.size()];
+    int[][] hitsByUser = new int[policies.size()][log.users()];
     double[][] curves = new double[policies.size()][points];
     int next = 0;
     for (int t = 0; t < n; t++) {
@@ -162,6 +165,7 @@ public final class BanditReplay {
         }
         if (clicked >= 0) {
           hits[p]++;
+          hitsByUser[p][user]++;
         }
         policy.observe(user, cands, x, shown, clicked);
       }
@@ -179,7 +183,11 @@ public final class BanditReplay {
     for (int p = 0; p < policies.size(); p++) {
       out.add(
           new PolicyOutcome(
-              policies.get(p).name(), policies.get(p).settings(), hits[p], curves[p]));
+              policies.get(p).name(),
+              policies.get(p).settings(),
+              hits[p],
+              curves[p],
+              hitsByUser[p]));
     }
     return new Outcome(n, log.users(), log.candidateRecall(), curveSteps, List.copyOf(out));
   }
