@@ -15,26 +15,32 @@ import org.tensorflow.types.TInt32;
  * The self-attention session tower as graph ops, shared by the training and the serving graph: one
  * single-head causal self-attention block of SASRec (Kang and McAuley, "Self-Attentive Sequential
  * Recommendation", ICDM 2018, §III-B embedding with learned positions, §III-C self-attention and
- * point-wise feed-forward layer, §III-D residual connections and layer normalisation; post-norm as
- * in Vaswani et al., NeurIPS 2017, §3.1).
+ * point-wise feed-forward layer, §III-D residual connections and layer normalisation).
  *
  * <p>For a history {@code int[B][N]} (left-padded with negative indices, most recent item last):
  *
  * <pre>
  *   x_t  = (v_{h_t} + P_t) · m_t                 m_t = 1 for an item, 0 for padding    [B][N][dim]
- *   q    = x_N · W_Q,  k_t = x_t · W_K,  u_t = x_t · W_V
+ *   z_t  = LN1(x_t) · m_t
+ *   q    = z_N · W_Q,  k_t = z_t · W_K,  u_t = x_t · W_V
  *   a_t  = softmax over {t : m_t = 1} of q · k_t / sqrt(dim)                             [B][N]
- *   h    = LN1(x_N + Σ_t a_t u_t)
- *   f    = LN2(h + ReLU(h · W_1 + b_1) · W_2 + b_2)
- *   s    = normalize(f)                                                                   [B][dim]
+ *   h    = x_N + Σ_t a_t u_t
+ *   s    = normalize(h + ReLU(LN2(h) · W_1 + b_1) · W_2 + b_2)                          [B][dim]
  * </pre>
  *
- * Only the most recent position's output is used (it predicts the next item), and causality lets
- * that position attend to every earlier one, so the causal mask reduces to the padding mask on the
- * keys. An empty history gives {@code x = 0}, hence {@code s = normalize(LN2(β_1 + FFN(β_1)))}.
- * Only plain ops with gradients registered in TF-Java 1.1.0 are used: matrix products on {@code
- * [B·N][dim]}, element-wise ops and reductions; no {@code BatchMatMul}, {@code Softmax} or {@code
- * Gather} along axis 1.
+ * Layer normalisation sits before each sub-layer (pre-norm, Xiong et al., ICML 2020) rather than
+ * after it as in SASRec, so that the residual stream keeps the most recent item's own vector: the
+ * untrained block scores items by their cosine with the last item, and training adds to that.
+ * Values read {@code x} rather than {@code z} and W_V starts as the identity, so the untrained
+ * block is "last item plus a near-uniform mean of the history" (small W_Q, W_K), the pooling
+ * tower's function: on sparse logs, where one or two epochs are all the data supports, the block
+ * starts from the co-occurrence signal of every history item instead of from random values. Only
+ * the most recent position's output is used (it predicts the next item), and causality lets that
+ * position attend to every earlier one, so the causal mask reduces to the padding mask on the keys.
+ * An empty history gives {@code x = 0}, hence {@code s = normalize(FFN(LN2(0)))}. Only plain ops
+ * with gradients registered in TF-Java 1.1.0 are used: matrix products on {@code [B·N][dim]},
+ * element-wise ops and reductions; no {@code BatchMatMul}, {@code Softmax} or {@code Gather} along
+ * axis 1.
  */
 final class AttentionTower {
   /** Added to the variance in layer normalisation. */
@@ -121,24 +127,29 @@ final class AttentionTower {
   private AttentionTower() {}
 
   /**
-   * Returns seeded initial weights: positions {@code N(0, 0.1²/dim)} (small beside the unit item
-   * vectors), W_Q, W_K, W_V and W_1 {@code N(0, 1/dim)} (norm-preserving), W_2 {@code N(0,
-   * 0.01/dim)} (the block starts close to {@code LN(x_N + attention)}), gains 1, biases 0.
+   * Returns seeded initial weights: positions {@code N(0, 0.01²/dim)} (norm about 0.01 beside the
+   * unit item vectors), W_Q and W_K {@code N(0, 0.1²/dim)} (near-uniform attention), W_V the
+   * identity, W_1 {@code N(0, 1/dim)} (norm-preserving), W_2 {@code N(0, 0.1²/dim²)} (output norm
+   * about 0.1), gains 1, biases 0.
    */
   static Weights<float[][]> initial(Random rng, int historyLength, int dim) {
     double unit = 1 / Math.sqrt(dim);
     float[][] ones = new float[1][dim];
     java.util.Arrays.fill(ones[0], 1f);
+    float[][] identity = new float[dim][dim];
+    for (int d = 0; d < dim; d++) {
+      identity[d][d] = 1f;
+    }
     return new Weights<>(
-        gaussian(rng, historyLength, dim, 0.1 * unit),
-        gaussian(rng, dim, dim, unit),
-        gaussian(rng, dim, dim, unit),
-        gaussian(rng, dim, dim, unit),
+        gaussian(rng, historyLength, dim, 0.01 * unit),
+        gaussian(rng, dim, dim, 0.1 * unit),
+        gaussian(rng, dim, dim, 0.1 * unit),
+        identity,
         ones,
         new float[1][dim],
         gaussian(rng, dim, dim, unit),
         new float[1][dim],
-        gaussian(rng, dim, dim, 0.1 * unit),
+        gaussian(rng, dim, dim, 0.1 / dim),
         new float[1][dim],
         copy(ones),
         new float[1][dim]);
@@ -168,8 +179,15 @@ final class AttentionTower {
     float[][][] lastHot = new float[1][historyLength][1];
     lastHot[0][historyLength - 1][0] = 1f;
     Operand<TFloat32> last = tf.reduceSum(tf.math.mul(x, tf.constant(lastHot)), tf.constant(1));
-    Operand<TFloat32> q = tf.linalg.matMul(last, w.query());
-    Operand<TFloat32> k = perPosition(tf, x, w.key(), historyLength, dim);
+    // Pre-norm (Xiong et al., "On Layer Normalization in the Transformer Architecture", ICML 2020,
+    // §3): queries, keys and values read LN1(x), re-masked because LN of a zero row is its bias.
+    Operand<TFloat32> normed = tf.math.mul(layerNorm(tf, x, w.norm1Gain(), w.norm1Bias()), mask3);
+    Operand<TFloat32> normedLast =
+        tf.reduceSum(tf.math.mul(normed, tf.constant(lastHot)), tf.constant(1));
+    Operand<TFloat32> q = tf.linalg.matMul(normedLast, w.query());
+    Operand<TFloat32> k = perPosition(tf, normed, w.key(), historyLength, dim);
+    // Values read x itself, so that with W_V = I at the start the block is "last item plus an
+    // attention-weighted mean of the history", the pooling tower's function.
     Operand<TFloat32> v = perPosition(tf, x, w.value(), historyLength, dim);
     // [B][N] attention logits q · k_t / sqrt(dim), softmax over the non-padded keys.
     Operand<TFloat32> logits =
@@ -187,12 +205,15 @@ final class AttentionTower {
         tf.math.div(exp, tf.math.add(total, tf.constant(TwoTowerGraph.POOL_EPSILON)));
     Operand<TFloat32> attended =
         tf.reduceSum(tf.math.mul(v, tf.expandDims(weights, tf.constant(2))), tf.constant(1));
-    Operand<TFloat32> h = layerNorm(tf, tf.math.add(last, attended), w.norm1Gain(), w.norm1Bias());
+    // Residual stream: the most recent item itself, plus attention, plus the feed-forward layer.
+    Operand<TFloat32> h = tf.math.add(last, attended);
     Operand<TFloat32> inner =
-        tf.nn.relu(tf.math.add(tf.linalg.matMul(h, w.ffnIn()), w.ffnInBias()));
+        tf.nn.relu(
+            tf.math.add(
+                tf.linalg.matMul(layerNorm(tf, h, w.norm2Gain(), w.norm2Bias()), w.ffnIn()),
+                w.ffnInBias()));
     Operand<TFloat32> ffn = tf.math.add(tf.linalg.matMul(inner, w.ffnOut()), w.ffnOutBias());
-    Operand<TFloat32> out = layerNorm(tf, tf.math.add(h, ffn), w.norm2Gain(), w.norm2Bias());
-    return TwoTowerGraph.l2Normalize(tf, out);
+    return TwoTowerGraph.l2Normalize(tf, tf.math.add(h, ffn));
   }
 
   /** Returns {@code x · m} per position: {@code float[B][N][dim]} times {@code float[dim][dim]}. */
@@ -203,15 +224,16 @@ final class AttentionTower {
   }
 
   /**
-   * Returns layer normalisation along axis 1 of {@code float[B][dim]}: {@code (x - mean) / sqrt(var
-   * + eps) · gain + bias} (Ba et al., "Layer Normalization", 2016, §3).
+   * Returns layer normalisation along the last axis ({@code float[B][dim]} or {@code
+   * float[B][N][dim]}): {@code (x - mean) / sqrt(var + eps) · gain + bias} (Ba et al., "Layer
+   * Normalization", 2016, §3).
    */
   static Operand<TFloat32> layerNorm(
       Ops tf, Operand<TFloat32> x, Operand<TFloat32> gain, Operand<TFloat32> bias) {
-    Operand<TFloat32> mean = tf.math.mean(x, tf.constant(1), Mean.keepDims(true));
+    Operand<TFloat32> mean = tf.math.mean(x, tf.constant(-1), Mean.keepDims(true));
     Operand<TFloat32> centred = tf.math.sub(x, mean);
     Operand<TFloat32> variance =
-        tf.math.mean(tf.math.square(centred), tf.constant(1), Mean.keepDims(true));
+        tf.math.mean(tf.math.square(centred), tf.constant(-1), Mean.keepDims(true));
     Operand<TFloat32> scaled =
         tf.math.mul(centred, tf.math.rsqrt(tf.math.add(variance, tf.constant(NORM_EPSILON))));
     return tf.math.add(tf.math.mul(scaled, gain), bias);
