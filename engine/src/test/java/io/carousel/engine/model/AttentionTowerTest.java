@@ -117,6 +117,32 @@ class AttentionTowerTest {
     }
   }
 
+  @Test
+  void idL2PullsItemVectorsTowardsTheirTextAlone() {
+    double[] meanCosine = new double[2];
+    double[] lambdas = {0, 100};
+    for (int k = 0; k < 2; k++) {
+      Path dir = tmp.resolve("l2-" + k);
+      TwoTowerTrainer.trainAndExport(TEXT, TRAIN, attention(3).withIdL2(lambdas[k]), dir, null);
+      try (TwoTowerScorer scorer = TwoTowerScorer.load(dir)) {
+        float[][] fromText = scorer.itemVectorsFromText(TEXT);
+        float[][] items = scorer.itemVectors();
+        for (int i = 0; i < items.length; i++) {
+          double dot = 0;
+          for (int d = 0; d < items[i].length; d++) {
+            dot += items[i][d] * fromText[i][d];
+          }
+          meanCosine[k] += dot / items.length;
+        }
+      }
+    }
+    // The penalty shrinks the id embeddings E, so v_i = normalize(T_i · W_text + E_i) moves
+    // towards normalize(T_i · W_text).
+    assertTrue(
+        meanCosine[1] > 0.99 && meanCosine[1] > meanCosine[0] + 0.05,
+        "mean cosine without / with L2: " + meanCosine[0] + " / " + meanCosine[1]);
+  }
+
   private static ServingParams params(float[][] items, AttentionTower.Weights<float[][]> w) {
     return new ServingParams(items, null, null, null, 0f, null, w);
   }
