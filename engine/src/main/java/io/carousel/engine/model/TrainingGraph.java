@@ -113,8 +113,8 @@ final class TrainingGraph implements AutoCloseable {
       this.loss = TwoTowerGraph.crossEntropy(tf, logits, targets, numItems);
       Operand<TFloat32> objective = loss;
       if (config.idL2() > 0) {
-        // λ · Σ‖E_i‖² / numItems: weight decay on the id embeddings only (the frozen text term and
-        // the towers are not penalised); the reported loss stays the plain cross-entropy.
+        // λ · Σ‖E_i‖² / numItems: weight decay on the id embeddings only (W_text and the session
+        // tower are not penalised); the reported loss stays the plain cross-entropy.
         Operand<TFloat32> penalty =
             tf.math.mul(
                 tf.reduceSum(tf.math.square(ids), tf.constant(new int[] {0, 1})),
