@@ -4,6 +4,7 @@ import io.carousel.engine.Dataset;
 import io.carousel.engine.Item;
 import io.carousel.engine.data.DatasetReader;
 import io.carousel.engine.eval.Evaluation;
+import io.carousel.engine.model.SessionTowerType;
 import io.carousel.engine.model.TwoTowerConfig;
 import io.carousel.engine.text.CachedTextEncoder;
 import io.carousel.engine.text.MiniLmTextEncoder;
@@ -70,9 +71,27 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(
       names = "--dim",
+      split = ",",
       defaultValue = "64",
-      description = "Vector width (default: ${DEFAULT-VALUE}).")
-  int dim;
+      description = "Vector widths to try on validation (default: ${DEFAULT-VALUE}).")
+  List<Integer> dims;
+
+  @Option(
+      names = "--tower",
+      split = ",",
+      defaultValue = "attention,pooling",
+      description =
+          "Session towers to try on validation: attention (SASRec block), pooling"
+              + " (default: ${DEFAULT-VALUE}).")
+  List<String> towers;
+
+  @Option(
+      names = "--id-l2",
+      split = ",",
+      defaultValue = "0",
+      description =
+          "L2 weights on the id embeddings to try on validation (default: ${DEFAULT-VALUE}).")
+  List<Double> idL2s;
 
   @Option(
       names = "--epochs",
@@ -138,9 +157,17 @@ final class EvaluateCommand implements Callable<Integer> {
       }
     }
     List<TwoTowerConfig> grid = new ArrayList<>();
-    for (int h : histories) {
-      for (double lr : learningRates) {
-        grid.add(new TwoTowerConfig(dim, h, epochs, 128, lr, seed, true));
+    for (String tower : towers) {
+      for (int dim : dims) {
+        for (int h : histories) {
+          for (double lr : learningRates) {
+            for (double l2 : idL2s) {
+              grid.add(
+                  new TwoTowerConfig(
+                      dim, h, epochs, 128, lr, seed, true, SessionTowerType.fromLabel(tower), l2));
+            }
+          }
+        }
       }
     }
     Evaluation.Options options =

@@ -13,8 +13,9 @@ import java.util.function.Supplier;
  * LeaveOneOut} split. Settings are chosen on the validation targets only (highest validation
  * NDCG@10 over a small grid); the chosen setting is then fitted on all data before the test target
  * and scored on it. The two-tower model trains once per grid point on the data before the
- * validation target, early-stopped on validation loss, and that same model is scored on the test
- * target with the validation item appended to the history.
+ * validation target, early-stopped on validation loss; the grid point with the highest validation
+ * NDCG@10 is then retrained from the same seed on all data before the test target for its best
+ * validation epoch count, and that model is scored on the test target ({@link CarouselRun}).
  */
 public final class Evaluation {
   /** Protocol line written into every report. */
@@ -118,18 +119,18 @@ public final class Evaluation {
     if (options.withText()) {
       CarouselRun best = null;
       for (TwoTowerConfig c : options.carouselGrid()) {
-        CarouselRun run = CarouselRun.train("carousel", textVectors, split, c, options, log);
-        if (best == null
-            || run.result().validation().ndcgAt10() > best.result().validation().ndcgAt10()) {
+        CarouselRun run = CarouselRun.validate("carousel", textVectors, split, c, options, log);
+        if (best == null || run.validation().ndcgAt10() > best.validation().ndcgAt10()) {
           best = run;
         }
       }
       chosen = best.config();
-      results.add(best.result());
+      results.add(best.retrain("carousel", textVectors, split, options.patience(), log));
     }
-    TwoTowerConfig noText = chosen.withUseText(false);
-    results.add(
-        CarouselRun.train("carousel-no-text", textVectors, split, noText, options, log).result());
+    CarouselRun noText =
+        CarouselRun.validate(
+            "carousel-no-text", textVectors, split, chosen.withUseText(false), options, log);
+    results.add(noText.retrain("carousel-no-text", textVectors, split, options.patience(), log));
     return new Report(
         dataset.name(),
         PROTOCOL,

@@ -18,11 +18,13 @@ import org.tensorflow.types.TInt32;
 
 /**
  * The inference-only graph built from trained {@link ServingParams}: the item matrix is
- * precomputed, so a score call costs one gather, one {@code [B][dim]·[dim][dim]} and one {@code
- * [B][dim]·[dim][numItems]} product. Exported as a SavedModel with the signatures {@value #SCORE},
- * {@value #SESSION_VECTOR} and {@value #ITEM_VECTORS}, plus {@value #ITEM_VECTOR_FROM_TEXT} for a
- * model with text: {@code normalize(text · W_text)}, the item tower without the id embedding, which
- * gives an item never seen in training (a cold item) a vector from its text alone.
+ * precomputed, so a score call costs one gather, the session tower (pooling: one {@code
+ * [B][dim]·[dim][dim]} product; attention: {@code [B·N][dim]·[dim][dim]} products, see {@link
+ * AttentionTower}) and one {@code [B][dim]·[dim][numItems]} product. Exported as a SavedModel with
+ * the signatures {@value #SCORE}, {@value #SESSION_VECTOR} and {@value #ITEM_VECTORS}, plus {@value
+ * #ITEM_VECTOR_FROM_TEXT} for a model with text: {@code normalize(text · W_text)}, the item tower
+ * without the id embedding, which gives an item never seen in training (a cold item) a vector from
+ * its text alone.
  */
 final class ServingGraph implements AutoCloseable {
   static final String SCORE = "score";
@@ -52,12 +54,30 @@ final class ServingGraph implements AutoCloseable {
       // Variables (not constants), so that the values live in the SavedModel's checkpoint.
       Variable<TFloat32> items =
           tf.withName("item_matrix").variable(tf.constant(params.itemVectors()));
-      TwoTowerGraph.SessionTower tower =
-          new TwoTowerGraph.SessionTower(
-              tf.withName("position_logits").variable(tf.constant(params.positionLogits())),
-              tf.withName("dense").variable(tf.constant(params.dense())),
-              tf.withName("bias").variable(tf.constant(params.bias())),
-              tf.withName("log_scale").variable(tf.constant(params.logScale())));
+      Operand<TFloat32> logScale =
+          tf.withName("log_scale").variable(tf.constant(params.logScale()));
+      TwoTowerGraph.SessionTower tower;
+      if (params.attention() != null) {
+        tower =
+            TwoTowerGraph.SessionTower.attention(
+                params
+                    .attention()
+                    .map(
+                        (name, v) ->
+                            (Operand<TFloat32>) tf.withName(name).variable(tf.constant(v))),
+                logScale,
+                params.historyLength(),
+                params.dim());
+      } else {
+        tower =
+            TwoTowerGraph.SessionTower.pooling(
+                tf.withName("position_logits").variable(tf.constant(params.positionLogits())),
+                tf.withName("dense").variable(tf.constant(params.dense())),
+                tf.withName("bias").variable(tf.constant(params.bias())),
+                logScale,
+                params.historyLength(),
+                params.dim());
+      }
       Placeholder<TInt32> history =
           tf.withName(HISTORY_INPUT)
               .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, params.historyLength())));

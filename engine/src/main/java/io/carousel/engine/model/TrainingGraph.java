@@ -21,8 +21,9 @@ import org.tensorflow.types.family.TType;
 
 /**
  * The training graph: both towers over the frozen text matrix (a graph constant), the full softmax
- * cross-entropy and an Adam step, in one session. Initial weights come from a seeded {@link Random}
- * in Java, so they do not depend on TF's random ops.
+ * cross-entropy (plus the optional L2 penalty on the id embeddings) and an Adam step, in one
+ * session. Initial weights come from a seeded {@link Random} in Java, so they do not depend on TF's
+ * random ops.
  */
 final class TrainingGraph implements AutoCloseable {
   /** Initial inverse temperature; learned from there (cosines times 10 start as logits). */
@@ -77,19 +78,31 @@ final class TrainingGraph implements AutoCloseable {
                     .variable(tf.constant(gaussian(rng, numItems, dim, 1 / Math.sqrt(dim)))));
         this.itemVectors = TwoTowerGraph.itemVectors(tf, null, null, ids);
       }
-      this.tower =
-          new TwoTowerGraph.SessionTower(
-              read(
-                  tf,
-                  tf.withName("position_logits").variable(tf.constant(new float[historyLength]))),
-              read(
-                  tf,
-                  tf.withName("dense")
-                      .variable(tf.constant(gaussian(rng, dim, dim, 0.1 / Math.sqrt(dim))))),
-              read(tf, tf.withName("bias").variable(tf.constant(new float[dim]))),
-              read(
-                  tf,
-                  tf.withName("log_scale").variable(tf.constant((float) Math.log(INITIAL_SCALE)))));
+      Operand<TFloat32> logScale =
+          read(tf, tf.withName("log_scale").variable(tf.constant((float) Math.log(INITIAL_SCALE))));
+      if (config.tower() == SessionTowerType.ATTENTION) {
+        this.tower =
+            TwoTowerGraph.SessionTower.attention(
+                AttentionTower.initial(rng, historyLength, dim)
+                    .map((name, v) -> read(tf, tf.withName(name).variable(tf.constant(v)))),
+                logScale,
+                historyLength,
+                dim);
+      } else {
+        this.tower =
+            TwoTowerGraph.SessionTower.pooling(
+                read(
+                    tf,
+                    tf.withName("position_logits").variable(tf.constant(new float[historyLength]))),
+                read(
+                    tf,
+                    tf.withName("dense")
+                        .variable(tf.constant(gaussian(rng, dim, dim, 0.1 / Math.sqrt(dim))))),
+                read(tf, tf.withName("bias").variable(tf.constant(new float[dim]))),
+                logScale,
+                historyLength,
+                dim);
+      }
       this.history =
           tf.withName("history")
               .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, historyLength)));
@@ -98,7 +111,17 @@ final class TrainingGraph implements AutoCloseable {
       Operand<TFloat32> sessions = TwoTowerGraph.sessionVectors(tf, history, itemVectors, tower);
       Operand<TFloat32> logits = TwoTowerGraph.logits(tf, sessions, itemVectors, tower);
       this.loss = TwoTowerGraph.crossEntropy(tf, logits, targets, numItems);
-      this.trainStep = adamStep(tf, new Adam(graph, (float) config.learningRate()), loss);
+      Operand<TFloat32> objective = loss;
+      if (config.idL2() > 0) {
+        // λ · Σ‖E_i‖² / numItems: weight decay on the id embeddings only (W_text and the session
+        // tower are not penalised); the reported loss stays the plain cross-entropy.
+        Operand<TFloat32> penalty =
+            tf.math.mul(
+                tf.reduceSum(tf.math.square(ids), tf.constant(new int[] {0, 1})),
+                tf.constant((float) (config.idL2() / numItems)));
+        objective = tf.math.add(loss, penalty);
+      }
+      this.trainStep = adamStep(tf, new Adam(graph, (float) config.learningRate()), objective);
       this.session = new Session(graph);
       session.initialize();
     } catch (RuntimeException e) {
@@ -142,25 +165,35 @@ final class TrainingGraph implements AutoCloseable {
 
   /** Copies the current weights that serving needs out of the session. */
   ServingParams servingParams() {
-    Session.Runner runner =
-        session
-            .runner()
-            .fetch(itemVectors)
-            .fetch(tower.positionLogits())
-            .fetch(tower.dense())
-            .fetch(tower.bias())
-            .fetch(tower.logScale());
+    Session.Runner runner = session.runner().fetch(itemVectors).fetch(tower.logScale());
     if (wText != null) {
       runner.fetch(wText);
     }
+    List<Operand<TFloat32>> towerWeights =
+        tower.attention() != null
+            ? tower.attention().all()
+            : List.of(tower.positionLogits(), tower.dense(), tower.bias());
+    towerWeights.forEach(runner::fetch);
     try (Result r = runner.run()) {
+      float[][] items = StdArrays.array2dCopyOf((TFloat32) r.get(0));
+      float logScale = ((TFloat32) r.get(1)).getFloat();
+      float[][] text = wText == null ? null : StdArrays.array2dCopyOf((TFloat32) r.get(2));
+      int first = wText == null ? 2 : 3;
+      if (tower.attention() != null) {
+        List<float[][]> values = new ArrayList<>();
+        for (int k = 0; k < towerWeights.size(); k++) {
+          values.add(StdArrays.array2dCopyOf((TFloat32) r.get(first + k)));
+        }
+        return new ServingParams(
+            items, null, null, null, logScale, text, AttentionTower.Weights.of(values));
+      }
       return new ServingParams(
-          StdArrays.array2dCopyOf((TFloat32) r.get(0)),
-          StdArrays.array1dCopyOf((TFloat32) r.get(1)),
-          StdArrays.array2dCopyOf((TFloat32) r.get(2)),
-          StdArrays.array1dCopyOf((TFloat32) r.get(3)),
-          ((TFloat32) r.get(4)).getFloat(),
-          wText == null ? null : StdArrays.array2dCopyOf((TFloat32) r.get(5)));
+          items,
+          StdArrays.array1dCopyOf((TFloat32) r.get(first)),
+          StdArrays.array2dCopyOf((TFloat32) r.get(first + 1)),
+          StdArrays.array1dCopyOf((TFloat32) r.get(first + 2)),
+          logScale,
+          text);
     }
   }
 

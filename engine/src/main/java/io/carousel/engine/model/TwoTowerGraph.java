@@ -12,13 +12,13 @@ import org.tensorflow.types.TInt32;
  * The forward pass of the two-tower model as graph ops, shared by the training graph and the
  * serving graph so that both compute exactly the same function.
  *
- * <p>Item tower: {@code v_i = normalize(T_i · W_text + E_i)}. Session tower: softmax-weighted
- * pooling of the history's item vectors with one learned logit per position (padded positions
- * masked out), then {@code h = p · D + b + p} (dense layer with residual) and {@code s =
- * normalize(h)}. Score: {@code exp(logScale) · s · Vᵀ}, a cosine with a learned inverse temperature
- * (Covington et al., "Deep Neural Networks for YouTube Recommendations", RecSys 2016, §3; Yi et
- * al., "Sampling-Bias-Corrected Neural Modeling", RecSys 2019, §3 for the normalised, temperature
- * scaled dot product).
+ * <p>Item tower: {@code v_i = normalize(T_i · W_text + E_i)}. Session tower: either {@link
+ * AttentionTower} (a SASRec self-attention block) or softmax-weighted pooling of the history's item
+ * vectors with one learned logit per position (padded positions masked out), then {@code h = p · D
+ * + b + p} (dense layer with residual) and {@code s = normalize(h)}. Score: {@code exp(logScale) ·
+ * s · Vᵀ}, a cosine with a learned inverse temperature (Covington et al., "Deep Neural Networks for
+ * YouTube Recommendations", RecSys 2016, §3; Yi et al., "Sampling-Bias-Corrected Neural Modeling",
+ * RecSys 2019, §3 for the normalised, temperature scaled dot product).
  */
 final class TwoTowerGraph {
   /** Added under the square root of L2 normalisation so that a zero vector maps to zero. */
@@ -28,18 +28,45 @@ final class TwoTowerGraph {
   static final float POOL_EPSILON = 1e-9f;
 
   /**
-   * Weights of the session tower.
+   * Weights of the session tower: the pooling weights, or the attention block's (the others null).
    *
-   * @param positionLogits {@code float[N]}, position N-1 is the most recent item
-   * @param dense {@code float[dim][dim]}
-   * @param bias {@code float[dim]}
-   * @param logScale scalar, log of the inverse temperature
+   * @param positionLogits {@code float[N]}, position N-1 is the most recent item (pooling)
+   * @param dense {@code float[dim][dim]} (pooling)
+   * @param bias {@code float[dim]} (pooling)
+   * @param logScale scalar, log of the inverse temperature (both)
+   * @param attention the self-attention block (attention tower), see {@link AttentionTower}
+   * @param historyLength N
+   * @param dim vector width
    */
   record SessionTower(
       Operand<TFloat32> positionLogits,
       Operand<TFloat32> dense,
       Operand<TFloat32> bias,
-      Operand<TFloat32> logScale) {}
+      Operand<TFloat32> logScale,
+      AttentionTower.Weights<Operand<TFloat32>> attention,
+      int historyLength,
+      int dim) {
+
+    /** The pooling tower. */
+    static SessionTower pooling(
+        Operand<TFloat32> positionLogits,
+        Operand<TFloat32> dense,
+        Operand<TFloat32> bias,
+        Operand<TFloat32> logScale,
+        int historyLength,
+        int dim) {
+      return new SessionTower(positionLogits, dense, bias, logScale, null, historyLength, dim);
+    }
+
+    /** The attention tower. */
+    static SessionTower attention(
+        AttentionTower.Weights<Operand<TFloat32>> attention,
+        Operand<TFloat32> logScale,
+        int historyLength,
+        int dim) {
+      return new SessionTower(null, null, null, logScale, attention, historyLength, dim);
+    }
+  }
 
   private TwoTowerGraph() {}
 
@@ -62,11 +89,16 @@ final class TwoTowerGraph {
 
   /**
    * Returns the session vectors {@code float[B][dim]} for {@code history} {@code int[B][N]}
-   * (left-padded with negative indices, most recent item last). An all-padding history pools to
-   * zero, so its vector is {@code normalize(bias)}.
+   * (left-padded with negative indices, most recent item last): {@link AttentionTower} when {@code
+   * w} holds attention weights, else the pooling tower, where an all-padding history pools to zero,
+   * so its vector is {@code normalize(bias)}.
    */
   static Operand<TFloat32> sessionVectors(
       Ops tf, Operand<TInt32> history, Operand<TFloat32> itemVectors, SessionTower w) {
+    if (w.attention() != null) {
+      return AttentionTower.sessionVectors(
+          tf, history, itemVectors, w.attention(), w.historyLength(), w.dim());
+    }
     Operand<TFloat32> mask =
         tf.dtypes.cast(tf.math.greaterEqual(history, tf.constant(0)), TFloat32.class);
     Operand<TInt32> safe = tf.math.maximum(history, tf.constant(0));

@@ -1,9 +1,10 @@
 /**
  * The two-tower next-item model in TensorFlow Java graph mode: {@link
- * io.carousel.engine.model.TwoTowerTrainer} trains it and exports a SavedModel, {@link
- * io.carousel.engine.model.TwoTowerScorer} loads and serves it, {@link
- * io.carousel.engine.model.TopN} picks the best items from a score row, {@link
- * io.carousel.engine.model.ExactTopK} retrieves the top k of a batch without a {@code B × N}
+ * io.carousel.engine.model.TwoTowerTrainer} trains it and exports a SavedModel (session tower:
+ * softmax-weighted pooling or one SASRec self-attention block, {@link
+ * io.carousel.engine.model.SessionTowerType}), {@link io.carousel.engine.model.TwoTowerScorer}
+ * loads and serves it, {@link io.carousel.engine.model.TopN} picks the best items from a score row,
+ * {@link io.carousel.engine.model.ExactTopK} retrieves the top k of a batch without a {@code B × N}
  * matrix, {@link io.carousel.engine.model.HnswIndex} is the approximate (Lucene HNSW) option and
  * {@link io.carousel.engine.model.DevicePlacement} the soft GPU placement.
  */
