@@ -3,9 +3,9 @@ package io.carousel.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.carousel.engine.simulation.BanditReplay;
-import io.carousel.engine.simulation.RatioBootstrap;
 import io.carousel.engine.simulation.Simulation;
 import io.carousel.engine.simulation.SimulationSettings;
+import io.carousel.engine.stats.PairedBootstrap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -248,11 +248,11 @@ final class SimulateCommand implements Callable<Integer> {
   private static final int RESAMPLES = 2000;
 
   /**
-   * Returns the 95 % user-bootstrap interval {lo, hi} of best / greedy ({@link RatioBootstrap}).
+   * Returns the 95 % user-bootstrap interval {lo, hi} of best / greedy ({@link PairedBootstrap}).
    */
   private static double[] ratioInterval(
       BanditReplay.Outcome o, BanditReplay.PolicyOutcome best, long seed) {
-    return RatioBootstrap.interval95(
+    return PairedBootstrap.ratioOfSums95(
         best.hitsByUser(), o.policy(BanditReplay.GREEDY).hitsByUser(), RESAMPLES, seed);
   }
 

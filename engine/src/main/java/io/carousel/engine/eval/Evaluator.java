@@ -24,6 +24,7 @@ public final class Evaluator {
     double coldNdcg = 0;
     int coldUsers = 0;
     boolean[] seen = new boolean[numItems];
+    double[] ndcgByUser = new double[users.length];
     for (int from = 0; from < users.length; from += BATCH) {
       int count = Math.min(BATCH, users.length - from);
       int[] batchUsers = new int[count];
@@ -50,6 +51,7 @@ public final class Evaluator {
         double gain = rank < 10 ? 1 / log2(rank + 2) : 0;
         hr += rank < 10 ? 1 : 0;
         ndcg += gain;
+        ndcgByUser[from + b] = gain;
         mrr += rank < 20 ? 1.0 / (rank + 1) : 0;
         if (split.isCold(target)) {
           coldUsers++;
@@ -72,7 +74,8 @@ public final class Evaluator {
         users.length,
         coldHr / cn,
         coldNdcg / cn,
-        coldUsers);
+        coldUsers,
+        ndcgByUser);
   }
 
   /**

@@ -13,6 +13,8 @@ package io.carousel.engine.eval;
  * @param coldHrAt10 HR@10 over the users whose target is a cold item (0 when there are none)
  * @param coldNdcgAt10 NDCG@10 over the same users
  * @param coldUsers users whose target is a cold item
+ * @param ndcgByUser {@code double[users]} each evaluated user's NDCG@10, in {@code
+ *     LeaveOneOut.evaluatedUsers()} order (for paired comparisons between models)
  */
 public record Metrics(
     double hrAt10,
@@ -22,4 +24,5 @@ public record Metrics(
     int users,
     double coldHrAt10,
     double coldNdcgAt10,
-    int coldUsers) {}
+    int coldUsers,
+    double[] ndcgByUser) {}

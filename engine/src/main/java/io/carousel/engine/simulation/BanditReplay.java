@@ -44,7 +44,7 @@ public final class BanditReplay {
    * @param settings its settings in words
    * @param hits steps whose next item was in the slate
    * @param curve {@code double[CURVE_POINTS']} cumulative hit rate after {@code steps[i]} steps
-   * @param hitsByUser {@code int[users]} hits per dense user index (for {@link RatioBootstrap})
+   * @param hitsByUser {@code int[users]} hits per dense user index (for {@code PairedBootstrap})
    */
   public record PolicyOutcome(
       String name, String settings, long hits, double[] curve, int[] hitsByUser) {}

@@ -2,6 +2,7 @@ package io.carousel.http.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.carousel.engine.eval.BaselineComparison;
 import io.carousel.engine.eval.Evaluation;
 import io.carousel.engine.eval.Metrics;
 import java.io.IOException;
@@ -61,6 +62,20 @@ public final class EvaluationReportWriter {
       models.put(m.name(), row);
     }
     root.put("models", models);
+    Map<String, Object> comparisons = new LinkedHashMap<>();
+    for (String model : List.of("carousel", "carousel-no-text")) {
+      BaselineComparison.of(r, model)
+          .ifPresent(
+              c -> {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("baseline", c.baseline());
+                row.put("ndcg_at_10_difference", round(c.difference()));
+                row.put("ci95_users", List.of(round(c.lo()), round(c.hi())));
+                row.put("users", c.users());
+                comparisons.put(model, row);
+              });
+    }
+    root.put("versus_best_baseline", comparisons);
     return root;
   }
 
@@ -104,6 +119,22 @@ public final class EvaluationReportWriter {
               r.coldItems() > 0
                   ? String.format("  %9.4f %11.4f", t.coldHrAt10(), t.coldNdcgAt10())
                   : ""));
+    }
+    for (String model : List.of("carousel", "carousel-no-text")) {
+      BaselineComparison.of(r, model)
+          .ifPresent(
+              c ->
+                  sb.append(
+                      String.format(
+                          java.util.Locale.ROOT,
+                          "%s vs best baseline %s: NDCG@10 %+.4f, 95%% interval over %d users"
+                              + " [%+.4f, %+.4f]%n",
+                          c.model(),
+                          c.baseline(),
+                          c.difference(),
+                          c.users(),
+                          c.lo(),
+                          c.hi())));
     }
     return sb.toString();
   }

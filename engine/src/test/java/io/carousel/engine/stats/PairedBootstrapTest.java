@@ -1,4 +1,4 @@
-package io.carousel.engine.simulation;
+package io.carousel.engine.stats;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class RatioBootstrapTest {
+class PairedBootstrapTest {
   @Test
   void aPolicyWithTwiceTheHitsOfEveryUserHasRatioTwoWithoutSpread() {
     int[] b = {1, 3, 0, 5, 2};
     int[] a = {2, 6, 0, 10, 4};
-    assertArrayEquals(new double[] {2, 2}, RatioBootstrap.interval95(a, b, 500, 1), 1e-12);
+    assertArrayEquals(new double[] {2, 2}, PairedBootstrap.ratioOfSums95(a, b, 500, 1), 1e-12);
   }
 
   @Test
@@ -32,13 +32,33 @@ class RatioBootstrapTest {
   }
 
   @Test
+  void meanDifferenceOfNdcgCoversTheTruth() {
+    // Per-user NDCG-like values: model a is 0.02 better on average, with noise shared by user.
+    SplittableRandom rng = new SplittableRandom(3);
+    double[] a = new double[5_000];
+    double[] b = new double[5_000];
+    for (int u = 0; u < a.length; u++) {
+      double difficulty = rng.nextDouble() * 0.4;
+      b[u] = difficulty;
+      a[u] = difficulty + 0.02 + (rng.nextDouble() - 0.5) * 0.1;
+    }
+    double[] ci = PairedBootstrap.meanDifference95(a, b, 2000, 5);
+    assertTrue(ci[0] < 0.02 && 0.02 < ci[1], ci[0] + ".." + ci[1]);
+    assertTrue(ci[0] > 0.015 && ci[1] < 0.025, "paired: the shared difficulty cancels");
+    assertArrayEquals(new double[] {0, 0}, PairedBootstrap.meanDifference95(b, b, 100, 1), 0);
+  }
+
+  @Test
   void rejectsMismatchedInput() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> RatioBootstrap.interval95(new int[2], new int[3], 10, 1));
+        () -> PairedBootstrap.ratioOfSums95(new int[2], new int[3], 10, 1));
     assertThrows(
         IllegalArgumentException.class,
-        () -> RatioBootstrap.interval95(new int[0], new int[0], 10, 1));
+        () -> PairedBootstrap.ratioOfSums95(new int[0], new int[0], 10, 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PairedBootstrap.meanDifference95(new double[1], new double[1], 0, 1));
   }
 
   private static double[] interval(int users, long seed, boolean paired) {
@@ -53,6 +73,6 @@ class RatioBootstrapTest {
         a[u] += y < 0.33 ? 1 : 0;
       }
     }
-    return RatioBootstrap.interval95(a, b, 2000, 11);
+    return PairedBootstrap.ratioOfSums95(a, b, 2000, 11);
   }
 }
