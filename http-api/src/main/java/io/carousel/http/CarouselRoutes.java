@@ -187,12 +187,18 @@ public final class CarouselRoutes extends AllDirectives {
   }
 
   /**
-   * Reads a JSON or NDJSON body of at most {@code maxBodyBytes} (415 for another content type, 413
-   * when larger) and completes with what {@code handler} answers.
+   * Reads a JSON or NDJSON body of at most {@code maxBodyBytes} (415 for another content type or a
+   * Content-Encoding other than identity, 413 when larger, 400 when it is not UTF-8) and completes
+   * with what {@code handler} answers.
    */
   private Route withBody(BiFunction<String, Boolean, CompletionStage<HttpResponse>> handler) {
-    return extractRequestEntity(
-        entity -> {
+    return extractRequest(
+        request -> {
+          Optional<HttpResponse> encoded = BodyText.unsupportedCoding(request);
+          if (encoded.isPresent()) {
+            return complete(encoded.get());
+          }
+          akka.http.javadsl.model.RequestEntity entity = request.entity();
           MediaType mt = entity.getContentType().mediaType();
           String media = mt.mainType() + "/" + mt.subType();
           boolean ndjson =
@@ -210,8 +216,17 @@ public final class CarouselRoutes extends AllDirectives {
               maxBodyBytes,
               () ->
                   entity(
-                      Unmarshaller.entityToString(),
-                      body -> onComplete(handler.apply(body, ndjson), this::completeTry)));
+                      Unmarshaller.entityToByteString(),
+                      bytes -> {
+                        String body;
+                        try {
+                          body = BodyText.decode(bytes);
+                        } catch (EventParser.InvalidInput e) {
+                          return complete(
+                              Json.problem(Problem.of(400, "Bad Request", "body", e.getMessage())));
+                        }
+                        return onComplete(handler.apply(body, ndjson), this::completeTry);
+                      }));
         });
   }
 
