@@ -90,4 +90,13 @@ class BadInputEncodingTest extends HttpTestBase {
     assertEquals(200, post(utf8).statusCode());
     assertEquals(1, eventCount(user + "-caf%C3%A9"));
   }
+
+  @Test
+  void isoTimestampBefore1970IsRejectedLikeNegativeEpochMillis() throws Exception {
+    String user = user();
+    byte[] iso = event(user, "\"1969-12-31T23:59:59Z\"").getBytes(StandardCharsets.UTF_8);
+    assertProblem(post(iso), 422, "timestamp");
+    assertProblem(post(event(user, "-1").getBytes(StandardCharsets.UTF_8)), 422, "timestamp");
+    assertEquals(0, eventCount(user));
+  }
 }
