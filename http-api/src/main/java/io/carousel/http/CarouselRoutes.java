@@ -163,22 +163,18 @@ public final class CarouselRoutes extends AllDirectives {
             parameterOptional(
                 "limit",
                 limit -> {
+                  int from;
+                  int n;
+                  String field = "offset";
                   try {
-                    int from = offset.map(Integer::parseInt).orElse(0);
-                    int n = limit.map(Integer::parseInt).orElse(100);
-                    if (from < 0 || n < 1 || n > 1000) {
-                      throw new NumberFormatException("out of range");
-                    }
-                    return complete(Json.response(200, items.list(from, n)));
-                  } catch (NumberFormatException e) {
+                    from = QueryParams.intParam(offset, field, 0, 0, Integer.MAX_VALUE);
+                    field = "limit";
+                    n = QueryParams.intParam(limit, field, 100, 1, 1000);
+                  } catch (IllegalArgumentException e) {
                     return complete(
-                        Json.problem(
-                            Problem.of(
-                                400,
-                                "Bad Request",
-                                "limit",
-                                "'offset' must be >= 0 and 'limit' in 1..1000")));
+                        Json.problem(Problem.of(400, "Bad Request", field, e.getMessage())));
                   }
+                  return complete(Json.response(200, items.list(from, n)));
                 }));
   }
 
@@ -329,19 +325,7 @@ public final class CarouselRoutes extends AllDirectives {
   static final String SLATE_LOGGED = "Carousel-Slate-Logged";
 
   private int parseK(Optional<String> kParam) {
-    if (kParam.isEmpty()) {
-      return 10;
-    }
-    int k;
-    try {
-      k = Integer.parseInt(kParam.get().trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'k' must be an integer, got '" + kParam.get() + "'");
-    }
-    if (k <= 0 || k > maxK) {
-      throw new IllegalArgumentException("'k' must be between 1 and " + maxK + ", got " + k);
-    }
-    return k;
+    return QueryParams.intParam(kParam, "k", 10, 1, maxK);
   }
 
   private Route summary(String userId) {

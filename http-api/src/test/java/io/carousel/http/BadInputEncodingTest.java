@@ -99,4 +99,26 @@ class BadInputEncodingTest extends HttpTestBase {
     assertProblem(post(event(user, "-1").getBytes(StandardCharsets.UTF_8)), 422, "timestamp");
     assertEquals(0, eventCount(user));
   }
+
+  @Test
+  void queryIntegersAreAsciiAndNameTheirOwnField() throws Exception {
+    for (String k : new String[] {"%D9%A3", "%EF%BC%93"}) { // Arabic-Indic and full-width 3
+      HttpResponse<String> r = get("/v1/users/" + user() + "/recommendations?k=" + k);
+      assertProblem(r, 400, "k");
+    }
+    assertEquals(3, recommended("k=%2B3"));
+    assertProblem(get("/v1/items?offset=-1"), 400, "offset");
+    assertProblem(get("/v1/items?offset=x&limit=5"), 400, "offset");
+    assertProblem(get("/v1/items?limit=0"), 400, "limit");
+    assertProblem(get("/v1/items?limit=%D9%A3"), 400, "limit");
+    HttpResponse<String> far = get("/v1/items?offset=2147483647&limit=1000");
+    assertEquals(200, far.statusCode(), far.body());
+    assertEquals(0, Json.MAPPER.readTree(far.body()).get("items").size());
+  }
+
+  private static int recommended(String query) throws Exception {
+    HttpResponse<String> r = get("/v1/users/" + user() + "/recommendations?" + query);
+    assertEquals(200, r.statusCode(), r.body());
+    return Json.MAPPER.readTree(r.body()).get("items").size();
+  }
 }
