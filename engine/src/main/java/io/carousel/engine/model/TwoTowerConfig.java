@@ -27,7 +27,14 @@ public record TwoTowerConfig(
   public TwoTowerConfig {
     if (dim <= 0 || historyLength <= 0 || epochs <= 0 || batchSize <= 0) {
       throw new IllegalArgumentException(
-          "dim, historyLength, epochs and batchSize must be positive: " + this);
+          "dim, historyLength, epochs and batchSize must be positive: "
+              + dim
+              + ", "
+              + historyLength
+              + ", "
+              + epochs
+              + ", "
+              + batchSize);
     }
     if (!(learningRate > 0)) {
       throw new IllegalArgumentException("learningRate must be positive: " + learningRate);
