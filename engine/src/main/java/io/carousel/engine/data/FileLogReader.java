@@ -309,6 +309,11 @@ public final class FileLogReader {
       if (v == null || v.isNull()) {
         return null;
       }
+      if (v.isContainerNode()) {
+        // asText() of an object or array is "", which was reported as "empty <column>".
+        throw new IllegalArgumentException(
+            "'" + name + "' is a JSON " + (v.isObject() ? "object" : "array") + ", not a value");
+      }
       if (v.isIntegralNumber()) {
         return String.valueOf(v.longValue());
       }

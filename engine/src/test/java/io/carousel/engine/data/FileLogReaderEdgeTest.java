@@ -94,4 +94,17 @@ class FileLogReaderEdgeTest {
     IllegalArgumentException g = assertThrows(IllegalArgumentException.class, () -> read(bad, ""));
     assertTrue(g.getMessage().startsWith(bad + " line 1: not a readable gzip"), g.getMessage());
   }
+
+  @Test
+  void ndjsonObjectOrArrayValueIsNamedNotCalledEmpty() throws IOException {
+    String rows =
+        "{\"user\":\"u1\",\"item\":\"i1\",\"time\":1700000000}\n"
+            + "{\"user\":{\"id\":1},\"item\":\"i1\",\"time\":1700000000}\n"
+            + "{\"user\":\"u2\",\"item\":[\"i1\"],\"time\":1700000000}\n";
+    Path file = write("nested.ndjson", rows);
+    BadRowsException e = assertThrows(BadRowsException.class, () -> read(file, ""));
+    assertEquals(2L, e.firstBadLine(), e.getMessage());
+    assertTrue(e.getMessage().contains("line 2: 'user' is a JSON object"), e.getMessage());
+    assertTrue(e.getMessage().contains("line 3: 'item' is a JSON array"), e.getMessage());
+  }
 }
