@@ -42,6 +42,7 @@ public final class JournalReader {
               + dataDir
               + " first");
     }
+    checkNotInUse(dataDir);
     ActorSystem<Void> system =
         ActorSystem.create(Behaviors.empty(), "carousel-journal", embeddedConfig(dataDir));
     try {
@@ -49,6 +50,37 @@ public final class JournalReader {
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
+    }
+  }
+
+  /**
+   * Fails fast when another process (a running {@code serve} or {@code demo}) holds the H2 file:
+   * the read journal would otherwise retry in silence until {@code timeout} and fail with
+   * "TimeoutException: null". H2 refuses a second process at once (error 90020, database already
+   * open).
+   *
+   * @throws IllegalArgumentException naming the journal when it is in use
+   */
+  static void checkNotInUse(Path dataDir) {
+    Config db =
+        embeddedConfig(dataDir).getConfig("akka-persistence-jdbc.shared-databases.slick.db");
+    try (java.sql.Connection c =
+        java.sql.DriverManager.getConnection(
+            // Without DB_CLOSE_DELAY=-1, closing this probe closes the file again.
+            db.getString("url").replace(";DB_CLOSE_DELAY=-1", "") + ";IFEXISTS=TRUE",
+            db.getString("user"),
+            db.getString("password"))) {
+      // opened and closed: nobody else holds the file
+    } catch (java.sql.SQLException e) {
+      if (e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1) {
+        throw new IllegalArgumentException(
+            "the journal at "
+                + dataDir.toAbsolutePath().resolve("journal")
+                + " is in use by another process (a carousel serve or demo on --data-dir "
+                + dataDir
+                + "?); stop it, then read the journal again");
+      }
+      // anything else: the read below reports it
     }
   }
 
