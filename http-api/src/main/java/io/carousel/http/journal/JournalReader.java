@@ -62,8 +62,21 @@ public final class JournalReader {
    * @throws IllegalArgumentException naming the journal when it is in use
    */
   static void checkNotInUse(Path dataDir) {
-    Config db =
-        embeddedConfig(dataDir).getConfig("akka-persistence-jdbc.shared-databases.slick.db");
+    checkNotInUse(
+        embeddedConfig(dataDir).getConfig("akka-persistence-jdbc.shared-databases.slick.db"),
+        dataDir.toAbsolutePath().resolve("journal").toString(),
+        dataDir.toString());
+  }
+
+  /**
+   * Fails fast when another process holds the embedded journal that {@code db} (the Slick database
+   * block of the embedded persistence) opens; a journal that does not exist yet is fine.
+   *
+   * @param journal names the journal in the message
+   * @param dataDir the data directory, for the hint
+   * @throws IllegalArgumentException naming the journal when it is in use
+   */
+  public static void checkNotInUse(Config db, String journal, String dataDir) {
     try (java.sql.Connection c =
         java.sql.DriverManager.getConnection(
             // Without DB_CLOSE_DELAY=-1, closing this probe closes the file again.
@@ -75,12 +88,12 @@ public final class JournalReader {
       if (e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1) {
         throw new IllegalArgumentException(
             "the journal at "
-                + dataDir.toAbsolutePath().resolve("journal")
+                + journal
                 + " is in use by another process (a carousel serve or demo on --data-dir "
                 + dataDir
-                + "?); stop it, then read the journal again");
+                + "?); stop it first");
       }
-      // anything else: the read below reports it
+      // anything else (no journal yet, ...): the journal itself reports it
     }
   }
 

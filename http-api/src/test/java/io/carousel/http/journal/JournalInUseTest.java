@@ -39,8 +39,8 @@ class JournalInUseTest {
     }
   }
 
-  @Test
-  void journalHeldByAnotherProcessFailsFastNamingIt(@TempDir Path dataDir) throws Exception {
+  /** Starts a {@link Holder} on {@code dataDir} and returns once it holds the file. */
+  private static Process hold(Path dataDir) throws Exception {
     Process holder =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -50,11 +50,16 @@ class JournalInUseTest {
                 dataDir.toString())
             .redirectErrorStream(true)
             .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+    assertEquals("open", out.readLine());
+    return holder;
+  }
+
+  @Test
+  void journalHeldByAnotherProcessFailsFastNamingIt(@TempDir Path dataDir) throws Exception {
+    Process holder = hold(dataDir);
     try {
-      BufferedReader out =
-          new BufferedReader(
-              new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
-      assertEquals("open", out.readLine());
       long start = System.nanoTime();
       IllegalArgumentException e =
           assertThrows(
@@ -64,6 +69,22 @@ class JournalInUseTest {
       assertTrue(e.getMessage().contains("is in use by another process"), e.getMessage());
       assertTrue(e.getMessage().contains(dataDir.resolve("journal").toString()), e.getMessage());
       assertTrue(seconds < 30, "failed fast, not after the read timeout: " + seconds + " s");
+    } finally {
+      holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void secondServerOnAHeldJournalFailsFastNamingIt(@TempDir Path dataDir) throws Exception {
+    Process holder = hold(dataDir);
+    try {
+      Config config = JournalReader.embeddedConfig(dataDir);
+      assertEquals("embedded", config.getString("carousel.persistence.kind"));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> io.carousel.http.CarouselServer.start(config, null));
+      assertTrue(e.getMessage().contains("is in use by another process"), e.getMessage());
     } finally {
       holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
