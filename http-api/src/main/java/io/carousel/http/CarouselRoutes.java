@@ -163,22 +163,18 @@ public final class CarouselRoutes extends AllDirectives {
             parameterOptional(
                 "limit",
                 limit -> {
+                  int from;
+                  int n;
+                  String field = "offset";
                   try {
-                    int from = offset.map(Integer::parseInt).orElse(0);
-                    int n = limit.map(Integer::parseInt).orElse(100);
-                    if (from < 0 || n < 1 || n > 1000) {
-                      throw new NumberFormatException("out of range");
-                    }
-                    return complete(Json.response(200, items.list(from, n)));
-                  } catch (NumberFormatException e) {
+                    from = QueryParams.intParam(offset, field, 0, 0, Integer.MAX_VALUE);
+                    field = "limit";
+                    n = QueryParams.intParam(limit, field, 100, 1, 1000);
+                  } catch (IllegalArgumentException e) {
                     return complete(
-                        Json.problem(
-                            Problem.of(
-                                400,
-                                "Bad Request",
-                                "limit",
-                                "'offset' must be >= 0 and 'limit' in 1..1000")));
+                        Json.problem(Problem.of(400, "Bad Request", field, e.getMessage())));
                   }
+                  return complete(Json.response(200, items.list(from, n)));
                 }));
   }
 
@@ -187,12 +183,18 @@ public final class CarouselRoutes extends AllDirectives {
   }
 
   /**
-   * Reads a JSON or NDJSON body of at most {@code maxBodyBytes} (415 for another content type, 413
-   * when larger) and completes with what {@code handler} answers.
+   * Reads a JSON or NDJSON body of at most {@code maxBodyBytes} (415 for another content type or a
+   * Content-Encoding other than identity, 413 when larger, 400 when it is not UTF-8) and completes
+   * with what {@code handler} answers.
    */
   private Route withBody(BiFunction<String, Boolean, CompletionStage<HttpResponse>> handler) {
-    return extractRequestEntity(
-        entity -> {
+    return extractRequest(
+        request -> {
+          Optional<HttpResponse> encoded = BodyText.unsupportedCoding(request);
+          if (encoded.isPresent()) {
+            return complete(encoded.get());
+          }
+          akka.http.javadsl.model.RequestEntity entity = request.entity();
           MediaType mt = entity.getContentType().mediaType();
           String media = mt.mainType() + "/" + mt.subType();
           boolean ndjson =
@@ -210,8 +212,17 @@ public final class CarouselRoutes extends AllDirectives {
               maxBodyBytes,
               () ->
                   entity(
-                      Unmarshaller.entityToString(),
-                      body -> onComplete(handler.apply(body, ndjson), this::completeTry)));
+                      Unmarshaller.entityToByteString(),
+                      bytes -> {
+                        String body;
+                        try {
+                          body = BodyText.decode(bytes);
+                        } catch (EventParser.InvalidInput e) {
+                          return complete(
+                              Json.problem(Problem.of(400, "Bad Request", "body", e.getMessage())));
+                        }
+                        return onComplete(handler.apply(body, ndjson), this::completeTry);
+                      }));
         });
   }
 
@@ -314,19 +325,7 @@ public final class CarouselRoutes extends AllDirectives {
   static final String SLATE_LOGGED = "Carousel-Slate-Logged";
 
   private int parseK(Optional<String> kParam) {
-    if (kParam.isEmpty()) {
-      return 10;
-    }
-    int k;
-    try {
-      k = Integer.parseInt(kParam.get().trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'k' must be an integer, got '" + kParam.get() + "'");
-    }
-    if (k <= 0 || k > maxK) {
-      throw new IllegalArgumentException("'k' must be between 1 and " + maxK + ", got " + k);
-    }
-    return k;
+    return QueryParams.intParam(kParam, "k", 10, 1, maxK);
   }
 
   private Route summary(String userId) {

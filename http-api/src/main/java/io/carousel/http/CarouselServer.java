@@ -61,8 +61,16 @@ public final class CarouselServer implements AutoCloseable {
    * @param config the complete, resolved configuration
    * @param model the loaded model (not closed by the server)
    * @throws IllegalStateException when the journal or the HTTP bind fails within 60 s
+   * @throws IllegalArgumentException when another process holds the embedded journal
    */
   public static CarouselServer start(Config config, LoadedModel model) {
+    if ("embedded".equals(config.getString("carousel.persistence.kind"))) {
+      // A second node on the same data directory waited 60 s, then "TimeoutException: null".
+      io.carousel.http.journal.JournalReader.checkNotInUse(
+          config.getConfig("akka-persistence-jdbc.shared-databases.slick.db"),
+          config.getString("carousel.data-dir") + "/journal",
+          config.getString("carousel.data-dir"));
+    }
     CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
     ActorSystem<Void> system =
         ActorSystem.create(guardian(config, model, bound), "carousel", config);

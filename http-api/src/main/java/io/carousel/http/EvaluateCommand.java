@@ -129,9 +129,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!(coldItems >= 0 && coldItems < 1)) {
-      throw new IllegalArgumentException("--cold-items must be in [0, 1)");
-    }
+    validate();
     dataset = file.fold(dataset);
     if (!DatasetReader.isKnown(dataset)) {
       throw new IllegalArgumentException(
@@ -183,5 +181,41 @@ final class EvaluateCommand implements Callable<Integer> {
       System.out.println(EvaluationReportWriter.jsonText(r));
     }
     return 0;
+  }
+
+  /**
+   * Checks every numeric option before the dataset is read, naming the option: a zero or negative
+   * size crashed late ({@code NegativeArraySizeException} after the baselines for {@code
+   * --ease-max-items -5}) or was reported as an all-zero config, and a negative regulariser ran.
+   *
+   * @throws IllegalArgumentException naming the first bad option
+   */
+  void validate() {
+    if (!(coldItems >= 0 && coldItems < 1)) {
+      throw new IllegalArgumentException("--cold-items must be in [0, 1)");
+    }
+    atLeast("--dim", dim, 1);
+    atLeast("--epochs", epochs, 1);
+    atLeast("--patience", patience, 0);
+    atLeast("--ease-max-items", easeMaxItems, 1);
+    for (int h : histories) {
+      atLeast("--history", h, 1);
+    }
+    positive("--lr", learningRates);
+    positive("--ease-lambda", easeLambdas);
+  }
+
+  private static void atLeast(String option, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(option + " must be at least " + min + ", got " + value);
+    }
+  }
+
+  private static void positive(String option, List<Double> values) {
+    for (double v : values) {
+      if (!(v > 0 && Double.isFinite(v))) {
+        throw new IllegalArgumentException(option + " values must be finite and > 0, got " + v);
+      }
+    }
   }
 }

@@ -17,7 +17,6 @@ import java.util.HexFormat;
  * milliseconds is rejected with an {@link InvalidInput} naming the field.
  */
 public final class EventParser {
-  /** Longest accepted id, in characters. */
   /**
    * Longest accepted id, in characters. The H2 journal's {@code persistence_id} column holds 255
    * characters, and a user's persistence id is {@code "UserProfile|" + userId}.
@@ -78,6 +77,11 @@ public final class EventParser {
       throw new InvalidInput("type", e.getMessage());
     }
     long ts = timestamp(node.get("timestamp"));
+    if (ts < 0) {
+      // Epoch milliseconds below 0 are rejected; the same instant written in ISO-8601 is too.
+      throw new InvalidInput(
+          "timestamp", "'timestamp' " + Instant.ofEpochMilli(ts) + " lies before 1970-01-01");
+    }
     if (ts > latestAcceptedMs) {
       throw new InvalidInput(
           "timestamp",

@@ -45,7 +45,7 @@ final class ItemIngest {
   ItemPage list(int offset, int limit) {
     ItemAvailability.Snapshot snap = availability.snapshot();
     List<ItemView> page = new ArrayList<>();
-    for (int i = offset; i < Math.min(catalog.size(), offset + limit); i++) {
+    for (int i = offset; i < Math.min(catalog.size(), (long) offset + limit); i++) {
       String text = catalog.get(i).text();
       String title = text.length() > 120 ? text.substring(0, 117) + "..." : text;
       page.add(

@@ -62,8 +62,8 @@ public final class NodeOptions {
    *
    * <p>Also folds the {@code file:} dataset options into {@link #dataset}.
    *
-   * @throws IllegalArgumentException for an unknown persistence or config name, or file options
-   *     without {@code --dataset file:}
+   * @throws IllegalArgumentException for an unknown persistence or config name, a port outside
+   *     0..65535, or file options without {@code --dataset file:}
    */
   public Config toConfig() {
     // Commands read `dataset` after toConfig(); folding here gives them the full file: name.
@@ -85,6 +85,11 @@ public final class NodeOptions {
       overrides.put("carousel.http.host", host);
     }
     if (port != null) {
+      // Checked here, before a model is trained: out of range, the bind failed only after it.
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException(
+            "--port must be in 0..65535 (0 = any free port), got " + port);
+      }
       overrides.put("carousel.http.port", port);
     }
     return ConfigFactory.parseMap(overrides)

@@ -189,8 +189,10 @@ public final class Catalogue
 
   private ReplyEffect<Event, State> onUpsert(State state, Upsert c) {
     int updated = 0;
+    // An id repeated within one batch is created once; its later lines update it.
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (ItemUpsert u : c.items()) {
-      if (state.items().containsKey(u.itemId())) {
+      if (!seen.add(u.itemId()) || state.items().containsKey(u.itemId())) {
         updated++;
       }
     }

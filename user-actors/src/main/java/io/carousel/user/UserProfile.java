@@ -195,6 +195,15 @@ public final class UserProfile
         .init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps)));
   }
 
+  /**
+   * Returns the persistence id of user {@code userId}: {@code "UserProfile|" + userId}, built by
+   * hand because {@link PersistenceId#of(String, String)} refuses an entity id containing {@code |}
+   * (the actor would fail to start and every request for that user would time out).
+   */
+  public static PersistenceId persistenceIdOf(String userId) {
+    return PersistenceId.ofUniqueId(TYPE_KEY.name() + "|" + userId);
+  }
+
   /** Returns the behaviour of user {@code userId}. */
   public static Behavior<Command> create(String userId, ProfileDependencies deps) {
     return Behaviors.setup(ctx -> new UserProfile(ctx, userId, deps));
@@ -212,7 +221,7 @@ public final class UserProfile
   private final Subscriptions subscribers;
 
   private UserProfile(ActorContext<Command> ctx, String userId, ProfileDependencies deps) {
-    super(PersistenceId.of(TYPE_KEY.name(), userId), SUPERVISION);
+    super(persistenceIdOf(userId), SUPERVISION);
     this.ctx = ctx;
     this.userId = userId;
     this.deps = deps;

@@ -54,7 +54,8 @@ public final class FileLogReader {
    *
    * @throws DatasetMissingException if a file does not exist
    * @throws BadRowsException if a file has more bad rows than allowed
-   * @throws IllegalArgumentException if a CSV/TSV header lacks a mapped column
+   * @throws IllegalArgumentException if a CSV/TSV header lacks a mapped column or a gzip file is
+   *     corrupt or truncated
    * @throws UncheckedIOException if a file cannot be read
    */
   static Reports read(FileSource source, LogBuilder log) {
@@ -82,13 +83,38 @@ public final class FileLogReader {
     return new Reports(interactions, items);
   }
 
-  /** Parses epoch seconds, epoch millis (|value| ≥ 1e11) or ISO-8601 into epoch ms UTC. */
+  /**
+   * Latest (and, negated, earliest) accepted time, epoch ms: the year 10000. A time beyond it is a
+   * bad row, not a crash ({@code long overflow}) or a value silently clamped to {@link
+   * Long#MAX_VALUE}.
+   */
+  static final long MAX_ABS_TIME_MS = 253_402_300_800_000L;
+
+  /**
+   * Parses epoch seconds, epoch millis (|value| ≥ 1e11) or ISO-8601 into epoch ms UTC.
+   *
+   * @throws IllegalArgumentException if the value is none of them or lies beyond the year 10000
+   */
   static long parseTimeMs(String value) {
+    long ms;
+    try {
+      ms = parseAnyTimeMs(value);
+    } catch (ArithmeticException | java.time.DateTimeException e) {
+      ms = Long.MAX_VALUE;
+    }
+    if (Math.abs(ms) > MAX_ABS_TIME_MS) {
+      throw new IllegalArgumentException("time '" + value + "' is out of range (years 0..9999)");
+    }
+    return ms;
+  }
+
+  private static long parseAnyTimeMs(String value) {
     String v = value.trim();
     if (NUMBER.matcher(v).matches()) {
       double d = Double.parseDouble(v);
       // 1e11 s is the year 5138 and 1e11 ms is 1973: any real log falls clearly on one side.
-      return Math.abs(d) < 1e11 ? Math.round(d * 1000) : Math.round(d);
+      double ms = Math.abs(d) < 1e11 ? d * 1000 : d;
+      return Math.abs(ms) > MAX_ABS_TIME_MS ? Long.MAX_VALUE : Math.round(ms);
     }
     String iso = v.length() > 10 && v.charAt(10) == ' ' ? v.replaceFirst(" ", "T") : v;
     try {
@@ -178,8 +204,12 @@ public final class FileLogReader {
       Map<String, Integer> header = null;
       long lineNo = 0;
       String line;
-      while ((line = in.readLine()) != null) {
+      while ((line = readLine(in, file, lineNo)) != null) {
         lineNo++;
+        if (lineNo == 1 && line.startsWith("\uFEFF")) {
+          // A UTF-8 byte order mark (spreadsheet exports): not part of the first header name.
+          line = line.substring(1);
+        }
         if (line.isBlank()) {
           continue;
         }
@@ -203,6 +233,26 @@ public final class FileLogReader {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file.toAbsolutePath(), e);
+    }
+  }
+
+  /**
+   * Reads the next line; a corrupt or truncated gzip stream is bad input (an {@link
+   * IllegalArgumentException} naming the file and the line), not an I/O failure with a stack trace.
+   */
+  private static String readLine(BufferedReader in, Path file, long linesRead) throws IOException {
+    try {
+      return in.readLine();
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      throw new IllegalArgumentException(
+          file
+              + " line "
+              + (linesRead + 1)
+              + ": not a readable gzip stream ("
+              + e.getMessage()
+              + "); "
+              + linesRead
+              + " lines read before it");
     }
   }
 
@@ -259,6 +309,11 @@ public final class FileLogReader {
       if (v == null || v.isNull()) {
         return null;
       }
+      if (v.isContainerNode()) {
+        // asText() of an object or array is "", which was reported as "empty <column>".
+        throw new IllegalArgumentException(
+            "'" + name + "' is a JSON " + (v.isObject() ? "object" : "array") + ", not a value");
+      }
       if (v.isIntegralNumber()) {
         return String.valueOf(v.longValue());
       }
@@ -308,7 +363,13 @@ public final class FileLogReader {
     int b2 = in.read();
     in.reset();
     if (b1 == 0x1f && b2 == 0x8b) {
-      in = new GZIPInputStream(in);
+      try {
+        in = new GZIPInputStream(in);
+      } catch (java.util.zip.ZipException | java.io.EOFException e) {
+        in.close();
+        throw new IllegalArgumentException(
+            file + " line 1: not a readable gzip stream (" + e.getMessage() + ")");
+      }
     }
     return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
   }

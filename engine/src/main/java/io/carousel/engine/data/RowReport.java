@@ -92,6 +92,10 @@ public final class RowReport {
     if (rows > 0 && bad < rows && (double) bad / rows <= maxShare) {
       return;
     }
+    if (rows == 0) {
+      throw new BadRowsException(
+          file, 0, file + " has no data rows (the file is empty or holds only a header)");
+    }
     long line = first.isEmpty() ? 0 : first.get(0).line();
     throw new BadRowsException(
         file,

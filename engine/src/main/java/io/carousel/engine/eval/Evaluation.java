@@ -86,6 +86,7 @@ public final class Evaluation {
    *
    * @param textVectors {@code float[numItems][384]} MiniLM item vectors in catalogue order
    * @param log progress lines
+   * @throws IllegalArgumentException if no user has the 3 interactions leave-one-out needs
    */
   public static Report run(
       Dataset dataset, float[][] textVectors, Options options, PrintStream log) {
@@ -94,6 +95,13 @@ public final class Evaluation {
     log.printf(
         "%s: %d users (%d evaluated), %d items, %d cold%n",
         dataset.name(), split.numUsers(), split.evaluatedUsers().length, numItems, split.numCold());
+    if (split.evaluatedUsers().length == 0) {
+      // Every model would report HR@10 0.0000 over nobody, then the two-tower would fail.
+      throw new IllegalArgumentException(
+          dataset.name()
+              + ": no user (session) has 3 or more interactions, so leave-one-out has nobody to"
+              + " evaluate");
+    }
     List<ModelResult> results = new ArrayList<>();
     results.add(tuned(split, List.of(() -> new RandomScores(options.seed())), r -> "seeded", log));
     results.add(tuned(split, List.of(Popularity::new), r -> "-", log));

@@ -42,6 +42,7 @@ public final class JournalReader {
               + dataDir
               + " first");
     }
+    checkNotInUse(dataDir);
     ActorSystem<Void> system =
         ActorSystem.create(Behaviors.empty(), "carousel-journal", embeddedConfig(dataDir));
     try {
@@ -49,6 +50,50 @@ public final class JournalReader {
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
+    }
+  }
+
+  /**
+   * Fails fast when another process (a running {@code serve} or {@code demo}) holds the H2 file:
+   * the read journal would otherwise retry in silence until {@code timeout} and fail with
+   * "TimeoutException: null". H2 refuses a second process at once (error 90020, database already
+   * open).
+   *
+   * @throws IllegalArgumentException naming the journal when it is in use
+   */
+  static void checkNotInUse(Path dataDir) {
+    checkNotInUse(
+        embeddedConfig(dataDir).getConfig("akka-persistence-jdbc.shared-databases.slick.db"),
+        dataDir.toAbsolutePath().resolve("journal").toString(),
+        dataDir.toString());
+  }
+
+  /**
+   * Fails fast when another process holds the embedded journal that {@code db} (the Slick database
+   * block of the embedded persistence) opens; a journal that does not exist yet is fine.
+   *
+   * @param journal names the journal in the message
+   * @param dataDir the data directory, for the hint
+   * @throws IllegalArgumentException naming the journal when it is in use
+   */
+  public static void checkNotInUse(Config db, String journal, String dataDir) {
+    try (java.sql.Connection c =
+        java.sql.DriverManager.getConnection(
+            // Without DB_CLOSE_DELAY=-1, closing this probe closes the file again.
+            db.getString("url").replace(";DB_CLOSE_DELAY=-1", "") + ";IFEXISTS=TRUE",
+            db.getString("user"),
+            db.getString("password"))) {
+      // opened and closed: nobody else holds the file
+    } catch (java.sql.SQLException e) {
+      if (e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1) {
+        throw new IllegalArgumentException(
+            "the journal at "
+                + journal
+                + " is in use by another process (a carousel serve or demo on --data-dir "
+                + dataDir
+                + "?); stop it first");
+      }
+      // anything else (no journal yet, ...): the journal itself reports it
     }
   }
 

@@ -1,0 +1,63 @@
+package io.carousel.http;
+
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.util.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Turns a request body into text: strict UTF-8 (RFC 8259 §8.1), so a malformed byte is a 400
+ * instead of a U+FFFD silently stored in an id.
+ */
+final class BodyText {
+  private BodyText() {}
+
+  /**
+   * Returns a 415 naming {@code Content-Encoding} when the body is compressed (gzip, br, …): it
+   * would otherwise be read as text and rejected as malformed JSON, or, for an unknown coding whose
+   * bytes happen to be JSON, accepted as if uncompressed.
+   */
+  static Optional<HttpResponse> unsupportedCoding(HttpRequest request) {
+    String coding =
+        request.getHeader("Content-Encoding").map(h -> h.value().trim()).orElse("identity");
+    if (coding.isEmpty() || coding.equalsIgnoreCase("identity")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Json.problem(
+            Problem.of(
+                415,
+                "Unsupported Media Type",
+                "Content-Encoding",
+                "request bodies are read uncompressed; got Content-Encoding "
+                    + coding
+                    + " (send the body without Content-Encoding)")));
+  }
+
+  /**
+   * Decodes {@code bytes} as UTF-8.
+   *
+   * @throws EventParser.InvalidInput (no field: the whole body) when the bytes are not UTF-8
+   */
+  static String decode(ByteString bytes) throws EventParser.InvalidInput {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = bytes.asByteBuffer();
+    String text;
+    try {
+      text = decoder.decode(in).toString();
+    } catch (CharacterCodingException e) {
+      throw new EventParser.InvalidInput(
+          null, "the body is not valid UTF-8 (malformed bytes near byte " + in.position() + ")");
+    }
+    return text;
+  }
+}
