@@ -194,7 +194,9 @@ final class EvaluateCommand implements Callable<Integer> {
     if (!(coldItems >= 0 && coldItems < 1)) {
       throw new IllegalArgumentException("--cold-items must be in [0, 1)");
     }
-    atLeast("--dim", dim, 1);
+    for (int d : dims) {
+      atLeast("--dim", d, 1);
+    }
     atLeast("--epochs", epochs, 1);
     atLeast("--patience", patience, 0);
     atLeast("--ease-max-items", easeMaxItems, 1);
@@ -203,6 +205,18 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     positive("--lr", learningRates);
     positive("--ease-lambda", easeLambdas);
+    for (double l2 : idL2s) {
+      if (!(l2 >= 0 && Double.isFinite(l2))) {
+        throw new IllegalArgumentException("--id-l2 values must be finite and >= 0, got " + l2);
+      }
+    }
+    for (String tower : towers) {
+      try {
+        SessionTowerType.fromLabel(tower);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--tower " + e.getMessage(), e);
+      }
+    }
   }
 
   private static void atLeast(String option, int value, int min) {

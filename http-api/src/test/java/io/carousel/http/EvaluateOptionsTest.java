@@ -35,6 +35,9 @@ class EvaluateOptionsTest {
     assertRejected("--lr", "NaN");
     assertRejected("--lr", "Infinity");
     assertRejected("--ease-lambda", "-20");
+    assertRejected("--dim", "64,0");
+    assertRejected("--id-l2", "-1");
+    assertRejected("--tower", "lstm");
   }
 
   @Test
