@@ -21,20 +21,16 @@ import io.carousel.engine.ScoringModel;
 import io.carousel.policy.ContextFeatures;
 import io.carousel.policy.EventType;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class UserProfileTest {
-  private static final int ITEMS = 30;
-  private static final int DIM = 8;
+  private static final int ITEMS = TestModel.ITEMS;
+  private static final int DIM = TestModel.DIM;
 
   private static final ActorTestKit TESTKIT =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
@@ -51,33 +47,11 @@ class UserProfileTest {
 
   @BeforeEach
   void setUp() {
-    List<Item> items = new ArrayList<>();
-    float[][] vectors = new float[ITEMS][DIM];
-    Random rnd = new Random(1);
-    long[] counts = new long[ITEMS];
-    for (int i = 0; i < ITEMS; i++) {
-      items.add(new Item("item-" + i, "text " + i, i % 2 == 0 ? "even" : "odd"));
-      double norm = 0;
-      for (int d = 0; d < DIM; d++) {
-        vectors[i][d] = (float) rnd.nextGaussian();
-        norm += vectors[i][d] * vectors[i][d];
-      }
-      for (int d = 0; d < DIM; d++) {
-        vectors[i][d] /= (float) Math.sqrt(norm);
-      }
-      counts[i] = ITEMS - i;
-    }
-    ModelView view =
-        new ModelView(
-            "test-model",
-            new Catalog(items),
-            vectors,
-            ModelView.popularityFromCounts(counts),
-            new ContextFeatures(DIM, 7));
+    ModelView view = TestModel.view();
     fake = new FakeScoring();
     ActorRef<ScoringModel.Command> scoring = TESTKIT.spawn(fake.behavior(ITEMS));
     UserProfileSettings settings = UserProfileSettings.fromConfig(ConfigFactory.load());
-    Clock clock = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
+    Clock clock = TestModel.CLOCK;
     userId = "user-" + UUID.randomUUID();
     deps = ProfileDependencies.of(view, scoring, settings, clock);
     kit = EventSourcedBehaviorTestKit.create(TESTKIT.system(), UserProfile.create(userId, deps));
