@@ -58,7 +58,14 @@ final class DemoCommand implements Callable<Integer> {
     if (maxEvents < 0 || workers < 1 || k < 1) {
       throw new IllegalArgumentException("--max-events must be >= 0, --workers and --k >= 1");
     }
-    var config = node.toConfig();
+    // The demo closes its own server and then returns its exit code; with exit-jvm on (the node
+    // default, so that a downed cluster node exits) closing it would end the JVM with code 0
+    // before an error is printed.
+    var config =
+        node.toConfig()
+            .withValue(
+                "akka.coordinated-shutdown.exit-jvm",
+                com.typesafe.config.ConfigValueFactory.fromAnyRef(false));
     TrainingPipeline.Prepared prepared =
         TrainingPipeline.prepare(
             node.dataRoot(),

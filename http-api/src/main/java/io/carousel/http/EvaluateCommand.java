@@ -57,7 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--history",
       split = ",",
-      defaultValue = "20,50",
+      defaultValue = "5,20,50",
       description = "Two-tower history lengths to try on validation (default: ${DEFAULT-VALUE}).")
   List<Integer> histories;
 

@@ -203,7 +203,7 @@ public final class BanditReplay {
             + (pool != null
                 ? String.format(
                     Locale.ROOT,
-                    ", pooled λu %.3g, item dims %.3g",
+                    ", pooled λu %.3g, item-dims precision %.3g",
                     s.userStrength(),
                     s.projectionStrength())
                 : "")

@@ -44,6 +44,16 @@ public final class DemoRun {
     ReplayClient client =
         new ReplayClient(
             URI.create("http://" + host + ":" + port), k, workers, Duration.ofSeconds(5));
+    long before = client.alreadyRecorded(replay);
+    if (before > 0) {
+      throw new IllegalArgumentException(
+          "this data directory's journal already holds the replay (user "
+              + replay.get(0).userId()
+              + " has "
+              + before
+              + " events): a second demo here would only replay duplicates. Use a fresh"
+              + " --data-dir, or delete <data-dir>/journal to start over");
+    }
     ReplayResult result;
     try (ProgressBar bar =
         io.carousel.engine.Progress.builder("replaying events", replay.size()).build()) {

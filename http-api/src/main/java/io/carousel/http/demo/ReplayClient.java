@@ -160,6 +160,25 @@ public final class ReplayClient {
         missed.get());
   }
 
+  /**
+   * Returns how many of the replay's own events (their ids are deterministic) the server already
+   * holds for the first replayed user: more than 0 means this journal has seen this replay before,
+   * and replaying again would only produce duplicates (no push, no learning, a meaningless report).
+   */
+  public long alreadyRecorded(List<Interaction> events) {
+    if (events.isEmpty()) {
+      return 0;
+    }
+    String user = events.get(0).userId();
+    HttpResponse<String> r =
+        send(HttpRequest.newBuilder(base.resolve("/v1/users/" + enc(user))).GET().build());
+    if (r.statusCode() != 200) {
+      return 0;
+    }
+    JsonNode count = read(r.body()).get("eventCount");
+    return count == null ? 0 : count.asLong();
+  }
+
   private List<String> recommend(String userId, Histogram latency) {
     URI uri = base.resolve("/v1/users/" + enc(userId) + "/recommendations?k=" + k);
     long start = System.nanoTime();
