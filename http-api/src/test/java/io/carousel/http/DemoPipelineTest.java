@@ -107,6 +107,21 @@ class DemoPipelineTest {
         assertEquals(u.getValue(), profile.get("eventsByType").get("purchase").asLong());
         assertTrue(profile.get("slatesServed").asLong() >= u.getValue(), "slates persisted");
       }
+      // The same replay again on this journal would be all duplicates: refused before replaying.
+      IllegalArgumentException again =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  DemoRun.run(
+                      server.host(),
+                      server.port(),
+                      prepared,
+                      replay,
+                      10,
+                      3,
+                      "embedded",
+                      reportDir));
+      assertTrue(again.getMessage().contains("fresh --data-dir"), again.getMessage());
     }
     JsonNode summary = Json.MAPPER.readTree(reportDir.resolve("summary.json").toFile());
     assertEquals("amazon-gift-cards", summary.get("dataset").asText());
