@@ -108,7 +108,7 @@ class DemoPipelineTest {
         assertTrue(profile.get("slatesServed").asLong() >= u.getValue(), "slates persisted");
       }
       // The same replay again on this journal would be all duplicates: refused before replaying.
-      IllegalArgumentException again =
+      IllegalArgumentException replayedTwice =
           org.junit.jupiter.api.Assertions.assertThrows(
               IllegalArgumentException.class,
               () ->
@@ -121,7 +121,8 @@ class DemoPipelineTest {
                       3,
                       "embedded",
                       reportDir));
-      assertTrue(again.getMessage().contains("fresh --data-dir"), again.getMessage());
+      assertTrue(
+          replayedTwice.getMessage().contains("fresh --data-dir"), replayedTwice.getMessage());
     }
     JsonNode summary = Json.MAPPER.readTree(reportDir.resolve("summary.json").toFile());
     assertEquals("amazon-gift-cards", summary.get("dataset").asText());
