@@ -12,10 +12,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code PUT /v1/items} (one JSON item or an NDJSON batch) and {@code DELETE /v1/items/{id}}: valid
- * lines go to the {@link Catalogue} in one durable upsert; invalid lines are rejected one by one.
+ * {@code PUT /v1/items} (one JSON item or an NDJSON batch of at most {@link
+ * EventIngest#MAX_BATCH_LINES} lines) and {@code DELETE /v1/items/{id}}: valid lines go to the
+ * {@link Catalogue} as durable upserts; invalid lines are rejected one by one.
+ *
+ * <p>The catalogue entity may live on another node, so one {@link Catalogue.Upsert} must stay well
+ * under Artery's 256 KiB frame: the valid lines are sent in order as consecutive upserts of at most
+ * {@link #MAX_UPSERT_BYTES} (estimated), each persisted before the next is sent, and the request
+ * answers 200 only when all are. A failure part-way leaves the earlier parts stored; upserts are
+ * idempotent, so the client retries the whole batch.
  */
 final class ItemIngest {
+  /**
+   * Budget of one {@link Catalogue.Upsert}, bytes of CBOR as estimated by {@link #estimate}: half
+   * the 256 KiB frame. One item of max-length fields (3-byte characters) estimates at about 34 KB,
+   * so it always fits.
+   */
+  static final int MAX_UPSERT_BYTES = 128 * 1024;
+
   /** Per-line result on the wire. */
   record LineResult(int line, String itemId, String status, String field, String detail) {}
 
@@ -57,6 +71,17 @@ final class ItemIngest {
   /** Upserts the items in {@code body}; 200 with per-line results, 422 when no line is valid. */
   CompletionStage<HttpResponse> upsert(String body) {
     String[] lines = body.split("\r?\n", -1);
+    if (lines.length > EventIngest.MAX_BATCH_LINES + 1) {
+      return CompletableFuture.completedFuture(
+          Json.problem(
+              Problem.of(
+                  413,
+                  "Payload Too Large",
+                  "body",
+                  "an NDJSON batch holds at most "
+                      + EventIngest.MAX_BATCH_LINES
+                      + " lines; split it")));
+    }
     List<Catalogue.ItemUpsert> valid = new ArrayList<>();
     List<LineResult> results = new ArrayList<>();
     List<Problem.LineError> errors = new ArrayList<>();
@@ -86,13 +111,69 @@ final class ItemIngest {
                   errors);
       return CompletableFuture.completedFuture(Json.problem(p));
     }
-    return Catalogue.ref(system)
-        .<Catalogue.Upserted>askWithStatus(
-            r -> new Catalogue.Upsert(List.copyOf(valid), r), askTimeout)
-        .thenApply(
-            u ->
-                Json.response(
-                    200, new UpsertResult(u.created(), u.updated(), errors.size(), results)));
+    CompletionStage<Catalogue.Upserted> done =
+        CompletableFuture.completedFuture(new Catalogue.Upserted(0, 0));
+    for (List<Catalogue.ItemUpsert> part : parts(valid)) {
+      done =
+          done.thenCompose(
+              sum ->
+                  Catalogue.ref(system)
+                      .<Catalogue.Upserted>askWithStatus(
+                          r -> new Catalogue.Upsert(part, r), askTimeout)
+                      .thenApply(
+                          u ->
+                              new Catalogue.Upserted(
+                                  sum.created() + u.created(), sum.updated() + u.updated())));
+    }
+    return done.thenApply(
+        u ->
+            Json.response(200, new UpsertResult(u.created(), u.updated(), errors.size(), results)));
+  }
+
+  /** Splits {@code items}, in order, into parts of at most {@link #MAX_UPSERT_BYTES} estimated. */
+  static List<List<Catalogue.ItemUpsert>> parts(List<Catalogue.ItemUpsert> items) {
+    List<List<Catalogue.ItemUpsert>> parts = new ArrayList<>();
+    List<Catalogue.ItemUpsert> part = new ArrayList<>();
+    long bytes = 0;
+    for (Catalogue.ItemUpsert item : items) {
+      long size = estimate(item);
+      if (!part.isEmpty() && bytes + size > MAX_UPSERT_BYTES) {
+        parts.add(List.copyOf(part));
+        part.clear();
+        bytes = 0;
+      }
+      part.add(item);
+      bytes += size;
+    }
+    if (!part.isEmpty()) {
+      parts.add(List.copyOf(part));
+    }
+    return parts;
+  }
+
+  /**
+   * An upper bound of one item's CBOR size: the UTF-8 bytes of its text plus 96 bytes of field
+   * names, headers, price and flag (measured: about 80).
+   */
+  static long estimate(Catalogue.ItemUpsert item) {
+    return 96L
+        + utf8(item.itemId())
+        + utf8(item.title())
+        + utf8(item.description())
+        + utf8(item.category());
+  }
+
+  /** UTF-8 length of {@code s} (a surrogate pair is 4 bytes, 2 per UTF-16 unit). */
+  private static long utf8(String s) {
+    if (s == null) {
+      return 0;
+    }
+    long bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+    }
+    return bytes;
   }
 
   /**

@@ -6,9 +6,19 @@ import io.carousel.user.Catalogue;
 
 /**
  * Parses one catalogue line of {@code PUT /v1/items}: {@code {itemId, title?, description?,
- * category?, price?, inStock?}} (inStock defaults to true). Strict like {@link EventParser}.
+ * category?, price?, inStock?}} (inStock defaults to true). Strict like {@link EventParser}; text
+ * fields have length caps so that one item, and so every catalogue message, stays bounded.
  */
 final class ItemParser {
+  /** Longest accepted title, in characters. */
+  static final int MAX_TITLE_LENGTH = 1_000;
+
+  /** Longest accepted description, in characters. */
+  static final int MAX_DESCRIPTION_LENGTH = 10_000;
+
+  /** Longest accepted category, in characters (it crosses nodes with every availability). */
+  static final int MAX_CATEGORY_LENGTH = Catalogue.MAX_CATEGORY_CHARS;
+
   private ItemParser() {}
 
   /**
@@ -27,9 +37,9 @@ final class ItemParser {
       throw new EventParser.InvalidInput(null, "an item must be a JSON object");
     }
     String itemId = EventParser.id(node, "itemId", true);
-    String title = EventParser.text(node, "title", false);
-    String description = EventParser.text(node, "description", false);
-    String category = EventParser.text(node, "category", false);
+    String title = capped(node, "title", MAX_TITLE_LENGTH);
+    String description = capped(node, "description", MAX_DESCRIPTION_LENGTH);
+    String category = capped(node, "category", MAX_CATEGORY_LENGTH);
     Double price = null;
     JsonNode p = node.get("price");
     if (p != null && !p.isNull()) {
@@ -47,5 +57,15 @@ final class ItemParser {
       inStock = s.booleanValue();
     }
     return new Catalogue.ItemUpsert(itemId, title, description, category, price, inStock);
+  }
+
+  private static String capped(JsonNode node, String field, int max)
+      throws EventParser.InvalidInput {
+    String s = EventParser.text(node, field, false);
+    if (s != null && s.length() > max) {
+      throw new EventParser.InvalidInput(
+          field, "'" + field + "' is longer than " + max + " characters");
+    }
+    return s;
   }
 }

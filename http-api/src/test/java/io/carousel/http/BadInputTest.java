@@ -315,6 +315,8 @@ class BadInputTest extends HttpTestBase {
       {"{\"itemId\":\"\"}", "itemId"},
       {"{\"itemId\":\"a\\u0001\"}", "itemId"},
       {"{\"itemId\":\"" + "y".repeat(257) + "\"}", "itemId"},
+      {"{\"itemId\":\"n1\",\"category\":\"" + "c".repeat(101) + "\"}", "category"},
+      {"{\"itemId\":\"n1\",\"title\":\"" + "t".repeat(1001) + "\"}", "title"},
     };
     for (String[] c : cases) {
       assertProblem(send("PUT", "/v1/items", "application/json", c[0]), 422, c[1]);
@@ -323,6 +325,17 @@ class BadInputTest extends HttpTestBase {
       assertProblem(send("PUT", "/v1/items", "application/json", body), 400, null);
     }
     assertProblem(send("PUT", "/v1/items", "application/json", ""), 400, "body");
+  }
+
+  @Test
+  void itemBatchOfMoreThan1000LinesIs413NamingBody() throws Exception {
+    JsonNode p =
+        assertProblem(
+            send("PUT", "/v1/items", "application/x-ndjson", "{}\n".repeat(1001)), 413, "body");
+    assertTrue(p.get("detail").asText().contains("at most 1000 lines"), p.toString());
+    // 1,000 lines are accepted (and here all rejected one by one).
+    assertProblem(
+        send("PUT", "/v1/items", "application/x-ndjson", "{}\n".repeat(1000)), 422, "itemId");
   }
 
   // ---- regressions: defects found by this class, fixed ----

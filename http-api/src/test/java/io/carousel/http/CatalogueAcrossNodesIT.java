@@ -25,8 +25,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A catalogue change made on one node of a two-node cluster reaches the other node's slates. */
+/**
+ * A catalogue change made on one node of a two-node cluster reaches the other node's slates, also
+ * when the catalogue's full state is far larger than Artery's 256 KiB maximum frame size.
+ */
 class CatalogueAcrossNodesIT {
+  /** Items not in the model, with descriptions: the catalogue's state grows to a few MB. */
+  private static final int BULK_ITEMS = 3_000;
+
+  private static final int BULK_BATCH = 1_000;
+  private static final int DESCRIPTION_CHARS = 900;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final Duration PROPAGATION = Duration.ofSeconds(10);
@@ -35,8 +43,8 @@ class CatalogueAcrossNodesIT {
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void outOfStockOnNode1AndDeleteOnNode2ReachTheOtherNodesListingAndSlates(@TempDir Path work)
-      throws Exception {
+  void outOfStockOnNode1AndDeleteOnNode2ReachTheOtherNodesListingAndSlatesInALargeCatalogue(
+      @TempDir Path work) throws Exception {
     CassandraNode.ensureRunning();
     Path model = SyntheticModel.create(work);
     ClusterNode.Ports ports = ClusterNode.Ports.free();
@@ -53,6 +61,34 @@ class CatalogueAcrossNodesIT {
       n1.awaitReady(Duration.ofSeconds(120));
       n2.awaitReady(Duration.ofSeconds(120));
       awaitBothUp(n1, n2, Duration.ofSeconds(60));
+
+      // A catalogue whose full state is > 2.7 MB: before deltas and paged resyncs, neither the
+      // publication nor the resync could cross nodes any more, silently.
+      long bulkBytes = 0;
+      for (int from = 0; from < BULK_ITEMS; from += BULK_BATCH) {
+        StringBuilder body = new StringBuilder();
+        for (int i = from; i < from + BULK_BATCH; i++) {
+          body.append("{\"itemId\":\"bulk-")
+              .append(i)
+              .append("\",\"title\":\"Bulk item ")
+              .append(i)
+              .append("\",\"description\":\"")
+              .append("d".repeat(DESCRIPTION_CHARS))
+              .append("\",\"category\":\"bulk\",\"price\":1.5}\n");
+        }
+        bulkBytes += body.length();
+        HttpResponse<String> bulk =
+            send(
+                HttpRequest.newBuilder(URI.create(n1.base + "/v1/items"))
+                    .header("Content-Type", "application/x-ndjson")
+                    .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
+        assertEquals(200, bulk.statusCode(), bulk.body());
+        JsonNode r = Json.MAPPER.readTree(bulk.body());
+        assertEquals(BULK_BATCH, r.get("created").asInt() + r.get("updated").asInt(), bulk.body());
+      }
+      System.out.printf(
+          "CATALOGUE-ACROSS-NODES upserted %d described items (%d bytes of NDJSON) on node 1%n",
+          BULK_ITEMS, bulkBytes);
 
       String run = UUID.randomUUID().toString().substring(0, 8);
       List<String> users = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.carousel.user;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -19,17 +20,27 @@ import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The shop's catalogue updates: one event-sourced entity for the whole cluster (sharded, entity id
  * {@code catalogue}), fed by {@code PUT /v1/items} and {@code DELETE /v1/items/{id}}. After every
- * change it publishes the full item state on the {@code catalogue} topic, which each node's {@link
- * CatalogueView} applies to its {@link ItemAvailability}, so an item marked out of stock or deleted
- * is gone from the very next slate on every node. Items the model was not trained on are kept here
- * and become recommendable after the next training.
+ * change it publishes only the changed items' {@link Availability} (never titles, descriptions or
+ * prices) on the {@code catalogue} topic, at most {@link #PAGE_SIZE} items a message, which each
+ * node's {@link CatalogueView} applies to its {@link ItemAvailability}, so an item marked out of
+ * stock or deleted is gone from the very next slate on every node. The views also re-read every
+ * item's availability in pages ({@link GetPage}) to converge after a lost message. Every message
+ * that crosses nodes thus stays far below Artery's 256 KiB frame, however large the catalogue.
+ * Items the model was not trained on are kept here and become recommendable after the next
+ * training.
  */
 public final class Catalogue
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -44,6 +55,20 @@ public final class Catalogue
 
   /** The topic every node listens on. */
   public static final String TOPIC = "catalogue";
+
+  /**
+   * Most items in one {@link AvailabilityChanged} or {@link Page}. A max-length item (id of {@value
+   * #MAX_ID_CHARS} and category of {@value #MAX_CATEGORY_CHARS} UTF-16 units, at most 3 UTF-8 bytes
+   * each) serializes to under 1 KB in CBOR, so a message stays under about 128 KiB, half of
+   * Artery's default 256 KiB maximum frame size ({@code CatalogueMessageSizeTest} measures it).
+   */
+  public static final int PAGE_SIZE = 128;
+
+  /** Longest item id the HTTP layer accepts, in characters (EventParser.MAX_ID_LENGTH). */
+  public static final int MAX_ID_CHARS = 200;
+
+  /** Longest category the HTTP layer accepts, in characters. */
+  public static final int MAX_CATEGORY_CHARS = 100;
 
   /** The business state of one item. {@code price} may be null. */
   public record ItemState(
@@ -80,14 +105,40 @@ public final class Catalogue
   public record Delete(String itemId, boolean knownToModel, ActorRef<StatusReply<Boolean>> replyTo)
       implements Command {}
 
-  /** Asks for every item's state. */
-  public record GetAll(ActorRef<Changed> replyTo) implements Command {}
+  /**
+   * Asks for the availability of at most {@code limit} (capped at {@link #PAGE_SIZE}) items whose
+   * ids follow {@code afterItemId} (null: from the first) in {@link String#compareTo} order.
+   */
+  public record GetPage(String afterItemId, int limit, ActorRef<Page> replyTo) implements Command {}
 
   /** Reply to {@link Upsert}. */
   public record Upserted(int created, int updated) implements CborSerializable {}
 
-  /** The full state, as published and as replied to {@link GetAll}. */
-  public record Changed(Map<String, ItemState> items) implements CborSerializable {}
+  /**
+   * What a node needs of one item to serve slates: whether it may be recommended ({@code !deleted
+   * && inStock}) and its catalogue category (null when none was given).
+   */
+  public record Availability(String itemId, boolean available, String category)
+      implements CborSerializable {
+    static Availability of(String itemId, ItemState s) {
+      return new Availability(itemId, !s.deleted() && s.inStock(), s.category());
+    }
+  }
+
+  /**
+   * Published after a change: the changed items' availability, as of the event with sequence number
+   * {@code seqNr}. A change of more than {@link #PAGE_SIZE} items is published as several messages
+   * with the same {@code seqNr}.
+   */
+  public record AvailabilityChanged(List<Availability> items, long seqNr)
+      implements CborSerializable {}
+
+  /**
+   * Reply to {@link GetPage}: items in id order, read after the event with sequence number {@code
+   * seqNr}; {@code last} when no item follows.
+   */
+  public record Page(List<Availability> items, boolean last, long seqNr)
+      implements CborSerializable {}
 
   /** Events. */
   public sealed interface Event extends CborSerializable {}
@@ -98,10 +149,37 @@ public final class Catalogue
   /** An item was deleted at {@code timeMs}. */
   public record ItemDeleted(String itemId, long timeMs) implements Event {}
 
-  /** State: items by id (copy-on-write). */
+  /**
+   * State: items by id, sorted by id (copy-on-write). Serialized as a plain map, as before, so
+   * earlier snapshots still load.
+   */
   public record State(Map<String, ItemState> items) implements CborSerializable {
+    /** Keeps the items sorted and unmodifiable. */
+    public State {
+      items = Collections.unmodifiableNavigableMap(new TreeMap<>(items));
+    }
+
+    NavigableMap<String, ItemState> sorted() {
+      return (NavigableMap<String, ItemState>) items;
+    }
+
+    /** Returns the availability page after {@code afterItemId} (null: from the first). */
+    Page page(String afterItemId, int limit, long seqNr) {
+      int max = Math.max(1, Math.min(limit, PAGE_SIZE));
+      NavigableMap<String, ItemState> rest =
+          afterItemId == null ? sorted() : sorted().tailMap(afterItemId, false);
+      List<Availability> out = new ArrayList<>(max);
+      for (var e : rest.entrySet()) {
+        if (out.size() == max) {
+          return new Page(List.copyOf(out), false, seqNr);
+        }
+        out.add(Availability.of(e.getKey(), e.getValue()));
+      }
+      return new Page(List.copyOf(out), true, seqNr);
+    }
+
     State apply(ItemsUpserted e) {
-      Map<String, ItemState> next = new HashMap<>(items);
+      TreeMap<String, ItemState> next = new TreeMap<>(sorted());
       for (ItemUpsert u : e.items()) {
         next.put(
             u.itemId(),
@@ -114,11 +192,11 @@ public final class Catalogue
                 false,
                 e.timeMs()));
       }
-      return new State(Map.copyOf(next));
+      return new State(next);
     }
 
     State apply(ItemDeleted e) {
-      Map<String, ItemState> next = new HashMap<>(items);
+      TreeMap<String, ItemState> next = new TreeMap<>(sorted());
       ItemState old = next.get(e.itemId());
       next.put(
           e.itemId(),
@@ -132,14 +210,29 @@ public final class Catalogue
                   false,
                   true,
                   e.timeMs()));
-      return new State(Map.copyOf(next));
+      return new State(next);
     }
   }
 
   /** Starts sharding of the catalogue entity on this node. */
   public static void initSharding(ActorSystem<?> system, Clock clock) {
-    ClusterSharding.get(system)
-        .init(Entity.of(TYPE_KEY, ctx -> Behaviors.setup(c -> new Catalogue(c, clock))));
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(clock)));
+  }
+
+  /** Returns the entity's behaviour (the one entity, {@link #ENTITY_ID}). */
+  static Behavior<Command> create(Clock clock) {
+    return Behaviors.setup(c -> new Catalogue(c, clock));
+  }
+
+  /** Splits {@code items} into messages of at most {@link #PAGE_SIZE} items. */
+  static List<AvailabilityChanged> deltas(List<Availability> items, long seqNr) {
+    List<AvailabilityChanged> out = new ArrayList<>();
+    for (int from = 0; from < items.size(); from += PAGE_SIZE) {
+      out.add(
+          new AvailabilityChanged(
+              List.copyOf(items.subList(from, Math.min(items.size(), from + PAGE_SIZE))), seqNr));
+    }
+    return out;
   }
 
   /** Returns a reference to the one catalogue entity. */
@@ -147,14 +240,16 @@ public final class Catalogue
     return ClusterSharding.get(system).entityRefFor(TYPE_KEY, ENTITY_ID);
   }
 
-  private final ActorRef<Topic.Command<Changed>> topic;
+  private final ActorContext<Command> ctx;
+  private final ActorRef<Topic.Command<AvailabilityChanged>> topic;
   private final Clock clock;
 
   private Catalogue(ActorContext<Command> ctx, Clock clock) {
     super(
         PersistenceId.of(TYPE_KEY.name(), ENTITY_ID),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
-    this.topic = ctx.spawn(Topic.create(Changed.class, TOPIC), "topic");
+    this.ctx = ctx;
+    this.topic = ctx.spawn(Topic.create(AvailabilityChanged.class, TOPIC), "topic");
     this.clock = clock;
   }
 
@@ -174,7 +269,12 @@ public final class Catalogue
         .forAnyState()
         .onCommand(Upsert.class, this::onUpsert)
         .onCommand(Delete.class, this::onDelete)
-        .onCommand(GetAll.class, (s, c) -> Effect().reply(c.replyTo(), new Changed(s.items())))
+        .onCommand(
+            GetPage.class,
+            (s, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(), s.page(c.afterItemId(), c.limit(), lastSequenceNumber(ctx))))
         .build();
   }
 
@@ -197,9 +297,13 @@ public final class Catalogue
       }
     }
     Upserted result = new Upserted(c.items().size() - updated, updated);
+    Set<String> changed = new LinkedHashSet<>();
+    for (ItemUpsert u : c.items()) {
+      changed.add(u.itemId());
+    }
     return Effect()
         .persist(new ItemsUpserted(List.copyOf(c.items()), clock.millis()))
-        .thenRun(this::publish)
+        .thenRun(s -> publish(s, changed))
         .thenReply(c.replyTo(), s -> StatusReply.success(result));
   }
 
@@ -210,11 +314,17 @@ public final class Catalogue
     }
     return Effect()
         .persist(new ItemDeleted(c.itemId(), clock.millis()))
-        .thenRun(this::publish)
+        .thenRun(s -> publish(s, List.of(c.itemId())))
         .thenReply(c.replyTo(), s -> StatusReply.success(known));
   }
 
-  private void publish(State state) {
-    topic.tell(Topic.publish(new Changed(state.items())));
+  private void publish(State state, Collection<String> itemIds) {
+    List<Availability> changed = new ArrayList<>(itemIds.size());
+    for (String id : itemIds) {
+      changed.add(Availability.of(id, state.items().get(id)));
+    }
+    for (AvailabilityChanged m : deltas(changed, lastSequenceNumber(ctx))) {
+      topic.tell(Topic.publish(m));
+    }
   }
 }

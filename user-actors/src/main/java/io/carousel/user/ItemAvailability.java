@@ -2,8 +2,7 @@ package io.carousel.user;
 
 import io.carousel.engine.Catalog;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Collection;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -21,16 +20,18 @@ public final class ItemAvailability {
   }
 
   private final Catalog catalog;
+  private final String[] modelCategories;
   private final AtomicReference<Snapshot> current;
 
   /** Starts with every catalogue item available, in its catalogue category. */
   public ItemAvailability(Catalog catalog) {
     this.catalog = catalog;
-    String[] categories = new String[catalog.size()];
-    for (int i = 0; i < categories.length; i++) {
-      categories[i] = catalog.get(i).category();
+    this.modelCategories = new String[catalog.size()];
+    for (int i = 0; i < modelCategories.length; i++) {
+      modelCategories[i] = catalog.get(i).category();
     }
-    this.current = new AtomicReference<>(new Snapshot(new BitSet(catalog.size()), categories));
+    this.current =
+        new AtomicReference<>(new Snapshot(new BitSet(catalog.size()), modelCategories.clone()));
   }
 
   /** Returns the current snapshot. */
@@ -39,33 +40,40 @@ public final class ItemAvailability {
   }
 
   /**
-   * Applies the catalogue's state: items not in the model's catalogue are ignored here (they become
-   * recommendable after the next training).
-   *
-   * @param items the catalogue's items by id
+   * Applies a change of some items on top of the current snapshot; items not mentioned keep their
+   * state. Items not in the model's catalogue are ignored here (they become recommendable after the
+   * next training). Called by one writer (the node's {@link CatalogueView}).
    */
-  public void apply(Map<String, Catalogue.ItemState> items) {
+  public void applyDelta(Collection<Catalogue.Availability> items) {
     Snapshot old = current.get();
-    BitSet unavailable = new BitSet(catalog.size());
+    BitSet unavailable = (BitSet) old.unavailable().clone();
     String[] categories = old.categories().clone();
-    for (var e : items.entrySet()) {
-      int idx = catalog.indexOf(e.getKey());
-      if (idx < 0) {
-        continue;
-      }
-      Catalogue.ItemState s = e.getValue();
-      if (s.deleted() || !s.inStock()) {
-        unavailable.set(idx);
-      }
-      if (s.category() != null && !s.category().isEmpty()) {
-        categories[idx] = s.category();
-      }
+    for (Catalogue.Availability a : items) {
+      set(a, unavailable, categories);
     }
     current.set(new Snapshot(unavailable, categories));
   }
 
-  /** Returns an empty overlay map (all items as trained). */
-  static Map<String, Catalogue.ItemState> none() {
-    return new HashMap<>();
+  /**
+   * Replaces the overlay with the catalogue's full availability: an item not in {@code items} is
+   * available in its model category.
+   */
+  public void replace(Collection<Catalogue.Availability> items) {
+    BitSet unavailable = new BitSet(catalog.size());
+    String[] categories = modelCategories.clone();
+    for (Catalogue.Availability a : items) {
+      set(a, unavailable, categories);
+    }
+    current.set(new Snapshot(unavailable, categories));
+  }
+
+  private void set(Catalogue.Availability a, BitSet unavailable, String[] categories) {
+    int idx = catalog.indexOf(a.itemId());
+    if (idx < 0) {
+      return;
+    }
+    unavailable.set(idx, !a.available());
+    categories[idx] =
+        a.category() != null && !a.category().isEmpty() ? a.category() : modelCategories[idx];
   }
 }
