@@ -4,6 +4,7 @@ import io.carousel.policy.EpsilonGreedySlatePolicy;
 import io.carousel.policy.LinUcbSlatePolicy;
 import io.carousel.policy.LinearPosterior;
 import io.carousel.policy.LinearThompsonSlatePolicy;
+import io.carousel.policy.PackedPosterior;
 import io.carousel.policy.Slate;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -30,14 +31,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class PolicyBenchmark {
-  /** Context dimension k. */
-  @Param({"16", "32"})
+  /** Context dimension k (18: the live default with two trend features). */
+  @Param({"16", "18", "32"})
   public int k;
 
   private static final int CANDIDATES = 100;
   private static final int SLATE = 10;
 
   private LinearPosterior posterior;
+  private PackedPosterior packed;
   private float[][] candidates;
   private float[] x;
   private SplittableRandom rng;
@@ -60,12 +62,22 @@ public class PolicyBenchmark {
       posterior = posterior.updated(candidates[t % CANDIDATES], rng.nextDouble() < 0.1 ? 1 : 0);
     }
     x = candidates[7];
+    packed = PackedPosterior.pack(posterior);
   }
 
   /** One Sherman–Morrison update (returns a new posterior, as the actor does). */
   @Benchmark
   public LinearPosterior update() {
     return posterior.updated(x, 1.0);
+  }
+
+  /**
+   * One update of a user's stored state as {@code UserState} applies it: unpack the single
+   * precision A⁻¹ and b, one Sherman–Morrison update in double, pack again.
+   */
+  @Benchmark
+  public PackedPosterior updateStoredState() {
+    return PackedPosterior.pack(packed.unpack().updated(x, 1.0));
   }
 
   /** One LinUCB slate (deterministic, propensity 1). */
