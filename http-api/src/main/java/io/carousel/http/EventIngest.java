@@ -73,16 +73,25 @@ final class EventIngest {
     return handleBatch(body);
   }
 
+  /** Returns whether an NDJSON body split into {@code lines} holds more than the cap. */
+  static boolean overLineCap(String[] lines) {
+    return lines.length > MAX_BATCH_LINES + 1;
+  }
+
+  /** Returns the 413 problem (field {@code body}) for an NDJSON body over the line cap. */
+  static HttpResponse tooManyLines() {
+    return Json.problem(
+        Problem.of(
+            413,
+            "Payload Too Large",
+            "body",
+            "an NDJSON batch holds at most " + MAX_BATCH_LINES + " lines; split it"));
+  }
+
   private CompletionStage<HttpResponse> handleBatch(String body) {
     String[] lines = body.split("\r?\n", -1);
-    if (lines.length > MAX_BATCH_LINES + 1) {
-      return CompletableFuture.completedFuture(
-          Json.problem(
-              Problem.of(
-                  413,
-                  "Payload Too Large",
-                  "body",
-                  "an NDJSON batch holds at most " + MAX_BATCH_LINES + " lines; split it")));
+    if (overLineCap(lines)) {
+      return CompletableFuture.completedFuture(tooManyLines());
     }
     EventResult[] results = new EventResult[lines.length];
     Map<String, List<Integer>> linesByUser = new LinkedHashMap<>();

@@ -71,16 +71,8 @@ final class ItemIngest {
   /** Upserts the items in {@code body}; 200 with per-line results, 422 when no line is valid. */
   CompletionStage<HttpResponse> upsert(String body) {
     String[] lines = body.split("\r?\n", -1);
-    if (lines.length > EventIngest.MAX_BATCH_LINES + 1) {
-      return CompletableFuture.completedFuture(
-          Json.problem(
-              Problem.of(
-                  413,
-                  "Payload Too Large",
-                  "body",
-                  "an NDJSON batch holds at most "
-                      + EventIngest.MAX_BATCH_LINES
-                      + " lines; split it")));
+    if (EventIngest.overLineCap(lines)) {
+      return CompletableFuture.completedFuture(EventIngest.tooManyLines());
     }
     List<Catalogue.ItemUpsert> valid = new ArrayList<>();
     List<LineResult> results = new ArrayList<>();
