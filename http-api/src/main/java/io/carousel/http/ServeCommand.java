@@ -22,8 +22,21 @@ final class ServeCommand implements Callable<Integer> {
       description = "A trained model directory (with model-meta.json); default: the --dataset's.")
   Path model;
 
+  @Option(
+      names = "--train-fraction",
+      defaultValue = "1.0",
+      description =
+          "Share of the --dataset's interactions (earliest first) the model is trained on when no"
+              + " --model is given; the demo holds the later 20 %% back to replay (default:"
+              + " ${DEFAULT-VALUE}, all of them).")
+  double trainFraction;
+
   @Override
   public Integer call() throws Exception {
+    if (!(trainFraction > 0 && trainFraction <= 1)) {
+      throw new IllegalArgumentException(
+          "--train-fraction must be in (0, 1], got " + trainFraction);
+    }
     var config = node.toConfig();
     Path modelDir = model;
     if (modelDir == null) {
@@ -33,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
                   node.dataset,
                   node.dataDir,
                   TwoTowerConfig.defaults(),
-                  DemoCommand.TRAIN_FRACTION,
+                  trainFraction,
                   System.out)
               .modelDir();
     }

@@ -31,13 +31,14 @@ public record TimeSplit(List<Interaction> train, List<Interaction> replay) {
    *
    * @param sortedInteractions interactions sorted by {@code timestampMs} (as in {@code
    *     Dataset.interactions()})
-   * @param trainFraction target share of train interactions, in (0, 1)
-   * @throws IllegalArgumentException if {@code trainFraction} is outside (0, 1) or the input is not
+   * @param trainFraction target share of train interactions, in (0, 1]; 1 = everything is train
+   *     (what {@code serve} trains on), nothing is replay
+   * @throws IllegalArgumentException if {@code trainFraction} is outside (0, 1] or the input is not
    *     sorted by time
    */
   public static TimeSplit byTime(List<Interaction> sortedInteractions, double trainFraction) {
-    if (!(trainFraction > 0.0 && trainFraction < 1.0)) {
-      throw new IllegalArgumentException("trainFraction must be in (0, 1), was " + trainFraction);
+    if (!(trainFraction > 0.0 && trainFraction <= 1.0)) {
+      throw new IllegalArgumentException("trainFraction must be in (0, 1], was " + trainFraction);
     }
     int n = sortedInteractions.size();
     for (int i = 1; i < n; i++) {
@@ -47,6 +48,9 @@ public record TimeSplit(List<Interaction> train, List<Interaction> replay) {
     }
     if (n == 0) {
       return new TimeSplit(List.of(), List.of());
+    }
+    if (trainFraction == 1.0) {
+      return new TimeSplit(sortedInteractions, List.of());
     }
     long cutMs = sortedInteractions.get((int) Math.floor(n * trainFraction)).timestampMs();
     int firstReplay = 0;

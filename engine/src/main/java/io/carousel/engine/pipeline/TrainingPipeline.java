@@ -56,7 +56,7 @@ public final class TrainingPipeline {
    * @param dataRoot folder holding the datasets
    * @param datasetName e.g. {@code amazon2018-small} or {@code movielens-100k}
    * @param dataDir Carousel's data directory (cache and models go below it)
-   * @param trainFraction share of interactions (by time) used for training, in (0, 1)
+   * @param trainFraction share of interactions (by time) used for training, in (0, 1]
    * @param log where progress lines go
    * @throws io.carousel.engine.DatasetMissingException when the dataset is not under dataRoot
    */
@@ -70,13 +70,19 @@ public final class TrainingPipeline {
     Dataset dataset = DatasetReader.read(dataRoot, datasetName);
     Catalog catalog = dataset.catalog();
     TimeSplit split = TimeSplit.byTime(dataset.interactions(), trainFraction);
-    log.printf(
-        "dataset %s: %d interactions, %d items; train %d (earlier), replay %d (later)%n",
-        datasetName,
-        dataset.interactions().size(),
-        catalog.size(),
-        split.train().size(),
-        split.replay().size());
+    if (split.replay().isEmpty()) {
+      log.printf(
+          "dataset %s: %d interactions, %d items; training on all of them%n",
+          datasetName, dataset.interactions().size(), catalog.size());
+    } else {
+      log.printf(
+          "dataset %s: %d interactions, %d items; train %d (earlier), replay %d (later)%n",
+          datasetName,
+          dataset.interactions().size(),
+          catalog.size(),
+          split.train().size(),
+          split.replay().size());
+    }
 
     List<String> texts = new ArrayList<>(catalog.size());
     for (Item item : catalog.items()) {

@@ -45,11 +45,19 @@ class TimeSplitTest {
   }
 
   @Test
-  void rejectsFractionOutsideOpenUnitInterval() {
+  void rejectsFractionOutsideHalfOpenUnitInterval() {
     List<Interaction> log = List.of(click("u", "a", 1));
-    for (double f : new double[] {0.0, 1.0, -0.1, 1.5, Double.NaN}) {
+    for (double f : new double[] {0.0, -0.1, 1.5, Double.NaN}) {
       assertThrows(IllegalArgumentException.class, () -> TimeSplit.byTime(log, f), "f=" + f);
     }
+  }
+
+  @Test
+  void fractionOneTrainsOnEverythingAndReplaysNothing() {
+    List<Interaction> log = List.of(click("u", "a", 1), click("u", "b", 2), click("v", "a", 2));
+    TimeSplit split = TimeSplit.byTime(log, 1.0);
+    assertEquals(log, split.train());
+    assertTrue(split.replay().isEmpty());
   }
 
   @Test
