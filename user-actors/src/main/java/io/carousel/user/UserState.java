@@ -255,8 +255,9 @@ public record UserState(
    * bandit}'s form (an older state or context is converted first).
    */
   UserState onReward(UserProfile.RewardObserved e, BanditModel bandit) {
-    if (policyState.dim() != bandit.dim() || userStrength != bandit.userStrength()) {
-      return bandit.adapt(this).onReward(e, bandit);
+    UserState adapted = bandit.adapt(this);
+    if (adapted != this) {
+      return adapted.onReward(e, bandit);
     }
     PendingSlate p = pending;
     if (p != null && p.slateId().equals(e.slateId())) {
@@ -290,8 +291,9 @@ public record UserState(
    * @param itemIds the slate's item ids, as the catalogue's own instances where possible
    */
   UserState onSlateServed(UserProfile.SlateServed e, List<String> itemIds, BanditModel bandit) {
-    if (policyState.dim() != bandit.dim() || userStrength != bandit.userStrength()) {
-      return bandit.adapt(this).onSlateServed(e, itemIds, bandit);
+    UserState adapted = bandit.adapt(this);
+    if (adapted != this) {
+      return adapted.onSlateServed(e, itemIds, bandit);
     }
     LinearPosterior post = posterior();
     for (float[] x : unrewardedFeatures()) {
