@@ -29,7 +29,12 @@ public final class ContextFeatures {
   /** Index of the trend feature in a {@link Layout#TREND} context. */
   public static final int TREND_INDEX = DIM;
 
-  private static final int HEAD = DIM - PROJECTED_DIMS;
+  /**
+   * Index of the first projected item-vector dimension, in every layout (after the 4 head ones).
+   */
+  public static final int PROJECTED_FROM = DIM - PROJECTED_DIMS;
+
+  private static final int HEAD = PROJECTED_FROM;
 
   /** The feature layouts; the standard 16-d one is the default and never changes. */
   public enum Layout {
@@ -166,23 +171,74 @@ public final class ContextFeatures {
     writeStandard(out, modelScore, popularity, seen, itemVector);
   }
 
+  /**
+   * Returns the projected part of an item's context, {@code float[12]}: the entries a context built
+   * from {@code itemVector} holds at {@code [PROJECTED_FROM, PROJECTED_FROM + 12)}, bit for bit.
+   * Depends on the item only, so a node can compute it once per item and share it.
+   *
+   * @param itemVector {@code float[itemDim]}
+   * @throws IllegalArgumentException if itemVector.length != itemDim
+   */
+  public float[] project(float[] itemVector) {
+    float[] out = new float[PROJECTED_DIMS];
+    projectInto(out, 0, itemVector);
+    return out;
+  }
+
+  /**
+   * Returns a new context {@code float[dim()]} like {@link #build(float, float, boolean, float[],
+   * float[])}, from an item's {@link #project projection} instead of its vector (no projection
+   * work; the same floats).
+   *
+   * @param projected {@code float[12]} from {@link #project}
+   * @param trends at least {@code layout().trends()} trend features, shortest half-life first
+   * @throws IllegalArgumentException if projected is not 12 long or too few trends are given
+   */
+  public float[] buildFromProjection(
+      float modelScore, float popularity, boolean seen, float[] projected, float[] trends) {
+    if (projected.length != PROJECTED_DIMS || trends.length < layout.trends()) {
+      throw new IllegalArgumentException(
+          "need "
+              + PROJECTED_DIMS
+              + " projected dims and "
+              + layout.trends()
+              + " trends, got "
+              + projected.length
+              + " and "
+              + trends.length);
+    }
+    float[] out = new float[dim()];
+    writeHead(out, modelScore, popularity, seen);
+    System.arraycopy(projected, 0, out, HEAD, PROJECTED_DIMS);
+    System.arraycopy(trends, 0, out, TREND_INDEX, layout.trends());
+    return out;
+  }
+
   private void writeStandard(
       float[] out, float modelScore, float popularity, boolean seen, float[] itemVector) {
-    if (itemVector.length != itemDim) {
-      throw new IllegalArgumentException(
-          "item vector has " + itemVector.length + " dims, expected " + itemDim);
-    }
+    writeHead(out, modelScore, popularity, seen);
+    projectInto(out, HEAD, itemVector);
+  }
+
+  private static void writeHead(float[] out, float modelScore, float popularity, boolean seen) {
     out[0] = 1f;
     out[1] = modelScore;
     out[2] = popularity;
     out[3] = seen ? 1f : 0f;
+  }
+
+  private void projectInto(float[] out, int from, float[] itemVector) {
+    if (itemVector.length != itemDim) {
+      throw new IllegalArgumentException(
+          "item vector has " + itemVector.length + " dims, expected " + itemDim);
+    }
     for (int r = 0; r < PROJECTED_DIMS; r++) {
       double s = 0;
       int row = r * itemDim;
       for (int c = 0; c < itemDim; c++) {
         s += projection[row + c] * itemVector[c];
       }
-      out[HEAD + r] = (float) s;
+      out[from + r] = (float) s;
     }
   }
 }

@@ -13,12 +13,24 @@ import java.util.Arrays;
  * so a replay of the same events rebuilds the same packed state bit for bit. Immutable by
  * convention: callers must not mutate the arrays.
  *
+ * <p>Few observations are cheaper than the matrix: {@link #observe} keeps the observations {@code
+ * (x, r)} not yet folded into A⁻¹ and b as raw floats, and folds them (Sherman–Morrison, in the
+ * order observed, in double) once they would take more floats than the dense part, i.e. beyond
+ * {@code ⌊(k(k+1)/2 + k) / (k+1)⌋} observations (9 at k = 18). A shopper with one click on a slate
+ * then costs 76 B of observations on top of the shared start state instead of a 772 B matrix of its
+ * own. {@link #unpack} applies them, so every reader sees the same posterior either way (up to the
+ * single-precision rounding of the folded form, which is skipped while they are raw).
+ *
  * @param dim feature dimension k, at least 1
  * @param aInvUpper upper triangle of A⁻¹ row-major, {@code float[k(k+1)/2]}
  * @param b reward-weighted feature sum, {@code float[k]}
- * @param updates observations since the prior, at least 0
+ * @param updates observations since the prior (folded and raw), at least the raw ones
+ * @param observations the raw observations after A⁻¹ and b, {@code float[n * (k+1)]}: x then r for
+ *     each, oldest first; null or empty when there are none (every state written before they
+ *     existed)
  */
-public record PackedPosterior(int dim, float[] aInvUpper, float[] b, long updates) {
+public record PackedPosterior(
+    int dim, float[] aInvUpper, float[] b, long updates, float[] observations) {
 
   /** Validates shapes; throws IllegalArgumentException on a wrong length or a bad dim. */
   public PackedPosterior {
@@ -26,6 +38,48 @@ public record PackedPosterior(int dim, float[] aInvUpper, float[] b, long update
       throw new IllegalArgumentException(
           "packed posterior needs dim >= 1, k(k+1)/2 + k entries and updates >= 0");
     }
+    if (observations != null
+        && (observations.length % (dim + 1) != 0 || observations.length / (dim + 1) > updates)) {
+      throw new IllegalArgumentException(
+          "raw observations must be n * (k + 1) floats with n <= updates, got "
+              + observations.length);
+    }
+  }
+
+  /** A dense state without raw observations. */
+  public PackedPosterior(int dim, float[] aInvUpper, float[] b, long updates) {
+    this(dim, aInvUpper, b, updates, null);
+  }
+
+  /** Returns the number of raw observations not yet folded into A⁻¹ and b. */
+  public int rawObservations() {
+    return observations == null ? 0 : observations.length / (dim + 1);
+  }
+
+  /**
+   * Returns this state after observing reward {@code reward} for context {@code x}: the observation
+   * is kept raw (this state's arrays are shared, not copied) or, once the raw ones would outgrow
+   * the dense part, all are folded into a new dense state.
+   *
+   * @param x {@code float[k]} context
+   * @throws IllegalArgumentException if x.length != k or reward is not finite
+   */
+  public PackedPosterior observe(float[] x, double reward) {
+    if (x.length != dim || !Double.isFinite(reward)) {
+      throw new IllegalArgumentException(
+          "observation needs " + dim + " features and a finite reward");
+    }
+    int n = rawObservations();
+    if ((n + 1) * (dim + 1) > aInvUpper.length + dim) {
+      return pack(unpack().updated(x, reward));
+    }
+    float[] obs =
+        observations == null
+            ? new float[dim + 1]
+            : Arrays.copyOf(observations, observations.length + dim + 1);
+    System.arraycopy(x, 0, obs, n * (dim + 1), dim);
+    obs[n * (dim + 1) + dim] = (float) reward;
+    return new PackedPosterior(dim, aInvUpper, b, updates + 1, obs);
   }
 
   /** Returns the packed form of {@code p}, reading the upper triangle of its A⁻¹ in O(k²). */
@@ -61,7 +115,13 @@ public record PackedPosterior(int dim, float[] aInvUpper, float[] b, long update
     for (int i = 0; i < k; i++) {
       bd[i] = b[i];
     }
-    return new LinearPosterior(k, aInv, bd, updates);
+    int raw = rawObservations();
+    LinearPosterior p = new LinearPosterior(k, aInv, bd, updates - raw);
+    for (int o = 0; o < raw; o++) {
+      int at = o * (k + 1);
+      p = p.updated(Arrays.copyOfRange(observations, at, at + k), observations[at + k]);
+    }
+    return p;
   }
 
   /** Returns true if {@code o} is a PackedPosterior with equal fields and array contents. */
@@ -71,7 +131,9 @@ public record PackedPosterior(int dim, float[] aInvUpper, float[] b, long update
         && dim == p.dim
         && updates == p.updates
         && Arrays.equals(aInvUpper, p.aInvUpper)
-        && Arrays.equals(b, p.b);
+        && Arrays.equals(b, p.b)
+        && rawObservations() == p.rawObservations()
+        && (rawObservations() == 0 || Arrays.equals(observations, p.observations));
   }
 
   /** Returns a hash over the fields and array contents, consistent with equals. */
@@ -84,6 +146,12 @@ public record PackedPosterior(int dim, float[] aInvUpper, float[] b, long update
   /** Returns a short debug string. */
   @Override
   public String toString() {
-    return "PackedPosterior[dim=" + dim + ", updates=" + updates + "]";
+    return "PackedPosterior[dim="
+        + dim
+        + ", updates="
+        + updates
+        + ", raw="
+        + rawObservations()
+        + "]";
   }
 }

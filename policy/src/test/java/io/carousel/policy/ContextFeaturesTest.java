@@ -23,6 +23,28 @@ class ContextFeaturesTest {
   }
 
   @Test
+  void contextFromTheSharedProjectionIsTheSameFloats() {
+    ContextFeatures f = new ContextFeatures(64, 11, ContextFeatures.Layout.TWO_TRENDS);
+    SplittableRandom r = new SplittableRandom(3);
+    float[] v = new float[64];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) r.nextGaussian();
+    }
+    float[] trends = {0.25f, 0.625f};
+    float[] fromVector = f.build(0.4f, 0.7f, false, v, trends);
+    float[] projected = f.project(v);
+    assertArrayEquals(
+        Arrays.copyOfRange(fromVector, ContextFeatures.PROJECTED_FROM, 16), projected);
+    assertArrayEquals(fromVector, f.buildFromProjection(0.4f, 0.7f, false, projected, trends));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> f.buildFromProjection(0f, 0f, false, new float[11], trends));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> f.buildFromProjection(0f, 0f, false, projected, new float[1]));
+  }
+
+  @Test
   void projectionIsLinearAndSeeded() {
     ContextFeatures f = new ContextFeatures(5, 42);
     float[] a = {1f, 2f, -1f, 0.5f, 3f};

@@ -1,6 +1,7 @@
 package io.carousel.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.SplittableRandom;
@@ -31,6 +32,47 @@ class PackedPosteriorTest {
       assertEquals(p.b()[i], back.b()[i], Math.abs(p.b()[i]) * 0x1p-24, "b entry " + i);
     }
     assertEquals(packed, PackedPosterior.pack(back), "packing is idempotent: a replay is exact");
+  }
+
+  @Test
+  void fewObservationsStayRawOnTheSharedStartAndFoldIntoTheSameposterior() {
+    int k = 18;
+    SplittableRandom rng = new SplittableRandom(5);
+    float[][] xs = SlateAssertions.randomCandidates(rng, 12, k);
+    PackedPosterior start = PackedPosterior.pack(LinearPosterior.prior(k, 1000.0));
+    LinearPosterior exact = LinearPosterior.prior(k, 1000.0);
+    PackedPosterior p = start;
+    for (int i = 0; i < xs.length; i++) {
+      double r = i % 3 == 0 ? 1.0 : 0.0;
+      exact = exact.updated(xs[i], r);
+      p = p.observe(xs[i], r);
+      assertEquals(i + 1, p.updates());
+      if (i < 9) {
+        // ⌊(171 + 18) / 19⌋ = 9 observations stay raw and the start's arrays are shared.
+        assertEquals(i + 1, p.rawObservations());
+        assertSame(start.aInvUpper(), p.aInvUpper());
+        assertSame(start.b(), p.b());
+      } else if (i == 9) {
+        assertEquals(0, p.rawObservations(), "the 10th observation folds all of them");
+      }
+      LinearPosterior back = p.unpack();
+      assertEquals(i + 1, back.updates());
+      for (int j = 0; j < k * k; j++) {
+        assertEquals(exact.aInv()[j], back.aInv()[j], 1e-9, "A⁻¹ entry " + j + " after " + i);
+      }
+      for (int j = 0; j < k; j++) {
+        assertEquals(exact.b()[j], back.b()[j], 1e-6, "b entry " + j + " after " + i);
+      }
+    }
+    // 12 observations: 10 folded, then 2 raw again on top of the folded state.
+    assertEquals(2, p.rawObservations());
+    assertEquals(12, p.updates());
+    assertThrows(IllegalArgumentException.class, () -> start.observe(new float[k - 1], 1.0));
+    assertThrows(IllegalArgumentException.class, () -> start.observe(xs[0], Double.NaN));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new PackedPosterior(2, new float[3], new float[2], 0, new float[3]),
+        "more raw observations than updates");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.carousel.user;
 
 import io.carousel.engine.Catalog;
 import io.carousel.policy.ContextFeatures;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The node-local, read-only view of the loaded model that every {@link UserProfile} on the node
@@ -12,13 +13,32 @@ import io.carousel.policy.ContextFeatures;
  * @param itemVectors {@code float[numItems][dim]}, L2-normalised item-tower outputs
  * @param popularity {@code float[numItems]}, log-scaled interaction counts in [0, 1]
  * @param features the bandit context builder x(user, item), {@link ContextFeatures#DIM} wide
+ * @param projections {@code float[12]} per item, {@code features.project(itemVectors[i])}, filled
+ *     on first use ({@link #projection}); about 64 B per item once every item has been served
  */
 public record ModelView(
     String modelVersion,
     Catalog catalog,
     float[][] itemVectors,
     float[] popularity,
-    ContextFeatures features) {
+    ContextFeatures features,
+    AtomicReferenceArray<float[]> projections) {
+
+  /** A view with an empty projection cache. */
+  public ModelView(
+      String modelVersion,
+      Catalog catalog,
+      float[][] itemVectors,
+      float[] popularity,
+      ContextFeatures features) {
+    this(
+        modelVersion,
+        catalog,
+        itemVectors,
+        popularity,
+        features,
+        new AtomicReferenceArray<>(catalog.size()));
+  }
 
   /**
    * Checks the shapes agree.
@@ -26,15 +46,40 @@ public record ModelView(
    * @throws IllegalArgumentException when the catalogue, vectors and popularity differ in length
    */
   public ModelView {
-    if (itemVectors.length != catalog.size() || popularity.length != catalog.size()) {
+    if (itemVectors.length != catalog.size()
+        || popularity.length != catalog.size()
+        || projections.length() != catalog.size()) {
       throw new IllegalArgumentException(
           "model view shapes disagree: catalog "
               + catalog.size()
               + ", itemVectors "
               + itemVectors.length
               + ", popularity "
-              + popularity.length);
+              + popularity.length
+              + ", projections "
+              + projections.length());
     }
+  }
+
+  /**
+   * Returns item {@code idx}'s projected context part, {@code float[12]} ({@link
+   * ContextFeatures#project}), one shared instance per item and view: callers must not modify it.
+   * Every slate context and every pending slate of the node refers to this one array.
+   */
+  public float[] projection(int idx) {
+    float[] p = projections.get(idx);
+    if (p == null) {
+      // Two threads may both compute it; the values are equal and one instance wins.
+      projections.compareAndSet(idx, null, features.project(itemVectors[idx]));
+      p = projections.get(idx);
+    }
+    return p;
+  }
+
+  /** Returns {@link #projection} of the item with id {@code itemId}, or null if it has none. */
+  public float[] projectionOf(String itemId) {
+    int idx = catalog.indexOf(itemId);
+    return idx < 0 ? null : projection(idx);
   }
 
   /** Returns the item-vector dimension d. */

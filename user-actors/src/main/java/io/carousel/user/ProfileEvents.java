@@ -21,7 +21,10 @@ final class ProfileEvents {
       return state.onReward(r, deps.bandit());
     } else if (e instanceof UserProfile.SlateServed served) {
       return state.onSlateServed(
-          served, deps.model().canonicalIds(served.itemIds()), deps.bandit());
+          served,
+          deps.model().canonicalIds(served.itemIds()),
+          deps.model()::projectionOf,
+          deps.bandit());
     } else if (e instanceof UserProfile.UserForgotten) {
       return deps.emptyState();
     }

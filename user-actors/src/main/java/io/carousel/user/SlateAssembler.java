@@ -108,7 +108,8 @@ final class SlateAssembler {
       int idx = scores.items()[c];
       float modelScore = (scores.scores()[c] - min) / range;
       features[c] =
-          cf.build(modelScore, model.popularity()[idx], false, model.itemVectors()[idx], trend[c]);
+          cf.buildFromProjection(
+              modelScore, model.popularity()[idx], false, model.projection(idx), trend[c]);
     }
     long seq = state.slatesServed() + 1;
     String slateId = userId + "/" + seq;

@@ -106,6 +106,15 @@ public final class UserProfile
 
   private record SubscriberTerminated(ActorRef<SlateReply> subscriber) implements Command {}
 
+  /**
+   * Sharding's stop message (passivation, rebalance): the actor stops once the commands before it
+   * are handled. Naming a stop message of our own spares every user actor the PoisonPill
+   * interceptor sharding otherwise wraps it in (about 90 B per actor).
+   */
+  public enum Passivate implements Command {
+    INSTANCE
+  }
+
   private record ScoresReady(
       int k,
       ScoringModel.Scores scores,
@@ -192,7 +201,9 @@ public final class UserProfile
   public static ActorRef<akka.cluster.sharding.typed.ShardingEnvelope<Command>> initSharding(
       ActorSystem<?> system, ProfileDependencies deps) {
     return ClusterSharding.get(system)
-        .init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps)));
+        .init(
+            Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps))
+                .withStopMessage(Passivate.INSTANCE));
   }
 
   /**
@@ -275,6 +286,8 @@ public final class UserProfile
       return removeSubscriber(r.subscriber());
     } else if (c instanceof SubscriberTerminated r) {
       return removeSubscriber(r.subscriber());
+    } else if (c == Passivate.INSTANCE) {
+      return Effect().stop().thenNoReply();
     }
     throw new IllegalStateException("unhandled command " + c.getClass().getName());
   }

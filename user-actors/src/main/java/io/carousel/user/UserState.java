@@ -21,8 +21,9 @@ import java.util.List;
  *     event ids, most recent last, for idempotency ({@link EventIdWindow})
  * @param purchases recent purchases, most recent last (bounded), for the "not again" rule
  * @param policyState the user's linear-bandit state over k context features, packed (upper triangle
- *     of A^-1 in single precision: about 0.8 KB in CBOR at k = 16, 1.0 KB at k = 18); its form is
- *     told by {@code userStrength}
+ *     of A^-1 in single precision: about 0.8 KB in CBOR at k = 16, 1.0 KB at k = 18; while it has
+ *     few observations, the shared start state plus those observations raw); its form is told by
+ *     {@code userStrength}
  * @param userStrength λ_u when {@code policyState} holds the user's own data only for the pooled
  *     prior ({@code A_u = λ_u·I + Σ x xᵀ}, {@code B_u = Σ r·x}); 0 when it is a full posterior from
  *     the fixed prior, as in every snapshot written before this field existed ({@link BanditModel}
@@ -49,43 +50,6 @@ public record UserState(
     long rewardsObserved,
     double rewardSum)
     implements CborSerializable {
-
-  /**
-   * A served slate whose impressions have not all been resolved into rewards.
-   *
-   * @param slateId the slate
-   * @param itemIds items in slot order (the catalogue's own String instances where the item is in
-   *     the catalogue, so pending slates of many users share one copy of each id)
-   * @param features {@code float[slots * k]} row-major: slot j's context when served is {@code
-   *     features[j*k .. (j+1)*k)} (one array instead of one per slot: 656 B instead of 856 B for 10
-   *     slots at k = 16)
-   * @param rewarded which slots already got a reward
-   */
-  public record PendingSlate(
-      String slateId, List<String> itemIds, float[] features, boolean[] rewarded) {
-
-    /** Returns a fresh pending slate (nothing rewarded) of {@code features} {@code [slots][k]}. */
-    static PendingSlate of(String slateId, List<String> itemIds, float[][] features) {
-      int k = features.length == 0 ? 0 : features[0].length;
-      float[] flat = new float[features.length * k];
-      for (int j = 0; j < features.length; j++) {
-        System.arraycopy(features[j], 0, flat, j * k, k);
-      }
-      return new PendingSlate(slateId, itemIds, flat, new boolean[itemIds.size()]);
-    }
-
-    /** Returns slot {@code slot}'s context when served, {@code float[k]} (a copy). */
-    public float[] featuresOf(int slot) {
-      int k = features.length / itemIds.size();
-      return Arrays.copyOfRange(features, slot * k, (slot + 1) * k);
-    }
-
-    /** Returns the slot of {@code itemId} if it is still unrewarded, else -1. */
-    public int unrewardedSlotOf(String itemId) {
-      int slot = itemIds.indexOf(itemId);
-      return slot >= 0 && !rewarded[slot] ? slot : -1;
-    }
-  }
 
   /** Most purchases remembered per user. */
   static final int MAX_PURCHASES = 100;
@@ -251,8 +215,9 @@ public record UserState(
   }
 
   /**
-   * Applies a reward on a served item: one Sherman–Morrison update of the bandit state, in {@code
-   * bandit}'s form (an older state or context is converted first).
+   * Applies a reward on a served item: one observation of the bandit state ({@link
+   * PackedPosterior#observe}: raw while few, else a Sherman–Morrison update), in {@code bandit}'s
+   * form (an older state or context is converted first).
    */
   UserState onReward(UserProfile.RewardObserved e, BanditModel bandit) {
     UserState adapted = bandit.adapt(this);
@@ -263,9 +228,7 @@ public record UserState(
     if (p != null && p.slateId().equals(e.slateId())) {
       int slot = p.itemIds().indexOf(e.itemId());
       if (slot >= 0) {
-        boolean[] rewarded = p.rewarded().clone();
-        rewarded[slot] = true;
-        p = new PendingSlate(p.slateId(), p.itemIds(), p.features(), rewarded);
+        p = p.withRewarded(slot);
       }
     }
     return new UserState(
@@ -274,7 +237,7 @@ public record UserState(
         recentItems,
         recentEventFingerprints,
         purchases,
-        PackedPosterior.pack(posterior().updated(bandit.fit(e.features()), e.reward())),
+        policyState.observe(bandit.fit(e.features()), e.reward()),
         userStrength,
         p,
         eventsByType,
@@ -289,24 +252,30 @@ public record UserState(
    * new slate becomes the pending one; in {@code bandit}'s form (an older state is converted).
    *
    * @param itemIds the slate's item ids, as the catalogue's own instances where possible
+   * @param sharedProjection the node's shared projected context part of an item id, or null ({@link
+   *     ModelView#projectionOf}); see {@link PendingSlate}
    */
-  UserState onSlateServed(UserProfile.SlateServed e, List<String> itemIds, BanditModel bandit) {
+  UserState onSlateServed(
+      UserProfile.SlateServed e,
+      List<String> itemIds,
+      java.util.function.Function<String, float[]> sharedProjection,
+      BanditModel bandit) {
     UserState adapted = bandit.adapt(this);
     if (adapted != this) {
-      return adapted.onSlateServed(e, itemIds, bandit);
+      return adapted.onSlateServed(e, itemIds, sharedProjection, bandit);
     }
-    LinearPosterior post = posterior();
+    PackedPosterior post = policyState;
     for (float[] x : unrewardedFeatures()) {
-      post = post.updated(bandit.fit(x), 0.0);
+      post = post.observe(bandit.fit(x), 0.0);
     }
-    PendingSlate next = PendingSlate.of(e.slateId(), itemIds, e.features());
+    PendingSlate next = PendingSlate.of(e.slateId(), itemIds, e.features(), sharedProjection);
     return new UserState(
         session,
         sessionTimeMs,
         recentItems,
         recentEventFingerprints,
         purchases,
-        pending == null ? policyState : PackedPosterior.pack(post),
+        post,
         userStrength,
         next,
         eventsByType,
@@ -336,6 +305,7 @@ public record UserState(
         && purchases.equals(s.purchases)
         && policyState.equals(s.policyState)
         && Double.compare(userStrength, s.userStrength) == 0
+        && java.util.Objects.equals(pending, s.pending)
         && Arrays.equals(eventsByType, s.eventsByType)
         && lastEventTimeMs == s.lastEventTimeMs
         && slatesServed == s.slatesServed

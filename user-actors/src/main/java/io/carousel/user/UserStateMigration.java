@@ -17,11 +17,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *       EventIdWindow#fingerprint}), so an id remembered before the upgrade is still recognised as
  *       a repeat after it; and {@code pending.features} as one row-major {@code float[slots * k]}
  *       instead of {@code float[slots][k]}.
+ *   <li>Version 3: {@code policyState.observations}, a few bandit observations kept raw ({@link
+ *       io.carousel.policy.PackedPosterior#observe}); absent in version 2, which reads as none. The
+ *       version is raised so that a node of the previous release refuses such a snapshot instead of
+ *       silently dropping those observations.
  * </ul>
  */
 public final class UserStateMigration extends JacksonMigration {
   /** The version written today. */
-  static final int CURRENT = 2;
+  static final int CURRENT = 3;
 
   /** Returns the version this code writes. */
   @Override

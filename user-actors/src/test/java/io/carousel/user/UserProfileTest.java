@@ -186,6 +186,22 @@ class UserProfileTest {
   }
 
   @Test
+  void stopsOnShardingsStopMessageAfterEarlierCommandsAndRecovers() {
+    var actor = TESTKIT.spawn(UserProfile.create(userId, deps));
+    TestProbe<StatusReply<UserProfile.Recorded>> acks = TESTKIT.createTestProbe();
+    actor.tell(
+        new UserProfile.RecordInteraction(
+            "p1", "item-2", EventType.CLICK, 1_000L, null, acks.getRef()));
+    actor.tell(UserProfile.Passivate.INSTANCE);
+    assertTrue(acks.receiveMessage().isSuccess(), "the command before the stop is handled");
+    acks.expectTerminated(actor);
+    var again = TESTKIT.spawn(UserProfile.create(userId, deps));
+    TestProbe<ProfileSummary> summaries = TESTKIT.createTestProbe();
+    again.tell(new UserProfile.GetSummary(summaries.getRef()));
+    assertEquals(1, summaries.receiveMessage().eventCount());
+  }
+
+  @Test
   void keepsStateAfterRestart() {
     record("e1", "item-2", EventType.VIEW, 1_000L);
     recommend(4, List.of());

@@ -65,7 +65,7 @@ class UserStateMigrationTest {
   @Test
   void versionOnePendingSlateFeaturesAreFlattenedRowMajor() throws IOException {
     UserState s = readFixture("/fixtures/user-state-snapshot-v1-pending.json");
-    UserState.PendingSlate p = s.pending();
+    PendingSlate p = s.pending();
     assertEquals("slate-legacy-1", p.slateId());
     assertEquals(List.of("item-3", "item-4"), p.itemIds());
     assertEquals(32, p.features().length);
@@ -79,11 +79,34 @@ class UserStateMigrationTest {
   }
 
   @Test
-  void writesVersionTwoAndReadsItBack() throws IOException {
+  void rawBanditObservationsSurviveTheSnapshot() throws IOException {
+    UserState s = readFixture();
+    int k = s.policyState().dim();
+    float[] x = new float[k];
+    x[0] = 1f;
+    x[k - 1] = 0.25f;
+    UserState withRaw = s.withPolicyState(s.policyState().observe(x, 1.0), s.userStrength());
+    assertEquals(1, withRaw.policyState().rawObservations());
+    Serializer serializer = SERIALIZATION.findSerializerFor(withRaw);
+    String manifest = Serializers.manifestFor(serializer, withRaw);
+    UserState back =
+        (UserState)
+            SERIALIZATION
+                .deserialize(
+                    SERIALIZATION.serialize(withRaw).get(), serializer.identifier(), manifest)
+                .get();
+    assertEquals(withRaw, back);
+    assertEquals(1, back.policyState().rawObservations());
+    assertEquals(2, back.policyState().updates());
+    assertArrayEquals(withRaw.posterior().aInv(), back.posterior().aInv());
+  }
+
+  @Test
+  void writesVersionThreeAndReadsItBack() throws IOException {
     UserState s = readFixture();
     Serializer serializer = SERIALIZATION.findSerializerFor(s);
     String manifest = Serializers.manifestFor(serializer, s);
-    assertEquals(V1_MANIFEST + "#2", manifest);
+    assertEquals(V1_MANIFEST + "#3", manifest);
     UserState back =
         (UserState)
             SERIALIZATION
