@@ -54,6 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ManyUsersIT {
   private static final int STORM_USERS = Integer.getInteger("carousel.storm.users", 10_000);
+  // Slates per storm user, each followed by a click on its first item: 1 is a browsing shopper
+  // (its few bandit observations stay raw), 3 a returning one (its bandit state is a full matrix).
+  private static final int STORM_SLATES = Integer.getInteger("carousel.storm.slates", 1);
   private static final int EVENTS_PER_USER = 10;
   private static final int DIM = 64;
   private static final Duration ASK = Duration.ofSeconds(60);
@@ -218,10 +221,10 @@ class ManyUsersIT {
   private record Storm(double seconds, int failed, int wrong) {}
 
   /**
-   * Writes {@code users} users of {@code clicks} clicks each and, when {@code slate}, one slate of
-   * 10 and one click on it; 256 users in flight at a time.
+   * Writes {@code users} users of {@code clicks} clicks each, then {@code slates} times a slate of
+   * 10 and one click on its first item; 256 users in flight at a time.
    */
-  private static void writeUsers(Node writer, String run, int users, int clicks, boolean slate)
+  private static void writeUsers(Node writer, String run, int users, int clicks, int slates)
       throws Exception {
     Semaphore inFlight = new Semaphore(256);
     List<CompletableFuture<?>> writes = new ArrayList<>();
@@ -236,14 +239,13 @@ class ManyUsersIT {
         String eventId = prefix + e;
         chain = chain.thenCompose(x -> writer.record(user, eventId, item));
       }
-      if (slate) {
+      for (int n = 0; n < slates; n++) {
+        String clickId = prefix + "slate-click-" + n;
         chain =
             chain
                 .thenCompose(x -> writer.recommend(user))
                 .thenCompose(
-                    s ->
-                        writer.record(
-                            user, prefix + "slate-click", s.items().get(0).itemId(), s.slateId()));
+                    s -> writer.record(user, clickId, s.items().get(0).itemId(), s.slateId()));
       }
       writes.add(chain.whenComplete((r, f) -> inFlight.release()));
     }
@@ -285,7 +287,7 @@ class ManyUsersIT {
     Assumptions.assumeTrue(Boolean.getBoolean("carousel.storm"), "set -Dcarousel.storm=true");
     String run = "storm-" + UUID.randomUUID().toString().substring(0, 8);
     try (Node writer = new Node(dir, "10 minutes")) {
-      writeUsers(writer, run, STORM_USERS, EVENTS_PER_USER, true);
+      writeUsers(writer, run, STORM_USERS, EVENTS_PER_USER, STORM_SLATES);
     }
     // A new node on the same journal: no user in memory, exactly like after passivation. H2's page
     // cache is capped at 4 MB and filled by a scan of the whole journal before the idle histogram,
@@ -294,18 +296,19 @@ class ManyUsersIT {
       node.summary("warm-up-" + run).get(60, TimeUnit.SECONDS);
       long journalRows = node.readWholeJournal();
       long heapIdle = liveHeapBytes("idle");
-      Storm storm = touchAll(node, run, STORM_USERS, EVENTS_PER_USER + 1, 1);
+      Storm storm = touchAll(node, run, STORM_USERS, EVENTS_PER_USER + STORM_SLATES, STORM_SLATES);
       double active = node.activeUsers();
       long heapActive = liveHeapBytes("active");
       String figures =
           String.format(
               Locale.ROOT,
-              "RECOVERY-STORM users=%d events_per_user=%d slates_per_user=1 item_dim=%d"
+              "RECOVERY-STORM users=%d events_per_user=%d slates_per_user=%d item_dim=%d"
                   + " journal=h2 journal_rows=%d max_concurrent_recoveries=%d"
                   + " storm_s=%.1f recoveries_per_s=%.0f timeouts=%d wrong_state=%d active=%.0f"
                   + " live_heap_idle_mb=%.1f live_heap_active_mb=%.1f bytes_per_active_user=%d",
               STORM_USERS,
-              EVENTS_PER_USER + 1,
+              EVENTS_PER_USER + STORM_SLATES,
+              STORM_SLATES,
               DIM,
               journalRows,
               node.maxConcurrentRecoveries(),
@@ -333,7 +336,7 @@ class ManyUsersIT {
     String run = "cstorm-" + UUID.randomUUID().toString().substring(0, 8);
     int clicks = 3;
     try (Node writer = new Node(dir, "10 minutes", cassandra())) {
-      writeUsers(writer, run, STORM_USERS, clicks, false);
+      writeUsers(writer, run, STORM_USERS, clicks, 0);
     }
     try (Node node = new Node(dir, "10 minutes", cassandra())) {
       node.summary("warm-up-" + run).get(60, TimeUnit.SECONDS);
