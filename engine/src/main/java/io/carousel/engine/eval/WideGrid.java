@@ -17,14 +17,14 @@ import java.util.Locale;
  * tower logits of every validation user are computed once and reused by every grid point (memory
  * {@code float[users][numItems]}).
  */
-final class WideGrid {
+public final class WideGrid {
   /**
    * The outcome.
    *
    * @param weights the chosen pair
    * @param validation validation metrics of the chosen pair
    */
-  record Choice(WideWeights weights, Metrics validation) {}
+  public record Choice(WideWeights weights, Metrics validation) {}
 
   private WideGrid() {}
 
@@ -41,13 +41,31 @@ final class WideGrid {
       List<Float> knnGrid,
       List<Float> nextGrid,
       PrintStream log) {
+    return choose(model, split, Stage.VALIDATION, knnGrid, nextGrid, "validation", log);
+  }
+
+  /**
+   * As {@link #choose(CarouselRecommender, LeaveOneOut, List, List, PrintStream)}, on the targets
+   * of {@code stage} ({@code model} fitted on {@code split.fitSequences(stage)}); the live pipeline
+   * uses {@link Stage#TEST} of a split of its training data (each user's last event held out).
+   *
+   * @param chosenBy recorded in the chosen {@link WideWeights#chosenBy()}
+   */
+  public static Choice choose(
+      CarouselRecommender model,
+      LeaveOneOut split,
+      Stage stage,
+      List<Float> knnGrid,
+      List<Float> nextGrid,
+      String chosenBy,
+      PrintStream log) {
     if (knnGrid.isEmpty() || nextGrid.isEmpty()) {
       throw new IllegalArgumentException("the wide weight grids must not be empty");
     }
     List<WideWeights> points = new ArrayList<>();
     for (float k : knnGrid) {
       for (float n : nextGrid) {
-        points.add(WideWeights.of(k, n, "validation"));
+        points.add(WideWeights.of(k, n, chosenBy));
       }
     }
     points.sort(
@@ -61,7 +79,7 @@ final class WideGrid {
       int count = Math.min(Evaluator.BATCH, users.length - from);
       int[][] histories = new int[count][];
       for (int b = 0; b < count; b++) {
-        histories[b] = split.history(users[from + b], Stage.VALIDATION);
+        histories[b] = split.history(users[from + b], stage);
       }
       float[][] sessions = model.sessionVectors(histories);
       for (int b = 0; b < count; b++) {
@@ -99,7 +117,7 @@ final class WideGrid {
               return out;
             }
           };
-      Metrics m = Evaluator.evaluate(cached, split, Stage.VALIDATION);
+      Metrics m = Evaluator.evaluate(cached, split, stage);
       log.printf(
           Locale.ROOT,
           "  wKnn %4.1f wNext %4.1f: validation NDCG@10 %.4f MRR@20 %.4f%n",
