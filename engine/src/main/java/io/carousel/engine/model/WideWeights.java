@@ -72,8 +72,9 @@ public record WideWeights(int format, float knn, float next, String chosenBy) {
     WideWeights w;
     try {
       w = JSON.readValue(file.toFile(), WideWeights.class);
-    } catch (IllegalArgumentException e) {
-      throw new IOException(file + " holds invalid weights: " + e.getMessage(), e);
+    } catch (IOException | IllegalArgumentException e) {
+      // Jackson wraps the constructor's check in a mapping exception; name the file either way.
+      throw new IOException(file + " is missing or holds invalid weights: " + e.getMessage(), e);
     }
     if (w.format() != FORMAT) {
       throw new IOException(file + " has format " + w.format() + ", this build reads " + FORMAT);
