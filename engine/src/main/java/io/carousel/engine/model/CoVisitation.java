@@ -1,21 +1,10 @@
 package io.carousel.engine.model;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 
 /**
  * The "wide" part of the wide-and-deep scorer (Cheng et al., "Wide &amp; Deep Learning for
@@ -44,9 +33,6 @@ public final class CoVisitation {
 
   /** Default neighbours kept per item and list. */
   public static final int DEFAULT_NEIGHBOURS = 200;
-
-  private static final int MAGIC = 0x43564953; // "CVIS"
-  private static final int VERSION = 1;
 
   private final int numItems;
   private final int maxNeighbours;
@@ -322,41 +308,13 @@ public final class CoVisitation {
   }
 
   /**
-   * Writes {@value #FILE_NAME} into {@code dir} (through a temporary file and an atomic move):
-   * magic, version, sizes, both CSR lists, then a CRC-32 of everything before it.
+   * Writes {@value #FILE_NAME} into {@code dir} through a temporary file and an atomic move
+   * (format: {@link CoVisitationFile}).
    *
    * @throws IOException if the file cannot be written
    */
   public void write(Path dir) throws IOException {
-    Path tmp = dir.resolve(FILE_NAME + ".tmp");
-    CRC32 crc = new CRC32();
-    try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-        CheckedOutputStream checked = new CheckedOutputStream(raw, crc);
-        DataOutputStream out = new DataOutputStream(checked)) {
-      out.writeInt(MAGIC);
-      out.writeInt(VERSION);
-      out.writeInt(numItems);
-      out.writeInt(maxNeighbours);
-      writeCsr(out, cosine);
-      writeCsr(out, next);
-      out.flush();
-      // The checksum covers everything above; it is written outside the checked stream.
-      new DataOutputStream(raw).writeLong(crc.getValue());
-    }
-    Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private static void writeCsr(DataOutputStream out, Csr csr) throws IOException {
-    out.writeInt(csr.ids().length);
-    for (int o : csr.offsets()) {
-      out.writeInt(o);
-    }
-    for (int id : csr.ids()) {
-      out.writeInt(id);
-    }
-    for (float w : csr.weights()) {
-      out.writeFloat(w);
-    }
+    CoVisitationFile.write(dir.resolve(FILE_NAME), numItems, maxNeighbours, cosine, next);
   }
 
   /** Returns whether {@code dir} holds a {@value #FILE_NAME}. */
@@ -371,66 +329,12 @@ public final class CoVisitation {
    *     fails its checksum, or holds out-of-range indices or negative weights
    */
   public static CoVisitation read(Path dir) throws IOException {
-    Path file = dir.resolve(FILE_NAME);
-    CRC32 crc = new CRC32();
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc))) {
-      if (in.readInt() != MAGIC) {
-        throw new IOException(file + " is not a co-visitation file (bad magic number)");
-      }
-      int version = in.readInt();
-      if (version != VERSION) {
-        throw new IOException(
-            file + " has co-visitation format " + version + ", this build reads " + VERSION);
-      }
-      int numItems = in.readInt();
-      int maxNeighbours = in.readInt();
-      if (numItems < 0 || maxNeighbours < 1) {
-        throw new IOException(file + " is corrupt: numItems " + numItems + ", M " + maxNeighbours);
-      }
-      Csr cosine = readCsr(in, numItems, file);
-      Csr next = readCsr(in, numItems, file);
-      long expected = crc.getValue();
-      long stored = new DataInputStream(raw).readLong();
-      if (stored != expected || raw.read() != -1) {
-        throw new IOException(file + " is corrupt: checksum mismatch or trailing bytes");
-      }
-      return new CoVisitation(numItems, maxNeighbours, cosine, next);
-    } catch (EOFException e) {
-      throw new IOException(file + " is truncated", e);
-    }
+    return CoVisitationFile.read(dir.resolve(FILE_NAME));
   }
 
-  private static Csr readCsr(DataInputStream in, int numItems, Path file) throws IOException {
-    int nnz = in.readInt();
-    if (nnz < 0) {
-      throw new IOException(file + " is corrupt: " + nnz + " neighbours");
-    }
-    int[] offsets = new int[numItems + 1];
-    for (int i = 0; i <= numItems; i++) {
-      offsets[i] = in.readInt();
-      if ((i == 0 && offsets[0] != 0) || (i > 0 && offsets[i] < offsets[i - 1])) {
-        throw new IOException(file + " is corrupt: offsets not ascending from 0 at item " + i);
-      }
-    }
-    if (offsets[numItems] != nnz) {
-      throw new IOException(file + " is corrupt: offsets end at " + offsets[numItems] + " != nnz");
-    }
-    int[] ids = new int[nnz];
-    for (int p = 0; p < nnz; p++) {
-      ids[p] = in.readInt();
-      if (ids[p] < 0 || ids[p] >= numItems) {
-        throw new IOException(file + " is corrupt: neighbour id " + ids[p] + " out of range");
-      }
-    }
-    float[] weights = new float[nnz];
-    for (int p = 0; p < nnz; p++) {
-      weights[p] = in.readFloat();
-      if (!(weights[p] >= 0) || Float.isInfinite(weights[p])) {
-        throw new IOException(file + " is corrupt: weight " + weights[p]);
-      }
-    }
-    return new Csr(offsets, ids, weights);
+  /** Returns statistics from already validated lists (for {@link CoVisitationFile}). */
+  static CoVisitation of(int numItems, int maxNeighbours, Csr cosine, Csr next) {
+    return new CoVisitation(numItems, maxNeighbours, cosine, next);
   }
 
   /** Accumulates per-item lists, keeping each item's top {@code max} by weight. */
