@@ -89,8 +89,9 @@ public final class WideGrid {
     }
     log.printf(
         Locale.ROOT,
-        "%s wide weights on validation (tower logit scale %.2f):%n",
+        "%s wide weights on %s (tower logit scale %.2f):%n",
         model.name(),
+        chosenBy,
         ranking.logitScale());
     Choice best = null;
     for (WideWeights w : points) {
@@ -120,7 +121,7 @@ public final class WideGrid {
       Metrics m = Evaluator.evaluate(cached, split, stage);
       log.printf(
           Locale.ROOT,
-          "  wKnn %4.1f wNext %4.1f: validation NDCG@10 %.4f MRR@20 %.4f%n",
+          "  wKnn %4.1f wNext %4.1f: NDCG@10 %.4f MRR@20 %.4f%n",
           w.knn(),
           w.next(),
           m.ndcgAt10(),
@@ -131,8 +132,9 @@ public final class WideGrid {
     }
     log.printf(
         Locale.ROOT,
-        "%s chosen on validation: %s (validation NDCG@10 %.4f)%n",
+        "%s chosen on %s: %s (NDCG@10 %.4f)%n",
         model.name(),
+        chosenBy,
         best.weights().describe(),
         best.validation().ndcgAt10());
     return best;
