@@ -25,7 +25,10 @@ import java.util.function.IntPredicate;
  * <p>Retrieval is exact and never materialises a {@code B × numItems} score matrix: the batch's
  * session vectors come from one TensorFlow call, then {@link TwoTowerScorer#topN} scans the item
  * matrix in chunks with a running top-k per request (see {@link
- * io.carousel.engine.model.ExactTopK}).
+ * io.carousel.engine.model.ExactTopK}). When the model folder ships the wide co-visitation part,
+ * the scores are the wide-and-deep sum that {@code carousel evaluate} measures ({@link
+ * io.carousel.engine.model.WideAndDeep}): tower logit plus weighted co-occurrence and transition
+ * terms of the whole requested history, exact through the tower top-k ∪ wide-candidates rescoring.
  *
  * <p>A batch runs when it holds {@link ScoringSettings#maxBatchSize()} requests or {@link
  * ScoringSettings#flushDelay()} after its first request, whichever comes first. The session run
@@ -57,7 +60,8 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
    * The answer to {@link Score}.
    *
    * @param items item indices, descending score, ties by lower index, excluded items removed
-   * @param scores their model scores (logits), same order
+   * @param scores their model scores (tower logits plus the wide terms when the model has them),
+   *     same order
    */
   public record Scores(int[] items, float[] scores) {}
 

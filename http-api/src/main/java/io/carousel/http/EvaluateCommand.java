@@ -94,6 +94,30 @@ final class EvaluateCommand implements Callable<Integer> {
   List<Double> idL2s;
 
   @Option(
+      names = "--wide-knn",
+      split = ",",
+      defaultValue = "0,0.5,1,2,4,8",
+      description =
+          "Weights of the wide co-occurrence cosine term (logit units) to try on validation"
+              + " (default: ${DEFAULT-VALUE}).")
+  List<Float> wideKnn;
+
+  @Option(
+      names = "--wide-next",
+      split = ",",
+      defaultValue = "0,0.5,1,2,4,8",
+      description =
+          "Weights of the wide transition term (logit units) to try on validation"
+              + " (default: ${DEFAULT-VALUE}).")
+  List<Float> wideNext;
+
+  @Option(
+      names = "--wide-neighbours",
+      defaultValue = "200",
+      description = "Co-visitation neighbours kept per item and list (default: ${DEFAULT-VALUE}).")
+  int wideNeighbours;
+
+  @Option(
       names = "--epochs",
       defaultValue = "30",
       description = "Most epochs; early stopping on validation loss (default: ${DEFAULT-VALUE}).")
@@ -169,7 +193,17 @@ final class EvaluateCommand implements Callable<Integer> {
       }
     }
     Evaluation.Options options =
-        new Evaluation.Options(grid, easeLambdas, easeMaxItems, patience, coldItems, !noText, seed);
+        new Evaluation.Options(
+            grid,
+            easeLambdas,
+            easeMaxItems,
+            patience,
+            coldItems,
+            !noText,
+            seed,
+            wideKnn,
+            wideNext,
+            wideNeighbours);
     Evaluation.Report r = Evaluation.run(d, textVectors, options, log);
     log.println();
     log.println(Evaluation.PROTOCOL);
@@ -200,6 +234,15 @@ final class EvaluateCommand implements Callable<Integer> {
     atLeast("--epochs", epochs, 1);
     atLeast("--patience", patience, 0);
     atLeast("--ease-max-items", easeMaxItems, 1);
+    atLeast("--wide-neighbours", wideNeighbours, 1);
+    for (List<Float> grid : List.of(wideKnn, wideNext)) {
+      for (float w : grid) {
+        if (!(w >= 0 && Float.isFinite(w))) {
+          throw new IllegalArgumentException(
+              "--wide-knn and --wide-next values must be finite and >= 0, got " + w);
+        }
+      }
+    }
     for (int h : histories) {
       atLeast("--history", h, 1);
     }

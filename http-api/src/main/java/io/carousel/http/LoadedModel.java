@@ -1,6 +1,7 @@
 package io.carousel.http;
 
 import io.carousel.engine.Catalog;
+import io.carousel.engine.model.CoVisitation;
 import io.carousel.engine.model.TwoTowerScorer;
 import io.carousel.policy.ContextFeatures;
 import io.carousel.user.ModelView;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 public record LoadedModel(TwoTowerScorer scorer, ModelView view) implements AutoCloseable {
   /** Seed of the fixed random projection in the bandit context (constant: part of the policy). */
   public static final long FEATURE_SEED = 7L;
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LoadedModel.class);
 
   /**
    * Loads the SavedModel in {@code modelDir} for {@code catalog}.
@@ -33,6 +36,18 @@ public record LoadedModel(TwoTowerScorer scorer, ModelView view) implements Auto
               + scorer.numItems()
               + " items, catalogue has "
               + catalog.size());
+    }
+    if (scorer.ranking().coVisitation() == null) {
+      LOG.info(
+          "model {} has no {}: scoring with the two towers only (a model trained before the wide"
+              + " term)",
+          modelDir,
+          CoVisitation.FILE_NAME);
+    } else {
+      LOG.info(
+          "model {}: towers + wide co-visitation terms, {}",
+          modelDir,
+          scorer.ranking().weights().describe());
     }
     float[][] vectors = scorer.itemVectors();
     ModelView view =

@@ -10,7 +10,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.carousel.engine.Interaction;
 import io.carousel.engine.data.DataDirs;
+import io.carousel.engine.model.CoVisitation;
 import io.carousel.engine.model.TwoTowerConfig;
+import io.carousel.engine.model.WideWeights;
 import io.carousel.engine.pipeline.TrainingPipeline;
 import io.carousel.http.demo.DemoRun;
 import java.io.OutputStream;
@@ -51,6 +53,9 @@ class DemoPipelineTest {
         TrainingPipeline.prepare(root.get(), "amazon-gift-cards", dataDir, cfg, 0.8, quiet);
     assertNotNull(prepared.training(), "first run trains");
     assertTrue(prepared.embedMisses() > 0);
+    assertTrue(CoVisitation.exists(prepared.modelDir()), "the wide part ships with the model");
+    WideWeights wide = WideWeights.read(prepared.modelDir());
+    assertTrue(wide.chosenBy().startsWith("held-out last event of "), wide.toString());
 
     TrainingPipeline.Prepared again =
         TrainingPipeline.prepare(root.get(), "amazon-gift-cards", dataDir, cfg, 0.8, quiet);
@@ -77,6 +82,7 @@ class DemoPipelineTest {
             LoadedModel.load(
                 prepared.modelDir(), prepared.meta().catalog(), prepared.meta().trainCounts());
         CarouselServer server = CarouselServer.start(config, model)) {
+      assertEquals(wide, model.scorer().ranking().weights(), "the server scores with them");
       DemoRun.Outcome outcome =
           DemoRun.run(server.host(), server.port(), prepared, replay, 10, 3, "embedded", reportDir);
       Map<String, Object> s = outcome.summary();

@@ -1,8 +1,11 @@
 package io.carousel.engine.eval;
 
+import io.carousel.engine.model.CoVisitation;
 import io.carousel.engine.model.TwoTowerConfig;
 import io.carousel.engine.model.TwoTowerScorer;
 import io.carousel.engine.model.TwoTowerTrainer;
+import io.carousel.engine.model.WideAndDeep;
+import io.carousel.engine.model.WideWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,8 +22,13 @@ import java.util.function.IntConsumer;
  * <p>Cold items never enter training: the model is trained on the warm items only (indices
  * remapped), and a cold item's vector comes from the exported {@code item_vector_from_text}
  * signature, {@code normalize(text · W_text)}; without text a cold item has the zero vector (score
- * 0). Scores are cosines {@code float[B][numItems]} (the learned temperature does not change the
- * ranking).
+ * 0).
+ *
+ * <p>Scores {@code float[B][numItems]} are those of the shipped model, {@link
+ * WideAndDeep#scoreAll}: the tower logit ({@code logitScale · cosine}, the learned inverse
+ * temperature) plus the wide co-visitation terms, weighted by {@link #setWideWeights} (none until
+ * set, i.e. the pure two-tower ranking). The {@link CoVisitation} is rebuilt from the sequences of
+ * every {@link #fit}; cold items never occur there, so they have no wide term.
  */
 public final class CarouselRecommender implements Recommender, AutoCloseable {
   private static final org.slf4j.Logger LOG =
@@ -31,6 +39,9 @@ public final class CarouselRecommender implements Recommender, AutoCloseable {
   private final TwoTowerConfig config;
   private final int patience;
   private final IntConsumer onBatch;
+  private final int wideNeighbours;
+  private WideWeights wideWeights = WideWeights.NONE;
+  private WideAndDeep ranking;
   private int[] warmIndex;
   private TwoTowerScorer scorer;
   private float[][] allItems;
@@ -51,6 +62,23 @@ public final class CarouselRecommender implements Recommender, AutoCloseable {
       TwoTowerConfig config,
       int patience,
       IntConsumer onBatch) {
+    this(name, textVectors, cold, config, patience, onBatch, CoVisitation.DEFAULT_NEIGHBOURS);
+  }
+
+  /**
+   * Creates an untrained model whose co-visitation lists keep {@code wideNeighbours} per item.
+   *
+   * @param wideNeighbours M of {@link CoVisitation#build}, at least 1
+   */
+  public CarouselRecommender(
+      String name,
+      float[][] textVectors,
+      boolean[] cold,
+      TwoTowerConfig config,
+      int patience,
+      IntConsumer onBatch,
+      int wideNeighbours) {
+    this.wideNeighbours = wideNeighbours;
     this.name = name;
     this.textVectors = textVectors;
     this.cold = cold.clone();
@@ -85,6 +113,18 @@ public final class CarouselRecommender implements Recommender, AutoCloseable {
    * target is cold are left out.
    */
   public void fit(List<int[]> sequences, List<int[]> validationHistories, int[] validationTargets) {
+    fit(sequences, validationHistories, validationTargets, onBatch);
+  }
+
+  /**
+   * As {@link #fit(List, List, int[])}, reporting progress to {@code progress} (batches done, may
+   * be null) instead of the constructor's callback.
+   */
+  public void fit(
+      List<int[]> sequences,
+      List<int[]> validationHistories,
+      int[] validationTargets,
+      IntConsumer progress) {
     closeScorer();
     int n = textVectors.length;
     warmIndex = new int[n];
@@ -123,7 +163,7 @@ public final class CarouselRecommender implements Recommender, AutoCloseable {
             patience,
             config,
             dir,
-            onBatch);
+            progress);
     scorer = TwoTowerScorer.load(dir);
     float[][] warmVectors = scorer.itemVectors();
     float[][] coldVectors = new float[0][];
@@ -146,6 +186,33 @@ public final class CarouselRecommender implements Recommender, AutoCloseable {
       }
     }
     deleteQuietly(dir.getParent());
+    CoVisitation coVisitation = CoVisitation.build(sequences, n, wideNeighbours);
+    ranking = new WideAndDeep(allItems, scorer.logitScale(), coVisitation, wideWeights);
+  }
+
+  /** Sets the weights of the wide terms for later {@link #score} calls (before or after fit). */
+  public void setWideWeights(WideWeights weights) {
+    wideWeights = weights;
+    if (ranking != null) {
+      ranking = ranking.withWeights(weights);
+    }
+  }
+
+  /** Returns the ranking function of the fitted model (null before fit). */
+  public WideAndDeep ranking() {
+    return ranking;
+  }
+
+  /**
+   * Returns the session vectors {@code float[B][dim]} of {@code histories} (original item indices;
+   * cold items must not occur).
+   */
+  public float[][] sessionVectors(int[][] histories) {
+    int[][] remapped = new int[histories.length][];
+    for (int b = 0; b < histories.length; b++) {
+      remapped[b] = remap(histories[b]);
+    }
+    return scorer.sessionVectors(remapped);
   }
 
   private int[] remap(int[] s) {
@@ -161,25 +228,7 @@ public final class CarouselRecommender implements Recommender, AutoCloseable {
 
   @Override
   public float[][] score(int[] users, int[][] histories) {
-    int[][] remapped = new int[histories.length][];
-    for (int b = 0; b < histories.length; b++) {
-      remapped[b] = remap(histories[b]);
-    }
-    float[][] sessions = scorer.sessionVectors(remapped);
-    float[][] out = new float[histories.length][allItems.length];
-    for (int b = 0; b < sessions.length; b++) {
-      float[] s = sessions[b];
-      float[] row = out[b];
-      for (int i = 0; i < allItems.length; i++) {
-        float[] v = allItems[i];
-        float dot = 0;
-        for (int d = 0; d < s.length; d++) {
-          dot += s[d] * v[d];
-        }
-        row[i] = dot;
-      }
-    }
-    return out;
+    return ranking.scoreAll(sessionVectors(histories), histories);
   }
 
   private void closeScorer() {

@@ -2,7 +2,9 @@ package io.carousel.engine.eval;
 
 import io.carousel.engine.Dataset;
 import io.carousel.engine.eval.LeaveOneOut.Stage;
+import io.carousel.engine.model.CoVisitation;
 import io.carousel.engine.model.TwoTowerConfig;
+import io.carousel.engine.model.WideWeights;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,10 @@ import java.util.function.Supplier;
  * and scored on it. The two-tower model trains once per grid point on the data before the
  * validation target, early-stopped on validation loss; the grid point with the highest validation
  * NDCG@10 is then retrained from the same seed on all data before the test target for its best
- * validation epoch count, and that model is scored on the test target ({@link CarouselRun}).
+ * validation epoch count, and that model is scored on the test target ({@link CarouselRun}). Before
+ * the retrain, the weights of the wide co-visitation terms are chosen with the validation model on
+ * the validation targets ({@link WideGrid}); {@code carousel} is the towers plus those terms (the
+ * shipped model), {@code carousel-tower} the same retrained towers alone.
  */
 public final class Evaluation {
   /** Protocol line written into every report. */
@@ -35,6 +40,10 @@ public final class Evaluation {
    * @param coldShare share of items made cold, 0 for none
    * @param withText whether to run the two-tower model with text (the no-text ablation always runs)
    * @param seed cold items, BPR-MF, random baseline
+   * @param wideKnn candidate weights of the co-occurrence cosine term, logit units (see {@link
+   *     io.carousel.engine.model.WideAndDeep})
+   * @param wideNext candidate weights of the transition term, logit units
+   * @param wideNeighbours neighbours kept per item in the co-visitation lists
    */
   public record Options(
       List<TwoTowerConfig> carouselGrid,
@@ -43,7 +52,36 @@ public final class Evaluation {
       int patience,
       double coldShare,
       boolean withText,
-      long seed) {}
+      long seed,
+      List<Float> wideKnn,
+      List<Float> wideNext,
+      int wideNeighbours) {
+
+    /** The default wide weight grid, both terms: {0, 0.5, 1, 2, 4, 8} (logit units). */
+    public static final List<Float> DEFAULT_WIDE_GRID = List.of(0f, 0.5f, 1f, 2f, 4f, 8f);
+
+    /** Options with the default wide grid and {@link CoVisitation#DEFAULT_NEIGHBOURS}. */
+    public Options(
+        List<TwoTowerConfig> carouselGrid,
+        List<Double> easeLambdas,
+        int easeMaxItems,
+        int patience,
+        double coldShare,
+        boolean withText,
+        long seed) {
+      this(
+          carouselGrid,
+          easeLambdas,
+          easeMaxItems,
+          patience,
+          coldShare,
+          withText,
+          seed,
+          DEFAULT_WIDE_GRID,
+          DEFAULT_WIDE_GRID,
+          CoVisitation.DEFAULT_NEIGHBOURS);
+    }
+  }
 
   /**
    * One model's row.
@@ -123,22 +161,7 @@ public final class Evaluation {
             List.of(() -> new BprMf(64, 30, 0.05, 0.002, options.seed())),
             r -> "factors=64, epochs=30, lr=0.05, reg=0.002",
             log));
-    TwoTowerConfig chosen = options.carouselGrid().get(0);
-    if (options.withText()) {
-      CarouselRun best = null;
-      for (TwoTowerConfig c : options.carouselGrid()) {
-        CarouselRun run = CarouselRun.validate("carousel", textVectors, split, c, options, log);
-        if (best == null || run.validation().ndcgAt10() > best.validation().ndcgAt10()) {
-          best = run;
-        }
-      }
-      chosen = best.config();
-      results.add(best.retrain("carousel", textVectors, split, options.patience(), log));
-    }
-    CarouselRun noText =
-        CarouselRun.validate(
-            "carousel-no-text", textVectors, split, chosen.withUseText(false), options, log);
-    results.add(noText.retrain("carousel-no-text", textVectors, split, options.patience(), log));
+    results.addAll(carouselRows(split, textVectors, options, log));
     return new Report(
         dataset.name(),
         PROTOCOL,
@@ -146,6 +169,74 @@ public final class Evaluation {
         numItems,
         split.numCold(),
         List.copyOf(results));
+  }
+
+  /**
+   * The two-tower rows: the validation-chosen grid point's wide weights chosen on validation, then
+   * {@code carousel} (towers + wide, the shipped model) and {@code carousel-tower} (towers only)
+   * from one retrained model, and {@code carousel-no-text} (its own epochs, the same wide weights).
+   */
+  private static List<ModelResult> carouselRows(
+      LeaveOneOut split, float[][] textVectors, Options options, PrintStream log) {
+    List<ModelResult> rows = new ArrayList<>();
+    TwoTowerConfig chosen = options.carouselGrid().get(0);
+    WideWeights wide = null;
+    if (options.withText()) {
+      CarouselRun best = null;
+      try {
+        for (TwoTowerConfig c : options.carouselGrid()) {
+          CarouselRun run = CarouselRun.validate("carousel", textVectors, split, c, options, log);
+          if (best == null || run.validation().ndcgAt10() > best.validation().ndcgAt10()) {
+            if (best != null) {
+              best.close();
+            }
+            best = run;
+          } else {
+            run.close();
+          }
+        }
+        WideGrid.Choice choice = best.chooseWide(split, options, log);
+        wide = choice.weights();
+        chosen = best.config();
+        rows.addAll(
+            best.retrain(
+                "carousel",
+                "carousel-tower",
+                textVectors,
+                split,
+                options,
+                wide,
+                choice.validation(),
+                log));
+      } finally {
+        if (best != null) {
+          best.close();
+        }
+      }
+    }
+    try (CarouselRun noText =
+        CarouselRun.validate(
+            "carousel-no-text", textVectors, split, chosen.withUseText(false), options, log)) {
+      Metrics wideValidation;
+      if (wide == null) {
+        WideGrid.Choice choice = noText.chooseWide(split, options, log);
+        wide = choice.weights();
+        wideValidation = choice.validation();
+      } else {
+        wideValidation = noText.validationWith(wide, split);
+      }
+      rows.addAll(
+          noText.retrain(
+              "carousel-no-text",
+              options.withText() ? null : "carousel-no-text-tower",
+              textVectors,
+              split,
+              options,
+              wide,
+              wideValidation,
+              log));
+    }
+    return rows;
   }
 
   private static ModelResult tuned(

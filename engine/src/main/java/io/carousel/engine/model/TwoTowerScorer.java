@@ -23,6 +23,8 @@ import org.tensorflow.types.TInt32;
  * session; calls after {@link #close()} fail with {@link ModelException}.
  */
 public final class TwoTowerScorer implements AutoCloseable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(TwoTowerScorer.class);
   private final Path dir;
   private final SavedModelBundle bundle;
   private final SessionFunction score;
@@ -30,10 +32,15 @@ public final class TwoTowerScorer implements AutoCloseable {
   private final SessionFunction fromText;
   private final ModelMetadata metadata;
   private final float[][] itemVectors;
-  private final ExactTopK retrieval;
   private final float logitScale;
+  private final WideAndDeep ranking;
 
-  private TwoTowerScorer(Path dir, SavedModelBundle bundle, ModelMetadata metadata) {
+  private TwoTowerScorer(
+      Path dir,
+      SavedModelBundle bundle,
+      ModelMetadata metadata,
+      CoVisitation coVisitation,
+      WideWeights weights) {
     this.dir = dir;
     this.bundle = bundle;
     this.metadata = metadata;
@@ -62,9 +69,18 @@ public final class TwoTowerScorer implements AutoCloseable {
               + "x"
               + metadata.dim());
     }
-    this.retrieval =
-        new ExactTopK(ExactTopK.flatten(itemVectors), metadata.dim(), ExactTopK.DEFAULT_CHUNK);
     this.logitScale = measureLogitScale();
+    if (coVisitation != null && coVisitation.numItems() != metadata.numItems()) {
+      throw new ModelException(
+          CoVisitation.FILE_NAME
+              + " of "
+              + dir
+              + " has "
+              + coVisitation.numItems()
+              + " items, the model "
+              + metadata.numItems());
+    }
+    this.ranking = new WideAndDeep(itemVectors, logitScale, coVisitation, weights);
   }
 
   /**
@@ -99,8 +115,13 @@ public final class TwoTowerScorer implements AutoCloseable {
   /**
    * Loads the model that {@link TwoTowerTrainer} exported to {@code savedModelDir}.
    *
+   * <p>Loads the wide part too when {@value CoVisitation#FILE_NAME} is there (then {@value
+   * WideWeights#FILE_NAME} must be); without it the model scores with the towers only and says so
+   * in the log.
+   *
    * @throws ModelException (unchecked) naming the path if the directory, the SavedModel, a
-   *     signature or {@value ModelMetadata#FILE_NAME} is missing or unreadable
+   *     signature or {@value ModelMetadata#FILE_NAME} is missing or unreadable, or the wide files
+   *     are corrupt or do not fit the model
    */
   public static TwoTowerScorer load(Path savedModelDir) {
     Path abs = savedModelDir.toAbsolutePath();
@@ -113,6 +134,24 @@ public final class TwoTowerScorer implements AutoCloseable {
     } catch (IOException e) {
       throw new ModelException("cannot read " + abs.resolve(ModelMetadata.FILE_NAME) + ": " + e, e);
     }
+    CoVisitation coVisitation = null;
+    WideWeights weights = WideWeights.NONE;
+    if (CoVisitation.exists(abs)) {
+      try {
+        coVisitation = CoVisitation.read(abs);
+        weights = WideWeights.read(abs);
+      } catch (IOException e) {
+        throw new ModelException("cannot read the wide part of the model at " + abs + ": " + e, e);
+      }
+      LOG.info(
+          "model {}: wide-and-deep scoring, {} ({}), {} co-visitation neighbours",
+          abs,
+          weights.describe(),
+          weights.chosenBy(),
+          coVisitation.storedNeighbours());
+    } else {
+      LOG.info("model {}: no {}; scoring with the two towers only", abs, CoVisitation.FILE_NAME);
+    }
     SavedModelBundle bundle;
     try {
       bundle =
@@ -124,7 +163,7 @@ public final class TwoTowerScorer implements AutoCloseable {
       throw new ModelException("cannot load the SavedModel at " + abs + ": " + e.getMessage(), e);
     }
     try {
-      return new TwoTowerScorer(abs, bundle, metadata);
+      return new TwoTowerScorer(abs, bundle, metadata, coVisitation, weights);
     } catch (RuntimeException e) {
       bundle.close();
       throw e instanceof ModelException
@@ -171,10 +210,14 @@ public final class TwoTowerScorer implements AutoCloseable {
   }
 
   /**
-   * Returns each history's {@code k[b]} best items and their logits without a {@code B × numItems}
+   * Returns each history's {@code k[b]} best items and their scores without a {@code B × numItems}
    * matrix: session vectors from TensorFlow, then exact chunked top-k over the item matrix ({@link
-   * ExactTopK}), scores scaled to logits. Agrees with {@link TopN#select} over {@link #score} up to
-   * float rounding (about 1e-6).
+   * ExactTopK}), scores scaled to logits. When the model folder holds {@value
+   * CoVisitation#FILE_NAME} and {@value WideWeights#FILE_NAME}, the scores are the wide-and-deep
+   * sum of {@link WideAndDeep} (tower logit plus the weighted co-visitation terms of the whole
+   * history), found exactly by rescoring the tower top-k together with every item that has a wide
+   * term. Tower only, it agrees with {@link TopN#select} over {@link #score} up to float rounding
+   * (about 1e-6).
    *
    * @param histories {@code B} histories, as for {@link #score}
    * @param k {@code int[B]} items wanted per history, each at least 0
@@ -186,7 +229,12 @@ public final class TwoTowerScorer implements AutoCloseable {
     if (histories.length == 0) {
       return new TopN[0];
     }
-    return retrieval.search(sessionVectors(histories), k, exclude, logitScale);
+    return ranking.topN(sessionVectors(histories), histories, k, exclude);
+  }
+
+  /** Returns the ranking function {@link #topN} uses: towers, co-visitation (or none), weights. */
+  public WideAndDeep ranking() {
+    return ranking;
   }
 
   /** Returns the positive factor that turns a cosine into a logit, {@code exp(logScale)}. */

@@ -6,6 +6,10 @@
  * loads and serves it, {@link io.carousel.engine.model.TopN} picks the best items from a score row,
  * {@link io.carousel.engine.model.ExactTopK} retrieves the top k of a batch without a {@code B × N}
  * matrix, {@link io.carousel.engine.model.HnswIndex} is the approximate (Lucene HNSW) option and
- * {@link io.carousel.engine.model.DevicePlacement} the soft GPU placement.
+ * {@link io.carousel.engine.model.DevicePlacement} the soft GPU placement. The shipped score adds a
+ * wide co-visitation term to the tower logit ({@link io.carousel.engine.model.WideAndDeep}, after
+ * Cheng et al., DLRS 2016): {@link io.carousel.engine.model.CoVisitation} holds the sparse
+ * co-occurrence cosine and transition lists, {@link io.carousel.engine.model.WideWeights} their
+ * weights, both stored next to the SavedModel.
  */
 package io.carousel.engine.model;

@@ -6,8 +6,15 @@ import io.carousel.engine.Interaction;
 import io.carousel.engine.Item;
 import io.carousel.engine.data.DatasetReader;
 import io.carousel.engine.data.TimeSplit;
+import io.carousel.engine.eval.CarouselRecommender;
+import io.carousel.engine.eval.Evaluation;
+import io.carousel.engine.eval.LeaveOneOut;
+import io.carousel.engine.eval.LeaveOneOut.Stage;
+import io.carousel.engine.eval.WideGrid;
+import io.carousel.engine.model.CoVisitation;
 import io.carousel.engine.model.TwoTowerConfig;
 import io.carousel.engine.model.TwoTowerTrainer;
+import io.carousel.engine.model.WideWeights;
 import io.carousel.engine.text.CachedTextEncoder;
 import io.carousel.engine.text.MiniLmTextEncoder;
 import java.io.IOException;
@@ -26,10 +33,21 @@ import me.tongfei.progressbar.ProgressBar;
 /**
  * dataset → MiniLM item-text vectors (cached on disk by text hash) → time split → two-tower
  * training in TensorFlow Java → SavedModel plus {@link ModelMeta} under {@code
- * dataDir/models/<dataset>-<fingerprint>}. A model whose fingerprint (data, split, config) matches
- * is reused, so a second run neither re-embeds nor re-trains.
+ * dataDir/models/<dataset>-<fingerprint>}, with the wide part of the served model next to it: the
+ * {@link CoVisitation} lists built from the same training sequences and {@link WideWeights} chosen
+ * as {@code carousel evaluate} chooses them ({@link #chooseWide}). A model whose fingerprint (data,
+ * split, config) matches is reused, so a second run neither re-embeds nor re-trains; a reused
+ * folder from before the wide part gets its wide files added.
  */
 public final class TrainingPipeline {
+  /**
+   * Wide weights used when the held-out choice cannot run: the middle of the evaluation grid, logit
+   * units.
+   */
+  public static final WideWeights FALLBACK_WIDE = WideWeights.of(1f, 1f, "fallback");
+
+  /** Largest held-out users × items for which the weights are chosen (256 MB of floats). */
+  static final long MAX_CHOICE_CELLS = 64L << 20;
 
   /**
    * The outcome of {@link #prepare}.
@@ -110,13 +128,16 @@ public final class TrainingPipeline {
             datasetName, trainFraction, config, split.train().size(), encoder.modelId(), texts);
     Path modelDir = dataDir.resolve("models").resolve(folderName(datasetName) + "-" + fingerprint);
     ModelMeta meta = new ModelMeta(datasetName, split.train().size(), catalog.items(), counts);
+    List<int[]> sequences =
+        new ArrayList<>(TimeSplit.sequencesByUser(split.train(), catalog).values());
     if (Files.isRegularFile(modelDir.resolve(ModelMeta.FILE))) {
       log.printf("model %s is up to date; not re-training%n", modelDir);
+      if (!CoVisitation.exists(modelDir) || !WideWeights.exists(modelDir)) {
+        writeWide(textVectors, sequences, config, modelDir, log);
+      }
       return new Prepared(
           dataset, split, modelDir, meta, null, embedSeconds, encoder.hits(), encoder.misses());
     }
-    List<int[]> sequences =
-        new ArrayList<>(TimeSplit.sequencesByUser(split.train(), catalog).values());
     long batches = TwoTowerTrainer.batchesPerEpoch(sequences, config) * config.epochs();
     TwoTowerTrainer.TrainingReport report;
     try {
@@ -129,6 +150,7 @@ public final class TrainingPipeline {
             TwoTowerTrainer.trainAndExport(textVectors, sequences, config, tmp, n -> bar.stepTo(n));
       }
       meta.write(tmp);
+      writeWide(textVectors, sequences, config, tmp, log);
       deleteRecursively(modelDir);
       Files.move(tmp, modelDir);
     } catch (IOException e) {
@@ -139,6 +161,92 @@ public final class TrainingPipeline {
         report.seconds(), report.lossPerEpoch(), report.bestEpoch(), modelDir);
     return new Prepared(
         dataset, split, modelDir, meta, report, embedSeconds, encoder.hits(), encoder.misses());
+  }
+
+  /**
+   * Builds the co-visitation lists from the training sequences and writes them with the weights of
+   * {@link #chooseWide} into {@code dir}.
+   *
+   * @throws UncheckedIOException if a file cannot be written
+   */
+  private static void writeWide(
+      float[][] textVectors,
+      List<int[]> sequences,
+      TwoTowerConfig config,
+      Path dir,
+      PrintStream log) {
+    WideWeights weights = chooseWide(textVectors, sequences, config, log);
+    long t0 = System.nanoTime();
+    CoVisitation coVisitation =
+        CoVisitation.build(sequences, textVectors.length, CoVisitation.DEFAULT_NEIGHBOURS);
+    try {
+      coVisitation.write(dir);
+      weights.write(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the wide part of the model into " + dir, e);
+    }
+    log.printf(
+        "co-visitation built from %d training sequences in %.1f s (%d neighbours kept, M=%d);"
+            + " wide weights %s (%s)%n",
+        sequences.size(),
+        (System.nanoTime() - t0) / 1e9,
+        coVisitation.storedNeighbours(),
+        coVisitation.maxNeighbours(),
+        weights.describe(),
+        weights.chosenBy());
+  }
+
+  /**
+   * Chooses the wide weights as {@code carousel evaluate} does, on held-out data: each user's last
+   * training event (users with at least 3) is held out, the same configuration is trained on the
+   * rest for the same epochs, co-visitation is built from the rest, and the pair of {@link
+   * Evaluation.Options#DEFAULT_WIDE_GRID}² with the highest NDCG@10 on the held-out events wins
+   * ({@link WideGrid}). Costs one more training run on slightly less data. Falls back to {@link
+   * #FALLBACK_WIDE} when nobody has 3 events or held-out users × items exceeds {@link
+   * #MAX_CHOICE_CELLS}.
+   */
+  static WideWeights chooseWide(
+      float[][] textVectors, List<int[]> sequences, TwoTowerConfig config, PrintStream log) {
+    LeaveOneOut split = LeaveOneOut.ofSequences(textVectors.length, sequences);
+    if (split.evaluatedUsers().length == 0) {
+      log.printf("no user has 3 training events; wide weights %s%n", FALLBACK_WIDE.describe());
+      return FALLBACK_WIDE;
+    }
+    long cells = (long) split.evaluatedUsers().length * textVectors.length;
+    if (cells > MAX_CHOICE_CELLS) {
+      // WideGrid caches float[users][numItems]; past this a shop-sized catalogue would not fit.
+      log.printf(
+          "%d held-out users x %d items is too large for the wide weight choice; wide weights %s%n",
+          split.evaluatedUsers().length, textVectors.length, FALLBACK_WIDE.describe());
+      return FALLBACK_WIDE;
+    }
+    List<int[]> fit = split.fitSequences(Stage.TEST);
+    long batches = TwoTowerTrainer.batchesPerEpoch(fit, config) * config.epochs();
+    try (ProgressBar bar =
+            io.carousel.engine.Progress.builder("choosing wide weights", batches).build();
+        CarouselRecommender model =
+            new CarouselRecommender(
+                "carousel",
+                textVectors,
+                new boolean[textVectors.length],
+                config,
+                0,
+                n -> bar.stepTo(n))) {
+      model.fit(fit, textVectors.length);
+      WideGrid.Choice choice =
+          WideGrid.choose(
+              model,
+              split,
+              Stage.TEST,
+              Evaluation.Options.DEFAULT_WIDE_GRID,
+              Evaluation.Options.DEFAULT_WIDE_GRID,
+              String.format(
+                  java.util.Locale.ROOT,
+                  "held-out last event of %d users",
+                  split.evaluatedUsers().length),
+              log);
+      return choice.weights();
+    }
   }
 
   /**

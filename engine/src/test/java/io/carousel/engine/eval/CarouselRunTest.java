@@ -42,17 +42,40 @@ class CarouselRunTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream log = new PrintStream(out, true, StandardCharsets.UTF_8);
 
-    CarouselRun run = CarouselRun.validate("carousel", text, split, config, options, log);
-    int best = run.chosenEpochs();
-    assertEquals(run.report().bestEpoch(), best);
-    assertTrue(best >= 1 && best < run.report().lossPerEpoch().size() + 1, run.report().toString());
-    Evaluation.ModelResult result = run.retrain("carousel", text, split, 2, log);
-
-    assertTrue(
-        result.settings().endsWith("test model retrained on fit+validation for " + best + ")"),
-        result.settings());
-    assertEquals(run.validation(), result.validation(), "validation metrics of the chosen run");
-    assertEquals(run.report().lossPerEpoch(), result.trainLoss());
+    Evaluation.ModelResult result;
+    Evaluation.ModelResult tower;
+    try (CarouselRun run = CarouselRun.validate("carousel", text, split, config, options, log)) {
+      int best = run.chosenEpochs();
+      assertEquals(run.report().bestEpoch(), best);
+      assertTrue(
+          best >= 1 && best < run.report().lossPerEpoch().size() + 1, run.report().toString());
+      WideGrid.Choice wide = run.chooseWide(split, options, log);
+      assertTrue(
+          wide.validation().ndcgAt10() >= run.validation().ndcgAt10() - 1e-6,
+          "the grid holds (0, 0), so the chosen pair is at least as good on validation");
+      List<Evaluation.ModelResult> rows =
+          run.retrain(
+              "carousel",
+              "carousel-tower",
+              text,
+              split,
+              options,
+              wide.weights(),
+              wide.validation(),
+              log);
+      assertEquals(2, rows.size());
+      result = rows.get(0);
+      tower = rows.get(1);
+      assertTrue(
+          result.settings().contains("test model retrained on fit+validation for " + best + ")"),
+          result.settings());
+      assertTrue(result.settings().contains(wide.weights().describe()), result.settings());
+      assertEquals(wide.validation(), result.validation(), "validation metrics of the chosen pair");
+      assertEquals(run.validation(), tower.validation(), "validation metrics of the towers");
+      assertTrue(tower.settings().endsWith("wide: none"), tower.settings());
+      assertEquals(run.report().lossPerEpoch(), result.trainLoss());
+    }
+    assertTrue(tower.test().ndcgAt10() > 0.3, "learns the cycle: " + tower.test());
     assertTrue(result.test().ndcgAt10() > 0.3, "learns the cycle: " + result.test());
   }
 }

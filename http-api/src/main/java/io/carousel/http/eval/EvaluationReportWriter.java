@@ -63,7 +63,7 @@ public final class EvaluationReportWriter {
     }
     root.put("models", models);
     Map<String, Object> comparisons = new LinkedHashMap<>();
-    for (String model : List.of("carousel", "carousel-no-text")) {
+    for (String model : List.of("carousel", "carousel-tower", "carousel-no-text")) {
       BaselineComparison.of(r, model)
           .ifPresent(
               c -> {
@@ -120,7 +120,7 @@ public final class EvaluationReportWriter {
                   ? String.format("  %9.4f %11.4f", t.coldHrAt10(), t.coldNdcgAt10())
                   : ""));
     }
-    for (String model : List.of("carousel", "carousel-no-text")) {
+    for (String model : List.of("carousel", "carousel-tower", "carousel-no-text")) {
       BaselineComparison.of(r, model)
           .ifPresent(
               c ->

@@ -1,0 +1,142 @@
+package io.carousel.engine.eval;
+
+import io.carousel.engine.eval.LeaveOneOut.Stage;
+import io.carousel.engine.model.WideAndDeep;
+import io.carousel.engine.model.WideWeights;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Chooses the weights of the wide co-visitation terms ({@link WideAndDeep}) on the validation
+ * targets only: the validation-stage model (tower and epochs already chosen) scores the validation
+ * targets once per weight pair of the grid, and the pair with the highest validation NDCG@10 wins;
+ * ties go to the smaller weights (smaller {@code wKnn + wNext}, then smaller {@code wKnn}). The
+ * tower logits of every validation user are computed once and reused by every grid point (memory
+ * {@code float[users][numItems]}).
+ */
+public final class WideGrid {
+  /**
+   * The outcome.
+   *
+   * @param weights the chosen pair
+   * @param validation validation metrics of the chosen pair
+   */
+  public record Choice(WideWeights weights, Metrics validation) {}
+
+  private WideGrid() {}
+
+  /**
+   * Scores every pair of {@code knnGrid × nextGrid} (logit units) on the validation targets with
+   * {@code model}, which must be fitted on {@code split.fitSequences(VALIDATION)}; logs one line
+   * per pair.
+   *
+   * @throws IllegalArgumentException if a grid is empty or a weight is negative
+   */
+  static Choice choose(
+      CarouselRecommender model,
+      LeaveOneOut split,
+      List<Float> knnGrid,
+      List<Float> nextGrid,
+      PrintStream log) {
+    return choose(model, split, Stage.VALIDATION, knnGrid, nextGrid, "validation", log);
+  }
+
+  /**
+   * As {@link #choose(CarouselRecommender, LeaveOneOut, List, List, PrintStream)}, on the targets
+   * of {@code stage} ({@code model} fitted on {@code split.fitSequences(stage)}); the live pipeline
+   * uses {@link Stage#TEST} of a split of its training data (each user's last event held out).
+   *
+   * @param chosenBy recorded in the chosen {@link WideWeights#chosenBy()}
+   */
+  public static Choice choose(
+      CarouselRecommender model,
+      LeaveOneOut split,
+      Stage stage,
+      List<Float> knnGrid,
+      List<Float> nextGrid,
+      String chosenBy,
+      PrintStream log) {
+    if (knnGrid.isEmpty() || nextGrid.isEmpty()) {
+      throw new IllegalArgumentException("the wide weight grids must not be empty");
+    }
+    List<WideWeights> points = new ArrayList<>();
+    for (float k : knnGrid) {
+      for (float n : nextGrid) {
+        points.add(WideWeights.of(k, n, chosenBy));
+      }
+    }
+    points.sort(
+        Comparator.<WideWeights>comparingDouble(w -> w.knn() + w.next())
+            .thenComparingDouble(WideWeights::knn));
+    WideAndDeep ranking = model.ranking();
+    int[] users = split.evaluatedUsers();
+    int[] position = new int[split.numUsers()];
+    float[][] tower = new float[users.length][];
+    for (int from = 0; from < users.length; from += Evaluator.BATCH) {
+      int count = Math.min(Evaluator.BATCH, users.length - from);
+      int[][] histories = new int[count][];
+      for (int b = 0; b < count; b++) {
+        histories[b] = split.history(users[from + b], stage);
+      }
+      float[][] sessions = model.sessionVectors(histories);
+      for (int b = 0; b < count; b++) {
+        position[users[from + b]] = from + b;
+        tower[from + b] = ranking.towerLogits(sessions[b]);
+      }
+    }
+    log.printf(
+        Locale.ROOT,
+        "%s wide weights on %s (tower logit scale %.2f):%n",
+        model.name(),
+        chosenBy,
+        ranking.logitScale());
+    Choice best = null;
+    for (WideWeights w : points) {
+      WideAndDeep r = ranking.withWeights(w);
+      Recommender cached =
+          new Recommender() {
+            @Override
+            public String name() {
+              return model.name();
+            }
+
+            @Override
+            public void fit(List<int[]> sequences, int numItems) {
+              throw new UnsupportedOperationException("scores cached tower logits only");
+            }
+
+            @Override
+            public float[][] score(int[] batchUsers, int[][] histories) {
+              float[][] out = new float[batchUsers.length][];
+              for (int b = 0; b < batchUsers.length; b++) {
+                out[b] = tower[position[batchUsers[b]]].clone();
+                r.addWide(histories[b], out[b]);
+              }
+              return out;
+            }
+          };
+      Metrics m = Evaluator.evaluate(cached, split, stage);
+      log.printf(
+          Locale.ROOT,
+          "  wKnn %4.1f wNext %4.1f: NDCG@10 %.4f MRR@20 %.4f%n",
+          w.knn(),
+          w.next(),
+          m.ndcgAt10(),
+          m.mrrAt20());
+      if (best == null || m.ndcgAt10() > best.validation().ndcgAt10()) {
+        best = new Choice(w, m);
+      }
+    }
+    log.printf(
+        Locale.ROOT,
+        "%s chosen on %s: %s (NDCG@10 %.4f)%n",
+        model.name(),
+        chosenBy,
+        best.weights().describe(),
+        best.validation().ndcgAt10());
+    return best;
+  }
+}

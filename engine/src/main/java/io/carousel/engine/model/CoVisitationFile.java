@@ -1,0 +1,139 @@
+package io.carousel.engine.model;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The binary file of {@link CoVisitation}, big-endian ({@link DataOutputStream}): magic {@code
+ * "CVIS"}, version {@value #VERSION}, numItems, M, then the cosine and the transition lists, each
+ * as {@code nnz}, {@code offsets int[numItems + 1]}, {@code ids int[nnz]}, {@code weights
+ * float[nnz]}, and last a CRC-32 (as a long) of every byte before it. Size {@code 16 + 2 · (4 + 4 ·
+ * (numItems + 1) + 8 · nnz) + 8} bytes.
+ */
+final class CoVisitationFile {
+  private static final int MAGIC = 0x43564953; // "CVIS"
+  static final int VERSION = 1;
+
+  private CoVisitationFile() {}
+
+  /**
+   * Writes {@code file} (through a temporary file and an atomic move): magic, version, sizes, both
+   * CSR lists, then a CRC-32 of everything before it.
+   *
+   * @throws IOException if the file cannot be written
+   */
+  static void write(
+      Path file, int numItems, int maxNeighbours, CoVisitation.Csr cosine, CoVisitation.Csr next)
+      throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    CRC32 crc = new CRC32();
+    try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+        CheckedOutputStream checked = new CheckedOutputStream(raw, crc);
+        DataOutputStream out = new DataOutputStream(checked)) {
+      out.writeInt(MAGIC);
+      out.writeInt(VERSION);
+      out.writeInt(numItems);
+      out.writeInt(maxNeighbours);
+      writeCsr(out, cosine);
+      writeCsr(out, next);
+      out.flush();
+      // The checksum covers everything above; it is written outside the checked stream.
+      new DataOutputStream(raw).writeLong(crc.getValue());
+    }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void writeCsr(DataOutputStream out, CoVisitation.Csr csr) throws IOException {
+    out.writeInt(csr.ids().length);
+    for (int o : csr.offsets()) {
+      out.writeInt(o);
+    }
+    for (int id : csr.ids()) {
+      out.writeInt(id);
+    }
+    for (float w : csr.weights()) {
+      out.writeFloat(w);
+    }
+  }
+
+  /**
+   * Reads {@code file} from {@code dir}.
+   *
+   * @throws IOException naming the file if it is missing, truncated, of another format or version,
+   *     fails its checksum, or holds out-of-range indices or negative weights
+   */
+  static CoVisitation read(Path file) throws IOException {
+    CRC32 crc = new CRC32();
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc))) {
+      if (in.readInt() != MAGIC) {
+        throw new IOException(file + " is not a co-visitation file (bad magic number)");
+      }
+      int version = in.readInt();
+      if (version != VERSION) {
+        throw new IOException(
+            file + " has co-visitation format " + version + ", this build reads " + VERSION);
+      }
+      int numItems = in.readInt();
+      int maxNeighbours = in.readInt();
+      if (numItems < 0 || maxNeighbours < 1) {
+        throw new IOException(file + " is corrupt: numItems " + numItems + ", M " + maxNeighbours);
+      }
+      CoVisitation.Csr cosine = readCsr(in, numItems, file);
+      CoVisitation.Csr next = readCsr(in, numItems, file);
+      long expected = crc.getValue();
+      long stored = new DataInputStream(raw).readLong();
+      if (stored != expected || raw.read() != -1) {
+        throw new IOException(file + " is corrupt: checksum mismatch or trailing bytes");
+      }
+      return CoVisitation.of(numItems, maxNeighbours, cosine, next);
+    } catch (EOFException e) {
+      throw new IOException(file + " is truncated", e);
+    }
+  }
+
+  private static CoVisitation.Csr readCsr(DataInputStream in, int numItems, Path file)
+      throws IOException {
+    int nnz = in.readInt();
+    if (nnz < 0) {
+      throw new IOException(file + " is corrupt: " + nnz + " neighbours");
+    }
+    int[] offsets = new int[numItems + 1];
+    for (int i = 0; i <= numItems; i++) {
+      offsets[i] = in.readInt();
+      if ((i == 0 && offsets[0] != 0) || (i > 0 && offsets[i] < offsets[i - 1])) {
+        throw new IOException(file + " is corrupt: offsets not ascending from 0 at item " + i);
+      }
+    }
+    if (offsets[numItems] != nnz) {
+      throw new IOException(file + " is corrupt: offsets end at " + offsets[numItems] + " != nnz");
+    }
+    int[] ids = new int[nnz];
+    for (int p = 0; p < nnz; p++) {
+      ids[p] = in.readInt();
+      if (ids[p] < 0 || ids[p] >= numItems) {
+        throw new IOException(file + " is corrupt: neighbour id " + ids[p] + " out of range");
+      }
+    }
+    float[] weights = new float[nnz];
+    for (int p = 0; p < nnz; p++) {
+      weights[p] = in.readFloat();
+      if (!(weights[p] >= 0) || Float.isInfinite(weights[p])) {
+        throw new IOException(file + " is corrupt: weight " + weights[p]);
+      }
+    }
+    return new CoVisitation.Csr(offsets, ids, weights);
+  }
+}

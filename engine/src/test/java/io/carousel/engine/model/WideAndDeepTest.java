@@ -1,0 +1,98 @@
+package io.carousel.engine.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+import java.util.function.IntPredicate;
+import org.junit.jupiter.api.Test;
+
+class WideAndDeepTest {
+  private static float[][] unitRows(int rows, int dim, Random rng) {
+    float[][] m = new float[rows][dim];
+    for (float[] row : m) {
+      double norm = 0;
+      for (int j = 0; j < dim; j++) {
+        row[j] = (float) rng.nextGaussian();
+        norm += row[j] * row[j];
+      }
+      for (int j = 0; j < dim; j++) {
+        row[j] /= (float) Math.sqrt(norm);
+      }
+    }
+    return m;
+  }
+
+  @Test
+  void unionOfTowerTopKAndWideItemsEqualsBruteForceTopK() {
+    Random rng = new Random(17L);
+    int numItems = 500;
+    int dim = 16;
+    float[][] items = unitRows(numItems, dim, rng);
+    CoVisitation cv =
+        CoVisitation.build(CoVisitationTest.randomSequences(400, numItems, 2L), numItems, 30);
+    int checked = 0;
+    int wideInTop = 0;
+    for (float[] w : new float[][] {{0, 0}, {1, 0}, {0, 4}, {2, 2}, {8, 8}}) {
+      WideAndDeep model = new WideAndDeep(items, 12.5f, cv, WideWeights.of(w[0], w[1], "test"));
+      int b = 24;
+      float[][] sessions = unitRows(b, dim, rng);
+      int[][] histories = new int[b][];
+      int[] k = new int[b];
+      IntPredicate[] exclude = new IntPredicate[b];
+      for (int q = 0; q < b; q++) {
+        histories[q] = new int[rng.nextInt(6)];
+        for (int t = 0; t < histories[q].length; t++) {
+          histories[q][t] = rng.nextInt(numItems / 3);
+        }
+        k[q] = 1 + rng.nextInt(40);
+        int[] h = histories[q];
+        exclude[q] = q % 2 == 0 ? null : i -> java.util.Arrays.stream(h).anyMatch(x -> x == i);
+      }
+      float[][] full = model.scoreAll(sessions, histories);
+      TopN[] fast = model.topN(sessions, histories, k, exclude);
+      for (int q = 0; q < b; q++) {
+        TopN brute = TopN.select(full[q], k[q], exclude[q]);
+        assertArrayEquals(brute.items(), fast[q].items(), "weights " + w[0] + "," + w[1]);
+        assertArrayEquals(brute.scores(), fast[q].scores(), 0f);
+        float[] tower = model.towerLogits(sessions[q]);
+        for (int i : brute.items()) {
+          wideInTop += full[q][i] != tower[i] ? 1 : 0;
+        }
+        checked++;
+      }
+    }
+    assertEquals(120, checked);
+    assertTrue(wideInTop > 50, "the wide term changes top-k entries: " + wideInTop);
+  }
+
+  @Test
+  void withoutCoVisitationItIsThePureTowerRanking() {
+    Random rng = new Random(5L);
+    float[][] items = unitRows(100, 8, rng);
+    WideAndDeep model = new WideAndDeep(items, 3f, null, WideWeights.of(4, 4, "ignored"));
+    assertTrue(model.weights().isNone());
+    float[][] sessions = unitRows(3, 8, rng);
+    int[][] histories = {{1, 2}, {}, {5}};
+    float[][] full = model.scoreAll(sessions, histories);
+    TopN[] fast = model.topN(sessions, histories, new int[] {5, 5, 5}, null);
+    for (int q = 0; q < 3; q++) {
+      assertArrayEquals(TopN.select(full[q], 5, null).items(), fast[q].items());
+      assertArrayEquals(model.towerLogits(sessions[q]), full[q]);
+    }
+  }
+
+  @Test
+  void wideTermAddsWeightedCosineSumAndTransition() {
+    float[][] items = {{1, 0}, {0, 1}, {1, 0}};
+    CoVisitation cv = CoVisitation.build(List.of(new int[] {0, 1}, new int[] {0, 1, 2}), 3, 5);
+    WideAndDeep model = new WideAndDeep(items, 2f, cv, WideWeights.of(1, 10, "test"));
+    float[] row = model.scoreAll(new float[][] {{1, 0}}, new int[][] {{0}})[0];
+    // Item 1: tower 0, cos(0, 1) = 2 / sqrt(2 · 2) = 1, P(1 | 0) = 1.
+    assertEquals(0 + 1 + 10, row[1], 1e-6);
+    // Item 2: tower 2, cos(0, 2) = 1 / sqrt(2 · 1), no transition from 0.
+    assertEquals(2 + (float) (1 / Math.sqrt(2)), row[2], 1e-6);
+  }
+}

@@ -1,0 +1,101 @@
+package io.carousel.engine.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.IntPredicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The serving path ({@link TwoTowerScorer#topN}, which {@code ScoringModel} calls) against the
+ * evaluation path ({@link WideAndDeep#scoreAll}) on a model folder that ships the wide part.
+ */
+class WideScorerParityTest {
+  private static Path copyToyModel(Path target) throws IOException {
+    Path source = ToyModel.dir();
+    try (Stream<Path> paths = Files.walk(source)) {
+      for (Path p : paths.toList()) {
+        Path to = target.resolve(source.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to);
+        }
+      }
+    }
+    return target;
+  }
+
+  @Test
+  void servingTopNEqualsBruteForceScoresOfTheShippedFunction(@TempDir Path tmp) throws IOException {
+    Path dir = copyToyModel(tmp.resolve("model"));
+    List<int[]> sequences = CyclicSequences.sequences(200, 20, 1L);
+    CoVisitation.build(sequences, CyclicSequences.NUM_ITEMS, 5).write(dir);
+    WideWeights.of(1.5f, 4f, "test").write(dir);
+    try (TwoTowerScorer scorer = TwoTowerScorer.load(dir)) {
+      assertEquals(4f, scorer.ranking().weights().next());
+      int[][] histories = ToyModel.probes(12, 9L);
+      int[] k = new int[histories.length];
+      IntPredicate[] exclude = new IntPredicate[histories.length];
+      for (int i = 0; i < k.length; i++) {
+        k[i] = 1 + i % 7;
+        int banned = histories[i][histories[i].length - 1];
+        exclude[i] = item -> item == banned;
+      }
+      float[][] full = scorer.ranking().scoreAll(scorer.sessionVectors(histories), histories);
+      TopN[] served = scorer.topN(histories, k, exclude);
+      float[][] tower = scorer.score(histories);
+      boolean wideMatters = false;
+      for (int i = 0; i < histories.length; i++) {
+        TopN expected = TopN.select(full[i], k[i], exclude[i]);
+        assertArrayEquals(expected.items(), served[i].items(), "history " + i);
+        assertArrayEquals(expected.scores(), served[i].scores(), 0f, "history " + i);
+        wideMatters |= Math.abs(served[i].scores()[0] - tower[i][served[i].items()[0]]) > 0.1;
+      }
+      assertTrue(wideMatters, "the served scores include the wide term");
+    }
+  }
+
+  @Test
+  void aFolderWithoutTheWidePartScoresWithTheTowersOnly() {
+    try (TwoTowerScorer scorer = TwoTowerScorer.load(ToyModel.dir())) {
+      assertNull(scorer.ranking().coVisitation());
+      assertTrue(scorer.ranking().weights().isNone());
+    }
+  }
+
+  @Test
+  void aCorruptOrMismatchedWidePartFailsTheLoadWithTheFolderNamed(@TempDir Path tmp)
+      throws IOException {
+    Path dir = copyToyModel(tmp.resolve("model"));
+    CoVisitation.build(List.of(new int[] {0, 1}), CyclicSequences.NUM_ITEMS + 1, 5).write(dir);
+    WideWeights.of(1, 1, "test").write(dir);
+    ModelException wrongSize = assertThrows(ModelException.class, () -> TwoTowerScorer.load(dir));
+    assertTrue(
+        wrongSize.getMessage().contains((CyclicSequences.NUM_ITEMS + 1) + " items"),
+        wrongSize.getMessage());
+
+    CoVisitation.build(List.of(new int[] {0, 1}), CyclicSequences.NUM_ITEMS, 5).write(dir);
+    Files.delete(dir.resolve(WideWeights.FILE_NAME));
+    ModelException noWeights = assertThrows(ModelException.class, () -> TwoTowerScorer.load(dir));
+    assertTrue(noWeights.getMessage().contains("wide"), noWeights.getMessage());
+
+    WideWeights.of(1, 1, "test").write(dir);
+    Path file = dir.resolve(CoVisitation.FILE_NAME);
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length - 3] ^= 1;
+    Files.write(file, bytes);
+    ModelException corrupt = assertThrows(ModelException.class, () -> TwoTowerScorer.load(dir));
+    assertNotEquals(-1, corrupt.getMessage().indexOf(CoVisitation.FILE_NAME));
+  }
+}
