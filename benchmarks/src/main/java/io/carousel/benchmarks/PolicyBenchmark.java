@@ -40,6 +40,7 @@ public class PolicyBenchmark {
 
   private LinearPosterior posterior;
   private PackedPosterior packed;
+  private PackedPosterior withRaw;
   private float[][] candidates;
   private float[] x;
   private SplittableRandom rng;
@@ -63,6 +64,12 @@ public class PolicyBenchmark {
     }
     x = candidates[7];
     packed = PackedPosterior.pack(posterior);
+    // A new user's state: the shared start plus the most raw observations kept before a fold.
+    int rawMax = (k * (k + 1) / 2 + k) / (k + 1);
+    withRaw = PackedPosterior.pack(LinearPosterior.prior(k, 1.0));
+    for (int t = 0; t < rawMax; t++) {
+      withRaw = withRaw.observe(candidates[t], t == 0 ? 1 : 0);
+    }
   }
 
   /** One Sherman–Morrison update (returns a new posterior, as the actor does). */
@@ -78,6 +85,30 @@ public class PolicyBenchmark {
   @Benchmark
   public PackedPosterior updateStoredState() {
     return PackedPosterior.pack(packed.unpack().updated(x, 1.0));
+  }
+
+  /**
+   * One observation as {@code UserState} applies it now ({@link PackedPosterior#observe}) on a user
+   * with no raw observations: kept raw, an append of k + 1 floats.
+   */
+  @Benchmark
+  public PackedPosterior observeRaw() {
+    return packed.observe(x, 1.0);
+  }
+
+  /** Unpacking a dense stored state (what serving does first). */
+  @Benchmark
+  public LinearPosterior unpackDense() {
+    return packed.unpack();
+  }
+
+  /**
+   * Unpacking a state with the most raw observations kept before a fold (8 at k = 16, 9 at k = 18,
+   * 16 at k = 32): one Sherman–Morrison update each on top of {@link #unpackDense}'s work.
+   */
+  @Benchmark
+  public LinearPosterior unpackWithRawObservations() {
+    return withRaw.unpack();
   }
 
   /** One LinUCB slate (deterministic, propensity 1). */
