@@ -15,11 +15,10 @@ import java.util.random.RandomGenerator;
  * <em>logged</em> item, which is 1 if LinUCB would have put it in that slot and 0 otherwise; a log
  * written by LinUCB itself cannot be reweighted to evaluate a different policy (no overlap).
  *
- * <p>Cost per call O(n·k² + n·log slateSize); it draws nothing from {@code rng}. Hot path: the mean
- * θ, the UCB scores and the top-k heap live in scratch arrays owned by the instance and are reused
- * across calls, so only the returned {@link Slate} is allocated. Therefore an instance is <b>not
- * thread-safe</b>: use one per actor or per thread (an actor processes one message at a time, which
- * is the intended use).
+ * <p>Cost per call O(n·k² + n·log slateSize); it draws nothing from {@code rng}. Each call
+ * allocates its scratch (θ, the n scores, the top-k heap: about 1 KB for 100 candidates), so an
+ * instance holds no mutable state and is thread-safe: one instance serves every user actor of a
+ * node (it used to keep the scratch and be one per actor, 24 B and an assembler per shopper).
  */
 public final class LinUcbSlatePolicy implements SlatePolicy {
 
@@ -27,9 +26,6 @@ public final class LinUcbSlatePolicy implements SlatePolicy {
   public static final String ID = "linucb";
 
   private final double alpha;
-  private double[] theta = new double[0];
-  private double[] scores = new double[0];
-  private int[] heap = new int[0];
 
   /** Creates the policy with exploration width {@code alpha} (>= 0, finite); throws otherwise. */
   public LinUcbSlatePolicy(double alpha) {
@@ -59,12 +55,8 @@ public final class LinUcbSlatePolicy implements SlatePolicy {
       LinearPosterior posterior, float[][] candidateFeatures, int slateSize, RandomGenerator rng) {
     int len = SlateArgs.checkedSlateLength(posterior, candidateFeatures, slateSize);
     double[] s = scoreInto(posterior, candidateFeatures);
-    if (heap.length < len) {
-      heap = new int[len];
-    }
-    TopK.select(s, len, null, heap);
     int[] chosen = new int[len];
-    System.arraycopy(heap, 0, chosen, 0, len);
+    TopK.select(s, len, null, chosen);
     double[] propensities = new double[len];
     Arrays.fill(propensities, 1.0);
     return new Slate(chosen, propensities);
@@ -72,8 +64,8 @@ public final class LinUcbSlatePolicy implements SlatePolicy {
 
   /**
    * Returns the UCB scores {@code double[n]} of {@code candidateFeatures} ({@code
-   * float[n][posterior.dim()]}) in the instance's scratch array (valid until the next call); throws
-   * IllegalArgumentException on a dimension mismatch.
+   * float[n][posterior.dim()]}), a new array; throws IllegalArgumentException on a dimension
+   * mismatch.
    */
   public double[] ucbScores(LinearPosterior posterior, float[][] candidateFeatures) {
     SlateArgs.checkedSlateLength(posterior, candidateFeatures, 1);
@@ -83,12 +75,8 @@ public final class LinUcbSlatePolicy implements SlatePolicy {
   private double[] scoreInto(LinearPosterior posterior, float[][] candidateFeatures) {
     int k = posterior.dim();
     int n = candidateFeatures.length;
-    if (theta.length != k) {
-      theta = new double[k];
-    }
-    if (scores.length != n) {
-      scores = new double[n];
-    }
+    double[] theta = new double[k];
+    double[] scores = new double[n];
     double[] aInv = posterior.aInv();
     double[] b = posterior.b();
     for (int i = 0; i < k; i++) {

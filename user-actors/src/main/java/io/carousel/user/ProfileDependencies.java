@@ -1,6 +1,7 @@
 package io.carousel.user;
 
 import akka.actor.typed.ActorRef;
+import akka.persistence.typed.javadsl.RetentionCriteria;
 import io.carousel.engine.ScoringModel;
 import io.carousel.policy.ContextFeatures;
 import io.carousel.policy.EpsilonGreedySlatePolicy;
@@ -15,8 +16,9 @@ import java.util.List;
  * configured layout), the slate policies (one, or several for an A/B split by hashed user id), the
  * bandit form and node pool ({@link BanditModel}), the node's trend popularities ({@link
  * NodeTrends}), the scoring actor(s), settings, a clock (injected so tests are deterministic) and
- * metrics, and the one immutable empty state every new user starts from (shared, not copied per
- * user).
+ * metrics, the one immutable empty state every new user starts from, and per policy arm one slate
+ * assembler (policies are stateless and thread-safe) and one retention rule — shared, not copied
+ * per user, because every object per user actor counts (docs/durability.md).
  */
 public record ProfileDependencies(
     ModelView model,
@@ -28,17 +30,23 @@ public record ProfileDependencies(
     Clock clock,
     CarouselMetrics metrics,
     ItemAvailability availability,
-    UserState emptyState) {
+    UserState emptyState,
+    List<SlateAssembler> assemblers,
+    RetentionCriteria retention) {
 
   /**
-   * Returns a new instance of the policy of {@code userId} (policies may keep scratch space, so
-   * each user actor gets its own): always the same policy for a user (on every node, across
-   * restarts), and users spread evenly over the policies of an A/B split.
+   * Returns the policy of {@code userId}, one shared instance per arm: always the same policy for a
+   * user (on every node, across restarts), and users spread evenly over the policies of an A/B
+   * split.
    */
   public SlatePolicy policyFor(String userId) {
+    return assemblerFor(userId).policy();
+  }
+
+  /** Returns the slate assembler of {@code userId}'s policy arm (shared by the arm's users). */
+  SlateAssembler assemblerFor(String userId) {
     int h = userId.hashCode() * 0x9E3779B9;
-    String name = policies.get(Math.floorMod(h ^ (h >>> 16), policies.size()));
-    return policy(name, settings);
+    return assemblers.get(Math.floorMod(h ^ (h >>> 16), policies.size()));
   }
 
   /** Builds the dependencies with throw-away metrics and a static catalogue (tests and tools). */
@@ -97,6 +105,17 @@ public record ProfileDependencies(
             : BanditModel.fixed(dim, settings.priorStrength());
     NodeTrends trends = new NodeTrends(model.catalog().size(), settings.trendHalfLives());
     metrics.watchNode(bandit.pools(), trends);
+    List<SlateAssembler> assemblers = new java.util.ArrayList<>();
+    for (String name : settings.policies()) {
+      assemblers.add(
+          new SlateAssembler(
+              view,
+              policy(name, settings),
+              availability,
+              settings.maxPerCategory(),
+              trends,
+              bandit));
+    }
     return new ProfileDependencies(
         view,
         List.copyOf(settings.policies()),
@@ -107,7 +126,9 @@ public record ProfileDependencies(
         clock,
         metrics,
         availability,
-        UserState.empty(bandit));
+        UserState.empty(bandit),
+        List.copyOf(assemblers),
+        RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2));
   }
 
   private static SlatePolicy policy(String name, UserProfileSettings settings) {

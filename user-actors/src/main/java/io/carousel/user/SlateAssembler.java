@@ -47,6 +47,11 @@ final class SlateAssembler {
     this.bandit = bandit;
   }
 
+  /** Returns the policy that chooses the slots. */
+  SlatePolicy policy() {
+    return policy;
+  }
+
   /**
    * Caps the candidates, in model-score order, at {@code maxPerCategory} per category. Capping the
    * candidate set (not the chosen slate) keeps the policy's propensities exact: any slate it can

@@ -236,16 +236,8 @@ public final class UserProfile
     this.ctx = ctx;
     this.userId = userId;
     this.deps = deps;
-    var policy = deps.policyFor(userId);
-    this.policyId = policy.id();
-    this.assembler =
-        new SlateAssembler(
-            deps.model(),
-            policy,
-            deps.availability(),
-            deps.settings().maxPerCategory(),
-            deps.trends(),
-            deps.bandit());
+    this.assembler = deps.assemblerFor(userId);
+    this.policyId = assembler.policy().id();
     this.subscribers = new Subscriptions(deps.metrics());
     deps.metrics().userStarted();
   }
@@ -257,7 +249,7 @@ public final class UserProfile
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(deps.settings().snapshotEvery(), 2);
+    return deps.retention();
   }
 
   @Override
