@@ -35,7 +35,6 @@ import java.util.zip.GZIPInputStream;
  * dropped; reading fails only when their share exceeds {@link FileSource#maxBadRows()}.
  */
 public final class FileLogReader {
-  static final String ORIGIN = "a shop's own log, given as --dataset file:<path>";
   private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,6 +62,7 @@ public final class FileLogReader {
     if (source.items() != null) {
       items = new RowReport(source.items());
       readRows(
+          "--items",
           source.items(),
           FileSource.Format.fromName(source.items().toString()),
           items,
@@ -74,6 +74,7 @@ public final class FileLogReader {
     List<String> required =
         List.of(source.column("user"), source.column("item"), source.column("time"));
     readRows(
+        "--dataset",
         source.path(),
         source.format(),
         interactions,
@@ -192,13 +193,16 @@ public final class FileLogReader {
   }
 
   private static void readRows(
+      String option,
       Path file,
       FileSource.Format format,
       RowReport report,
       List<String> required,
       Function<Function<String, String>, String> handle) {
     if (!Files.isRegularFile(file)) {
-      throw new DatasetMissingException(file, ORIGIN);
+      // Named by the option the user gave it with, so that a missing --items is not reported as
+      // a missing dataset.
+      throw DatasetMissingException.optionFile(option, file);
     }
     try (BufferedReader in = open(file)) {
       Map<String, Integer> header = null;

@@ -174,4 +174,18 @@ class FileLogReaderTest {
         FileSource.name("a.csv", "tsv", null, null, null, 0.5));
     assertTrue(DatasetReader.isKnown("file:a.csv"));
   }
+
+  @Test
+  void namesTheOptionOfAMissingFile() {
+    Path items = tmp.resolve("shop-items.csv");
+    DatasetMissingException missingItems =
+        assertThrows(
+            DatasetMissingException.class,
+            () -> read("file:" + fixture("events.csv") + CSV_OPTIONS + ";items=" + items));
+    assertEquals("--items file not found: " + items.toAbsolutePath(), missingItems.getMessage());
+    Path log = tmp.resolve("none.csv");
+    DatasetMissingException missingLog =
+        assertThrows(DatasetMissingException.class, () -> read("file:" + log));
+    assertEquals("--dataset file not found: " + log.toAbsolutePath(), missingLog.getMessage());
+  }
 }
