@@ -31,6 +31,11 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -60,17 +65,12 @@ public final class CarouselServer implements AutoCloseable {
    *
    * @param config the complete, resolved configuration
    * @param model the loaded model (not closed by the server)
-   * @throws IllegalStateException when the journal or the HTTP bind fails within 60 s
-   * @throws IllegalArgumentException when another process holds the embedded journal
+   * @throws IllegalStateException when the journal fails or nothing is bound within 60 s
+   * @throws IllegalArgumentException when another process holds the embedded journal, or the HTTP
+   *     host and port cannot be bound (in use, or not an address of this machine)
    */
   public static CarouselServer start(Config config, LoadedModel model) {
-    if ("embedded".equals(config.getString("carousel.persistence.kind"))) {
-      // A second node on the same data directory waited 60 s, then "TimeoutException: null".
-      io.carousel.http.journal.JournalReader.checkNotInUse(
-          config.getConfig("akka-persistence-jdbc.shared-databases.slick.db"),
-          config.getString("carousel.data-dir") + "/journal",
-          config.getString("carousel.data-dir"));
-    }
+    checkJournalFree(config);
     CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
     ActorSystem<Void> system =
         ActorSystem.create(guardian(config, model, bound), "carousel", config);
@@ -79,8 +79,82 @@ public final class CarouselServer implements AutoCloseable {
       return new CarouselServer(system, b);
     } catch (Exception e) {
       system.terminate();
+      BindException bind = bindFailure(e);
+      if (bind != null) {
+        // Taken between checkCanStart and the bind: still the user's to fix, not a crash.
+        throw new IllegalArgumentException(bindMessage(config, bind), e);
+      }
       throw new IllegalStateException("Carousel failed to start: " + rootMessage(e), e);
     }
+  }
+
+  /**
+   * Fails fast, before a model is trained or loaded, when this node could not start: another
+   * process holds its embedded journal, or its HTTP host and port cannot be bound (checked by
+   * opening and closing a server socket there; port 0 is not checked).
+   *
+   * @param config the complete, resolved configuration
+   * @throws IllegalArgumentException saying what to do: stop the other server, or choose another
+   *     {@code --port} or {@code --host}
+   */
+  public static void checkCanStart(Config config) {
+    checkJournalFree(config);
+    int port = config.getInt("carousel.http.port");
+    if (port == 0) {
+      return;
+    }
+    InetSocketAddress address = new InetSocketAddress(config.getString("carousel.http.host"), port);
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException(
+          "--host " + address.getHostString() + " is not a known host name or address");
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(address);
+    } catch (BindException e) {
+      throw new IllegalArgumentException(bindMessage(config, e), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void checkJournalFree(Config config) {
+    if ("embedded".equals(config.getString("carousel.persistence.kind"))) {
+      // A second node on the same data directory waited 60 s, then "TimeoutException: null".
+      io.carousel.http.journal.JournalReader.checkNotInUse(
+          config.getConfig("akka-persistence-jdbc.shared-databases.slick.db"),
+          config.getString("carousel.data-dir") + "/journal",
+          config.getString("carousel.data-dir"));
+    }
+  }
+
+  /** Returns the user's one line for a failed bind of the configured host and port. */
+  private static String bindMessage(Config config, BindException e) {
+    int port = config.getInt("carousel.http.port");
+    String host = config.getString("carousel.http.host");
+    String reason = String.valueOf(e.getMessage());
+    if (reason.contains("in use")) {
+      return "port "
+          + port
+          + " on "
+          + host
+          + " is in use; stop the other server or choose another with --port";
+    }
+    return "cannot listen on "
+        + host
+        + ":"
+        + port
+        + " ("
+        + reason
+        + "); choose another --host or --port";
+  }
+
+  private static BindException bindFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof BindException b) {
+        return b;
+      }
+    }
+    return null;
   }
 
   private static Behavior<Void> guardian(

@@ -66,6 +66,9 @@ final class DemoCommand implements Callable<Integer> {
             .withValue(
                 "akka.coordinated-shutdown.exit-jvm",
                 com.typesafe.config.ConfigValueFactory.fromAnyRef(false));
+    // Before training or loading: a second demo on the same --data-dir, or a busy port, was
+    // refused only after the model was loaded and the server started.
+    CarouselServer.checkCanStart(config);
     TrainingPipeline.Prepared prepared =
         TrainingPipeline.prepare(
             node.dataRoot(),

@@ -33,8 +33,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--dataset",
       required = true,
-      description =
-          "movielens-100k, amazon-gift-cards, amazon-magazine, diginetica-sample or file:<path>.")
+      completionCandidates = KnownDatasets.class,
+      description = "One of: ${COMPLETION-CANDIDATES}; or a shop's own log: file:<path>.")
   String dataset;
 
   @picocli.CommandLine.Mixin FileDatasetOptions file;

@@ -32,6 +32,15 @@ public final class Main implements Runnable {
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Returns the command line with its exit-code mapping: bad input and missing data print one line
+   * {@code carousel: ...} and exit 2; anything else prints the root cause and the stack trace and
+   * exits 1.
+   */
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
@@ -47,6 +56,6 @@ public final class Main implements Runnable {
           ex.printStackTrace(commandLine.getErr());
           return 1;
         });
-    System.exit(cli.execute(args));
+    return cli;
   }
 }

@@ -2,6 +2,7 @@ package io.carousel.http;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.carousel.engine.data.DatasetReader;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,13 +39,21 @@ public final class NodeOptions {
           "Node configuration on the classpath: carousel (default), local1, local2, local3.")
   String config;
 
+  // No picocli default: serve needs to know whether --dataset was given (it conflicts with
+  // --model); toConfig() fills in DEFAULT_DATASET.
   @Option(
       names = "--dataset",
-      defaultValue = "amazon2018-small",
+      completionCandidates = KnownDatasets.class,
       description =
-          "Dataset under the data root (default: ${DEFAULT-VALUE}; also movielens-100k,"
-              + " amazon-gift-cards, amazon-magazine), or a shop's own log: file:<path>.")
+          "Dataset under the data root, one of: ${COMPLETION-CANDIDATES} (default: "
+              + DEFAULT_DATASET
+              + "); or a shop's own log: file:<path>.")
   String dataset;
+
+  /** The dataset when no {@code --dataset} is given. */
+  static final String DEFAULT_DATASET = DatasetReader.AMAZON_2018_SMALL;
+
+  private boolean datasetGiven;
 
   @Mixin FileDatasetOptions file;
 
@@ -68,7 +77,8 @@ public final class NodeOptions {
   public Config toConfig() {
     // Commands read `dataset` after toConfig(); folding here gives them the full file: name.
     if (!folded) {
-      dataset = file.fold(dataset);
+      datasetGiven = dataset != null;
+      dataset = file.fold(datasetGiven ? dataset : DEFAULT_DATASET);
       folded = true;
     }
     if (!persistence.equals("embedded") && !persistence.equals("cassandra")) {
@@ -98,6 +108,11 @@ public final class NodeOptions {
         .withFallback(ConfigFactory.parseResources(config + ".conf"))
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
+  }
+
+  /** Returns true when {@code --dataset} was given on the command line (valid after toConfig). */
+  boolean datasetGiven() {
+    return datasetGiven;
   }
 
   /** Returns the data root: {@code --data-root}, else the engine's default lookup. */

@@ -19,7 +19,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--model",
-      description = "A trained model directory (with model-meta.json); default: the --dataset's.")
+      description =
+          "A trained model directory (with model-meta.json), instead of --dataset; default: the"
+              + " --dataset's.")
   Path model;
 
   @Option(
@@ -38,6 +40,11 @@ final class ServeCommand implements Callable<Integer> {
           "--train-fraction must be in (0, 1], got " + trainFraction);
     }
     var config = node.toConfig();
+    if (model != null && node.datasetGiven()) {
+      throw new IllegalArgumentException("give --dataset or --model, not both");
+    }
+    // Before training or loading: a busy port or journal failed only after them.
+    CarouselServer.checkCanStart(config);
     Path modelDir = model;
     if (modelDir == null) {
       modelDir =

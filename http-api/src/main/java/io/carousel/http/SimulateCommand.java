@@ -40,9 +40,8 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(
       names = "--dataset",
       defaultValue = "movielens-100k",
-      description =
-          "Dataset (default: ${DEFAULT-VALUE}; also amazon2018-small, amazon-gift-cards,"
-              + " amazon-magazine).")
+      completionCandidates = KnownDatasets.class,
+      description = "Dataset, one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   String dataset;
 
   @Option(

@@ -89,4 +89,34 @@ class JournalInUseTest {
       holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void secondDemoOnAHeldJournalIsRefusedBeforeReadingData(@TempDir Path dataDir) throws Exception {
+    Path emptyRoot = java.nio.file.Files.createDirectories(dataDir.resolve("no-datasets"));
+    Process holder = hold(dataDir);
+    try {
+      picocli.CommandLine cli = io.carousel.http.Main.commandLine();
+      java.io.StringWriter err = new java.io.StringWriter();
+      cli.setErr(new java.io.PrintWriter(err, true));
+      long start = System.nanoTime();
+      int code =
+          cli.execute(
+              "demo",
+              "--exit",
+              "--port",
+              "0",
+              "--data-dir",
+              dataDir.toString(),
+              "--data-root",
+              emptyRoot.toString());
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+      // With an empty data root, reaching the dataset would have said "dataset not found".
+      assertEquals(2, code, err.toString());
+      assertTrue(err.toString().startsWith("carousel: the journal at "), err.toString());
+      assertTrue(err.toString().contains("is in use by another process"), err.toString());
+      assertTrue(seconds < 30, "refused at once: " + seconds + " s");
+    } finally {
+      holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
 }
