@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Wire form of a slate, for {@code GET /v1/users/{id}/recommendations} and the WebSocket stream.
  *
- * @param trigger why it was made: {@code request}, {@code subscribe} or {@code event}
+ * @param trigger why it was made: {@code request}, {@code subscribe} or {@code event}, or {@code
+ *     cached} when it repeats the last slate because the journal is down ({@link SlateCache})
  */
 public record SlateResponse(
     String userId,

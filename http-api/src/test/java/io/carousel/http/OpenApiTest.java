@@ -18,6 +18,54 @@ import org.junit.jupiter.api.Test;
 /** The OpenAPI document and the route table agree, both ways, and every route answers. */
 class OpenApiTest extends HttpTestBase {
 
+  private static JsonNode spec() throws Exception {
+    try (InputStream in = OpenApiTest.class.getResourceAsStream("/openapi.yaml")) {
+      return new ObjectMapper(new YAMLFactory()).readTree(in);
+    }
+  }
+
+  private static Set<String> names(JsonNode node) {
+    Set<String> out = new TreeSet<>();
+    node.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+
+  private static Set<String> components(Class<?> record) {
+    Set<String> out = new TreeSet<>();
+    for (var c : record.getRecordComponents()) {
+      out.add(c.getName());
+    }
+    return out;
+  }
+
+  @Test
+  void slateTriggerEnumHoldsEveryTriggerTheCodeServes() throws Exception {
+    Set<String> documented = new TreeSet<>();
+    spec()
+        .at("/components/schemas/Slate/properties/trigger/enum")
+        .forEach(v -> documented.add(v.asText()));
+    Set<String> served = new TreeSet<>(io.carousel.user.UserProfile.triggers());
+    served.add(SlateCache.CACHED);
+    assertEquals(served, documented);
+  }
+
+  @Test
+  void itemRoutesDocumentTheirResponses() throws Exception {
+    JsonNode spec = spec();
+    JsonNode delete = spec.at("/paths/~1v1~1items~1{itemId}/delete/responses");
+    assertEquals(Set.of("204", "400", "404"), names(delete));
+    JsonNode upsert = spec.at("/paths/~1v1~1items/put/responses/200/content/application~1json");
+    assertEquals(
+        "#/components/schemas/ItemUpsertResult",
+        upsert.at("/schema/$ref").asText(),
+        upsert.toString());
+    JsonNode result = spec.at("/components/schemas/ItemUpsertResult");
+    assertEquals(components(ItemIngest.UpsertResult.class), names(result.get("properties")));
+    assertEquals(
+        components(ItemIngest.LineResult.class),
+        names(result.at("/properties/results/items/properties")));
+  }
+
   private static Set<String> specRoutes() throws Exception {
     try (InputStream in = OpenApiTest.class.getResourceAsStream("/openapi.yaml")) {
       JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(in);

@@ -50,6 +50,20 @@ public final class UserProfile
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "UserProfile");
 
+  /** The {@code trigger} of a slate asked for with {@code Recommend} (an HTTP GET). */
+  public static final String TRIGGER_REQUEST = "request";
+
+  /** The {@code trigger} of a slate pushed because the user's own event changed it. */
+  public static final String TRIGGER_EVENT = "event";
+
+  /** The {@code trigger} of the first slate pushed to a new subscriber. */
+  public static final String TRIGGER_SUBSCRIBE = "subscribe";
+
+  /** Returns every {@code trigger} a user profile marks its slates with. */
+  public static List<String> triggers() {
+    return List.of(TRIGGER_REQUEST, TRIGGER_EVENT, TRIGGER_SUBSCRIBE);
+  }
+
   // ---- protocol ------------------------------------------------------------------------------
 
   /** Commands a user profile accepts. */
@@ -343,14 +357,14 @@ public final class UserProfile
   }
 
   private ReplyEffect<Event, UserState> onRecommend(UserState state, Recommend c) {
-    askScores(state, c.k(), c.exclude(), c.context(), "request", c.replyTo());
+    askScores(state, c.k(), c.exclude(), c.context(), TRIGGER_REQUEST, c.replyTo());
     return Effect().noReply();
   }
 
   private void refreshSubscribers(UserState state) {
     int k = subscribers.largestK();
     if (k > 0) {
-      askScores(state, k, List.of(), null, "event", null);
+      askScores(state, k, List.of(), null, TRIGGER_EVENT, null);
     }
   }
 
@@ -439,7 +453,7 @@ public final class UserProfile
     // A renewal (the WebSocket re-subscribes periodically to follow the user across nodes) that
     // changes nothing pushes nothing; a new subscription gets a slate right away.
     if (before == null || before != c.k()) {
-      askScores(state, c.k(), List.of(), null, "subscribe", null);
+      askScores(state, c.k(), List.of(), null, TRIGGER_SUBSCRIBE, null);
     }
     return Effect().noReply();
   }
