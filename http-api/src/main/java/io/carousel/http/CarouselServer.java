@@ -109,6 +109,8 @@ public final class CarouselServer implements AutoCloseable {
           "--host " + address.getHostString() + " is not a known host name or address");
     }
     try (ServerSocket probe = new ServerSocket()) {
+      // As Akka binds: a restarted node's old connections in TIME_WAIT do not block the port.
+      probe.setReuseAddress(true);
       probe.bind(address);
     } catch (BindException e) {
       throw new IllegalArgumentException(bindMessage(config, e), e);
