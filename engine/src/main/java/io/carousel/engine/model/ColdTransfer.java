@@ -23,10 +23,12 @@ import java.util.function.IntPredicate;
  * a similarity-weighted average of its neighbours' wide terms (logit units, as those are). This is
  * a simple neighbour average in the spirit of mapping item attributes to the collaborative part of
  * a model for items without interactions (Gantner et al., "Learning Attribute-to-Feature Mappings
- * for Cold-Start Recommendations", ICDM 2010, who learn such a mapping to latent factors; Schein et
- * al., "Methods and Metrics for Cold-Start Recommendations", SIGIR 2002, for content-based
- * cold-start); it is neither of their methods. Cold items with text get their vectors from the item
- * tower's text path; a cold item with the zero vector has all cosines 0 and no term.
+ * for Cold-Start Recommendations", ICDM 2010, who map item attributes to the latent features of a
+ * factorization model trained without them; Schein et al., "Methods and Metrics for Cold-Start
+ * Recommendations", SIGIR 2002, who combine content and collaborative data for new items); it is
+ * neither of their methods: it averages the co-visitation score of the current history, not latent
+ * factors, over neighbours in the towers' item-vector space. Cold items with text get their vectors
+ * from the item tower's text path; a cold item with the zero vector has all cosines 0 and no term.
  *
  * <p>Stored as a reverse index, warm {@code w} → {@code [(cold j, α(j, w))]} (CSR, {@code offsets
  * int[numItems + 1]}, {@code ids int[nnz]}, {@code alphas float[nnz]}, nnz &lt;= T · cold items),
