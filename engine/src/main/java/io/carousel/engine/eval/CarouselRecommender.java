@@ -28,7 +28,9 @@ import java.util.function.IntConsumer;
  * WideAndDeep#scoreAll}: the tower logit ({@code logitScale · cosine}, the learned inverse
  * temperature) plus the wide co-visitation terms, weighted by {@link #setWideWeights} (none until
  * set, i.e. the pure two-tower ranking). The {@link CoVisitation} is rebuilt from the sequences of
- * every {@link #fit}; cold items never occur there, so they have no wide term.
+ * every {@link #fit}; cold items never occur there, so their wide term is the neighbour average of
+ * {@link io.carousel.engine.model.ColdTransfer} over their T nearest warm items by item vector
+ * (their vectors from text), as is that of any warm item without a fit occurrence.
  */
 public final class CarouselRecommender implements Recommender, AutoCloseable {
   private static final org.slf4j.Logger LOG =
@@ -188,6 +190,11 @@ public final class CarouselRecommender implements Recommender, AutoCloseable {
     deleteQuietly(dir.getParent());
     CoVisitation coVisitation = CoVisitation.build(sequences, n, wideNeighbours);
     ranking = new WideAndDeep(allItems, scorer.logitScale(), coVisitation, wideWeights);
+    LOG.info(
+        "{}: {} items without co-visitation get a transferred wide term ({} reverse entries)",
+        name,
+        ranking.coldTransfer().coldItems(),
+        ranking.coldTransfer().entries());
   }
 
   /** Sets the weights of the wide terms for later {@link #score} calls (before or after fit). */

@@ -155,8 +155,12 @@ record CarouselRun(
       List<Evaluation.ModelResult> rows = new java.util.ArrayList<>();
       String wideSettings =
           String.format(
-              "%s, wide: %s (chosen on validation; M=%d co-visitation neighbours)",
-              settings, wide.describe(), options.wideNeighbours());
+              "%s, wide: %s (chosen on validation; M=%d co-visitation neighbours; items without"
+                  + " co-visitation: neighbour average over T=%d warm items)",
+              settings,
+              wide.describe(),
+              options.wideNeighbours(),
+              io.carousel.engine.model.ColdTransfer.DEFAULT_NEIGHBOURS);
       test.setWideWeights(wide);
       rows.add(row(name, test, split, wideValidation, r, wideSettings, log));
       if (towerName != null) {

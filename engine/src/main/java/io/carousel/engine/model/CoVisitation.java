@@ -177,6 +177,15 @@ public final class CoVisitation {
     return cosine.ids().length + next.ids().length;
   }
 
+  /**
+   * Returns whether item {@code i} has any co-visitation data: a kept co-occurrence or transition
+   * neighbour. Without one, no history ever gives {@code i} a wide term ({@link ColdTransfer}).
+   */
+  public boolean hasNeighbours(int i) {
+    return cosine.offsets()[i + 1] > cosine.offsets()[i]
+        || next.offsets()[i + 1] > next.offsets()[i];
+  }
+
   /** Returns the kept co-occurrence cosine of (i, j), 0 when j is not among i's neighbours. */
   public float cosine(int i, int j) {
     return weight(cosine, i, j);

@@ -81,6 +81,15 @@ public final class TwoTowerScorer implements AutoCloseable {
               + metadata.numItems());
     }
     this.ranking = new WideAndDeep(itemVectors, logitScale, coVisitation, weights);
+    if (coVisitation != null) {
+      LOG.info(
+          "model {}: {} items without co-visitation get a wide term from their {} nearest warm"
+              + " items ({} reverse entries)",
+          dir,
+          ranking.coldTransfer().coldItems(),
+          ColdTransfer.DEFAULT_NEIGHBOURS,
+          ranking.coldTransfer().entries());
+    }
   }
 
   /**

@@ -17,16 +17,21 @@ import java.util.function.IntPredicate;
  *          + wNext · P(j | last history item)                     transition (wide)
  * </pre>
  *
- * The knn sum runs over the whole history passed in (as the item-knn baseline), not only the last N
- * items the session tower reads: the co-visitation lists are cheap for long histories, and the
- * baseline that the sum stands in for uses all of it.
+ * For an item without co-visitation data (a cold item), the two wide terms are replaced by the
+ * similarity-weighted average of those of its nearest warm items in item-vector space ({@link
+ * ColdTransfer}), so the wide term does not push content-only items out of every slate.
  *
- * <p>Both wide terms are &gt;= 0 and nonzero only for the items in {@link CoVisitation#terms}, so
- * the exact top-k over all items is the top-k of the union {tower top-k} ∪ {items with a wide
- * term}, rescored: an item outside both has score = tower logit &lt;= that of each of the k tower
- * items, whose scores are at least their tower logits. {@link #topN} uses this; {@link #scoreAll}
- * is the same function over every item (for evaluation), with the same float operations, so both
- * paths agree bit for bit on every scored item. Immutable and thread-safe.
+ * <p>The knn sum runs over the whole history passed in (as the item-knn baseline), not only the
+ * last N items the session tower reads: the co-visitation lists are cheap for long histories, and
+ * the baseline that the sum stands in for uses all of it.
+ *
+ * <p>Both wide terms are &gt;= 0 and nonzero only for the items in {@link CoVisitation#terms} and
+ * the cold items that {@link ColdTransfer#extend} adds to them, so the exact top-k over all items
+ * is the top-k of the union {tower top-k} ∪ {items with a wide term}, rescored: an item outside
+ * both has score = tower logit &lt;= that of each of the k tower items, whose scores are at least
+ * their tower logits. {@link #topN} uses this; {@link #scoreAll} is the same function over every
+ * item (for evaluation), with the same float operations, so both paths agree bit for bit on every
+ * scored item. Immutable and thread-safe.
  */
 public final class WideAndDeep {
   private final float[][] items;
@@ -34,9 +39,11 @@ public final class WideAndDeep {
   private final ExactTopK retrieval;
   private final CoVisitation coVisitation;
   private final WideWeights weights;
+  private final ColdTransfer coldTransfer;
 
   /**
-   * Wraps a model's parts without copying.
+   * Wraps a model's parts without copying, with {@link ColdTransfer#DEFAULT_NEIGHBOURS} warm
+   * neighbours per cold item.
    *
    * @param items {@code float[numItems][dim]} L2-normalised item vectors
    * @param logitScale positive factor from cosine to logit, the tower's learned inverse temperature
@@ -46,6 +53,42 @@ public final class WideAndDeep {
    */
   public WideAndDeep(
       float[][] items, float logitScale, CoVisitation coVisitation, WideWeights weights) {
+    this(items, logitScale, coVisitation, weights, ColdTransfer.DEFAULT_NEIGHBOURS);
+  }
+
+  /**
+   * As {@link #WideAndDeep(float[][], float, CoVisitation, WideWeights)}, with {@code
+   * coldNeighbours} (T of {@link ColdTransfer}; 0: cold items get no wide term). Builds the cold
+   * transfer's reverse index, {@code O(cold · warm · dim)}.
+   *
+   * @throws IllegalArgumentException also if coldNeighbours &lt; 0
+   */
+  public WideAndDeep(
+      float[][] items,
+      float logitScale,
+      CoVisitation coVisitation,
+      WideWeights weights,
+      int coldNeighbours) {
+    this(items, logitScale, coVisitation, weights, transfer(items, coVisitation, coldNeighbours));
+  }
+
+  private static ColdTransfer transfer(
+      float[][] items, CoVisitation coVisitation, int coldNeighbours) {
+    if (coldNeighbours < 0) {
+      throw new IllegalArgumentException("cold neighbours must be >= 0: " + coldNeighbours);
+    }
+    if (coVisitation == null || coldNeighbours == 0 || coVisitation.numItems() != items.length) {
+      return ColdTransfer.none(items.length);
+    }
+    return ColdTransfer.build(items, coVisitation, coldNeighbours, ColdTransfer.MAX_BUILD_WORK);
+  }
+
+  private WideAndDeep(
+      float[][] items,
+      float logitScale,
+      CoVisitation coVisitation,
+      WideWeights weights,
+      ColdTransfer coldTransfer) {
     if (!(logitScale > 0)) {
       throw new IllegalArgumentException("logitScale must be > 0: " + logitScale);
     }
@@ -57,13 +100,27 @@ public final class WideAndDeep {
     this.logitScale = logitScale;
     this.coVisitation = coVisitation;
     this.weights = coVisitation == null ? WideWeights.NONE : weights;
+    this.coldTransfer = coldTransfer;
     int dim = items.length == 0 ? 1 : items[0].length;
     this.retrieval = new ExactTopK(ExactTopK.flatten(items), dim, ExactTopK.DEFAULT_CHUNK);
   }
 
   /** Returns the same towers and co-visitation with other weights. */
   public WideAndDeep withWeights(WideWeights other) {
-    return new WideAndDeep(items, logitScale, coVisitation, other);
+    return new WideAndDeep(items, logitScale, coVisitation, other, coldTransfer);
+  }
+
+  /** Returns the cold items' share of the wide term (empty without co-visitation). */
+  public ColdTransfer coldTransfer() {
+    return coldTransfer;
+  }
+
+  /**
+   * Returns the wide term of {@code history}: the co-visitation terms, then the cold items' terms
+   * transferred from them; the one computation both {@link #scoreAll} and {@link #topN} use.
+   */
+  private CoVisitation.Terms wideTerms(int[] history) {
+    return coldTransfer.extend(coVisitation.terms(history, weights.knn(), weights.next()));
   }
 
   /** Returns the weights in use ({@link WideWeights#NONE} without co-visitation). */
@@ -104,7 +161,7 @@ public final class WideAndDeep {
     if (weights.isNone()) {
       return;
     }
-    CoVisitation.Terms t = coVisitation.terms(history, weights.knn(), weights.next());
+    CoVisitation.Terms t = wideTerms(history);
     for (int p = 0; p < t.items().length; p++) {
       row[t.items()[p]] += t.values()[p];
     }
@@ -154,7 +211,7 @@ public final class WideAndDeep {
 
   private TopN rescoreUnion(
       float[] session, int[] history, TopN tower, int k, IntPredicate exclude) {
-    CoVisitation.Terms wide = coVisitation.terms(history, weights.knn(), weights.next());
+    CoVisitation.Terms wide = wideTerms(history);
     List<Integer> ids = new ArrayList<>(tower.items().length + wide.items().length);
     List<Float> scores = new ArrayList<>(ids.size());
     Set<Integer> done = new HashSet<>();

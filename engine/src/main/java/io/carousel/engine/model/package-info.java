@@ -10,6 +10,8 @@
  * wide co-visitation term to the tower logit ({@link io.carousel.engine.model.WideAndDeep}, after
  * Cheng et al., DLRS 2016): {@link io.carousel.engine.model.CoVisitation} holds the sparse
  * co-occurrence cosine and transition lists, {@link io.carousel.engine.model.WideWeights} their
- * weights, both stored next to the SavedModel.
+ * weights, both stored next to the SavedModel; {@link io.carousel.engine.model.ColdTransfer} gives
+ * items without co-visitation (cold items) the neighbour-averaged wide term of their nearest warm
+ * items by item vector, computed at load time.
  */
 package io.carousel.engine.model;

@@ -29,10 +29,41 @@ class WideAndDeepTest {
   void unionOfTowerTopKAndWideItemsEqualsBruteForceTopK() {
     Random rng = new Random(17L);
     int numItems = 500;
-    int dim = 16;
-    float[][] items = unitRows(numItems, dim, rng);
+    float[][] items = unitRows(numItems, 16, rng);
     CoVisitation cv =
         CoVisitation.build(CoVisitationTest.randomSequences(400, numItems, 2L), numItems, 30);
+    assertTrue(checkUnionAgainstBruteForce(items, cv, rng) > 50, "the wide term changes top-k");
+  }
+
+  @Test
+  void unionStaysExactWithColdItemsThatTakeTheirNeighboursWideTerm() {
+    Random rng = new Random(23L);
+    int numItems = 500;
+    float[][] items = unitRows(numItems, 16, rng);
+    // Items 400..499 (and the rarest below) occur in no sequence: cold, with a transferred term.
+    List<int[]> sequences = new java.util.ArrayList<>();
+    for (int[] s : CoVisitationTest.randomSequences(400, numItems, 3L)) {
+      sequences.add(java.util.Arrays.stream(s).filter(i -> i < 400).toArray());
+    }
+    CoVisitation cv = CoVisitation.build(sequences, numItems, 30);
+    WideAndDeep probe = new WideAndDeep(items, 12.5f, cv, WideWeights.NONE);
+    int cold = probe.coldTransfer().coldItems();
+    assertTrue(cold >= 100, "cold items " + cold);
+    assertTrue(probe.coldTransfer().entries() > cold * ColdTransfer.DEFAULT_NEIGHBOURS * 9 / 10);
+    assertTrue(checkUnionAgainstBruteForce(items, cv, rng) > 50, "the wide term changes top-k");
+    float[] row =
+        probe.withWeights(WideWeights.of(2, 2, "test"))
+            .scoreAll(new float[][] {new float[16]}, new int[][] {{1, 2, 3}})[0];
+    long coldWithTerm = java.util.stream.IntStream.range(400, 500).filter(j -> row[j] > 0).count();
+    assertTrue(coldWithTerm > 10, "cold items with a transferred term: " + coldWithTerm);
+  }
+
+  /**
+   * Checks topN against brute force for five weight pairs; returns top-k entries the wide changed.
+   */
+  private static int checkUnionAgainstBruteForce(float[][] items, CoVisitation cv, Random rng) {
+    int numItems = items.length;
+    int dim = items[0].length;
     int checked = 0;
     int wideInTop = 0;
     for (float[] w : new float[][] {{0, 0}, {1, 0}, {0, 4}, {2, 2}, {8, 8}}) {
@@ -65,7 +96,7 @@ class WideAndDeepTest {
       }
     }
     assertEquals(120, checked);
-    assertTrue(wideInTop > 50, "the wide term changes top-k entries: " + wideInTop);
+    return wideInTop;
   }
 
   @Test

@@ -67,6 +67,40 @@ class WideScorerParityTest {
   }
 
   @Test
+  void servingTopNEqualsBruteForceWithItemsThatHaveNoCoVisitation(@TempDir Path tmp)
+      throws IOException {
+    Path dir = copyToyModel(tmp.resolve("model"));
+    // Items 45..59 occur in no training sequence (catalogue items nobody clicked): cold.
+    List<int[]> sequences = new java.util.ArrayList<>();
+    for (int[] s : CyclicSequences.sequences(200, 20, 1L)) {
+      sequences.add(java.util.Arrays.stream(s).filter(i -> i < 45).toArray());
+    }
+    CoVisitation.build(sequences, CyclicSequences.NUM_ITEMS, 5).write(dir);
+    WideWeights.of(4f, 8f, "test").write(dir);
+    try (TwoTowerScorer scorer = TwoTowerScorer.load(dir)) {
+      assertEquals(15, scorer.ranking().coldTransfer().coldItems());
+      int[][] histories = ToyModel.probes(16, 4L);
+      int[] k = new int[histories.length];
+      for (int i = 0; i < k.length; i++) {
+        k[i] = 1 + i % 10;
+      }
+      float[][] full = scorer.ranking().scoreAll(scorer.sessionVectors(histories), histories);
+      TopN[] served = scorer.topN(histories, k, null);
+      float[][] tower = scorer.score(histories);
+      int coldWithTerm = 0;
+      for (int i = 0; i < histories.length; i++) {
+        TopN expected = TopN.select(full[i], k[i], null);
+        assertArrayEquals(expected.items(), served[i].items(), "history " + i);
+        assertArrayEquals(expected.scores(), served[i].scores(), 0f, "history " + i);
+        for (int j = 45; j < CyclicSequences.NUM_ITEMS; j++) {
+          coldWithTerm += full[i][j] - tower[i][j] > 1e-3 ? 1 : 0;
+        }
+      }
+      assertTrue(coldWithTerm > 0, "cold items get a transferred wide term");
+    }
+  }
+
+  @Test
   void aFolderWithoutTheWidePartScoresWithTheTowersOnly() {
     try (TwoTowerScorer scorer = TwoTowerScorer.load(ToyModel.dir())) {
       assertNull(scorer.ranking().coVisitation());
