@@ -190,7 +190,7 @@ public final class CarouselRecommender implements Recommender, AutoCloseable {
     deleteQuietly(dir.getParent());
     CoVisitation coVisitation = CoVisitation.build(sequences, n, wideNeighbours);
     ranking = new WideAndDeep(allItems, scorer.logitScale(), coVisitation, wideWeights);
-    LOG.info(
+    LOG.debug(
         "{}: {} items without co-visitation get a transferred wide term ({} reverse entries)",
         name,
         ranking.coldTransfer().coldItems(),

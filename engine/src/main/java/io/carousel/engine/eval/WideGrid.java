@@ -41,7 +41,7 @@ public final class WideGrid {
       List<Float> knnGrid,
       List<Float> nextGrid,
       PrintStream log) {
-    return choose(model, split, Stage.VALIDATION, knnGrid, nextGrid, "validation", log);
+    return choose(model, split, Stage.VALIDATION, knnGrid, nextGrid, "validation", true, log);
   }
 
   /**
@@ -50,6 +50,8 @@ public final class WideGrid {
    * uses {@link Stage#TEST} of a split of its training data (each user's last event held out).
    *
    * @param chosenBy recorded in the chosen {@link WideWeights#chosenBy()}
+   * @param eachPoint whether to log every grid point's metrics (evaluate) or only the choice (the
+   *     live pipeline, whose output a shop reads)
    */
   public static Choice choose(
       CarouselRecommender model,
@@ -58,6 +60,7 @@ public final class WideGrid {
       List<Float> knnGrid,
       List<Float> nextGrid,
       String chosenBy,
+      boolean eachPoint,
       PrintStream log) {
     if (knnGrid.isEmpty() || nextGrid.isEmpty()) {
       throw new IllegalArgumentException("the wide weight grids must not be empty");
@@ -87,12 +90,14 @@ public final class WideGrid {
         tower[from + b] = ranking.towerLogits(sessions[b]);
       }
     }
-    log.printf(
-        Locale.ROOT,
-        "%s wide weights on %s (tower logit scale %.2f):%n",
-        model.name(),
-        chosenBy,
-        ranking.logitScale());
+    if (eachPoint) {
+      log.printf(
+          Locale.ROOT,
+          "%s wide weights on %s (tower logit scale %.2f):%n",
+          model.name(),
+          chosenBy,
+          ranking.logitScale());
+    }
     Choice best = null;
     for (WideWeights w : points) {
       WideAndDeep r = ranking.withWeights(w);
@@ -119,13 +124,15 @@ public final class WideGrid {
             }
           };
       Metrics m = Evaluator.evaluate(cached, split, stage);
-      log.printf(
-          Locale.ROOT,
-          "  wKnn %4.1f wNext %4.1f: NDCG@10 %.4f MRR@20 %.4f%n",
-          w.knn(),
-          w.next(),
-          m.ndcgAt10(),
-          m.mrrAt20());
+      if (eachPoint) {
+        log.printf(
+            Locale.ROOT,
+            "  wKnn %4.1f wNext %4.1f: NDCG@10 %.4f MRR@20 %.4f%n",
+            w.knn(),
+            w.next(),
+            m.ndcgAt10(),
+            m.mrrAt20());
+      }
       if (best == null || m.ndcgAt10() > best.validation().ndcgAt10()) {
         best = new Choice(w, m);
       }

@@ -244,6 +244,7 @@ public final class TrainingPipeline {
                   java.util.Locale.ROOT,
                   "held-out last event of %d users",
                   split.evaluatedUsers().length),
+              false,
               log);
       return choice.weights();
     }
