@@ -51,6 +51,16 @@ public record PackedPosterior(
     this(dim, aInvUpper, b, updates, null);
   }
 
+  /** Returns whether every entry of {@code x} is finite (neither NaN nor infinite). */
+  public static boolean allFinite(float[] x) {
+    for (float v : x) {
+      if (!Float.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Returns the number of raw observations not yet folded into A⁻¹ and b. */
   public int rawObservations() {
     return observations == null ? 0 : observations.length / (dim + 1);
@@ -62,12 +72,12 @@ public record PackedPosterior(
    * the dense part, all are folded into a new dense state.
    *
    * @param x {@code float[k]} context
-   * @throws IllegalArgumentException if x.length != k or reward is not finite
+   * @throws IllegalArgumentException if x.length != k, or x or reward is not finite
    */
   public PackedPosterior observe(float[] x, double reward) {
-    if (x.length != dim || !Double.isFinite(reward)) {
+    if (x.length != dim || !Double.isFinite(reward) || !allFinite(x)) {
       throw new IllegalArgumentException(
-          "observation needs " + dim + " features and a finite reward");
+          "observation needs " + dim + " finite features and a finite reward");
     }
     int n = rawObservations();
     if ((n + 1) * (dim + 1) > aInvUpper.length + dim) {

@@ -69,6 +69,9 @@ class PackedPosteriorTest {
     assertEquals(12, p.updates());
     assertThrows(IllegalArgumentException.class, () -> start.observe(new float[k - 1], 1.0));
     assertThrows(IllegalArgumentException.class, () -> start.observe(xs[0], Double.NaN));
+    float[] nan = xs[0].clone();
+    nan[3] = Float.NaN;
+    assertThrows(IllegalArgumentException.class, () -> start.observe(nan, 1.0));
     assertThrows(
         IllegalArgumentException.class,
         () -> new PackedPosterior(2, new float[3], new float[2], 0, new float[3]),

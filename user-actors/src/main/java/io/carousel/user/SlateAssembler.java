@@ -53,6 +53,32 @@ final class SlateAssembler {
   }
 
   /**
+   * Drops candidates whose model score is not finite (a broken model file or an overflow): their
+   * contexts would be NaN, and a NaN context persisted with a slate would poison the shopper's
+   * bandit state for good.
+   */
+  private static ScoringModel.Scores finiteOnly(ScoringModel.Scores scores) {
+    float[] s = scores.scores();
+    int n = 0;
+    for (float v : s) {
+      n += Float.isFinite(v) ? 1 : 0;
+    }
+    if (n == s.length) {
+      return scores;
+    }
+    int[] items = new int[n];
+    float[] kept = new float[n];
+    int j = 0;
+    for (int c = 0; c < s.length; c++) {
+      if (Float.isFinite(s[c])) {
+        items[j] = scores.items()[c];
+        kept[j++] = s[c];
+      }
+    }
+    return new ScoringModel.Scores(items, kept);
+  }
+
+  /**
    * Caps the candidates, in model-score order, at {@code maxPerCategory} per category. Capping the
    * candidate set (not the chosen slate) keeps the policy's propensities exact: any slate it can
    * choose satisfies the cap.
@@ -97,7 +123,7 @@ final class SlateAssembler {
       long nowMs,
       String trigger,
       boolean viewing) {
-    ScoringModel.Scores scores = capPerCategory(candidates);
+    ScoringModel.Scores scores = capPerCategory(finiteOnly(candidates));
     int n = scores.items().length;
     float[][] features = new float[n][];
     float min = Float.POSITIVE_INFINITY;

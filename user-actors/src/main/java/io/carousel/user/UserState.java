@@ -237,7 +237,7 @@ public record UserState(
         recentItems,
         recentEventFingerprints,
         purchases,
-        policyState.observe(bandit.fit(e.features()), e.reward()),
+        observeFinite(policyState, bandit.fit(e.features()), e.reward()),
         userStrength,
         p,
         eventsByType,
@@ -266,7 +266,7 @@ public record UserState(
     }
     PackedPosterior post = policyState;
     for (float[] x : unrewardedFeatures()) {
-      post = post.observe(bandit.fit(x), 0.0);
+      post = observeFinite(post, bandit.fit(x), 0.0);
     }
     PendingSlate next = PendingSlate.of(e.slateId(), itemIds, e.features(), sharedProjection);
     return new UserState(
@@ -283,6 +283,17 @@ public record UserState(
         slatesServed + 1,
         rewardsObserved,
         rewardSum);
+  }
+
+  /**
+   * Returns {@code state} after the observation, or unchanged when the context or reward is not
+   * finite: such an event (written by an older release from a broken model) must neither fail
+   * recovery nor poison the posterior; the slate assembler no longer writes one.
+   */
+  private static PackedPosterior observeFinite(PackedPosterior state, float[] x, double reward) {
+    return PackedPosterior.allFinite(x) && Double.isFinite(reward)
+        ? state.observe(x, reward)
+        : state;
   }
 
   private static <T> List<T> appendBounded(List<T> list, T value, int max) {

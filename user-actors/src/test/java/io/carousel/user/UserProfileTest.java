@@ -160,6 +160,54 @@ class UserProfileTest {
   }
 
   @Test
+  void nonFiniteModelScoresNeverReachASlateOrThePosterior() {
+    // A broken model (e.g. overflowing wide weights) answers NaN and ±Infinity for some items.
+    ActorRef<ScoringModel.Command> broken =
+        TESTKIT.spawn(
+            akka.actor.typed.javadsl.Behaviors.receive(ScoringModel.Command.class)
+                .onMessage(
+                    ScoringModel.Score.class,
+                    q -> {
+                      int[] items = {0, 1, 2, 3, 4, 5};
+                      float[] scores = {
+                        Float.NaN, Float.POSITIVE_INFINITY, 3f, Float.NEGATIVE_INFINITY, 2f, 1f
+                      };
+                      q.replyTo().tell(StatusReply.success(new ScoringModel.Scores(items, scores)));
+                      return akka.actor.typed.javadsl.Behaviors.same();
+                    })
+                .build());
+    ProfileDependencies brokenDeps =
+        ProfileDependencies.of(
+            TestModel.view(),
+            broken,
+            UserProfileSettings.fromConfig(ConfigFactory.load()),
+            TestModel.CLOCK);
+    var k2 =
+        EventSourcedBehaviorTestKit.<UserProfile.Command, UserProfile.Event, UserState>create(
+            TESTKIT.system(), UserProfile.create("broken-" + userId, brokenDeps));
+    k2.<StatusReply<UserProfile.Recorded>>runCommand(
+        r -> new UserProfile.RecordInteraction("b0", "item-7", EventType.VIEW, 4_000L, null, r));
+    UserProfile.SlateReply slate =
+        k2.<StatusReply<UserProfile.SlateReply>>runCommand(
+                r -> new UserProfile.Recommend(3, List.of(), null, r))
+            .reply()
+            .getValue();
+    assertEquals(
+        List.of("item-2", "item-4", "item-5"),
+        slate.items().stream().map(UserProfile.SlateItem::itemId).toList());
+    for (UserProfile.SlateItem item : slate.items()) {
+      assertTrue(Double.isFinite(item.score()), item.toString());
+    }
+    String clicked = slate.items().get(0).itemId();
+    k2.<StatusReply<UserProfile.Recorded>>runCommand(
+        r -> new UserProfile.RecordInteraction("b1", clicked, EventType.CLICK, 5_000L, null, r));
+    for (double a : k2.getState().posterior().aInv()) {
+      assertTrue(Double.isFinite(a));
+    }
+    assertEquals(1, k2.getState().posterior().updates());
+  }
+
+  @Test
   void newShopperGetsPopularItemsAndContextPersonalises() {
     UserProfile.SlateReply cold = recommend(5, List.of());
     assertEquals(0, fake.histories.size(), "a new shopper without context needs no model call");
