@@ -139,13 +139,21 @@ public class WideScoringBenchmark {
     for (int i = 0; i < numItems; i++) {
       warmWithNeighbours += coVisitation.hasNeighbours(i) ? 1 : 0;
     }
+    long wideItems = 0;
+    for (int[][] h : histories32) {
+      for (int[] history : h) {
+        wideItems += coVisitation.terms(history, 2, 1).items().length;
+      }
+    }
     System.out.printf(
         "%nsetup: %d items, %d with co-visitation neighbours, %d stored neighbours,"
+            + " %.0f warm items with a wide term per history on average,"
             + " %d cold items in the transfer (%d entries); sequences + co-visitation %.1f s,"
             + " model (flat copy + cold transfer) %.1f s%n",
         numItems,
         warmWithNeighbours,
         coVisitation.storedNeighbours(),
+        wideItems / (double) (POOL * 32),
         model.coldTransfer().coldItems(),
         model.coldTransfer().entries(),
         (t1 - t0) / 1e9,
