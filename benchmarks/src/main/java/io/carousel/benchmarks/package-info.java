@@ -1,2 +1,5 @@
-/** JMH micro-benchmarks of the policy hot path; run with {@code java -jar benchmarks.jar}. */
+/**
+ * JMH micro-benchmarks of the policy hot path and of the wide-and-deep scoring; run with {@code
+ * java -jar benchmarks.jar}.
+ */
 package io.carousel.benchmarks;

@@ -1,9 +1,6 @@
 package io.carousel.engine.model;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
+import java.util.Arrays;
 import java.util.function.IntPredicate;
 
 /**
@@ -209,52 +206,72 @@ public final class WideAndDeep {
     return out;
   }
 
+  /**
+   * Rescores {tower top-k} ∪ {items with a wide term} and returns the best k. Primitive arrays
+   * only: the union is a few thousand items per request (history × M neighbours), so boxed lists, a
+   * hash set and a comparator sort cost more than the wide term itself.
+   */
   private TopN rescoreUnion(
       float[] session, int[] history, TopN tower, int k, IntPredicate exclude) {
     CoVisitation.Terms wide = wideTerms(history);
-    List<Integer> ids = new ArrayList<>(tower.items().length + wide.items().length);
-    List<Float> scores = new ArrayList<>(ids.size());
-    Set<Integer> done = new HashSet<>();
-    for (int p = 0; p < wide.items().length; p++) {
-      int j = wide.items()[p];
+    int[] wideItems = wide.items();
+    float[] wideValues = wide.values();
+    int[] towerItems = tower.items();
+    // The tower items, sorted, to find those that also have a wide term (k is small).
+    int[] towerSorted = towerItems.clone();
+    Arrays.sort(towerSorted);
+    boolean[] towerDone = new boolean[towerSorted.length];
+    // One key per union item: descending score, then ascending item id (the tie rule of
+    // TopN.select), as one ascending long; the score's bits come back out of the key.
+    long[] keys = new long[wideItems.length + towerItems.length];
+    int n = 0;
+    for (int p = 0; p < wideItems.length; p++) {
+      int j = wideItems[p];
       if (exclude != null && exclude.test(j)) {
         continue;
       }
-      done.add(j);
-      ids.add(j);
-      scores.add(towerLogit(session, j) + wide.values()[p]);
+      int t = Arrays.binarySearch(towerSorted, j);
+      if (t >= 0) {
+        towerDone[t] = true;
+      }
+      keys[n++] = key(towerLogit(session, j) + wideValues[p], j);
     }
-    for (int j : tower.items()) {
-      if (done.add(j)) {
-        ids.add(j);
-        scores.add(towerLogit(session, j));
+    for (int j : towerItems) {
+      int t = Arrays.binarySearch(towerSorted, j);
+      if (!towerDone[t]) {
+        towerDone[t] = true;
+        keys[n++] = key(towerLogit(session, j), j);
       }
     }
-    float[] s = new float[ids.size()];
-    for (int p = 0; p < s.length; p++) {
-      s[p] = scores.get(p);
-    }
-    // Descending score, equal scores to the lower item id: the tie rule of TopN.select.
-    Integer[] order = new Integer[s.length];
-    for (int p = 0; p < order.length; p++) {
-      order[p] = p;
-    }
-    java.util.Arrays.sort(
-        order,
-        (a, c) -> {
-          int byScore = Float.compare(s[c], s[a]);
-          return byScore != 0 ? byScore : Integer.compare(ids.get(a), ids.get(c));
-        });
-    int n = 0;
-    int[] outIds = new int[Math.min(k, order.length)];
+    Arrays.sort(keys, 0, n);
+    int m = 0;
+    int[] outIds = new int[Math.min(k, n)];
     float[] outScores = new float[outIds.length];
-    for (int p = 0; p < order.length && n < outIds.length; p++) {
-      if (Float.isNaN(s[order[p]])) {
+    for (int p = 0; p < n && m < outIds.length; p++) {
+      float score = score(keys[p]);
+      if (Float.isNaN(score)) {
         continue;
       }
-      outIds[n] = ids.get(order[p]);
-      outScores[n++] = s[order[p]];
+      outIds[m] = (int) keys[p];
+      outScores[m++] = score;
     }
-    return new TopN(java.util.Arrays.copyOf(outIds, n), java.util.Arrays.copyOf(outScores, n));
+    return new TopN(Arrays.copyOf(outIds, m), Arrays.copyOf(outScores, m));
+  }
+
+  /**
+   * Returns a key whose ascending order is {@code Float.compare} descending on the score, then
+   * ascending on the item: the high half is the bitwise complement of the score's bits mapped to an
+   * int order that matches {@code Float.compare} (NaN canonical and largest, -0 below +0).
+   */
+  private static long key(float score, int item) {
+    int f = Float.floatToIntBits(score);
+    int ordered = f ^ ((f >> 31) & 0x7fffffff);
+    return ((long) ~ordered << 32) | item;
+  }
+
+  /** Returns the score of a {@link #key} (bit for bit; NaN canonical). */
+  private static float score(long key) {
+    int ordered = ~(int) (key >>> 32);
+    return Float.intBitsToFloat(ordered ^ ((ordered >> 31) & 0x7fffffff));
   }
 }

@@ -126,4 +126,27 @@ class WideAndDeepTest {
     // Item 2: tower 2, cos(0, 2) = 1 / sqrt(2 · 1), no transition from 0.
     assertEquals(2 + (float) (1 / Math.sqrt(2)), row[2], 1e-6);
   }
+
+  @Test
+  void unionRanksEqualScoresToTheLowerItemAndNegativeScoresAfterZero() {
+    // Items 0 and 2 are the same vector with the same wide term from history {1}; items 3 and 4
+    // have tower logit 0 and no wide term; item 5 a negative one.
+    float[][] items = {{1, 0}, {0, 1}, {1, 0}, {0, 1}, {0, 1}, {-1, 0}};
+    CoVisitation cv =
+        CoVisitation.build(
+            List.of(new int[] {1, 0}, new int[] {1, 2}, new int[] {3, 5}), items.length, 5);
+    WideAndDeep model = new WideAndDeep(items, 2f, cv, WideWeights.of(1, 0, "test"));
+    float[][] sessions = {{1, 0}};
+    int[][] histories = {{1}};
+    float[] full = model.scoreAll(sessions, histories)[0];
+    for (int k = 0; k <= items.length; k++) {
+      TopN want = TopN.select(full, k, null);
+      TopN got = model.topN(sessions, histories, new int[] {k}, null)[0];
+      assertArrayEquals(want.items(), got.items(), "k " + k);
+      assertArrayEquals(want.scores(), got.scores(), "k " + k);
+    }
+    assertArrayEquals(
+        new int[] {0, 2, 1, 3, 4, 5},
+        model.topN(sessions, histories, new int[] {6}, null)[0].items());
+  }
 }
