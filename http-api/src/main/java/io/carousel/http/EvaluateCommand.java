@@ -6,6 +6,7 @@ import io.carousel.engine.data.DatasetReader;
 import io.carousel.engine.eval.Evaluation;
 import io.carousel.engine.model.SessionTowerType;
 import io.carousel.engine.model.TwoTowerConfig;
+import io.carousel.engine.model.WideWeights;
 import io.carousel.engine.text.CachedTextEncoder;
 import io.carousel.engine.text.MiniLmTextEncoder;
 import io.carousel.http.eval.EvaluationReportWriter;
@@ -235,14 +236,8 @@ final class EvaluateCommand implements Callable<Integer> {
     atLeast("--patience", patience, 0);
     atLeast("--ease-max-items", easeMaxItems, 1);
     atLeast("--wide-neighbours", wideNeighbours, 1);
-    for (List<Float> grid : List.of(wideKnn, wideNext)) {
-      for (float w : grid) {
-        if (!(w >= 0 && Float.isFinite(w))) {
-          throw new IllegalArgumentException(
-              "--wide-knn and --wide-next values must be finite and >= 0, got " + w);
-        }
-      }
-    }
+    wideWeights("--wide-knn", wideKnn);
+    wideWeights("--wide-next", wideNext);
     for (int h : histories) {
       atLeast("--history", h, 1);
     }
@@ -258,6 +253,16 @@ final class EvaluateCommand implements Callable<Integer> {
         SessionTowerType.fromLabel(tower);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--tower " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Checks that every weight of {@code grid} is in [0, {@value WideWeights#MAX_WEIGHT}]. */
+  private static void wideWeights(String option, List<Float> grid) {
+    for (float w : grid) {
+      if (!WideWeights.inRange(w)) {
+        throw new IllegalArgumentException(
+            option + " values must be in [0, " + WideWeights.MAX_WEIGHT + "], got " + w);
       }
     }
   }

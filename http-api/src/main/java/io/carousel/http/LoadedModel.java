@@ -2,7 +2,9 @@ package io.carousel.http;
 
 import io.carousel.engine.Catalog;
 import io.carousel.engine.model.CoVisitation;
+import io.carousel.engine.model.ModelFileException;
 import io.carousel.engine.model.TwoTowerScorer;
+import io.carousel.engine.pipeline.ModelMeta;
 import io.carousel.policy.ContextFeatures;
 import io.carousel.user.ModelView;
 import java.nio.file.Path;
@@ -23,19 +25,24 @@ public record LoadedModel(TwoTowerScorer scorer, ModelView view) implements Auto
    * Loads the SavedModel in {@code modelDir} for {@code catalog}.
    *
    * @param itemCounts {@code long[numItems]} training interactions per item (popularity prior)
-   * @throws IllegalStateException when the model's item count differs from the catalogue's
+   * @throws io.carousel.engine.model.ModelException when the model cannot be loaded; a {@link
+   *     ModelFileException} (naming the folder) when one of its files is missing or invalid, or the
+   *     model's item count differs from the catalogue's
    */
   public static LoadedModel load(Path modelDir, Catalog catalog, long[] itemCounts) {
     TwoTowerScorer scorer = TwoTowerScorer.load(modelDir);
     if (scorer.numItems() != catalog.size()) {
       scorer.close();
-      throw new IllegalStateException(
-          "model at "
-              + modelDir
+      throw new ModelFileException(
+          modelDir.toAbsolutePath(),
+          modelDir.toAbsolutePath().resolve(ModelMeta.FILE)
+              + " lists "
+              + catalog.size()
+              + " items, the model at "
+              + modelDir.toAbsolutePath()
               + " has "
-              + scorer.numItems()
-              + " items, catalogue has "
-              + catalog.size());
+              + scorer.numItems(),
+          null);
     }
     if (scorer.ranking().coVisitation() == null) {
       LOG.info(

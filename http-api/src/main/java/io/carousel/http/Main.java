@@ -1,6 +1,7 @@
 package io.carousel.http;
 
 import io.carousel.engine.DatasetMissingException;
+import io.carousel.engine.model.ModelFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,7 +38,9 @@ public final class Main implements Runnable {
 
   /**
    * Returns the command line with its exit-code mapping: bad input and missing data print one line
-   * {@code carousel: ...} and exit 2; anything else prints the root cause and the stack trace and
+   * {@code carousel: ...} and exit 2, as does a missing, corrupt or invalid file in a model folder
+   * ({@link ModelFileException}, anywhere in the cause chain), whose line names the folder to
+   * delete so that it is trained again; anything else prints the root cause and the stack trace and
    * exits 1.
    */
   public static CommandLine commandLine() {
@@ -46,6 +49,11 @@ public final class Main implements Runnable {
         (ex, commandLine, parseResult) -> {
           if (ex instanceof DatasetMissingException) {
             commandLine.getErr().println("carousel: " + ex.getMessage());
+            return 2;
+          }
+          ModelFileException bad = modelFileProblem(ex);
+          if (bad != null) {
+            commandLine.getErr().println("carousel: " + modelFileLine(bad));
             return 2;
           }
           if (ex instanceof IllegalArgumentException) {
@@ -57,5 +65,20 @@ public final class Main implements Runnable {
           return 1;
         });
     return cli;
+  }
+
+  /** Returns the first {@link ModelFileException} in the cause chain of {@code ex}, or null. */
+  private static ModelFileException modelFileProblem(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ModelFileException m) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** The one line of a bad model file: what is wrong, then the folder to delete. */
+  static String modelFileLine(ModelFileException e) {
+    return e.getMessage() + "; delete the model folder " + e.modelDir() + " to retrain it";
   }
 }

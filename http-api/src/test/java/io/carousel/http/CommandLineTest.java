@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carousel.engine.Item;
 import io.carousel.engine.data.DatasetReader;
+import io.carousel.engine.model.CoVisitation;
+import io.carousel.engine.model.WideWeights;
+import io.carousel.engine.pipeline.ModelMeta;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -104,5 +108,72 @@ class CommandLineTest {
     for (String name : DatasetReader.knownNames()) {
       assertFalse(ope.contains(name), "ope --help lists " + name + ":\n" + ope);
     }
+  }
+
+  @Test
+  void evaluateRefusesHugeWideWeightsNamingTheOption() throws Exception {
+    Run knn = run("evaluate", "--dataset", "movielens-100k", "--wide-knn", "0,3.0e38");
+    assertEquals(2, knn.exitCode(), knn.err());
+    assertEquals(
+        "carousel: --wide-knn values must be in [0, 1000.0], got 3.0E38" + System.lineSeparator(),
+        knn.err());
+    Run next = run("evaluate", "--dataset", "movielens-100k", "--wide-next", "1000.5");
+    assertEquals(2, next.exitCode(), next.err());
+    assertEquals(
+        "carousel: --wide-next values must be in [0, 1000.0], got 1000.5" + System.lineSeparator(),
+        next.err());
+  }
+
+  /** A model folder whose files read up to the wide ones (its SavedModel is never reached). */
+  private Path modelFolder() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("model")).toAbsolutePath();
+    Files.writeString(dir.resolve("saved_model.pb"), "not a protobuf");
+    Files.writeString(
+        dir.resolve("carousel-model.json"),
+        "{\"format\":1,\"numItems\":2,\"dim\":2,\"historyLength\":4,\"useText\":true}");
+    new ModelMeta(
+            "test",
+            2,
+            List.of(new Item("a", "item a", "c"), new Item("b", "item b", "c")),
+            new long[] {1, 1})
+        .write(dir);
+    return dir;
+  }
+
+  @Test
+  void aCorruptOrMissingWideFileOfTheModelFolderIsOneLineNamingTheFolder() throws Exception {
+    Path dir = modelFolder();
+    Files.write(dir.resolve(CoVisitation.FILE_NAME), new byte[0]);
+    WideWeights.of(1, 1, "test").write(dir);
+    Run corrupt = run("serve", "--port", "0", "--model", dir.toString());
+    assertEquals(2, corrupt.exitCode(), corrupt.err());
+    assertEquals(
+        "carousel: "
+            + dir.resolve(CoVisitation.FILE_NAME)
+            + " is truncated: 0 bytes, a co-visitation file has at least 40; delete the model"
+            + " folder "
+            + dir
+            + " to retrain it"
+            + System.lineSeparator(),
+        corrupt.err());
+
+    Files.delete(dir.resolve(CoVisitation.FILE_NAME));
+    Files.createDirectory(dir.resolve(CoVisitation.FILE_NAME));
+    Run directory = run("serve", "--port", "0", "--model", dir.toString());
+    assertEquals(2, directory.exitCode(), directory.err());
+    assertTrue(
+        directory.err().startsWith("carousel: " + dir.resolve(CoVisitation.FILE_NAME)),
+        directory.err());
+    assertEquals(1, directory.err().lines().count(), directory.err());
+
+    Files.delete(dir.resolve(CoVisitation.FILE_NAME));
+    Run missing = run("serve", "--port", "0", "--model", dir.toString());
+    assertEquals(2, missing.exitCode(), missing.err());
+    assertTrue(
+        missing
+            .err()
+            .startsWith("carousel: " + dir.resolve(CoVisitation.FILE_NAME) + " is missing"),
+        missing.err());
+    assertTrue(missing.err().contains("delete the model folder " + dir), missing.err());
   }
 }

@@ -6,8 +6,10 @@ import io.carousel.engine.model.WideWeights;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Chooses the weights of the wide co-visitation terms ({@link WideAndDeep}) on the validation
@@ -66,8 +68,8 @@ public final class WideGrid {
       throw new IllegalArgumentException("the wide weight grids must not be empty");
     }
     List<WideWeights> points = new ArrayList<>();
-    for (float k : knnGrid) {
-      for (float n : nextGrid) {
+    for (float k : distinct(knnGrid)) {
+      for (float n : distinct(nextGrid)) {
         points.add(WideWeights.of(k, n, chosenBy));
       }
     }
@@ -145,5 +147,16 @@ public final class WideGrid {
         best.weights().describe(),
         best.validation().ndcgAt10());
     return best;
+  }
+
+  /**
+   * Returns the distinct weights of {@code grid} in their first order ({@code -0} is {@code 0}).
+   */
+  static List<Float> distinct(List<Float> grid) {
+    Set<Float> seen = new LinkedHashSet<>();
+    for (float w : grid) {
+      seen.add(w + 0f);
+    }
+    return new ArrayList<>(seen);
   }
 }

@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -68,13 +69,33 @@ final class CoVisitationFile {
     }
   }
 
+  /** Bytes of the file without the neighbour lists: header, both nnz and offsets, checksum. */
+  private static long sizeWithoutLists(int numItems) {
+    return 16L + 2L * (4L + 4L * (numItems + 1L)) + 8L;
+  }
+
   /**
-   * Reads {@code file} from {@code dir}.
+   * Reads {@code file}. Checks every size in the header against the file's size (and the offsets
+   * against the neighbour counts) before allocating anything, so that a damaged header fails with a
+   * message instead of an {@link OutOfMemoryError} or a {@link NegativeArraySizeException}.
    *
-   * @throws IOException naming the file if it is missing, truncated, of another format or version,
-   *     fails its checksum, or holds out-of-range indices or negative weights
+   * @throws IOException whose message starts with the file, if it is missing, not a regular file,
+   *     truncated, of another format or version, fails its checksum, or holds inconsistent sizes,
+   *     out-of-range indices or negative weights
    */
   static CoVisitation read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(file + (Files.exists(file) ? " is not a regular file" : " is missing"));
+    }
+    long size = Files.size(file);
+    if (size < sizeWithoutLists(0)) {
+      throw new IOException(
+          file
+              + " is truncated: "
+              + size
+              + " bytes, a co-visitation file has at least "
+              + sizeWithoutLists(0));
+    }
     CRC32 crc = new CRC32();
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc))) {
@@ -91,8 +112,29 @@ final class CoVisitationFile {
       if (numItems < 0 || maxNeighbours < 1) {
         throw new IOException(file + " is corrupt: numItems " + numItems + ", M " + maxNeighbours);
       }
-      CoVisitation.Csr cosine = readCsr(in, numItems, file);
-      CoVisitation.Csr next = readCsr(in, numItems, file);
+      long fixed = sizeWithoutLists(numItems);
+      if (fixed > size) {
+        throw new IOException(
+            file
+                + " is corrupt: numItems "
+                + numItems
+                + " needs at least "
+                + fixed
+                + " bytes, the file has "
+                + size);
+      }
+      // Each neighbour takes 8 bytes (id and weight); the rest of the file is known.
+      CoVisitation.Csr cosine = readCsr(in, numItems, (size - fixed) / 8, file);
+      long nextNnz = (size - fixed) / 8 - cosine.ids().length;
+      CoVisitation.Csr next = readCsr(in, numItems, nextNnz, file);
+      if (fixed + 8L * (cosine.ids().length + (long) next.ids().length) != size) {
+        throw new IOException(
+            file
+                + " is corrupt: "
+                + size
+                + " bytes, but its header and neighbour counts give "
+                + (fixed + 8L * (cosine.ids().length + (long) next.ids().length)));
+      }
       long expected = crc.getValue();
       long stored = new DataInputStream(raw).readLong();
       if (stored != expected || raw.read() != -1) {
@@ -101,14 +143,21 @@ final class CoVisitationFile {
       return CoVisitation.of(numItems, maxNeighbours, cosine, next);
     } catch (EOFException e) {
       throw new IOException(file + " is truncated", e);
+    } catch (AccessDeniedException e) {
+      throw new IOException(file + " cannot be read (permission denied)", e);
     }
   }
 
-  private static CoVisitation.Csr readCsr(DataInputStream in, int numItems, Path file)
+  /**
+   * Reads one list of {@code numItems} items and at most {@code maxNnz} neighbours (what the rest
+   * of the file can hold), checking the count before allocating.
+   */
+  private static CoVisitation.Csr readCsr(DataInputStream in, int numItems, long maxNnz, Path file)
       throws IOException {
     int nnz = in.readInt();
-    if (nnz < 0) {
-      throw new IOException(file + " is corrupt: " + nnz + " neighbours");
+    if (nnz < 0 || nnz > maxNnz) {
+      throw new IOException(
+          file + " is corrupt: " + nnz + " neighbours in a list, the file's size allows " + maxNnz);
     }
     int[] offsets = new int[numItems + 1];
     for (int i = 0; i <= numItems; i++) {

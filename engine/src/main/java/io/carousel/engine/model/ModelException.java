@@ -3,7 +3,7 @@ package io.carousel.engine.model;
 /**
  * Thrown when the model cannot be built, trained, exported, loaded or run; says which and where.
  */
-public final class ModelException extends RuntimeException {
+public class ModelException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** Creates the exception with a message that names the operation and path involved. */

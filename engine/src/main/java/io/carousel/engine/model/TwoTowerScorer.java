@@ -2,6 +2,7 @@ package io.carousel.engine.model;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 import org.tensorflow.Result;
@@ -71,14 +72,14 @@ public final class TwoTowerScorer implements AutoCloseable {
     }
     this.logitScale = measureLogitScale();
     if (coVisitation != null && coVisitation.numItems() != metadata.numItems()) {
-      throw new ModelException(
-          CoVisitation.FILE_NAME
-              + " of "
-              + dir
+      throw new ModelFileException(
+          dir,
+          dir.resolve(CoVisitation.FILE_NAME)
               + " has "
               + coVisitation.numItems()
               + " items, the model "
-              + metadata.numItems());
+              + metadata.numItems(),
+          null);
     }
     this.ranking = new WideAndDeep(itemVectors, logitScale, coVisitation, weights);
     if (coVisitation != null) {
@@ -124,42 +125,61 @@ public final class TwoTowerScorer implements AutoCloseable {
   /**
    * Loads the model that {@link TwoTowerTrainer} exported to {@code savedModelDir}.
    *
-   * <p>Loads the wide part too when {@value CoVisitation#FILE_NAME} is there (then {@value
-   * WideWeights#FILE_NAME} must be); without it the model scores with the towers only and says so
-   * in the log.
+   * <p>Loads the wide part too: {@value CoVisitation#FILE_NAME} and {@value WideWeights#FILE_NAME}
+   * must both be there, or both be absent (a model trained before the wide term, which scores with
+   * the towers only and says so in the log); one without the other, or a directory in the place of
+   * either, is an error.
    *
-   * @throws ModelException (unchecked) naming the path if the directory, the SavedModel, a
-   *     signature or {@value ModelMetadata#FILE_NAME} is missing or unreadable, or the wide files
-   *     are corrupt or do not fit the model
+   * @throws ModelFileException (unchecked) naming the file and the folder when the SavedModel's
+   *     {@code saved_model.pb} or {@value ModelMetadata#FILE_NAME} is missing or unreadable, or a
+   *     wide file is missing, corrupt, invalid or does not fit the model; the user fixes it by
+   *     deleting the folder
+   * @throws ModelException (unchecked) naming the path if TensorFlow cannot load the SavedModel or
+   *     it lacks a signature
    */
   public static TwoTowerScorer load(Path savedModelDir) {
     Path abs = savedModelDir.toAbsolutePath();
     if (!Files.isRegularFile(abs.resolve("saved_model.pb"))) {
-      throw new ModelException("no SavedModel at " + abs + " (saved_model.pb is missing)");
+      String message = "no SavedModel at " + abs + " (saved_model.pb is missing)";
+      // A folder without its SavedModel is a damaged model folder; no folder at all is not.
+      throw Files.isDirectory(abs)
+          ? new ModelFileException(abs, message, null)
+          : new ModelException(message);
     }
     ModelMetadata metadata;
     try {
       metadata = ModelMetadata.read(abs);
     } catch (IOException e) {
-      throw new ModelException("cannot read " + abs.resolve(ModelMetadata.FILE_NAME) + ": " + e, e);
+      throw new ModelFileException(
+          abs, "cannot read " + abs.resolve(ModelMetadata.FILE_NAME) + ": " + e, e);
     }
     CoVisitation coVisitation = null;
     WideWeights weights = WideWeights.NONE;
-    if (CoVisitation.exists(abs)) {
+    Path coFile = abs.resolve(CoVisitation.FILE_NAME);
+    Path weightsFile = abs.resolve(WideWeights.FILE_NAME);
+    // Only both files truly absent means a model trained before the wide term; a directory or an
+    // unreadable path in their place is an error (read says which), as is one without the other.
+    boolean coAbsent = Files.notExists(coFile, LinkOption.NOFOLLOW_LINKS);
+    boolean weightsAbsent = Files.notExists(weightsFile, LinkOption.NOFOLLOW_LINKS);
+    if (coAbsent != weightsAbsent) {
+      Path missing = coAbsent ? coFile : weightsFile;
+      Path present = coAbsent ? weightsFile : coFile;
+      throw new ModelFileException(
+          abs, missing + " is missing, but " + present.getFileName() + " is there", null);
+    }
+    if (!coAbsent) {
       try {
         coVisitation = CoVisitation.read(abs);
         weights = WideWeights.read(abs);
       } catch (IOException e) {
-        throw new ModelException("cannot read the wide part of the model at " + abs + ": " + e, e);
+        throw new ModelFileException(abs, e.getMessage(), e);
       }
-      LOG.info(
-          "model {}: wide-and-deep scoring, {} ({}), {} co-visitation neighbours",
-          abs,
-          weights.describe(),
-          weights.chosenBy(),
-          coVisitation.storedNeighbours());
-    } else {
-      LOG.info("model {}: no {}; scoring with the two towers only", abs, CoVisitation.FILE_NAME);
+      if (coVisitation.numItems() != metadata.numItems()) {
+        throw new ModelFileException(
+            abs,
+            coFile + " has " + coVisitation.numItems() + " items, the model " + metadata.numItems(),
+            null);
+      }
     }
     SavedModelBundle bundle;
     try {
@@ -172,7 +192,18 @@ public final class TwoTowerScorer implements AutoCloseable {
       throw new ModelException("cannot load the SavedModel at " + abs + ": " + e.getMessage(), e);
     }
     try {
-      return new TwoTowerScorer(abs, bundle, metadata, coVisitation, weights);
+      TwoTowerScorer scorer = new TwoTowerScorer(abs, bundle, metadata, coVisitation, weights);
+      if (coVisitation != null) {
+        LOG.info(
+            "model {}: wide-and-deep scoring, {} ({}), {} co-visitation neighbours",
+            abs,
+            weights.describe(),
+            weights.chosenBy(),
+            coVisitation.storedNeighbours());
+      } else {
+        LOG.info("model {}: no {}; scoring with the two towers only", abs, CoVisitation.FILE_NAME);
+      }
+      return scorer;
     } catch (RuntimeException e) {
       bundle.close();
       throw e instanceof ModelException

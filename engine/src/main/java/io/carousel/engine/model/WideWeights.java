@@ -1,6 +1,7 @@
 package io.carousel.engine.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +12,9 @@ import java.nio.file.Path;
  * {@code logitScale · cosine}), stored next to the SavedModel as {@value #FILE_NAME}.
  *
  * @param format file format version, {@value #FORMAT}
- * @param knn weight of the co-occurrence cosine sum over the history, &gt;= 0
- * @param next weight of the transition probability from the last history item, &gt;= 0
+ * @param knn weight of the co-occurrence cosine sum over the history, in [0, {@value #MAX_WEIGHT}]
+ * @param next weight of the transition probability from the last history item, in [0, {@value
+ *     #MAX_WEIGHT}]
  * @param chosenBy how they were set, e.g. {@code "validation"} or {@code "default"}
  */
 public record WideWeights(int format, float knn, float next, String chosenBy) {
@@ -21,6 +23,13 @@ public record WideWeights(int format, float knn, float next, String chosenBy) {
 
   static final int FORMAT = 1;
 
+  /**
+   * Largest accepted weight: the validation grid tops out at 8 and the tower's logit scale is about
+   * 10, so 1000 is far beyond any sane weight, yet keeps every score finite (a finite but huge
+   * weight such as 3e38 turned scores into Infinity and NaN).
+   */
+  public static final float MAX_WEIGHT = 1000f;
+
   /** No wide term: the pure two-tower score. */
   public static final WideWeights NONE = of(0, 0, "none");
 
@@ -28,10 +37,15 @@ public record WideWeights(int format, float knn, float next, String chosenBy) {
 
   /** Checks the weights. */
   public WideWeights {
-    if (!(knn >= 0) || !(next >= 0) || Float.isInfinite(knn) || Float.isInfinite(next)) {
+    if (!inRange(knn) || !inRange(next)) {
       throw new IllegalArgumentException(
-          "wide weights must be finite and >= 0: " + knn + ", " + next);
+          "wide weights must be in [0, " + MAX_WEIGHT + "]: " + knn + ", " + next);
     }
+  }
+
+  /** Returns whether {@code w} is a valid weight: in [0, {@value #MAX_WEIGHT}] (NaN is not). */
+  public static boolean inRange(double w) {
+    return w >= 0 && w <= MAX_WEIGHT;
   }
 
   /** Returns weights of the current format. */
@@ -62,23 +76,58 @@ public record WideWeights(int format, float knn, float next, String chosenBy) {
   }
 
   /**
-   * Reads {@value #FILE_NAME} from {@code dir}.
+   * Reads {@value #FILE_NAME} from {@code dir}: a JSON object with every field ({@code format},
+   * {@code knn}, {@code next}, {@code chosenBy}), the weights in [0, {@value #MAX_WEIGHT}].
    *
-   * @throws IOException naming the file if it is missing, unreadable, of another format or holds
-   *     invalid weights
+   * @throws IOException whose message starts with the file, if it is missing, not a regular file,
+   *     unreadable, not such an object, of another format, lacks a field or holds invalid weights
    */
   public static WideWeights read(Path dir) throws IOException {
     Path file = dir.resolve(FILE_NAME);
-    WideWeights w;
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(file + (Files.exists(file) ? " is not a regular file" : " is missing"));
+    }
+    JsonNode root;
     try {
-      w = JSON.readValue(file.toFile(), WideWeights.class);
-    } catch (IOException | IllegalArgumentException e) {
-      // Jackson wraps the constructor's check in a mapping exception; name the file either way.
-      throw new IOException(file + " is missing or holds invalid weights: " + e.getMessage(), e);
+      root = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new IOException(file + " is not valid JSON: " + e.getMessage(), e);
     }
-    if (w.format() != FORMAT) {
-      throw new IOException(file + " has format " + w.format() + ", this build reads " + FORMAT);
+    if (root == null || !root.isObject()) {
+      throw new IOException(
+          file + " is not a JSON object (" + (root == null ? "empty" : root.getNodeType()) + ")");
     }
-    return w;
+    JsonNode format = field(root, "format", file);
+    if (!format.isIntegralNumber() || !format.canConvertToInt()) {
+      throw new IOException(file + ": format must be an integer, got " + format);
+    }
+    if (format.intValue() != FORMAT) {
+      throw new IOException(
+          file + " has format " + format.intValue() + ", this build reads " + FORMAT);
+    }
+    float knn = weight(root, "knn", file);
+    float next = weight(root, "next", file);
+    JsonNode chosenBy = field(root, "chosenBy", file);
+    if (!chosenBy.isTextual()) {
+      throw new IOException(file + ": chosenBy must be a string, got " + chosenBy);
+    }
+    return new WideWeights(FORMAT, knn, next, chosenBy.textValue());
+  }
+
+  private static JsonNode field(JsonNode root, String name, Path file) throws IOException {
+    JsonNode v = root.get(name);
+    if (v == null || v.isNull()) {
+      throw new IOException(file + " lacks the field " + name);
+    }
+    return v;
+  }
+
+  private static float weight(JsonNode root, String name, Path file) throws IOException {
+    JsonNode v = field(root, name, file);
+    if (!v.isNumber() || !inRange(v.doubleValue()) || !inRange((float) v.doubleValue())) {
+      throw new IOException(
+          file + ": " + name + " must be a number in [0, " + MAX_WEIGHT + "], got " + v);
+    }
+    return (float) v.doubleValue();
   }
 }

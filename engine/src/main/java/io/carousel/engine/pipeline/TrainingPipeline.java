@@ -132,7 +132,9 @@ public final class TrainingPipeline {
         new ArrayList<>(TimeSplit.sequencesByUser(split.train(), catalog).values());
     if (Files.isRegularFile(modelDir.resolve(ModelMeta.FILE))) {
       log.printf("model %s is up to date; not re-training%n", modelDir);
-      if (!CoVisitation.exists(modelDir) || !WideWeights.exists(modelDir)) {
+      String wideProblem = wideProblem(modelDir);
+      if (wideProblem != null) {
+        log.printf("model %s: %s; rebuilding the wide files%n", modelDir, wideProblem);
         writeWide(textVectors, sequences, config, modelDir, log);
       }
       return new Prepared(
@@ -161,6 +163,32 @@ public final class TrainingPipeline {
         report.seconds(), report.lossPerEpoch(), report.bestEpoch(), modelDir);
     return new Prepared(
         dataset, split, modelDir, meta, report, embedSeconds, encoder.hits(), encoder.misses());
+  }
+
+  /**
+   * Returns why the wide files of the cached {@code modelDir} should be rebuilt (one or both is
+   * missing, or a file fails to read), or {@code null} when they read or when a path of theirs is
+   * not a regular file (a directory, say), which cannot be overwritten: then loading the model
+   * fails naming it and the folder to delete.
+   */
+  static String wideProblem(Path modelDir) {
+    Path co = modelDir.resolve(CoVisitation.FILE_NAME);
+    Path weights = modelDir.resolve(WideWeights.FILE_NAME);
+    for (Path p : List.of(co, weights)) {
+      if (Files.exists(p) && !Files.isRegularFile(p)) {
+        return null;
+      }
+    }
+    if (!Files.exists(co) || !Files.exists(weights)) {
+      return "a wide file is missing";
+    }
+    try {
+      CoVisitation.read(modelDir);
+      WideWeights.read(modelDir);
+      return null;
+    } catch (IOException e) {
+      return e.getMessage();
+    }
   }
 
   /**

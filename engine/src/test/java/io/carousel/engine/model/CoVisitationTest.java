@@ -140,4 +140,52 @@ class CoVisitationTest {
     assertEquals(0.5f, cv.transition(5, 6));
     assertEquals(0.5f, cv.transition(5, 4 * 7919));
   }
+
+  /** Writes {@code good} with the big-endian int at {@code offset} replaced by {@code value}. */
+  private static IOException headerEditFails(Path dir, byte[] good, int offset, int value)
+      throws IOException {
+    byte[] edited = good.clone();
+    java.nio.ByteBuffer.wrap(edited).putInt(offset, value);
+    Path file = dir.resolve(CoVisitation.FILE_NAME);
+    Files.write(file, edited);
+    IOException e = assertThrows(IOException.class, () -> CoVisitation.read(dir));
+    assertTrue(e.getMessage().startsWith(file + " is corrupt: "), e.getMessage());
+    return e;
+  }
+
+  @Test
+  void aHugeOrOverflowingHeaderSizeFailsBeforeAnyAllocation(@TempDir Path dir) throws IOException {
+    CoVisitation.build(randomSequences(50, 20, 9L), 20, 5).write(dir);
+    byte[] good = Files.readAllBytes(dir.resolve(CoVisitation.FILE_NAME));
+    // numItems at byte 8, M at 12, the cosine list's nnz at 16; the next list's nnz follows the
+    // cosine offsets, ids and weights.
+    headerEditFails(dir, good, 8, 1_500_000_000);
+    headerEditFails(dir, good, 8, Integer.MAX_VALUE);
+    headerEditFails(dir, good, 8, 21);
+    headerEditFails(dir, good, 16, 500_000_000);
+    headerEditFails(dir, good, 16, Integer.MAX_VALUE);
+    int cosineNnz = java.nio.ByteBuffer.wrap(good).getInt(16);
+    int nextNnzAt = 16 + 4 + 4 * 21 + 8 * cosineNnz;
+    headerEditFails(dir, good, nextNnzAt, 500_000_000);
+    headerEditFails(dir, good, nextNnzAt, java.nio.ByteBuffer.wrap(good).getInt(nextNnzAt) + 1);
+  }
+
+  @Test
+  void anEmptyOrTruncatedFileOrADirectoryIsNamedFirst(@TempDir Path dir) throws IOException {
+    CoVisitation.build(randomSequences(50, 20, 9L), 20, 5).write(dir);
+    Path file = dir.resolve(CoVisitation.FILE_NAME);
+    byte[] good = Files.readAllBytes(file);
+    for (int length : new int[] {0, 3, 12, good.length - 1}) {
+      Files.write(file, java.util.Arrays.copyOf(good, length));
+      IOException e = assertThrows(IOException.class, () -> CoVisitation.read(dir));
+      assertTrue(e.getMessage().startsWith(file + " is "), length + ": " + e.getMessage());
+    }
+    Files.delete(file);
+    IOException missing = assertThrows(IOException.class, () -> CoVisitation.read(dir));
+    assertTrue(missing.getMessage().startsWith(file + " is missing"), missing.getMessage());
+    Files.createDirectory(file);
+    IOException notFile = assertThrows(IOException.class, () -> CoVisitation.read(dir));
+    assertTrue(
+        notFile.getMessage().startsWith(file + " is not a regular file"), notFile.getMessage());
+  }
 }

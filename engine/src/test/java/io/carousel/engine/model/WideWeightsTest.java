@@ -32,4 +32,60 @@ class WideWeightsTest {
     IOException e = assertThrows(IOException.class, () -> WideWeights.read(dir));
     assertTrue(e.getMessage().contains("format 7"), e.getMessage());
   }
+
+  private static IOException readFails(Path dir, String json) throws IOException {
+    Files.writeString(dir.resolve(WideWeights.FILE_NAME), json);
+    IOException e = assertThrows(IOException.class, () -> WideWeights.read(dir));
+    assertTrue(
+        e.getMessage().startsWith(dir.resolve(WideWeights.FILE_NAME).toString()), e.getMessage());
+    return e;
+  }
+
+  @Test
+  void rejectsFiniteButHugeWeightsNamingTheFileAndTheField(@TempDir Path dir) throws IOException {
+    IOException knn =
+        readFails(dir, "{\"format\":1,\"knn\":3.0e38,\"next\":3.0e38,\"chosenBy\":\"x\"}");
+    assertTrue(knn.getMessage().contains("knn"), knn.getMessage());
+    IOException next =
+        readFails(dir, "{\"format\":1,\"knn\":1,\"next\":1000.5,\"chosenBy\":\"x\"}");
+    assertTrue(next.getMessage().contains("next"), next.getMessage());
+    readFails(dir, "{\"format\":1,\"knn\":1e39,\"next\":0,\"chosenBy\":\"x\"}");
+    readFails(dir, "{\"format\":1,\"knn\":\"1\",\"next\":0,\"chosenBy\":\"x\"}");
+    assertThrows(IllegalArgumentException.class, () -> WideWeights.of(1001, 0, "x"));
+    assertThrows(IllegalArgumentException.class, () -> WideWeights.of(0, Float.NaN, "x"));
+
+    Files.writeString(
+        dir.resolve(WideWeights.FILE_NAME),
+        "{\"format\":1,\"knn\":1000,\"next\":0,\"chosenBy\":\"edge\"}");
+    assertEquals(WideWeights.of(WideWeights.MAX_WEIGHT, 0, "edge"), WideWeights.read(dir));
+  }
+
+  @Test
+  void everyFieldIsRequiredAndANullOrEmptyDocumentNamesTheFile(@TempDir Path dir)
+      throws IOException {
+    assertTrue(readFails(dir, "{\"format\":1}").getMessage().contains("knn"));
+    assertTrue(readFails(dir, "{\"format\":1,\"knn\":1}").getMessage().contains("next"));
+    assertTrue(
+        readFails(dir, "{\"format\":1,\"knn\":1,\"next\":2}").getMessage().contains("chosenBy"));
+    assertTrue(
+        readFails(dir, "{\"knn\":1,\"next\":2,\"chosenBy\":\"x\"}")
+            .getMessage()
+            .contains("format"));
+    readFails(dir, "{\"format\":1,\"knn\":null,\"next\":2,\"chosenBy\":\"x\"}");
+    readFails(dir, "null");
+    readFails(dir, "");
+    readFails(dir, "[1, 2]");
+    readFails(dir, "{\"format\":1,");
+  }
+
+  @Test
+  void aDirectoryOrNoFileIsAnErrorNamingIt(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve(WideWeights.FILE_NAME);
+    IOException missing = assertThrows(IOException.class, () -> WideWeights.read(dir));
+    assertTrue(missing.getMessage().startsWith(file + " is missing"), missing.getMessage());
+    Files.createDirectory(file);
+    IOException notFile = assertThrows(IOException.class, () -> WideWeights.read(dir));
+    assertTrue(
+        notFile.getMessage().startsWith(file + " is not a regular file"), notFile.getMessage());
+  }
 }
