@@ -186,6 +186,14 @@ public final class CoVisitation {
         || next.offsets()[i + 1] > next.offsets()[i];
   }
 
+  /** Returns how many neighbours item {@code i} keeps, both lists together (a popularity proxy). */
+  public int neighbourCount(int i) {
+    return cosine.offsets()[i + 1]
+        - cosine.offsets()[i]
+        + next.offsets()[i + 1]
+        - next.offsets()[i];
+  }
+
   /** Returns the kept co-occurrence cosine of (i, j), 0 when j is not among i's neighbours. */
   public float cosine(int i, int j) {
     return weight(cosine, i, j);

@@ -1,7 +1,6 @@
 package io.carousel.engine.model;
 
 import java.util.Arrays;
-import java.util.function.IntPredicate;
 
 /**
  * Gives items without co-visitation a wide term from their nearest warm items in the model's
@@ -34,9 +33,12 @@ import java.util.function.IntPredicate;
  * int[numItems + 1]}, {@code ids int[nnz]}, {@code alphas float[nnz]}, nnz &lt;= T · cold items),
  * so the term of one history costs {@code O(Σ_{w with a wide term} |reverse(w)|)}. Build: exact
  * k-NN of every cold item over every warm item, {@code O(cold · warm · dim)} multiply-adds through
- * {@link ExactTopK}; past {@link #MAX_BUILD_WORK} the build is skipped (no transfer, logged). For a
- * 1M-item catalogue with 10% cold items and dim 64 that would be about 5.8e12 multiply-adds (tens
- * of minutes on one core): skipped. Immutable and thread-safe.
+ * {@link ExactTopK}. Past {@link #MAX_BUILD_WORK} the neighbours are searched among the {@code W =
+ * max(T, MAX_BUILD_WORK / (cold · dim))} warm items with the most co-visitation neighbours instead
+ * of among all (logged): for a 1M-item catalogue with 10 % cold items and dim 64, all warm items
+ * would be about 5.8e12 multiply-adds (tens of minutes on one core); the 3,125 busiest ones are
+ * 2e10. The busiest items carry most of the wide terms a history gives, so a cold item's nearest
+ * busy item is where its transferred term matters most. Immutable and thread-safe.
  */
 public final class ColdTransfer {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ColdTransfer.class);
@@ -73,7 +75,8 @@ public final class ColdTransfer {
    * @param items {@code float[numItems][dim]} L2-normalised item vectors (zero rows allowed)
    * @param coVisitation the wide statistics over the same items; decides which items are cold
    * @param neighbours T, warm neighbours per cold item, at least 1
-   * @param maxWork largest {@code cold · warm · dim} to build; above it returns {@link #none}
+   * @param maxWork largest {@code cold · warm · dim} to search; above it only the busiest warm
+   *     items
    * @throws IllegalArgumentException if neighbours &lt; 1 or the sizes disagree
    */
   public static ColdTransfer build(
@@ -99,17 +102,10 @@ public final class ColdTransfer {
       return none(n);
     }
     int dim = items[0].length;
-    long work = (long) numCold * numWarm * dim;
-    if (work > maxWork) {
-      LOG.warn(
-          "cold-item wide transfer skipped: {} cold x {} warm items x dim {} = {} multiply-adds"
-              + " exceed {}; cold items get no wide term",
-          numCold,
-          numWarm,
-          dim,
-          work,
-          maxWork);
-      return none(n);
+    int[] candidates = warmCandidates(cold, numWarm, coVisitation, neighbours, dim, maxWork);
+    float[][] warmVectors = new float[candidates.length][];
+    for (int c = 0; c < candidates.length; c++) {
+      warmVectors[c] = items[candidates[c]];
     }
     int[] coldIds = new int[numCold];
     float[][] queries = new float[numCold][];
@@ -120,14 +116,63 @@ public final class ColdTransfer {
       }
     }
     int[] k = new int[numCold];
-    Arrays.fill(k, Math.min(neighbours, numWarm));
-    IntPredicate notWarm = i -> cold[i];
-    IntPredicate[] exclude = new IntPredicate[numCold];
-    Arrays.fill(exclude, notWarm);
-    TopN[] nearest =
-        new ExactTopK(ExactTopK.flatten(items), dim, ExactTopK.DEFAULT_CHUNK)
-            .search(queries, k, exclude, 1f);
+    Arrays.fill(k, Math.min(neighbours, candidates.length));
+    TopN[] found =
+        new ExactTopK(ExactTopK.flatten(warmVectors), dim, ExactTopK.DEFAULT_CHUNK)
+            .search(queries, k, null, 1f);
+    TopN[] nearest = new TopN[numCold];
+    for (int c = 0; c < numCold; c++) {
+      int[] ids = found[c].items().clone();
+      for (int t = 0; t < ids.length; t++) {
+        ids[t] = candidates[ids[t]];
+      }
+      nearest[c] = new TopN(ids, found[c].scores());
+    }
     return invert(n, coldIds, nearest);
+  }
+
+  /**
+   * Returns the warm items to search, ascending: all of them when {@code cold · warm · dim <=
+   * maxWork}, else the {@code max(T, maxWork / (cold · dim))} with the most co-visitation
+   * neighbours (ties to the lower index).
+   */
+  private static int[] warmCandidates(
+      boolean[] cold,
+      int numWarm,
+      CoVisitation coVisitation,
+      int neighbours,
+      int dim,
+      long maxWork) {
+    int numCold = cold.length - numWarm;
+    Integer[] warm = new Integer[numWarm];
+    for (int i = 0, w = 0; i < cold.length; i++) {
+      if (!cold[i]) {
+        warm[w++] = i;
+      }
+    }
+    long perWarm = (long) numCold * dim;
+    if (perWarm * numWarm <= maxWork) {
+      return Arrays.stream(warm).mapToInt(Integer::intValue).toArray();
+    }
+    int keep = (int) Math.min(numWarm, Math.max(neighbours, maxWork / perWarm));
+    Arrays.sort(
+        warm,
+        (a, b) -> {
+          int byCount =
+              Integer.compare(coVisitation.neighbourCount(b), coVisitation.neighbourCount(a));
+          return byCount != 0 ? byCount : Integer.compare(a, b);
+        });
+    LOG.info(
+        "cold-item wide transfer: {} cold x {} warm items x dim {} exceeds {} multiply-adds;"
+            + " searching the {} warm items with the most co-visitation neighbours",
+        numCold,
+        numWarm,
+        dim,
+        maxWork,
+        keep);
+    int[] out = Arrays.stream(warm, 0, keep).mapToInt(Integer::intValue).toArray();
+    Arrays.sort(out);
+    return out;
   }
 
   /** Turns per-cold-item neighbour lists into the warm → (cold, α) reverse index. */

@@ -52,16 +52,28 @@ class ColdTransferTest {
   }
 
   @Test
-  void zeroNeighboursOrTooMuchWorkGivesNoTransfer() {
+  void zeroNeighboursGivesNoTransfer() {
     CoVisitation cv = CoVisitation.build(SEQUENCES, 5, 10);
     WideAndDeep off = new WideAndDeep(ITEMS, 1f, cv, WideWeights.of(1, 2, "test"), 0);
     assertEquals(0, off.coldTransfer().entries());
     assertEquals(0f, off.scoreAll(new float[][] {{0, 0}}, new int[][] {{0}})[0][3]);
-    // 2 cold x 3 warm x dim 2 = 12 multiply-adds.
-    assertEquals(0, ColdTransfer.build(ITEMS, cv, 2, 11).entries());
-    assertEquals(2, ColdTransfer.build(ITEMS, cv, 2, 12).entries());
     assertThrows(
         IllegalArgumentException.class, () -> new WideAndDeep(ITEMS, 1f, cv, WideWeights.NONE, -1));
+  }
+
+  @Test
+  void pastTheWorkBudgetOnlyTheBusiestWarmItemsAreSearched() {
+    // Warm 0 = (1, 0) co-visited with 1 and 3 (4 neighbours), 1 = (0, 1) and 3 = (-1, 0) (1
+    // each); cold 2 = (0.1, 0.99), nearest to 1.
+    float[][] items = {{1, 0}, {0, 1}, {0.1f, 0.99f}, {-1, 0}};
+    CoVisitation cv = CoVisitation.build(List.of(new int[] {0, 1}, new int[] {0, 3}), 4, 10);
+    assertEquals(4, cv.neighbourCount(0));
+    assertEquals(1f, ColdTransfer.build(items, cv, 1, Long.MAX_VALUE).alpha(2, 1));
+    // 1 cold x 3 warm x dim 2 = 6 > 2: W = max(T, 2 / 2) = 1, the busiest warm item, 0.
+    ColdTransfer busiest = ColdTransfer.build(items, cv, 1, 2);
+    assertEquals(1f, busiest.alpha(2, 0));
+    assertEquals(0f, busiest.alpha(2, 1));
+    assertEquals(1, busiest.entries());
   }
 
   @Test
