@@ -201,7 +201,9 @@ public final class TwoTowerScorer implements AutoCloseable {
             weights.chosenBy(),
             coVisitation.storedNeighbours());
       } else {
-        LOG.info("model {}: no {}; scoring with the two towers only", abs, CoVisitation.FILE_NAME);
+        // Debug: evaluation loads tower-only folders ~50 times a run; serving logs it
+        // (LoadedModel).
+        LOG.debug("model {}: no {}; scoring with the two towers only", abs, CoVisitation.FILE_NAME);
       }
       return scorer;
     } catch (RuntimeException e) {
