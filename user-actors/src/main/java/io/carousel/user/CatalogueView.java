@@ -21,9 +21,11 @@ import java.util.concurrent.CompletionStage;
  * page ({@link Catalogue.GetPage}) and then replaces the overlay, so a node that joins late or
  * missed a message converges.
  *
- * <p>A delta that arrives during a walk for an item whose page was already read is newer than that
- * page when its sequence number is higher; it is then kept in the walk's result, so the replacement
- * never rolls it back.
+ * <p>A delta that arrives during a walk is newer than a page when its sequence number is higher; it
+ * is then kept in the walk's result over that page's value, so the replacement never rolls it back.
+ * That holds whether its item's page was read before the delta arrived or is still to come: a page
+ * answered before the change can arrive after the delta (they travel by different actors), and
+ * without the second case such a stale page undid an out-of-stock for up to one resync interval.
  */
 public final class CatalogueView {
   private enum Resync {
@@ -112,6 +114,8 @@ public final class CatalogueView {
     private final Map<String, Catalogue.Availability> read = new LinkedHashMap<>();
     // Last id of each page read so far -> the sequence number the page was read at.
     private final TreeMap<String, Long> pageSeqByLastId = new TreeMap<>();
+    // Newest delta per item during this walk, for pages still to come.
+    private final Map<String, Catalogue.AvailabilityChanged> deltas = new java.util.HashMap<>();
 
     Walker(
         ActorContext<Object> ctx,
@@ -133,6 +137,7 @@ public final class CatalogueView {
       walk++;
       read.clear();
       pageSeqByLastId.clear();
+      deltas.clear();
       ask(null);
     }
 
@@ -146,6 +151,10 @@ public final class CatalogueView {
         if (page != null && c.seqNr() > page.getValue()) {
           read.put(a.itemId(), a);
         }
+        deltas.merge(
+            a.itemId(),
+            new Catalogue.AvailabilityChanged(List.of(a), c.seqNr()),
+            (old, now) -> now.seqNr() > old.seqNr() ? now : old);
       }
     }
 
@@ -161,13 +170,16 @@ public final class CatalogueView {
       }
       Catalogue.Page page = r.page();
       for (Catalogue.Availability a : page.items()) {
-        read.put(a.itemId(), a);
+        Catalogue.AvailabilityChanged newer = deltas.get(a.itemId());
+        read.put(
+            a.itemId(), newer != null && newer.seqNr() > page.seqNr() ? newer.items().get(0) : a);
       }
       if (page.last()) {
         walking = false;
         availability.replace(new ArrayList<>(read.values()));
         read.clear();
         pageSeqByLastId.clear();
+        deltas.clear();
         return;
       }
       List<Catalogue.Availability> items = page.items();

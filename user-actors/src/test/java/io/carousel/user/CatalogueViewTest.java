@@ -84,6 +84,37 @@ class CatalogueViewTest {
   }
 
   @Test
+  void aDeltaThatOvertakesItsStalePageIsNotRolledBack() {
+    ItemAvailability availability = new ItemAvailability(TestModel.view().catalog());
+    TestProbe<Catalogue.Command> catalogue = TESTKIT.createTestProbe();
+    ActorRef<Object> view =
+        TESTKIT.spawn(
+            CatalogueView.create(
+                availability,
+                Duration.ofHours(1),
+                CompletableFuture.completedFuture(null),
+                catalogue.getRef(),
+                WAIT));
+    Catalogue.GetPage first = catalogue.expectMessageClass(Catalogue.GetPage.class);
+    first.replyTo().tell(new Catalogue.Page(List.of(a("item-1", true)), false, 5));
+    Catalogue.GetPage second = catalogue.expectMessageClass(Catalogue.GetPage.class);
+
+    // item-4 goes out of stock (seqNr 6) and its delta arrives before the page that was answered
+    // at seqNr 5, when item-4 was still in stock; a stale delta for item-2 (seqNr 4) loses to it.
+    view.tell(new Catalogue.AvailabilityChanged(List.of(a("item-4", false)), 6));
+    view.tell(new Catalogue.AvailabilityChanged(List.of(a("item-2", false)), 4));
+    awaitAvailable(availability, 4, false);
+    second
+        .replyTo()
+        .tell(new Catalogue.Page(List.of(a("item-2", true), a("item-4", true)), true, 5));
+    awaitAvailable(availability, 2, true);
+    ItemAvailability.Snapshot done = availability.snapshot();
+    assertFalse(done.available(4), "the newer delta survives the stale page");
+    assertTrue(done.available(2), "the page is newer than the stale delta");
+    assertEquals(1, done.unavailable().cardinality());
+  }
+
+  @Test
   void aLostPageAbandonsTheWalkAndKeepsTheOverlay() {
     ItemAvailability availability = new ItemAvailability(TestModel.view().catalog());
     availability.applyDelta(List.of(a("item-4", false)));
