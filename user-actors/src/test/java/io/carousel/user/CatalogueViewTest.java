@@ -39,18 +39,23 @@ class CatalogueViewTest {
             });
   }
 
+  /** A view that reads its pages from {@code catalogue} and resyncs only at start. */
+  private static ActorRef<Object> spawnView(
+      ItemAvailability availability, TestProbe<Catalogue.Command> catalogue) {
+    return TESTKIT.spawn(
+        CatalogueView.create(
+            availability,
+            Duration.ofHours(1),
+            CompletableFuture.completedFuture(null),
+            catalogue.getRef(),
+            WAIT));
+  }
+
   @Test
   void walksThePagesThenReplacesAndKeepsADeltaNewerThanItsPage() {
     ItemAvailability availability = new ItemAvailability(TestModel.view().catalog());
     TestProbe<Catalogue.Command> catalogue = TESTKIT.createTestProbe();
-    ActorRef<Object> view =
-        TESTKIT.spawn(
-            CatalogueView.create(
-                availability,
-                Duration.ofHours(1),
-                CompletableFuture.completedFuture(null),
-                catalogue.getRef(),
-                WAIT));
+    ActorRef<Object> view = spawnView(availability, catalogue);
 
     Catalogue.GetPage first = catalogue.expectMessageClass(Catalogue.GetPage.class);
     assertNull(first.afterItemId());
@@ -87,14 +92,7 @@ class CatalogueViewTest {
   void aDeltaThatOvertakesItsStalePageIsNotRolledBack() {
     ItemAvailability availability = new ItemAvailability(TestModel.view().catalog());
     TestProbe<Catalogue.Command> catalogue = TESTKIT.createTestProbe();
-    ActorRef<Object> view =
-        TESTKIT.spawn(
-            CatalogueView.create(
-                availability,
-                Duration.ofHours(1),
-                CompletableFuture.completedFuture(null),
-                catalogue.getRef(),
-                WAIT));
+    ActorRef<Object> view = spawnView(availability, catalogue);
     Catalogue.GetPage first = catalogue.expectMessageClass(Catalogue.GetPage.class);
     first.replyTo().tell(new Catalogue.Page(List.of(a("item-1", true)), false, 5));
     Catalogue.GetPage second = catalogue.expectMessageClass(Catalogue.GetPage.class);

@@ -71,16 +71,7 @@ public final class TwoTowerScorer implements AutoCloseable {
               + metadata.dim());
     }
     this.logitScale = measureLogitScale();
-    if (coVisitation != null && coVisitation.numItems() != metadata.numItems()) {
-      throw new ModelFileException(
-          dir,
-          dir.resolve(CoVisitation.FILE_NAME)
-              + " has "
-              + coVisitation.numItems()
-              + " items, the model "
-              + metadata.numItems(),
-          null);
-    }
+    // load() has checked that the co-visitation lists cover the model's items.
     this.ranking = new WideAndDeep(itemVectors, logitScale, coVisitation, weights);
     if (coVisitation != null) {
       LOG.info(
