@@ -49,6 +49,8 @@ public final class CarouselRoutes extends AllDirectives {
   private final SlateCache slates;
   private final ClusterStatus cluster;
   private final Duration streamResubscribe;
+  private final io.carousel.http.auth.Authorizer auth;
+  private final TokenRoutes tokens;
 
   /**
    * @param settings limits and timeouts of the HTTP layer
@@ -63,6 +65,28 @@ public final class CarouselRoutes extends AllDirectives {
       ProfileDependencies deps,
       MeterRegistry registry,
       Supplier<Boolean> ready) {
+    this(
+        system,
+        sharding,
+        settings,
+        deps,
+        registry,
+        ready,
+        io.carousel.http.auth.Authorizer.fromConfig(
+            system.settings().config(), ROUTE_TABLE, settings.maxBodyBytes(), Clock.systemUTC()));
+  }
+
+  /** As above, with the request {@code auth}orizer (keys, tokens; open without keys) given. */
+  public CarouselRoutes(
+      ActorSystem<?> system,
+      ClusterSharding sharding,
+      HttpSettings settings,
+      ProfileDependencies deps,
+      MeterRegistry registry,
+      Supplier<Boolean> ready,
+      io.carousel.http.auth.Authorizer auth) {
+    this.auth = auth;
+    this.tokens = new TokenRoutes(auth.tokens(), auth.settings().tokenDefaultTtl());
     this.sharding = sharding;
     this.askTimeout = settings.askTimeout();
     this.maxBodyBytes = settings.maxBodyBytes();
@@ -84,6 +108,7 @@ public final class CarouselRoutes extends AllDirectives {
   public static final List<String> ROUTE_TABLE =
       List.of(
           "POST /v1/events",
+          "POST /v1/tokens",
           "GET /v1/users/{userId}/recommendations",
           "GET /v1/users/{userId}/stream",
           "GET /v1/users/{userId}",
@@ -121,7 +146,10 @@ public final class CarouselRoutes extends AllDirectives {
         () ->
             handleRejections(
                 ErrorMapping.rejectionHandler(),
-                () -> concat(pathPrefix("v1", this::v1), ops.routes())));
+                // Access rules per route: io.carousel.http.auth.RouteAccess.
+                () ->
+                    auth.guard(
+                        () -> concat(tokens.route(), pathPrefix("v1", this::v1), ops.routes()))));
   }
 
   private Route v1() {

@@ -39,6 +39,16 @@ final class TestNode implements AutoCloseable {
   final CarouselMetrics metrics = new CarouselMetrics(registry);
 
   TestNode() throws Exception {
+    this(null);
+  }
+
+  /**
+   * A node whose routes use {@code auth} (built from the node's config and route table by the
+   * function); null = from the config, open without keys.
+   */
+  TestNode(
+      java.util.function.BiFunction<Config, HttpSettings, io.carousel.http.auth.Authorizer> auth)
+      throws Exception {
     Config config =
         ConfigFactory.parseString(
                 "akka.actor.provider = cluster\n"
@@ -71,14 +81,19 @@ final class TestNode implements AutoCloseable {
             metrics,
             availability);
     UserProfile.initSharding(kit.system(), deps);
+    HttpSettings http = HttpSettings.fromConfig(config);
     CarouselRoutes routes =
-        new CarouselRoutes(
-            kit.system(),
-            ClusterSharding.get(kit.system()),
-            HttpSettings.fromConfig(config),
-            deps,
-            registry,
-            () -> true);
+        auth == null
+            ? new CarouselRoutes(
+                kit.system(), ClusterSharding.get(kit.system()), http, deps, registry, () -> true)
+            : new CarouselRoutes(
+                kit.system(),
+                ClusterSharding.get(kit.system()),
+                http,
+                deps,
+                registry,
+                () -> true,
+                auth.apply(config, http));
     binding =
         Http.get(kit.system())
             .newServerAt("127.0.0.1", 0)
