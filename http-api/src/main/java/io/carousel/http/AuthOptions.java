@@ -10,7 +10,10 @@ import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** {@code serve}'s access options: {@code --api-keys FILE} (or env) and {@code --insecure}. */
+/**
+ * {@code serve}'s access options: {@code --api-keys FILE} (or env), {@code --insecure}, and HTTPS
+ * ({@code --tls-keystore}, {@code --tls-password-file}).
+ */
 final class AuthOptions {
   /** The environment variable read when {@code --api-keys} is not given. */
   static final String KEYS_ENV = "CAROUSEL_API_KEYS_FILE";
@@ -29,6 +32,21 @@ final class AuthOptions {
       names = "--insecure",
       description = "Serve every route open on a non-loopback --host, without API keys.")
   boolean insecure;
+
+  @Option(
+      names = "--tls-keystore",
+      paramLabel = "FILE",
+      description =
+          "Serve HTTPS with this PKCS12 keystore's key; its password from --tls-password-file or $"
+              + io.carousel.http.auth.Tls.PASSWORD_ENV
+              + ".")
+  Path tlsKeystore;
+
+  @Option(
+      names = "--tls-password-file",
+      paramLabel = "FILE",
+      description = "File holding the keystore password (first line).")
+  Path tlsPasswordFile;
 
   /** Where the environment is read; tests replace it. */
   Map<String, String> env = System.getenv();
@@ -52,7 +70,15 @@ final class AuthOptions {
     if (insecure) {
       overrides.put("carousel.http.auth.insecure", true);
     }
+    if (tlsKeystore != null) {
+      overrides.put("carousel.http.tls.keystore", tlsKeystore.toAbsolutePath().toString());
+    }
+    if (tlsPasswordFile != null) {
+      overrides.put("carousel.http.tls.password-file", tlsPasswordFile.toAbsolutePath().toString());
+    }
     Config out = ConfigFactory.parseMap(overrides).withFallback(config);
+    // Opens the keystore now: a wrong password fails before training, not after.
+    io.carousel.http.auth.Tls.fromConfig(out, env);
     AuthSettings settings = AuthSettings.fromConfig(out);
     // Before a model is trained: a bad keys file or an exposed open port fails in a second.
     settings

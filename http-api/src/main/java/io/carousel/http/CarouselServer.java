@@ -207,9 +207,7 @@ public final class CarouselServer implements AutoCloseable {
           CarouselRoutes routes =
               new CarouselRoutes(system, sharding, http, deps, registry, ready::get);
           journal
-              .thenCompose(
-                  done ->
-                      Http.get(system).newServerAt(http.host(), http.port()).bind(routes.routes()))
+              .thenCompose(done -> bindTo(system, config, http).bind(routes.routes()))
               .whenComplete(
                   (binding, failure) -> {
                     if (failure != null) {
@@ -220,7 +218,8 @@ public final class CarouselServer implements AutoCloseable {
                       binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
                       ready.set(true);
                       LOG.info(
-                          "Carousel serving http://{}:{}/ (model {}, {} items, persistence {})",
+                          "Carousel serving {}://{}:{}/ (model {}, {} items, persistence {})",
+                          tls(config) ? "https" : "http",
                           binding.localAddress().getHostString(),
                           binding.localAddress().getPort(),
                           model.view().modelVersion(),
@@ -231,6 +230,20 @@ public final class CarouselServer implements AutoCloseable {
                   });
           return Behaviors.empty();
         });
+  }
+
+  /** The server at the configured host and port, with HTTPS when a keystore is configured. */
+  static akka.http.javadsl.ServerBuilder bindTo(
+      ActorSystem<Void> system, Config config, HttpSettings http) {
+    akka.http.javadsl.ServerBuilder b = Http.get(system).newServerAt(http.host(), http.port());
+    return io.carousel.http.auth.Tls.fromConfig(config, System.getenv())
+        .map(b::enableHttps)
+        .orElse(b);
+  }
+
+  /** Returns whether the node serves HTTPS. */
+  static boolean tls(Config config) {
+    return !config.getString("carousel.http.tls.keystore").isBlank();
   }
 
   /**

@@ -63,7 +63,8 @@ final class ServeCommand implements Callable<Integer> {
     try (LoadedModel loaded = LoadedModel.load(modelDir, meta.catalog(), meta.trainCounts());
         CarouselServer server = CarouselServer.start(config, loaded)) {
       System.out.printf(
-          "Carousel serving http://%s:%d/ — Ctrl-C to stop%n", server.host(), server.port());
+          "Carousel serving %s://%s:%d/ — Ctrl-C to stop%n",
+          CarouselServer.tls(config) ? "https" : "http", server.host(), server.port());
       server.awaitTermination();
     }
     return 0;

@@ -39,18 +39,22 @@ public final class Authorizer extends AllDirectives {
   private final ShopperTokens tokens;
   private final RouteMatcher routes;
   private final long maxBodyBytes;
+  private final Cors cors;
 
   /**
    * @param keys the API keys; empty = every route open
    * @param routeTable every route as {@code "METHOD /path/{param}"}
    * @param maxBodyBytes the largest body read to check a shopper's events
+   * @param cors the allowed browser origins
    */
   public Authorizer(
       AuthSettings settings,
       Optional<ApiKeys> keys,
       ShopperTokens tokens,
       List<String> routeTable,
-      long maxBodyBytes) {
+      long maxBodyBytes,
+      Cors cors) {
+    this.cors = cors;
     this.settings = settings;
     this.keys = keys;
     this.tokens = tokens;
@@ -83,7 +87,7 @@ public final class Authorizer extends AllDirectives {
           "HTTP auth: OFF, every route open (no --api-keys{})",
           s.insecure() ? "; --insecure" : "; loopback only");
     }
-    return new Authorizer(s, keys, tokens, routeTable, maxBodyBytes);
+    return new Authorizer(s, keys, tokens, routeTable, maxBodyBytes, Cors.fromConfig(config));
   }
 
   private static byte[] readSeed(java.nio.file.Path file) {
@@ -109,11 +113,15 @@ public final class Authorizer extends AllDirectives {
     return settings;
   }
 
-  /** Runs {@code inner} when the request may, else answers 400, 401 or 403. */
+  /**
+   * Runs {@code inner} when the request may, else answers 400, 401 or 403; CORS preflights of
+   * allowed origins are answered first (see {@link Cors}).
+   */
   public Route guard(Supplier<Route> inner) {
-    if (keys.isEmpty()) {
-      return inner.get();
-    }
+    return cors.handle(() -> keys.isEmpty() ? inner.get() : checked(inner));
+  }
+
+  private Route checked(Supplier<Route> inner) {
     return extractRequest(
         request -> {
           Decision d = decide(request);
