@@ -44,6 +44,11 @@ final class SecuredNode implements AutoCloseable {
   final TestNode node;
 
   SecuredNode(Path dir) throws Exception {
+    this(dir, Map.of());
+  }
+
+  /** A secured node with {@code extra} settings (e.g. CORS origins) over the test ones. */
+  SecuredNode(Path dir, Map<String, Object> extra) throws Exception {
     StringBuilder keys = new StringBuilder("# test keys\n\n");
     KEYS.forEach((k, s) -> keys.append(k).append(' ').append(s).append('\n'));
     keysFile = Files.writeString(dir.resolve("api-keys"), keys.toString());
@@ -53,16 +58,18 @@ final class SecuredNode implements AutoCloseable {
         new TestNode(
             (config, settings) ->
                 Authorizer.fromConfig(
-                    ConfigFactory.parseMap(
-                            Map.of(
-                                "carousel.http.auth.api-keys-file",
-                                keysFile.toString(),
-                                "carousel.http.auth.token-secret-file",
-                                secret.toString(),
-                                "carousel.http.auth.token-rotation",
-                                "1h",
-                                "carousel.http.auth.token-max-ttl",
-                                "1h"))
+                    ConfigFactory.parseMap(extra)
+                        .withFallback(
+                            ConfigFactory.parseMap(
+                                Map.of(
+                                    "carousel.http.auth.api-keys-file",
+                                    keysFile.toString(),
+                                    "carousel.http.auth.token-secret-file",
+                                    secret.toString(),
+                                    "carousel.http.auth.token-rotation",
+                                    "1h",
+                                    "carousel.http.auth.token-max-ttl",
+                                    "1h")))
                         .withFallback(config),
                     CarouselRoutes.ROUTE_TABLE,
                     settings.maxBodyBytes(),
