@@ -197,9 +197,17 @@ class SecurityBatteryTest {
         "Basic "
             + Base64.getEncoder()
                 .encodeToString(("admin:" + ADMIN).getBytes(StandardCharsets.UTF_8));
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    root.addAppender(logged);
     String[] values = {
       "Bearer",
       "Bearer a b",
+      "Bearer " + ADMIN + " trailing",
       ADMIN,
       "Token " + ADMIN,
       "Bearer " + ADMIN + "x",
@@ -224,6 +232,10 @@ class SecurityBatteryTest {
               .header("Authorization", "Bearer " + ADMIN),
           401,
           ADMIN);
+    }
+    root.detachAppender(logged);
+    for (var e : logged.list) {
+      assertFalse(e.getFormattedMessage().contains(ADMIN), "a key was logged: " + e);
     }
   }
 
