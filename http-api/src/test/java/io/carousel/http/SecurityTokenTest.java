@@ -153,6 +153,31 @@ class SecurityTokenTest {
   }
 
   @Test
+  void aPathOutsideTheRouteTableNeedsAnAdminKey() throws Exception {
+    for (String path :
+        new String[] {
+          "/v1/items%2Fitem-39", "/v1//items/item-39", "/v1/itemsX/item-39", "/V1/items/item-39"
+        }) {
+      refused(
+          "a read key on DELETE " + path,
+          HttpRequest.newBuilder(URI.create(node().base() + path))
+              .header("Authorization", "Bearer " + SecuredNode.READ)
+              .DELETE(),
+          403,
+          SecuredNode.READ);
+      assertEquals(
+          404,
+          node()
+              .send(
+                  HttpRequest.newBuilder(URI.create(node().base() + path))
+                      .header("Authorization", "Bearer " + ADMIN)
+                      .DELETE())
+              .statusCode(),
+          path);
+    }
+  }
+
+  @Test
   void pathTraversalInIdsIsRefusedAndChangesNothing() throws Exception {
     String token = node().token(VICTIM, 600);
     for (String path :

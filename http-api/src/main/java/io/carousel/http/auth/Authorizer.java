@@ -151,7 +151,9 @@ public final class Authorizer extends AllDirectives {
     RouteMatcher.Match match = routes.match(request);
     RouteAccess.Rule rule =
         match == null
-            ? new RouteAccess.Rule(Scope.READ, RouteAccess.Shopper.NONE)
+            // No route of the table: admin, so that no path spelling Akka's matchers accept but
+            // this matcher does not (a prefix, an encoded slash) can reach a route with less.
+            ? new RouteAccess.Rule(Scope.ADMIN, RouteAccess.Shopper.NONE)
             : RouteAccess.of(match.route(), settings.metricsOpen());
     if (rule.open()) {
       return Decision.ALLOW;
