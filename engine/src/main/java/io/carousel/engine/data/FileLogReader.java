@@ -184,7 +184,7 @@ public final class FileLogReader {
     String description = orEmpty(row.apply("description"));
     String text =
         title.isEmpty() || description.isEmpty() ? title + description : title + ". " + description;
-    log.describe(new Item(id.trim(), ItemText.clean(text), orEmpty(row.apply("category"))));
+    log.list(new Item(id.trim(), ItemText.clean(text), orEmpty(row.apply("category"))));
     return null;
   }
 
