@@ -21,7 +21,8 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -61,25 +62,48 @@ public final class FileLogReader {
     RowReport items = null;
     if (source.items() != null) {
       items = new RowReport(source.items());
+      Map<String, String> itemColumns = new LinkedHashMap<>();
+      for (String c : List.of("id", "title", "description", "category")) {
+        itemColumns.put(c, c);
+      }
       readRows(
           "--items",
           source.items(),
           FileSource.Format.fromName(source.items().toString()),
+          false,
           items,
+          itemColumns,
           List.of("id"),
-          row -> item(row, log));
+          (row, cols) -> item(row, log));
       items.check(source.maxBadRows());
     }
     RowReport interactions = new RowReport(source.path());
-    List<String> required =
-        List.of(source.column("user"), source.column("item"), source.column("time"));
+    Map<String, String> mapping = new LinkedHashMap<>();
+    for (String c : List.of("user", "item", "time", "type", "category")) {
+      if (source.noHeader()) {
+        if (source.columns().containsKey(c)) {
+          mapping.put(c, source.columns().get(c));
+        }
+      } else {
+        mapping.put(c, source.column(c));
+      }
+    }
+    // An explicitly mapped optional column must exist; the default "type"/"category" may not.
+    List<String> required = new ArrayList<>(List.of("user", "item", "time"));
+    for (String c : List.of("type", "category")) {
+      if (source.columns().containsKey(c)) {
+        required.add(c);
+      }
+    }
     readRows(
-        "--dataset",
+        "--columns",
         source.path(),
         source.format(),
+        source.noHeader(),
         interactions,
+        mapping,
         required,
-        row -> interaction(row, source, log));
+        (row, cols) -> interaction(row, cols, source, log));
     interactions.check(source.maxBadRows());
     return new Reports(interactions, items);
   }
@@ -138,40 +162,65 @@ public final class FileLogReader {
     }
   }
 
+  /**
+   * A row handler: the row (logical column → value) and its columns; returns null for a good row,
+   * {@link #IGNORED}, or why the row is bad.
+   */
+  private interface RowHandler {
+    String handle(Function<String, String> row, Columns columns);
+  }
+
+  /** A row handler's verdict for a row deliberately skipped ({@code --types x=ignore}). */
+  private static final String IGNORED = "\u0000ignored";
+
   /** A row reader's verdict: null when the row was good, else why not. */
-  private static String interaction(Function<String, String> row, FileSource s, LogBuilder log) {
-    String user = row.apply(s.column("user"));
-    String item = row.apply(s.column("item"));
-    String time = row.apply(s.column("time"));
-    if (user == null || user.isBlank()) {
-      return "empty " + s.column("user");
+  private static String interaction(
+      Function<String, String> row, Columns cols, FileSource s, LogBuilder log) {
+    String user = row.apply("user");
+    String item = row.apply("item");
+    String time = row.apply("time");
+    for (String c : List.of("user", "item", "time")) {
+      String v = row.apply(c);
+      if (v == null || v.isBlank()) {
+        return "empty " + c + " in " + cols.describe(c);
+      }
     }
-    if (item == null || item.isBlank()) {
-      return "empty " + s.column("item");
-    }
-    if (time == null || time.isBlank()) {
-      return "empty " + s.column("time");
-    }
-    String rawType = row.apply(s.column("type"));
+    String rawType = row.apply("type");
     EventType type;
     if (rawType == null || rawType.isBlank()) {
       type = EventType.VIEW;
+    } else if (s.ignoredTypes().contains(rawType.trim())) {
+      return IGNORED;
     } else if (s.types().containsKey(rawType.trim())) {
       type = s.types().get(rawType.trim());
     } else {
       try {
         type = EventType.fromWire(rawType);
       } catch (IllegalArgumentException e) {
-        return "unknown event type '" + rawType + "' (map it with --types " + rawType + "=view)";
+        String t = rawType.trim();
+        return "unknown event type '"
+            + rawType
+            + "' in "
+            + cols.describe("type")
+            + " (fix: map it with --types "
+            + t
+            + "=view|click|add_to_cart|purchase, or "
+            + t
+            + "=ignore to skip such rows)";
       }
     }
     long ms;
     try {
       ms = parseTimeMs(time);
     } catch (IllegalArgumentException e) {
-      return e.getMessage();
+      return e.getMessage() + " in " + cols.describe("time");
     }
     log.add(new Interaction(user.trim(), item.trim(), type, ms));
+    String category = row.apply("category");
+    if (category != null && !category.isBlank() && !log.isDescribed(item.trim())) {
+      // The --items file (read first) wins; otherwise the first category seen for the item.
+      log.describe(new Item(item.trim(), "", category.trim()));
+    }
     return null;
   }
 
@@ -196,16 +245,19 @@ public final class FileLogReader {
       String option,
       Path file,
       FileSource.Format format,
+      boolean noHeader,
       RowReport report,
+      Map<String, String> mapping,
       List<String> required,
-      Function<Function<String, String>, String> handle) {
+      RowHandler handle) {
     if (!Files.isRegularFile(file)) {
       // Named by the option the user gave it with, so that a missing --items is not reported as
       // a missing dataset.
-      throw DatasetMissingException.optionFile(option, file);
+      throw DatasetMissingException.optionFile(
+          option.equals("--columns") ? "--dataset" : option, file);
     }
     try (BufferedReader in = open(file)) {
-      Map<String, Integer> header = null;
+      Columns columns = format == FileSource.Format.NDJSON ? Columns.json(mapping) : null;
       long lineNo = 0;
       String line;
       while ((line = readLine(in, file, lineNo)) != null) {
@@ -217,20 +269,32 @@ public final class FileLogReader {
         if (line.isBlank()) {
           continue;
         }
-        if (format != FileSource.Format.NDJSON && header == null) {
-          header = header(file, split(line, format), required);
-          continue;
+        if (columns == null) {
+          List<String> first = split(line, format);
+          if (first == null) {
+            throw new IllegalArgumentException(
+                file + " line " + lineNo + ": unterminated quote in the first line");
+          }
+          if (!noHeader) {
+            columns = Columns.header(file, first, mapping, required, option);
+            continue;
+          }
+          columns = Columns.positional(file, first.size(), mapping);
         }
         String reason;
         try {
           Function<String, String> row =
-              format == FileSource.Format.NDJSON ? json(line) : fields(line, format, header);
-          reason = handle.apply(row);
+              format == FileSource.Format.NDJSON
+                  ? json(line, columns)
+                  : columns.row(fields(line, format));
+          reason = handle.handle(row, columns);
         } catch (IllegalArgumentException e) {
           reason = e.getMessage();
         }
         if (reason == null) {
           report.good();
+        } else if (reason.equals(IGNORED)) {
+          report.ignored();
         } else {
           report.bad(lineNo, reason);
         }
@@ -260,45 +324,15 @@ public final class FileLogReader {
     }
   }
 
-  private static Map<String, Integer> header(Path file, List<String> names, List<String> required) {
-    if (names == null) {
-      throw new IllegalArgumentException(file + " line 1: unterminated quote in the header");
-    }
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      index.putIfAbsent(names.get(i).trim(), i);
-    }
-    for (String column : required) {
-      if (!index.containsKey(column)) {
-        throw new IllegalArgumentException(
-            file
-                + ": the header "
-                + names
-                + " has no column '"
-                + column
-                + "' (map it with --columns)");
-      }
-    }
-    return index;
-  }
-
-  private static Function<String, String> fields(
-      String line, FileSource.Format format, Map<String, Integer> header) {
+  private static List<String> fields(String line, FileSource.Format format) {
     List<String> f = split(line, format);
     if (f == null) {
-      throw new IllegalArgumentException("unterminated quote");
+      throw new IllegalArgumentException("unterminated quote (fix: close it, or double \"\")");
     }
-    if (f.size() != header.size()) {
-      throw new IllegalArgumentException(
-          "expected " + header.size() + " fields, found " + f.size());
-    }
-    return name -> {
-      Integer i = header.get(name);
-      return i == null ? null : f.get(i);
-    };
+    return f;
   }
 
-  private static Function<String, String> json(String line) {
+  private static Function<String, String> json(String line, Columns columns) {
     JsonNode node;
     try {
       node = JSON.readTree(line);
@@ -308,7 +342,8 @@ public final class FileLogReader {
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("not a JSON object");
     }
-    return name -> {
+    return logical -> {
+      String name = columns.key(logical);
       JsonNode v = node.get(name);
       if (v == null || v.isNull()) {
         return null;
