@@ -6,13 +6,9 @@ import io.carousel.engine.DatasetMissingException;
 import io.carousel.engine.Interaction;
 import io.carousel.engine.Item;
 import io.carousel.policy.EventType;
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a {@link FileSource}: the interaction log and the optional item file, CSV (RFC 4180 quoting
@@ -256,11 +251,11 @@ public final class FileLogReader {
       throw DatasetMissingException.optionFile(
           option.equals("--columns") ? "--dataset" : option, file);
     }
-    try (BufferedReader in = open(file)) {
+    try (BufferedReader in = TextLines.open(file)) {
       Columns columns = format == FileSource.Format.NDJSON ? Columns.json(mapping) : null;
       long lineNo = 0;
       String line;
-      while ((line = readLine(in, file, lineNo)) != null) {
+      while ((line = TextLines.readLine(in, file, lineNo)) != null) {
         lineNo++;
         if (lineNo == 1 && line.startsWith("\uFEFF")) {
           // A UTF-8 byte order mark (spreadsheet exports): not part of the first header name.
@@ -270,7 +265,7 @@ public final class FileLogReader {
           continue;
         }
         if (columns == null) {
-          List<String> first = split(line, format);
+          List<String> first = TextLines.split(line, format);
           if (first == null) {
             throw new IllegalArgumentException(
                 file + " line " + lineNo + ": unterminated quote in the first line");
@@ -304,28 +299,8 @@ public final class FileLogReader {
     }
   }
 
-  /**
-   * Reads the next line; a corrupt or truncated gzip stream is bad input (an {@link
-   * IllegalArgumentException} naming the file and the line), not an I/O failure with a stack trace.
-   */
-  private static String readLine(BufferedReader in, Path file, long linesRead) throws IOException {
-    try {
-      return in.readLine();
-    } catch (java.util.zip.ZipException | java.io.EOFException e) {
-      throw new IllegalArgumentException(
-          file
-              + " line "
-              + (linesRead + 1)
-              + ": not a readable gzip stream ("
-              + e.getMessage()
-              + "); "
-              + linesRead
-              + " lines read before it");
-    }
-  }
-
   private static List<String> fields(String line, FileSource.Format format) {
-    List<String> f = split(line, format);
+    List<String> f = TextLines.split(line, format);
     if (f == null) {
       throw new IllegalArgumentException("unterminated quote (fix: close it, or double \"\")");
     }
@@ -358,58 +333,5 @@ public final class FileLogReader {
       }
       return v.isNumber() ? v.decimalValue().toPlainString() : v.asText();
     };
-  }
-
-  /** Splits one line; CSV honours RFC 4180 quotes within the line; null on an open quote. */
-  static List<String> split(String line, FileSource.Format format) {
-    if (format == FileSource.Format.TSV) {
-      return List.of(line.split("\t", -1));
-    }
-    List<String> out = new java.util.ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          cur.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        out.add(cur.toString());
-        cur.setLength(0);
-      } else {
-        cur.append(c);
-      }
-    }
-    if (quoted) {
-      return null;
-    }
-    out.add(cur.toString());
-    return out;
-  }
-
-  private static BufferedReader open(Path file) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(file));
-    in.mark(2);
-    int b1 = in.read();
-    int b2 = in.read();
-    in.reset();
-    if (b1 == 0x1f && b2 == 0x8b) {
-      try {
-        in = new GZIPInputStream(in);
-      } catch (java.util.zip.ZipException | java.io.EOFException e) {
-        in.close();
-        throw new IllegalArgumentException(
-            file + " line 1: not a readable gzip stream (" + e.getMessage() + ")");
-      }
-    }
-    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
   }
 }
