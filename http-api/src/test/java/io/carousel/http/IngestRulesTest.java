@@ -203,4 +203,48 @@ class IngestRulesTest extends HttpTestBase {
     assertEquals(400, bad.statusCode());
     assertEquals("exclude", json(bad).get("field").asText());
   }
+
+  @Test
+  void aBatchWithATimedOutUserSaysPerLineWhatIsDurableAndItsRetryCountsOnce() throws Exception {
+    String ok = user();
+    String stuck = user();
+    // The stuck user's write is rejected: it never answers, its ask times out (3 s).
+    akka.persistence.testkit.javadsl.PersistenceTestKit.create(node.kit.system())
+        .rejectNextPersisted(io.carousel.user.UserProfile.persistenceIdOf(stuck).id());
+    String body = batch(ok, 3) + batch(stuck, 2);
+    HttpResponse<String> r = send("POST", "/v1/events", "application/x-ndjson", body);
+    assertEquals(503, r.statusCode(), r.body());
+    assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+    JsonNode p = json(r);
+    assertEquals(3, p.get("accepted").asInt(), r.body());
+    assertEquals(2, p.get("unknown").asInt(), r.body());
+    assertEquals("accepted", p.get("results").get(0).get("status").asText());
+    assertEquals("unknown", p.get("results").get(3).get("status").asText());
+    assertEquals(4, p.get("results").get(3).get("line").asInt());
+    assertTrue(p.get("detail").asText().contains("Retrying the whole batch is safe"), r.body());
+    HttpResponse<String> retry = send("POST", "/v1/events", "application/x-ndjson", body);
+    assertEquals(200, retry.statusCode(), retry.body());
+    assertEquals(3, json(retry).get("duplicates").asInt(), retry.body());
+    assertEquals(2, json(retry).get("accepted").asInt(), retry.body());
+    assertEquals(3, profile(ok).get("eventCount").asLong());
+    assertEquals(2, profile(stuck).get("eventCount").asLong());
+  }
+
+  @Test
+  void aTimedOutSingleEventSaysTheOutcomeIsUnknownAndThatARetryIsSafe() throws Exception {
+    String user = user();
+    akka.persistence.testkit.javadsl.PersistenceTestKit.create(node.kit.system())
+        .rejectNextPersisted(io.carousel.user.UserProfile.persistenceIdOf(user).id());
+    String e = event(user, "t-1", 1, "1764410400");
+    HttpResponse<String> r = send("POST", "/v1/events", "application/json", e);
+    assertEquals(503, r.statusCode(), r.body());
+    String detail = json(r).get("detail").asText();
+    assertTrue(detail.contains("outcome is unknown") && detail.contains("is safe"), detail);
+    assertEquals(
+        "accepted", json(send("POST", "/v1/events", "application/json", e)).get("status").asText());
+    assertEquals(
+        "duplicate",
+        json(send("POST", "/v1/events", "application/json", e)).get("status").asText());
+    assertEquals(1, profile(user).get("eventCount").asLong());
+  }
 }

@@ -40,7 +40,7 @@ import java.util.List;
  *
  * <p>Persistence: events in the configured journal (embedded H2 or Cassandra), Jackson CBOR; a
  * snapshot every {@code snapshot-every} events, two kept. Subscribers are not persisted. A repeated
- * event id within the idempotency window is acknowledged and ignored.
+ * event id within the idempotency retention ({@link EventIdLog}) is acknowledged and ignored.
  */
 public final class UserProfile
     extends EventSourcedBehaviorWithEnforcedReplies<
