@@ -53,10 +53,10 @@ final class EventIngest {
 
   /**
    * Most estimated bytes of events in one command to one user: a user's lines travel in as few
-   * commands as fit under Artery's 256 KiB frame (a 1 MiB body of one user is 4–10 commands; a
-   * typical 300-line batch is one).
+   * commands as fit under Artery's 256 KiB frame, with room for the envelope (1,000 lines with UUID
+   * event ids are one command; a 1 MiB body of one user is about 6).
    */
-  static final int MAX_COMMAND_BYTES = 96 * 1024;
+  static final int MAX_COMMAND_BYTES = 192 * 1024;
 
   static final String OUTCOME_UNKNOWN =
       "timed out; the outcome is unknown (the event may or may not be persisted); retrying with the"
@@ -269,13 +269,22 @@ final class EventIngest {
     return out;
   }
 
-  /** Upper bound of one interaction's CBOR size: 3 bytes per UTF-16 unit of its ids, + fields. */
+  /** Upper bound of one interaction's CBOR size: its ids' UTF-8 bytes + 96 for keys and fields. */
   private static int estimatedBytes(EventRequest e) {
-    int chars =
-        e.eventId().length()
-            + e.itemId().length()
-            + (e.slateId() == null ? 0 : e.slateId().length());
-    return 3 * chars + 96;
+    return utf8Bytes(e.eventId()) + utf8Bytes(e.itemId()) + utf8Bytes(e.slateId()) + 96;
+  }
+
+  private static int utf8Bytes(String s) {
+    if (s == null) {
+      return 0;
+    }
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      // A surrogate pair is 4 bytes in UTF-8: 2 per UTF-16 unit.
+      n += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+    }
+    return n;
   }
 
   private static HttpResponse summarize(EventResult[] results) {

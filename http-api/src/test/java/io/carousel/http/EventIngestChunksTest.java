@@ -37,10 +37,10 @@ class EventIngestChunksTest {
   @Test
   void longIdsAreSplitInLineOrderUnderTheFrameSize() {
     List<List<Integer>> chunks = EventIngest.chunks(all(1000), events(1000, 200));
-    assertTrue(chunks.size() > 1, "1,000 lines of 200-character ids do not fit 256 KiB");
+    assertTrue(chunks.size() > 1, "1,000 lines of 200-character ids do not fit one frame");
     int next = 0;
     for (List<Integer> c : chunks) {
-      assertTrue(c.size() * (3 * (200 + 197) + 96) <= EventIngest.MAX_COMMAND_BYTES, "size " + c.size());
+      assertTrue(c.size() * (200 + 197 + 96) <= EventIngest.MAX_COMMAND_BYTES, "size " + c.size());
       for (int i : c) {
         assertEquals(next++, i, "line order kept");
       }
