@@ -209,7 +209,10 @@ public final class CarouselServer implements AutoCloseable {
           journal
               .thenCompose(
                   done ->
-                      Http.get(system).newServerAt(http.host(), http.port()).bind(routes.routes()))
+                      Http.get(system)
+                          .newServerAt(http.host(), http.port())
+                          .withSettings(BodyText.serverSettings(system))
+                          .bind(routes.routes()))
               .whenComplete(
                   (binding, failure) -> {
                     if (failure != null) {

@@ -39,14 +39,21 @@ final class TestNode implements AutoCloseable {
   final CarouselMetrics metrics = new CarouselMetrics(registry);
 
   TestNode() throws Exception {
+    this("");
+  }
+
+  /** A node with {@code overrides} (HOCON) over the test defaults. */
+  TestNode(String overrides) throws Exception {
     Config config =
-        ConfigFactory.parseString(
-                "akka.actor.provider = cluster\n"
-                    + "akka.remote.artery.canonical.hostname = 127.0.0.1\n"
-                    + "akka.remote.artery.canonical.port = 0\n"
-                    + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
-                    + "carousel.http.max-body-bytes = 4096\n"
-                    + "akka.http.server.websocket.periodic-keep-alive-max-idle = 1s\n")
+        ConfigFactory.parseString(overrides)
+            .withFallback(
+                ConfigFactory.parseString(
+                    "akka.actor.provider = cluster\n"
+                        + "akka.remote.artery.canonical.hostname = 127.0.0.1\n"
+                        + "akka.remote.artery.canonical.port = 0\n"
+                        + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
+                        + "carousel.http.max-body-bytes = 4096\n"
+                        + "akka.http.server.websocket.periodic-keep-alive-max-idle = 1s\n"))
             .withFallback(PersistenceTestKitPlugin.config())
             .withFallback(PersistenceTestKitSnapshotPlugin.config())
             .withFallback(ConfigFactory.load());
@@ -82,6 +89,7 @@ final class TestNode implements AutoCloseable {
     binding =
         Http.get(kit.system())
             .newServerAt("127.0.0.1", 0)
+            .withSettings(BodyText.serverSettings(kit.system()))
             .bind(routes.routes())
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
