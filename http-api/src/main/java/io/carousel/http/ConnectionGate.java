@@ -10,6 +10,8 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.settings.ServerSettings;
 import akka.io.Inet;
 import akka.io.TcpSO;
+import akka.stream.KillSwitches;
+import akka.stream.SharedKillSwitch;
 import akka.stream.TLSProtocol;
 import akka.stream.javadsl.BidiFlow;
 import akka.stream.javadsl.Flow;
@@ -41,10 +43,12 @@ final class ConnectionGate {
   private final AtomicInteger open = new AtomicInteger();
   private final int max;
   private final Duration incomingIdle;
+  private final int writeBuffer;
 
-  private ConnectionGate(int max, Duration incomingIdle) {
+  private ConnectionGate(int max, Duration incomingIdle, int writeBuffer) {
     this.max = max;
     this.incomingIdle = incomingIdle;
+    this.writeBuffer = writeBuffer;
   }
 
   /**
@@ -59,7 +63,10 @@ final class ConnectionGate {
       Flow<HttpRequest, HttpResponse, NotUsed> handler,
       HttpSettings settings) {
     ConnectionGate gate =
-        new ConnectionGate(settings.maxConnections(), settings.incomingIdleTimeout());
+        new ConnectionGate(
+            settings.maxConnections(),
+            settings.incomingIdleTimeout(),
+            settings.sendBufferBytes() > 0 ? settings.sendBufferBytes() : 16 * 1024);
     ServerSettings server = ServerSettings.create(system.settings().config());
     List<Inet.SocketOption> options =
         settings.sendBufferBytes() > 0
@@ -78,10 +85,31 @@ final class ConnectionGate {
       Tcp.IncomingConnection connection,
       Flow<HttpRequest, HttpResponse, NotUsed> handler) {
     boolean admitted = open.incrementAndGet() <= max;
+    // Failing only the received side does not close the socket; the kill switch on the written
+    // side does (the TCP stage aborts the connection when what it writes fails).
+    SharedKillSwitch kill = KillSwitches.shared("connection");
     Flow<ByteString, ByteString, NotUsed> tcp =
-        connection
-            .flow()
+        Flow.<ByteString>create()
+            .via(kill.flow())
+            .via(
+                connection
+                    .flow()
+                    // Akka coalesces up to 16 KiB of writes per connection by default: as many
+                    // queued stale slates for a client that stopped reading. Bound it like the
+                    // kernel's buffer.
+                    .addAttributes(
+                        akka.stream.scaladsl.TcpAttributes.tcpWriteBufferSize(writeBuffer)))
             .idleTimeout(admitted ? incomingIdle : REFUSED_GRACE)
+            .watchTermination(
+                (mat, done) -> {
+                  done.whenComplete(
+                      (d, failure) -> {
+                        if (failure != null) {
+                          kill.abort(failure);
+                        }
+                      });
+                  return mat;
+                })
             .watchTermination(
                 (mat, done) -> {
                   done.whenComplete((d, failure) -> open.decrementAndGet());
