@@ -82,6 +82,7 @@ public final class CarouselRoutes extends AllDirectives {
       List.of(
           "POST /v1/events",
           "GET /v1/users/{userId}/recommendations",
+          "POST /v1/users/{userId}/recommendations",
           "GET /v1/users/{userId}/stream",
           "GET /v1/users/{userId}",
           "DELETE /v1/users/{userId}",
@@ -133,19 +134,28 @@ public final class CarouselRoutes extends AllDirectives {
                     path(
                         segment(),
                         itemId ->
-                            delete(() -> onComplete(items.delete(itemId), this::completeTry))))),
+                            delete(
+                                () ->
+                                    onComplete(
+                                        items.delete(EventParser.nfc(itemId)),
+                                        this::completeTry))))),
         pathPrefix(
             "users",
             () ->
                 pathPrefix(
-                    segment(),
+                    segment().map(EventParser::nfc),
                     userId ->
                         concat(
                             pathEndOrSingleSlash(
                                 () ->
                                     concat(
                                         get(() -> summary(userId)), delete(() -> forget(userId)))),
-                            path("recommendations", () -> get(() -> recommendations(userId))),
+                            path(
+                                "recommendations",
+                                () ->
+                                    concat(
+                                        get(() -> recommendations(userId)),
+                                        post(() -> postRecommendations(userId)))),
                             path("stream", () -> get(() -> stream(userId)))))));
   }
 
@@ -185,6 +195,12 @@ public final class CarouselRoutes extends AllDirectives {
    * with what {@code handler} answers.
    */
   private Route withBody(BiFunction<String, Boolean, CompletionStage<HttpResponse>> handler) {
+    return withBodyRoute(
+        (body, ndjson) -> onComplete(handler.apply(body, ndjson), this::completeTry));
+  }
+
+  /** {@link #withBody}, continuing with the route {@code inner} makes of the body. */
+  private Route withBodyRoute(BiFunction<String, Boolean, Route> inner) {
     return extractRequest(
         request -> {
           Optional<HttpResponse> encoded = BodyText.unsupportedCoding(request);
@@ -205,6 +221,10 @@ public final class CarouselRoutes extends AllDirectives {
                         "Content-Type",
                         "expected application/json or application/x-ndjson, got " + media)));
           }
+          Optional<HttpResponse> charset = BodyText.unsupportedCharset(entity.getContentType());
+          if (charset.isPresent()) {
+            return complete(charset.get());
+          }
           return withSizeLimit(
               maxBodyBytes,
               () ->
@@ -218,7 +238,7 @@ public final class CarouselRoutes extends AllDirectives {
                           return complete(
                               Json.problem(Problem.of(400, "Bad Request", "body", e.getMessage())));
                         }
-                        return onComplete(handler.apply(body, ndjson), this::completeTry);
+                        return inner.apply(body, ndjson);
                       }));
         });
   }
@@ -237,11 +257,51 @@ public final class CarouselRoutes extends AllDirectives {
                 "exclude",
                 excludes ->
                     parameterOptional(
-                        "context", context -> recommend(userId, kParam, excludes, context))));
+                        "context",
+                        context ->
+                            recommend(
+                                userId,
+                                kParam,
+                                splitExcludes(excludes),
+                                context.map(EventParser::nfc)))));
+  }
+
+  /** Returns the GET form's {@code exclude} values (repeated and/or comma-separated), NFC. */
+  private static List<String> splitExcludes(List<String> excludes) {
+    List<String> exclude = new ArrayList<>();
+    for (String e : excludes) {
+      Arrays.stream(e.split(","))
+          .map(String::trim)
+          .filter(s -> !s.isEmpty())
+          .map(EventParser::nfc)
+          .forEach(exclude::add);
+    }
+    return exclude;
+  }
+
+  /**
+   * {@code POST .../recommendations} with {@code {k, exclude, context}}: the GET request for an
+   * exclude list longer than a URL holds.
+   */
+  private Route postRecommendations(String userId) {
+    return withBodyRoute(
+        (body, ndjson) -> {
+          RecommendationRequest r;
+          try {
+            if (ndjson) {
+              throw new EventParser.InvalidInput(null, "expected one JSON object, not NDJSON");
+            }
+            r = RecommendationRequest.parse(body);
+          } catch (EventParser.InvalidInput e) {
+            String field = e.field() == null ? "body" : e.field();
+            return complete(Json.problem(Problem.of(400, "Bad Request", field, e.getMessage())));
+          }
+          return recommend(userId, r.k(), r.exclude(), r.context());
+        });
   }
 
   private Route recommend(
-      String userId, Optional<String> kParam, List<String> excludes, Optional<String> context) {
+      String userId, Optional<String> kParam, List<String> exclude, Optional<String> context) {
     return withUserAndK(
         userId,
         kParam,
@@ -253,13 +313,6 @@ public final class CarouselRoutes extends AllDirectives {
                 Json.problem(Problem.of(400, "Bad Request", "context", contextProblem)));
           }
           long start = System.nanoTime();
-          List<String> exclude = new ArrayList<>();
-          for (String e : excludes) {
-            Arrays.stream(e.split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .forEach(exclude::add);
-          }
           CompletionStage<HttpResponse> reply =
               entity(userId)
                   .<UserProfile.SlateReply>askWithStatus(

@@ -210,7 +210,12 @@ public final class CarouselServer implements AutoCloseable {
               .thenCompose(
                   done ->
                       ConnectionGate.bind(
-                          system, http.host(), http.port(), routes.routes().flow(system), http))
+                          system,
+                          http.host(),
+                          http.port(),
+                          routes.routes().flow(system),
+                          BodyText.serverSettings(system),
+                          http))
               .whenComplete(
                   (binding, failure) -> {
                     if (failure != null) {

@@ -52,7 +52,8 @@ final class ConnectionGate {
   }
 
   /**
-   * Binds {@code host:port} and serves {@code handler} on each admitted connection.
+   * Binds {@code host:port} and serves {@code handler} with {@code server}'s settings on each
+   * admitted connection.
    *
    * @return the binding, once bound
    */
@@ -61,13 +62,13 @@ final class ConnectionGate {
       String host,
       int port,
       Flow<HttpRequest, HttpResponse, NotUsed> handler,
+      ServerSettings server,
       HttpSettings settings) {
     ConnectionGate gate =
         new ConnectionGate(
             settings.maxConnections(),
             settings.incomingIdleTimeout(),
             settings.sendBufferBytes() > 0 ? settings.sendBufferBytes() : 16 * 1024);
-    ServerSettings server = ServerSettings.create(system.settings().config());
     List<Inet.SocketOption> options =
         settings.sendBufferBytes() > 0
             ? List.of(TcpSO.sendBufferSize(settings.sendBufferBytes()))

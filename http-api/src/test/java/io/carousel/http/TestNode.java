@@ -40,10 +40,10 @@ final class TestNode implements AutoCloseable {
     this("");
   }
 
-  /** A node with {@code extraConfig} (HOCON) over the test defaults. */
-  TestNode(String extraConfig) throws Exception {
+  /** A node with {@code overrides} (HOCON) over the test defaults. */
+  TestNode(String overrides) throws Exception {
     Config config =
-        ConfigFactory.parseString(extraConfig)
+        ConfigFactory.parseString(overrides)
             .withFallback(
                 ConfigFactory.parseString(
                     "akka.actor.provider = cluster\n"
@@ -81,7 +81,13 @@ final class TestNode implements AutoCloseable {
         new CarouselRoutes(
             kit.system(), ClusterSharding.get(kit.system()), http, deps, registry, () -> true);
     binding =
-        ConnectionGate.bind(kit.system(), "127.0.0.1", 0, routes.routes().flow(kit.system()), http)
+        ConnectionGate.bind(
+                kit.system(),
+                "127.0.0.1",
+                0,
+                routes.routes().flow(kit.system()),
+                BodyText.serverSettings(kit.system()),
+                http)
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
   }

@@ -41,7 +41,7 @@ import java.util.List;
  *
  * <p>Persistence: events in the configured journal (embedded H2 or Cassandra), Jackson CBOR; a
  * snapshot every {@code snapshot-every} events, two kept. Subscribers are not persisted. A repeated
- * event id within the idempotency window is acknowledged and ignored.
+ * event id within the idempotency retention ({@link EventIdLog}) is acknowledged and ignored.
  */
 public final class UserProfile
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -97,6 +97,23 @@ public final class UserProfile
   public record Recommend(
       int k, List<String> exclude, String context, ActorRef<StatusReply<SlateReply>> replyTo)
       implements Command {}
+
+  /**
+   * Records several interactions of this user at once (an NDJSON batch's lines of this user, in
+   * line order), persisted together; replies once all are durable with one {@link Recorded} per
+   * interaction, in order. A repeated event id, also within the batch, is a duplicate.
+   */
+  public record RecordInteractions(
+      List<Interaction> interactions, ActorRef<StatusReply<BatchRecorded>> replyTo)
+      implements Command {}
+
+  /** One interaction of {@link RecordInteractions}; fields as in {@link RecordInteraction}. */
+  public record Interaction(
+      String eventId, String itemId, EventType type, long eventTimeMs, String slateId)
+      implements CborSerializable {}
+
+  /** Reply to {@link RecordInteractions}: one result per interaction, in order. */
+  public record BatchRecorded(List<Recorded> results) implements CborSerializable {}
 
   /** Asks for the profile summary. */
   public record GetSummary(ActorRef<ProfileSummary> replyTo) implements Command {}
@@ -185,10 +202,26 @@ public final class UserProfile
   /** Persisted facts. Each carries what replay needs. */
   public sealed interface Event extends CborSerializable {}
 
-  /** The shopper interacted with an item. */
+  /**
+   * The shopper interacted with an item.
+   *
+   * @param recordedAtMs when the user actor accepted it, epoch ms (its arrival, which the
+   *     idempotency retention counts from); 0 on events written before it was stored
+   */
   public record InteractionRecorded(
-      String eventId, String itemId, EventType type, long eventTimeMs, String slateId)
-      implements Event {}
+      String eventId,
+      String itemId,
+      EventType type,
+      long eventTimeMs,
+      String slateId,
+      long recordedAtMs)
+      implements Event {
+
+    /** Returns the arrival time, epoch ms: the event time for events older than the field. */
+    public long arrivalMs() {
+      return recordedAtMs > 0 ? recordedAtMs : eventTimeMs;
+    }
+  }
 
   /**
    * A slate was served.
@@ -310,6 +343,8 @@ public final class UserProfile
   private ReplyEffect<Event, UserState> onCommand(UserState s, Command c) {
     if (c instanceof RecordInteraction r) {
       return onRecordInteraction(s, r);
+    } else if (c instanceof RecordInteractions r) {
+      return onRecordInteractions(s, r);
     } else if (c instanceof Recommend r) {
       return onRecommend(s, r);
     } else if (c instanceof ScoresReady r) {
@@ -357,42 +392,52 @@ public final class UserProfile
   }
 
   private ReplyEffect<Event, UserState> onRecordInteraction(UserState state, RecordInteraction c) {
-    if (state.hasEvent(c.eventId())) {
-      return Effect()
-          .reply(
-              c.replyTo(),
-              StatusReply.success(new Recorded(c.eventId(), true, state.eventCount())));
-    }
-    List<Event> events = new ArrayList<>(2);
-    events.add(
-        new InteractionRecorded(c.eventId(), c.itemId(), c.type(), c.eventTimeMs(), c.slateId()));
-    RewardObserved reward = state.rewardFor(c, deps.settings().rewards());
-    if (reward != null) {
-      events.add(reward);
+    var one =
+        List.of(new Interaction(c.eventId(), c.itemId(), c.type(), c.eventTimeMs(), c.slateId()));
+    InteractionBatch batch = InteractionBatch.plan(state, one, deps.clock().millis(), deps);
+    return record(batch).thenReply(c.replyTo(), s -> StatusReply.success(batch.results().get(0)));
+  }
+
+  private ReplyEffect<Event, UserState> onRecordInteractions(
+      UserState state, RecordInteractions c) {
+    InteractionBatch batch =
+        InteractionBatch.plan(state, c.interactions(), deps.clock().millis(), deps);
+    return record(batch)
+        .thenReply(c.replyTo(), s -> StatusReply.success(new BatchRecorded(batch.results())));
+  }
+
+  /**
+   * Persists the batch's events together (nothing when every interaction is a duplicate), then
+   * feeds the node-wide learning from each new interaction and reward and refreshes subscribers.
+   */
+  private akka.persistence.typed.javadsl.EffectBuilder<Event, UserState> record(
+      InteractionBatch batch) {
+    if (batch.events().isEmpty()) {
+      return Effect().none();
     }
     long start = System.nanoTime();
-    boolean rewarded = events.size() > 1;
     return Effect()
-        .persist(events)
+        .persist(batch.events())
         .thenRun(
             s -> {
               deps.metrics().persisted(start);
-              deps.metrics().eventIngested(c.type());
-              // Node-wide learning from every durable interaction: trends and the policy's pool.
-              deps.trends().observe(deps.model().catalog().indexOf(c.itemId()));
-              if (rewarded) {
-                deps.metrics().clickOnServedSlate(policyId);
-                deps.bandit()
-                    .pool(
-                        policyId,
-                        new float[][] {reward.features()},
-                        new double[] {reward.reward()});
+              for (Event e : batch.events()) {
+                if (e instanceof InteractionRecorded i) {
+                  deps.metrics().eventIngested(i.type());
+                  // Node-wide learning from every durable interaction: trends and the policy's
+                  // pool.
+                  deps.trends().observe(deps.model().catalog().indexOf(i.itemId()));
+                } else if (e instanceof RewardObserved reward) {
+                  deps.metrics().clickOnServedSlate(policyId);
+                  deps.bandit()
+                      .pool(
+                          policyId,
+                          new float[][] {reward.features()},
+                          new double[] {reward.reward()});
+                }
               }
               refreshSubscribers(s);
-            })
-        .thenReply(
-            c.replyTo(),
-            s -> StatusReply.success(new Recorded(c.eventId(), false, s.eventCount())));
+            });
   }
 
   private ReplyEffect<Event, UserState> onRecommend(UserState state, Recommend c) {

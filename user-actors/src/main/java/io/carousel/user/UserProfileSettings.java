@@ -12,7 +12,7 @@ import java.util.List;
  *
  * @param historyLength N, the last item ids kept as input to the session tower
  * @param sessionHalfLife half-life of the time-decayed session embedding (event time)
- * @param idempotencyWindow how many recent event ids are remembered to drop repeats
+ * @param idempotency how long and how many event ids are remembered to drop repeats
  * @param candidates how many model-scored candidates the bandit chooses a slate from
  * @param snapshotEvery a snapshot after this many events (two kept)
  * @param askTimeout how long a user waits for the scoring model
@@ -39,7 +39,7 @@ import java.util.List;
 public record UserProfileSettings(
     int historyLength,
     Duration sessionHalfLife,
-    int idempotencyWindow,
+    EventIdRetention idempotency,
     int candidates,
     int snapshotEvery,
     Duration askTimeout,
@@ -86,7 +86,7 @@ public record UserProfileSettings(
     return new UserProfileSettings(
         c.getInt("history-length"),
         c.getDuration("session-half-life"),
-        c.getInt("idempotency-window"),
+        EventIdRetention.fromConfig(c.getConfig("idempotency")),
         c.getInt("candidates"),
         c.getInt("snapshot-every"),
         c.getDuration("ask-timeout"),

@@ -78,7 +78,8 @@ class UserProfileTest {
             r ->
                 new UserProfile.RecordInteraction("e1", "item-3", EventType.VIEW, 1_000L, null, r));
     assertEquals(
-        new UserProfile.InteractionRecorded("e1", "item-3", EventType.VIEW, 1_000L, null),
+        new UserProfile.InteractionRecorded(
+            "e1", "item-3", EventType.VIEW, 1_000L, null, TestModel.CLOCK.millis()),
         result.event());
     UserState s = result.state();
     assertEquals(1, s.eventsByType()[EventType.VIEW.ordinal()]);

@@ -15,17 +15,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -35,7 +28,6 @@ import java.util.zip.GZIPInputStream;
  * dropped; reading fails only when their share exceeds {@link FileSource#maxBadRows()}.
  */
 public final class FileLogReader {
-  private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -84,58 +76,17 @@ public final class FileLogReader {
     return new Reports(interactions, items);
   }
 
-  /**
-   * Latest (and, negated, earliest) accepted time, epoch ms: the year 10000. A time beyond it is a
-   * bad row, not a crash ({@code long overflow}) or a value silently clamped to {@link
-   * Long#MAX_VALUE}.
-   */
-  static final long MAX_ABS_TIME_MS = 253_402_300_800_000L;
+  /** Latest (and, negated, earliest) accepted time, epoch ms ({@link EventTimes}). */
+  static final long MAX_ABS_TIME_MS = EventTimes.MAX_ABS_TIME_MS;
 
   /**
-   * Parses epoch seconds, epoch millis (|value| ≥ 1e11) or ISO-8601 into epoch ms UTC.
+   * Parses epoch seconds, epoch millis (|value| ≥ 1e11) or ISO-8601 into epoch ms UTC: the one rule
+   * the HTTP API shares ({@link EventTimes#parseMs}).
    *
    * @throws IllegalArgumentException if the value is none of them or lies beyond the year 10000
    */
   static long parseTimeMs(String value) {
-    long ms;
-    try {
-      ms = parseAnyTimeMs(value);
-    } catch (ArithmeticException | java.time.DateTimeException e) {
-      ms = Long.MAX_VALUE;
-    }
-    if (Math.abs(ms) > MAX_ABS_TIME_MS) {
-      throw new IllegalArgumentException("time '" + value + "' is out of range (years 0..9999)");
-    }
-    return ms;
-  }
-
-  private static long parseAnyTimeMs(String value) {
-    String v = value.trim();
-    if (NUMBER.matcher(v).matches()) {
-      double d = Double.parseDouble(v);
-      // 1e11 s is the year 5138 and 1e11 ms is 1973: any real log falls clearly on one side.
-      double ms = Math.abs(d) < 1e11 ? d * 1000 : d;
-      return Math.abs(ms) > MAX_ABS_TIME_MS ? Long.MAX_VALUE : Math.round(ms);
-    }
-    String iso = v.length() > 10 && v.charAt(10) == ' ' ? v.replaceFirst(" ", "T") : v;
-    try {
-      return OffsetDateTime.parse(iso).toInstant().toEpochMilli();
-    } catch (DateTimeParseException notOffset) {
-      try {
-        return Instant.parse(iso).toEpochMilli();
-      } catch (DateTimeParseException notInstant) {
-        try {
-          return LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (DateTimeParseException notLocal) {
-          try {
-            return LocalDate.parse(iso).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-          } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(
-                "time '" + value + "' is not epoch seconds, epoch millis or ISO-8601");
-          }
-        }
-      }
-    }
+    return EventTimes.parseMs(value);
   }
 
   /** A row reader's verdict: null when the row was good, else why not. */
