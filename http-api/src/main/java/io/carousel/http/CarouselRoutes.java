@@ -2,23 +2,14 @@ package io.carousel.http;
 
 import static akka.http.javadsl.server.PathMatchers.segment;
 
-import akka.NotUsed;
-import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaType;
-import akka.http.javadsl.model.ws.Message;
-import akka.http.javadsl.model.ws.TextMessage;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
-import akka.stream.OverflowStrategy;
-import akka.stream.javadsl.Flow;
-import akka.stream.javadsl.Sink;
-import akka.stream.javadsl.Source;
-import akka.stream.typed.javadsl.ActorSource;
 import io.carousel.user.ProfileDependencies;
 import io.carousel.user.ProfileSummary;
 import io.carousel.user.UserProfile;
@@ -48,7 +39,8 @@ public final class CarouselRoutes extends AllDirectives {
   private final RequestMetrics requestMetrics;
   private final SlateCache slates;
   private final ClusterStatus cluster;
-  private final Duration streamResubscribe;
+  private final StreamRoute streams;
+  private final ActorSystem<?> system;
 
   /**
    * @param settings limits and timeouts of the HTTP layer
@@ -74,7 +66,12 @@ public final class CarouselRoutes extends AllDirectives {
     this.requestMetrics = new RequestMetrics(registry);
     this.slates = new SlateCache(settings.slateCacheSize());
     this.cluster = new ClusterStatus(system, sharding, askTimeout);
-    this.streamResubscribe = settings.streamResubscribe();
+    this.streams = new StreamRoute(system, settings, this::entity);
+    this.system = system;
+    system.systemActorOf(
+        SlateCacheEvictor.create(slates),
+        "slate-cache-evictor-" + java.util.UUID.randomUUID(),
+        akka.actor.typed.Props.empty());
   }
 
   /**
@@ -315,6 +312,7 @@ public final class CarouselRoutes extends AllDirectives {
             return complete(
                 Json.problem(Problem.of(400, "Bad Request", "context", contextProblem)));
           }
+          long start = System.nanoTime();
           CompletionStage<HttpResponse> reply =
               entity(userId)
                   .<UserProfile.SlateReply>askWithStatus(
@@ -322,7 +320,7 @@ public final class CarouselRoutes extends AllDirectives {
                           new UserProfile.Recommend(
                               k, List.copyOf(exclude), context.orElse(null), r),
                       askTimeout)
-                  .thenApply(s -> fresh(userId, SlateResponse.of(s)))
+                  .thenApply(s -> fresh(userId, SlateResponse.of(s), start))
                   .exceptionally(failure -> cachedOrFail(userId, k, exclude, failure));
           return onComplete(reply, this::completeTry);
         });
@@ -344,8 +342,8 @@ public final class CarouselRoutes extends AllDirectives {
     return inner.apply(k);
   }
 
-  private HttpResponse fresh(String userId, SlateResponse slate) {
-    slates.put(userId, slate);
+  private HttpResponse fresh(String userId, SlateResponse slate, long requestStartNanos) {
+    slates.put(userId, slate, requestStartNanos);
     return Json.response(200, slate);
   }
 
@@ -398,44 +396,36 @@ public final class CarouselRoutes extends AllDirectives {
     if (invalid.isPresent()) {
       return complete(invalid.get());
     }
+    // The cache is emptied before the user actor forgets (no cached answer meanwhile) and, on
+    // every node, again after it did (a GET in flight cannot put the old slate back); 204 only
+    // then. A node that does not confirm is logged: the user is forgotten all the same.
+    slates.forget(userId);
     CompletionStage<HttpResponse> reply =
         entity(userId)
             .<akka.Done>askWithStatus(UserProfile.Forget::new, askTimeout)
-            .thenApply(done -> HttpResponse.create().withStatus(204));
+            .thenCompose(
+                done ->
+                    SlateCacheEvictor.evictEverywhere(system, userId, askTimeout)
+                        .handle(
+                            (ok, failure) -> {
+                              slates.forget(userId);
+                              if (failure != null) {
+                                system
+                                    .log()
+                                    .warn(
+                                        "forgot user {}, but a node's slate cache did not confirm"
+                                            + " the eviction: {}",
+                                        userId,
+                                        failure.toString());
+                              }
+                              return HttpResponse.create().withStatus(204);
+                            }));
     return onComplete(reply, this::completeTry);
   }
 
   private Route stream(String userId) {
     return parameterOptional(
-        "k",
-        kParam -> withUserAndK(userId, kParam, k -> handleWebSocketMessages(slateFlow(userId, k))));
-  }
-
-  /**
-   * One subscriber: incoming messages are ignored, outgoing ones are slates. The buffer holds one
-   * slate and drops the older one, so a client that stops reading gets the latest slate only and
-   * never grows server memory. Closing the socket stops the source actor, which the user actor
-   * watches and forgets.
-   */
-  private Flow<Message, Message, NotUsed> slateFlow(String userId, int k) {
-    Source<Message, NotUsed> out =
-        SlateSubscription.following(entity(userId), k, streamResubscribe)
-            .map(
-                s ->
-                    (Message)
-                        TextMessage.create(
-                            new String(
-                                Json.bytes(SlateResponse.of(s)),
-                                java.nio.charset.StandardCharsets.UTF_8)));
-    return Flow.fromSinkAndSourceCoupled(Sink.ignore(), out);
-  }
-
-  /**
-   * The per-subscriber source: an actor ref the user actor pushes slates to, buffering one slate
-   * and dropping the older one when the client is not reading (conflation to the latest slate).
-   */
-  static Source<UserProfile.SlateReply, ActorRef<UserProfile.SlateReply>> conflatingSlates() {
-    return ActorSource.actorRef(m -> false, m -> Optional.empty(), 1, OverflowStrategy.dropHead());
+        "k", kParam -> withUserAndK(userId, kParam, k -> streams.stream(userId, k)));
   }
 
   private EntityRef<UserProfile.Command> entity(String userId) {

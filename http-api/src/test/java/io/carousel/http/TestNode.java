@@ -5,8 +5,6 @@ import akka.actor.typed.ActorRef;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
-import akka.http.javadsl.Http;
-import akka.http.javadsl.ServerBinding;
 import akka.persistence.testkit.PersistenceTestKitPlugin;
 import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import com.typesafe.config.Config;
@@ -34,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 final class TestNode implements AutoCloseable {
   static final int ITEMS = FixedModel.ITEMS;
   final ActorTestKit kit;
-  final ServerBinding binding;
+  final akka.stream.javadsl.Tcp.ServerBinding binding;
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final CarouselMetrics metrics = new CarouselMetrics(registry);
 
@@ -78,19 +76,18 @@ final class TestNode implements AutoCloseable {
             metrics,
             availability);
     UserProfile.initSharding(kit.system(), deps);
+    HttpSettings http = HttpSettings.fromConfig(config);
     CarouselRoutes routes =
         new CarouselRoutes(
-            kit.system(),
-            ClusterSharding.get(kit.system()),
-            HttpSettings.fromConfig(config),
-            deps,
-            registry,
-            () -> true);
+            kit.system(), ClusterSharding.get(kit.system()), http, deps, registry, () -> true);
     binding =
-        Http.get(kit.system())
-            .newServerAt("127.0.0.1", 0)
-            .withSettings(BodyText.serverSettings(kit.system()))
-            .bind(routes.routes())
+        ConnectionGate.bind(
+                kit.system(),
+                "127.0.0.1",
+                0,
+                routes.routes().flow(kit.system()),
+                BodyText.serverSettings(kit.system()),
+                http)
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
   }

@@ -34,6 +34,7 @@ import java.util.List;
  * @param userStrength λ_u, precision of a user's deviation from the pool, > 0
  * @param projectionStrength the pool's prior precision on the seen flag and the 12 projected item
  *     dims, > 0
+ * @param maxSubscribers most WebSocket subscribers of one user; the next one is refused, > 0
  */
 public record UserProfileSettings(
     int historyLength,
@@ -53,7 +54,8 @@ public record UserProfileSettings(
     double[] trendHalfLives,
     boolean pooledPrior,
     double userStrength,
-    double projectionStrength) {
+    double projectionStrength,
+    int maxSubscribers) {
 
   /** Returns the context layout the trend half-lives ask for (16, 17 or 18 features). */
   public ContextFeatures.Layout layout() {
@@ -103,6 +105,15 @@ public record UserProfileSettings(
         halfLives,
         c.getBoolean("pooled-prior.enabled"),
         c.getDouble("pooled-prior.user-strength"),
-        c.getDouble("pooled-prior.projection-strength"));
+        c.getDouble("pooled-prior.projection-strength"),
+        positive(c, "max-subscribers"));
+  }
+
+  private static int positive(Config c, String key) {
+    int v = c.getInt(key);
+    if (v <= 0) {
+      throw new IllegalArgumentException("carousel.user-profile." + key + " must be > 0, got " + v);
+    }
+    return v;
   }
 }

@@ -263,12 +263,12 @@ class UserProfileTest {
 
   @Test
   void pushesSlateToSubscriberAfterEachEvent() {
-    TestProbe<UserProfile.SlateReply> sub = TESTKIT.createTestProbe();
+    TestProbe<UserProfile.StreamMessage> sub = TESTKIT.createTestProbe();
     kit.runCommand(new UserProfile.Subscribe(sub.getRef(), 4));
-    UserProfile.SlateReply first = sub.receiveMessage();
+    UserProfile.SlateReply first = sub.expectMessageClass(UserProfile.SlateReply.class);
     assertEquals("subscribe", first.trigger());
     record("e1", "item-9", EventType.CLICK, 1_000L);
-    UserProfile.SlateReply pushed = sub.receiveMessage();
+    UserProfile.SlateReply pushed = sub.expectMessageClass(UserProfile.SlateReply.class);
     assertEquals("event", pushed.trigger());
     assertEquals(4, pushed.items().size());
     assertFalse(pushed.items().stream().anyMatch(i -> i.itemId().equals("item-9")), "fresh slate");
