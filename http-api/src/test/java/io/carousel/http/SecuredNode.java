@@ -56,6 +56,7 @@ final class SecuredNode implements AutoCloseable {
     Path secret = Files.write(dir.resolve("token-secret"), seed);
     node =
         new TestNode(
+            "",
             (config, settings) ->
                 Authorizer.fromConfig(
                     ConfigFactory.parseMap(extra)

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.server.Directives;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -100,9 +99,16 @@ class TlsTest {
             .withFallback(ConfigFactory.load());
     ActorTestKit kit = ActorTestKit.create("tls", ConfigFactory.load());
     try {
-      ServerBinding b =
-          CarouselServer.bindTo(kit.system(), config, HttpSettings.fromConfig(config))
-              .bind(Directives.complete("ok"))
+      // As CarouselServer binds: the connection gate, with the keystore's TLS context.
+      akka.stream.javadsl.Tcp.ServerBinding b =
+          ConnectionGate.bind(
+                  kit.system(),
+                  "127.0.0.1",
+                  0,
+                  Directives.complete("ok").flow(kit.system()),
+                  BodyText.serverSettings(kit.system()),
+                  HttpSettings.fromConfig(config),
+                  Tls.fromConfig(config, Map.of()))
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
       int port = b.localAddress().getPort();

@@ -44,6 +44,8 @@ public final class RouteAccess {
     t.put("POST /v1/events", new Rule(Scope.INGEST, Shopper.BODY_USERS));
     t.put("POST /v1/tokens", new Rule(Scope.INGEST, Shopper.NONE));
     t.put("GET /v1/users/{userId}/recommendations", new Rule(Scope.READ, Shopper.PATH_USER));
+    // The GET's form for exclude lists longer than a URL: the same rule.
+    t.put("POST /v1/users/{userId}/recommendations", new Rule(Scope.READ, Shopper.PATH_USER));
     t.put("GET /v1/users/{userId}/stream", new Rule(Scope.READ, Shopper.PATH_USER));
     t.put("GET /v1/users/{userId}", new Rule(Scope.READ, Shopper.NONE));
     t.put("DELETE /v1/users/{userId}", new Rule(Scope.ADMIN, Shopper.NONE));

@@ -45,7 +45,9 @@ final class RouteMatcher {
         String want = t.segments[i];
         if (want.startsWith("{")) {
           if (want.equals("{userId}")) {
-            userId = segments.get(i);
+            // As the routes see it: ids are NFC (EventParser), so the NFD spelling is the same
+            // user.
+            userId = java.text.Normalizer.normalize(segments.get(i), java.text.Normalizer.Form.NFC);
           }
         } else {
           same = want.equals(segments.get(i));

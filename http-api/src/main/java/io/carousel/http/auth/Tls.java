@@ -1,7 +1,5 @@
 package io.carousel.http.auth;
 
-import akka.http.javadsl.ConnectionContext;
-import akka.http.javadsl.HttpsConnectionContext;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,13 +25,12 @@ public final class Tls {
   private Tls() {}
 
   /**
-   * Returns the HTTPS context of {@code carousel.http.tls.keystore}, or empty when it is not set.
+   * Returns the TLS context of {@code carousel.http.tls.keystore}, or empty when it is not set.
    *
    * @throws IllegalArgumentException when the keystore or password cannot be read, or the password
    *     does not open it
    */
-  public static Optional<HttpsConnectionContext> fromConfig(
-      Config config, Map<String, String> env) {
+  public static Optional<SSLContext> fromConfig(Config config, Map<String, String> env) {
     Config c = config.getConfig("carousel.http.tls");
     String keystore = c.getString("keystore");
     if (keystore.isBlank()) {
@@ -54,7 +51,7 @@ public final class Tls {
       throw new IllegalArgumentException(
           "--tls-keystore needs its password: --tls-password-file FILE or $" + PASSWORD_ENV);
     }
-    return Optional.of(ConnectionContext.httpsServer(sslContext(Path.of(keystore), password)));
+    return Optional.of(sslContext(Path.of(keystore), password));
   }
 
   /** Returns a TLS server context holding the PKCS12 keystore's key. */
