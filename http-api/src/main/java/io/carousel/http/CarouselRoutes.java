@@ -49,26 +49,8 @@ public final class CarouselRoutes extends AllDirectives {
    * @param deps what the node's user actors share (catalogue, availability, metrics)
    * @param registry where request metrics go; {@code /metrics} scrapes it when it is Prometheus
    * @param ready whether the node is ready (model loaded, journal answering)
+   * @param auth who may call what (keys, shopper tokens; every route open without keys)
    */
-  public CarouselRoutes(
-      ActorSystem<?> system,
-      ClusterSharding sharding,
-      HttpSettings settings,
-      ProfileDependencies deps,
-      MeterRegistry registry,
-      Supplier<Boolean> ready) {
-    this(
-        system,
-        sharding,
-        settings,
-        deps,
-        registry,
-        ready,
-        io.carousel.http.auth.Authorizer.fromConfig(
-            system.settings().config(), ROUTE_TABLE, settings.maxBodyBytes(), Clock.systemUTC()));
-  }
-
-  /** As above, with the request {@code auth}orizer (keys, tokens; open without keys) given. */
   public CarouselRoutes(
       ActorSystem<?> system,
       ClusterSharding sharding,

@@ -205,7 +205,15 @@ public final class CarouselServer implements AutoCloseable {
           UserProfile.initSharding(system, deps);
           AtomicBoolean ready = new AtomicBoolean(false);
           CarouselRoutes routes =
-              new CarouselRoutes(system, sharding, http, deps, registry, ready::get);
+              new CarouselRoutes(
+                  system,
+                  sharding,
+                  http,
+                  deps,
+                  registry,
+                  ready::get,
+                  io.carousel.http.auth.Authorizer.fromConfig(
+                      config, CarouselRoutes.ROUTE_TABLE, http.maxBodyBytes(), Clock.systemUTC()));
           journal
               .thenCompose(
                   done ->

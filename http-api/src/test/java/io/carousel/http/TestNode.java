@@ -89,17 +89,17 @@ final class TestNode implements AutoCloseable {
     UserProfile.initSharding(kit.system(), deps);
     HttpSettings http = HttpSettings.fromConfig(config);
     CarouselRoutes routes =
-        auth == null
-            ? new CarouselRoutes(
-                kit.system(), ClusterSharding.get(kit.system()), http, deps, registry, () -> true)
-            : new CarouselRoutes(
-                kit.system(),
-                ClusterSharding.get(kit.system()),
-                http,
-                deps,
-                registry,
-                () -> true,
-                auth.apply(config, http));
+        new CarouselRoutes(
+            kit.system(),
+            ClusterSharding.get(kit.system()),
+            http,
+            deps,
+            registry,
+            () -> true,
+            auth != null
+                ? auth.apply(config, http)
+                : io.carousel.http.auth.Authorizer.fromConfig(
+                    config, CarouselRoutes.ROUTE_TABLE, http.maxBodyBytes(), Clock.systemUTC()));
     binding =
         ConnectionGate.bind(
                 kit.system(),
