@@ -25,19 +25,28 @@ class AuthOptionsTest {
   }
 
   @Test
-  void serveWithoutKeysOnANonLoopbackHostExitsTwoWithOneLine() {
-    CommandLine cli = Main.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err, true));
-    int code =
-        cli.execute(
-            "serve", "--host", "0.0.0.0", "--port", "0", "--data-dir", tmp.resolve("d").toString());
-    assertEquals(2, code, err.toString());
-    assertEquals(
-        "carousel: refusing to serve 0.0.0.0 without API keys: give --api-keys FILE (or"
-            + " CAROUSEL_API_KEYS_FILE), or --insecure to serve every route open"
-            + System.lineSeparator(),
-        err.toString());
+  void serveOrDemoWithoutKeysOnANonLoopbackHostExitsTwoWithOneLine() {
+    for (String command : new String[] {"serve", "demo"}) {
+      CommandLine cli = Main.commandLine();
+      StringWriter err = new StringWriter();
+      cli.setErr(new PrintWriter(err, true));
+      int code =
+          cli.execute(
+              command,
+              "--host",
+              "0.0.0.0",
+              "--port",
+              "0",
+              "--data-dir",
+              tmp.resolve("d").toString());
+      assertEquals(2, code, err.toString());
+      assertEquals(
+          "carousel: refusing to serve 0.0.0.0 without API keys: give --api-keys FILE (or"
+              + " CAROUSEL_API_KEYS_FILE), or --insecure to serve every route open"
+              + System.lineSeparator(),
+          err.toString(),
+          command);
+    }
   }
 
   @Test
