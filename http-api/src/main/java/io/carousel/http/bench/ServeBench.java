@@ -116,7 +116,10 @@ public final class ServeBench {
         for (double rate : o.rates()) {
           for (var k : kinds.entrySet()) {
             if (k.getKey().equals("mix") && probes > 0) {
-              freshness.add(mixWithProbe(driver, probe, k.getValue(), rate, o, run, items));
+              Map<String, Object> f =
+                  mixWithProbe(driver, probe, k.getValue(), rate, o, run, items);
+              phases.add((LoadDriver.Result) f.remove("phase"));
+              freshness.add(f);
             } else {
               phases.add(report(driver.open(k.getKey(), k.getValue(), rate, o.seconds())));
             }
@@ -125,9 +128,6 @@ public final class ServeBench {
         out.put("phases", phases);
       }
       out.put("freshness", freshness);
-      for (Map<String, Object> f : freshness) {
-        phases.add((LoadDriver.Result) f.remove("phase"));
-      }
     } finally {
       driver.close();
     }
