@@ -341,13 +341,9 @@ public final class UserProfile
               deps.metrics().eventIngested(c.type());
               // Node-wide learning from every durable interaction: trends and the policy's pool.
               deps.trends().observe(deps.model().catalog().indexOf(c.itemId()));
+              // The pool learns the slot when the slate closes, as the user's own state does.
               if (rewarded) {
                 deps.metrics().clickOnServedSlate(policyId);
-                deps.bandit()
-                    .pool(
-                        policyId,
-                        new float[][] {reward.features()},
-                        new double[] {reward.reward()});
               }
               refreshSubscribers(s);
             })
@@ -400,12 +396,20 @@ public final class UserProfile
           : Effect().reply(r.replyTo(), StatusReply.error(r.failure()));
     }
     deps.metrics().candidatesRetrieved(r.startNanos());
+    // Serving this slate closes the previous one's attribution window: each of its slots is
+    // learned once, with its strongest reward (0 if none), in the pool as in the state, and this
+    // slate is chosen from the posterior that includes them.
+    PendingSlate.Closing closing = state.closingObservations();
     SlateServed served =
         assembler.assemble(
-            userId, state, r.scores(), r.k(), deps.clock().millis(), r.trigger(), r.viewing());
+            userId,
+            state.withPendingClosed(deps.bandit()),
+            r.scores(),
+            r.k(),
+            deps.clock().millis(),
+            r.trigger(),
+            r.viewing());
     SlateReply reply = served.toReply(userId);
-    // The previous slate's unrewarded impressions become reward 0, in the pool as in the state.
-    float[][] unrewarded = state.unrewardedFeatures();
     long start = System.nanoTime();
     var effect =
         Effect()
@@ -413,7 +417,7 @@ public final class UserProfile
             .thenRun(
                 s -> {
                   deps.metrics().persisted(start);
-                  deps.bandit().pool(policyId, unrewarded, new double[unrewarded.length]);
+                  deps.bandit().pool(policyId, closing.features(), closing.rewards());
                   deps.metrics().slateServed(policyId, served.trigger(), served.itemIds().size());
                   subscribers.push(reply);
                 });

@@ -21,11 +21,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *       io.carousel.policy.PackedPosterior#observe}); absent in version 2, which reads as none. The
  *       version is raised so that a node of the previous release refuses such a snapshot instead of
  *       silently dropping those observations.
+ *   <li>Version 4: {@code pending.rewards}, the strongest reward per slot of the pending slate, to
+ *       be learned once when the slate closes (docs/durability.md, "Rewards, disk and poison
+ *       rows"); absent in version 3, which reads as none, and there {@code pending.rewarded} marks
+ *       the slots version 3 already learned on arrival, which are never learned again. Raised so
+ *       that a node of the previous release refuses such a snapshot instead of dropping rewards.
  * </ul>
  */
 public final class UserStateMigration extends JacksonMigration {
   /** The version written today. */
-  static final int CURRENT = 3;
+  static final int CURRENT = 4;
 
   /** Returns the version this code writes. */
   @Override

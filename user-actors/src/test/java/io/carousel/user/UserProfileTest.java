@@ -139,7 +139,7 @@ class UserProfileTest {
   }
 
   @Test
-  void clickOnServedItemUpdatesPosterior() {
+  void clickOnServedItemIsLearnedWhenTheSlateCloses() {
     UserProfile.SlateReply slate = recommend(3, List.of());
     String clicked = slate.items().get(1).itemId();
     long before = kit.getState().posterior().updates();
@@ -151,10 +151,10 @@ class UserProfileTest {
     var reward = assertInstanceOf(UserProfile.RewardObserved.class, result.events().get(1));
     assertEquals(1.0, reward.reward());
     assertEquals(clicked, reward.itemId());
-    assertEquals(before + 1, result.state().posterior().updates());
+    assertEquals(before, result.state().posterior().updates(), "learned when the slate closes");
     assertNotEquals(0.0, result.state().rewardSum());
 
-    // The next slate turns the two unclicked impressions into reward-0 updates.
+    // The next slate learns the clicked slot and the two unclicked impressions (reward 0).
     recommend(3, List.of());
     assertEquals(before + 3, kit.getState().posterior().updates());
   }
@@ -201,10 +201,13 @@ class UserProfileTest {
     String clicked = slate.items().get(0).itemId();
     k2.<StatusReply<UserProfile.Recorded>>runCommand(
         r -> new UserProfile.RecordInteraction("b1", clicked, EventType.CLICK, 5_000L, null, r));
+    // The next slate closes this one: its three slots are learned once each.
+    k2.<StatusReply<UserProfile.SlateReply>>runCommand(
+        r -> new UserProfile.Recommend(3, List.of(), null, r));
     for (double a : k2.getState().posterior().aInv()) {
       assertTrue(Double.isFinite(a));
     }
-    assertEquals(1, k2.getState().posterior().updates());
+    assertEquals(3, k2.getState().posterior().updates());
   }
 
   @Test
