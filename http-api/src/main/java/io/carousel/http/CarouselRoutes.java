@@ -269,7 +269,7 @@ public final class CarouselRoutes extends AllDirectives {
                           new UserProfile.Recommend(
                               k, List.copyOf(exclude), context.orElse(null), r),
                       askTimeout)
-                  .thenApply(s -> fresh(userId, SlateResponse.of(s)))
+                  .thenApply(s -> fresh(userId, s))
                   .exceptionally(failure -> cachedOrFail(userId, k, exclude, failure));
           return onComplete(reply, this::completeTry);
         });
@@ -291,9 +291,17 @@ public final class CarouselRoutes extends AllDirectives {
     return inner.apply(k);
   }
 
-  private HttpResponse fresh(String userId, SlateResponse slate) {
+  /**
+   * Answers a slate the user actor just served; one it did not log (a user never seen) has no
+   * {@code slateId} and the header {@code Carousel-Slate-Logged: false}.
+   */
+  private HttpResponse fresh(String userId, UserProfile.SlateReply reply) {
+    SlateResponse slate = SlateResponse.of(reply);
     slates.put(userId, slate);
-    return Json.response(200, slate);
+    HttpResponse response = Json.response(200, slate);
+    return reply.logged()
+        ? response
+        : response.addHeader(akka.http.javadsl.model.HttpHeader.parse(SLATE_LOGGED, "false"));
   }
 
   /**
@@ -320,7 +328,8 @@ public final class CarouselRoutes extends AllDirectives {
   }
 
   /**
-   * Response header on a slate that was not logged as {@code SlateServed} (answered from cache).
+   * Response header on a slate that was not logged as {@code SlateServed} (answered from cache, or
+   * served to a user never seen).
    */
   static final String SLATE_LOGGED = "Carousel-Slate-Logged";
 

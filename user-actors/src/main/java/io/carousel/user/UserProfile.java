@@ -147,7 +147,10 @@ public final class UserProfile
   public record SlateItem(String itemId, double score, double propensity, String reason)
       implements CborSerializable {}
 
-  /** A slate as served and pushed. */
+  /**
+   * A slate as served and pushed; {@code slateId} is null when the slate was not logged (a shopper
+   * never seen: no interaction can be attributed to it).
+   */
   public record SlateReply(
       String userId,
       String slateId,
@@ -156,7 +159,18 @@ public final class UserProfile
       String modelVersion,
       long servedAtMs,
       String trigger)
-      implements CborSerializable {}
+      implements CborSerializable {
+
+    /** Returns whether this slate was logged as {@link SlateServed} (it has a slate id). */
+    public boolean logged() {
+      return slateId != null;
+    }
+
+    /** Returns this slate without its slate id: served, but not logged. */
+    SlateReply unlogged() {
+      return new SlateReply(userId, null, items, policy, modelVersion, servedAtMs, trigger);
+    }
+  }
 
   // ---- events --------------------------------------------------------------------------------
 
@@ -409,6 +423,17 @@ public final class UserProfile
             deps.clock().millis(),
             r.trigger(),
             r.viewing());
+    if (!logs(state)) {
+      // A shopper this journal has never seen (a crawler, a first page view): the slate is served
+      // but not logged, so a read writes nothing and creates no profile; without a slate id no
+      // interaction can earn a reward on it, and OPE never sees it.
+      SlateReply unlogged = served.toReply(userId).unlogged();
+      deps.metrics().slateServed(policyId, served.trigger(), served.itemIds().size());
+      subscribers.push(unlogged);
+      return r.replyTo() == null
+          ? Effect().noReply()
+          : Effect().reply(r.replyTo(), StatusReply.success(unlogged));
+    }
     SlateReply reply = served.toReply(userId);
     long start = System.nanoTime();
     var effect =
@@ -424,6 +449,15 @@ public final class UserProfile
     return r.replyTo() == null
         ? effect.thenNoReply()
         : effect.thenReply(r.replyTo(), s -> StatusReply.success(reply));
+  }
+
+  /**
+   * Returns whether a slate served from {@code state} is logged as {@link SlateServed}: only for a
+   * shopper with at least one recorded interaction or logged slate (never for a user id never seen
+   * or forgotten, whose state is empty).
+   */
+  static boolean logs(UserState state) {
+    return state.eventCount() > 0 || state.slatesServed() > 0 || state.pending() != null;
   }
 
   private ReplyEffect<Event, UserState> onForget(UserState state, Forget c) {

@@ -48,6 +48,8 @@ class RewardAttributionTest {
     kit =
         EventSourcedBehaviorTestKit.create(
             TESTKIT.system(), UserProfile.create("user-" + UUID.randomUUID(), deps));
+    // A known shopper: only their slates are logged and can earn rewards.
+    record("first", "item-9", EventType.VIEW, null);
   }
 
   @Test

@@ -140,6 +140,7 @@ class UserProfileTest {
 
   @Test
   void clickOnServedItemIsLearnedWhenTheSlateCloses() {
+    record("v0", "item-9", EventType.VIEW, 1_000L);
     UserProfile.SlateReply slate = recommend(3, List.of());
     String clicked = slate.items().get(1).itemId();
     long before = kit.getState().posterior().updates();
@@ -157,6 +158,27 @@ class UserProfileTest {
     // The next slate learns the clicked slot and the two unclicked impressions (reward 0).
     recommend(3, List.of());
     assertEquals(before + 3, kit.getState().posterior().updates());
+  }
+
+  @Test
+  void aNeverSeenUsersSlateIsServedButNeitherLoggedNorRewarded() {
+    var read =
+        kit.<StatusReply<UserProfile.SlateReply>>runCommand(
+            r -> new UserProfile.Recommend(3, List.of(), null, r));
+    UserProfile.SlateReply slate = read.reply().getValue();
+    assertEquals(3, slate.items().size());
+    assertEquals(null, slate.slateId(), "not logged: no slate id");
+    assertTrue(read.events().isEmpty(), "a read of an unknown user writes nothing");
+    assertEquals(0, read.state().slatesServed());
+
+    String item = slate.items().get(0).itemId();
+    var click =
+        kit.<StatusReply<UserProfile.Recorded>>runCommand(
+            r -> new UserProfile.RecordInteraction("k1", item, EventType.CLICK, 2_000L, null, r));
+    assertEquals(1, click.events().size(), "no reward on an unlogged slate");
+    UserProfile.SlateReply logged = recommend(3, List.of());
+    assertEquals(userId + "/1", logged.slateId(), "a known user's slate is logged");
+    assertEquals(1, kit.getState().slatesServed());
   }
 
   @Test
