@@ -344,7 +344,7 @@ public final class CarouselRoutes extends AllDirectives {
     }
     CompletionStage<HttpResponse> reply =
         entity(userId)
-            .<ProfileSummary>ask(UserProfile.GetSummary::new, askTimeout)
+            .<ProfileSummary>askWithStatus(UserProfile.GetSummary::new, askTimeout)
             .thenApply(s -> Json.response(200, ProfileResponse.of(s)));
     return onComplete(reply, this::completeTry);
   }

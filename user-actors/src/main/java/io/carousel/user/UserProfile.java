@@ -50,6 +50,12 @@ public final class UserProfile
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "UserProfile");
 
+  /**
+   * Start of the error every command of a user gets while the user's stored history cannot be read
+   * (a journal row or snapshot this build cannot deserialize); {@code DELETE} still works.
+   */
+  public static final String UNREADABLE_HISTORY = UnreadableHistory.PREFIX;
+
   /** The {@code trigger} of a slate asked for with {@code Recommend} (an HTTP GET). */
   public static final String TRIGGER_REQUEST = "request";
 
@@ -97,8 +103,11 @@ public final class UserProfile
       int k, List<String> exclude, String context, ActorRef<StatusReply<SlateReply>> replyTo)
       implements Command {}
 
-  /** Asks for the profile summary. */
-  public record GetSummary(ActorRef<ProfileSummary> replyTo) implements Command {}
+  /**
+   * Asks for the profile summary; answered with an error when the user's stored history cannot be
+   * read ({@link UnreadableHistory}).
+   */
+  public record GetSummary(ActorRef<StatusReply<ProfileSummary>> replyTo) implements Command {}
 
   /**
    * Subscribes to every new slate of this user (a slate is sent right away); repeating an existing
@@ -113,6 +122,10 @@ public final class UserProfile
   public record Forget(ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   private record ForgetCompleted(ActorRef<StatusReply<Done>> replyTo, Throwable failure)
+      implements Command {}
+
+  /** The unreadable history of a user was erased (or not: {@code failure}). */
+  record ErasedUnreadable(ActorRef<StatusReply<Done>> replyTo, Throwable failure)
       implements Command {}
 
   /** Ends a subscription. */
@@ -230,7 +243,7 @@ public final class UserProfile
       ActorSystem<?> system, ProfileDependencies deps) {
     return ClusterSharding.get(system)
         .init(
-            Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps))
+            Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps, ctx.getShard()))
                 .withStopMessage(Passivate.INSTANCE));
   }
 
@@ -243,9 +256,40 @@ public final class UserProfile
     return PersistenceId.ofUniqueId(TYPE_KEY.name() + "|" + userId);
   }
 
-  /** Returns the behaviour of user {@code userId}. */
+  /** Returns the behaviour of user {@code userId}, outside sharding. */
   public static Behavior<Command> create(String userId, ProfileDependencies deps) {
-    return Behaviors.setup(ctx -> new UserProfile(ctx, userId, deps));
+    return create(userId, deps, null);
+  }
+
+  /**
+   * Returns the behaviour of user {@code userId}: the event-sourced profile, guarded against a
+   * stored history it cannot read ({@link UnreadableHistory}), under a backoff restart for journal
+   * failures (an outage: the persist or recovery is retried).
+   *
+   * @param shard the entity's shard, to passivate through after an unreadable history was erased;
+   *     null outside sharding
+   */
+  static Behavior<Command> create(
+      String userId, ProfileDependencies deps, ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(
+        ctx -> {
+          deps.metrics().userStarted();
+          UnreadableHistory.Guard[] guard = new UnreadableHistory.Guard[1];
+          guard[0] =
+              new UnreadableHistory.Guard(
+                  userId, deps, shard, () -> new UserProfile(ctx, userId, deps, guard[0]));
+          Behavior<Object> guarded = Behaviors.intercept(() -> guard[0], widen(guard[0].restart()));
+          @SuppressWarnings("unchecked")
+          Behavior<Command> narrowed = (Behavior<Command>) (Behavior<?>) guarded;
+          return Behaviors.supervise(narrowed)
+              .onFailure(
+                  akka.persistence.typed.internal.JournalFailureException.class, SUPERVISION);
+        });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Behavior<Object> widen(Behavior<Command> b) {
+    return (Behavior<Object>) (Behavior<?>) b;
   }
 
   /** Shared by every user actor: one object, not one per shopper (memory per user matters). */
@@ -258,16 +302,23 @@ public final class UserProfile
   private final SlateAssembler assembler;
   private final String policyId;
   private final Subscriptions subscribers;
+  private final UnreadableHistory.Guard guard;
 
-  private UserProfile(ActorContext<Command> ctx, String userId, ProfileDependencies deps) {
-    super(persistenceIdOf(userId), SUPERVISION);
+  private UserProfile(
+      ActorContext<Command> ctx,
+      String userId,
+      ProfileDependencies deps,
+      UnreadableHistory.Guard guard) {
+    // No onPersistFailure here: the backoff supervisor is outside the guard (see create), so a
+    // recovery failure reaches the guard first.
+    super(persistenceIdOf(userId));
+    this.guard = guard;
     this.ctx = ctx;
     this.userId = userId;
     this.deps = deps;
     this.assembler = deps.assemblerFor(userId);
     this.policyId = assembler.policy().id();
     this.subscribers = new Subscriptions(deps.metrics());
-    deps.metrics().userStarted();
   }
 
   @Override
@@ -295,7 +346,8 @@ public final class UserProfile
     } else if (c instanceof ScoresReady r) {
       return onScoresReady(s, r);
     } else if (c instanceof GetSummary r) {
-      return Effect().reply(r.replyTo(), s.summary(userId, subscribers.size()));
+      return Effect()
+          .reply(r.replyTo(), StatusReply.success(s.summary(userId, subscribers.size())));
     } else if (c instanceof Subscribe r) {
       return onSubscribe(s, r);
     } else if (c instanceof Forget r) {
@@ -308,6 +360,8 @@ public final class UserProfile
       return removeSubscriber(r.subscriber());
     } else if (c == Passivate.INSTANCE) {
       return Effect().stop().thenNoReply();
+    } else if (c instanceof ErasedUnreadable) {
+      return Effect().noReply(); // only the unreadable-history behaviour expects it
     }
     throw new IllegalStateException("unhandled command " + c.getClass().getName());
   }
@@ -315,6 +369,13 @@ public final class UserProfile
   @Override
   public SignalHandler<UserState> signalHandler() {
     return newSignalHandlerBuilder()
+        .onSignal(
+            akka.persistence.typed.RecoveryCompleted.instance(),
+            state -> {
+              if (guard != null) {
+                guard.recovered();
+              }
+            })
         .onSignal(
             PostStop.instance(),
             state -> {

@@ -269,9 +269,9 @@ class UserProfileTest {
     assertTrue(acks.receiveMessage().isSuccess(), "the command before the stop is handled");
     acks.expectTerminated(actor);
     var again = TESTKIT.spawn(UserProfile.create(userId, deps));
-    TestProbe<ProfileSummary> summaries = TESTKIT.createTestProbe();
+    TestProbe<StatusReply<ProfileSummary>> summaries = TESTKIT.createTestProbe();
     again.tell(new UserProfile.GetSummary(summaries.getRef()));
-    assertEquals(1, summaries.receiveMessage().eventCount());
+    assertEquals(1, summaries.receiveMessage().getValue().eventCount());
   }
 
   @Test
@@ -379,9 +379,9 @@ class UserProfileTest {
     record("a", "item-1", EventType.VIEW, 1_000L);
     record("b", "item-2", EventType.VIEW, 2_000L);
     record("c", "item-2", EventType.PURCHASE, 3_000L);
-    TestProbe<ProfileSummary> probe = TESTKIT.createTestProbe();
+    TestProbe<StatusReply<ProfileSummary>> probe = TESTKIT.createTestProbe();
     kit.runCommand(new UserProfile.GetSummary(probe.getRef()));
-    ProfileSummary s = probe.receiveMessage();
+    ProfileSummary s = probe.receiveMessage().getValue();
     assertEquals(2L, s.eventsByType().get("view"));
     assertEquals(1L, s.eventsByType().get("purchase"));
     assertEquals(0L, s.eventsByType().get("click"));
