@@ -125,38 +125,44 @@ final class UnreadableHistory {
       if (waiting != null && msg instanceof UserProfile.Command c && waiting.size() < MAX_WAITING) {
         waiting.add(c);
       }
-      try {
-        return target.apply(ctx, msg);
-      } catch (RuntimeException e) {
-        if (waiting == null || !isRecoveryFailure(e) || !permanent(e)) {
-          throw e;
-        }
-        @SuppressWarnings("unchecked")
-        ActorContext<UserProfile.Command> typed =
-            (ActorContext<UserProfile.Command>) (ActorContext<?>) ctx.asJava();
-        String cause = describe(e);
-        typed
-            .getLog()
-            .error(
-                "user {}: stored history cannot be read ({}); answering errors for {} s,"
-                    + " DELETE /v1/users/{} removes it",
-                userId,
-                cause,
-                RETRY.toSeconds(),
-                userId);
-        List<UserProfile.Command> answer = waiting;
-        waiting = new ArrayList<>(1);
-        for (UserProfile.Command c : answer) {
-          typed.getSelf().tell(c);
-        }
-        long retryAt = System.nanoTime() + RETRY.toNanos();
-        @SuppressWarnings("unchecked")
-        Behavior<Object> failed = (Behavior<Object>) (Behavior<?>) failed(this, cause, retryAt);
-        return failed;
+      // The event-sourced behaviour's own stop supervisor logs a recovery failure (once) and
+      // returns it as a failed behaviour rather than throwing it.
+      Behavior<Object> next = target.apply(ctx, msg);
+      Throwable failure =
+          ((Object) next) instanceof akka.actor.typed.internal.BehaviorImpl.FailedBehavior f
+              ? f.cause()
+              : null;
+      if (failure == null
+          || waiting == null
+          || !isRecoveryFailure(failure)
+          || !permanent(failure)) {
+        return next;
       }
+      @SuppressWarnings("unchecked")
+      ActorContext<UserProfile.Command> typed =
+          (ActorContext<UserProfile.Command>) (ActorContext<?>) ctx.asJava();
+      String cause = describe(failure);
+      typed
+          .getLog()
+          .warn(
+              "user {}: stored history cannot be read ({}); answering errors for {} s,"
+                  + " DELETE /v1/users/{} removes it",
+              userId,
+              cause,
+              RETRY.toSeconds(),
+              userId);
+      List<UserProfile.Command> answer = waiting;
+      waiting = new ArrayList<>(1);
+      for (UserProfile.Command c : answer) {
+        typed.getSelf().tell(c);
+      }
+      long retryAt = System.nanoTime() + RETRY.toNanos();
+      @SuppressWarnings("unchecked")
+      Behavior<Object> failed = (Behavior<Object>) (Behavior<?>) failed(this, cause, retryAt);
+      return failed;
     }
 
-    private static boolean isRecoveryFailure(RuntimeException e) {
+    private static boolean isRecoveryFailure(Throwable e) {
       // akka.persistence.typed.internal.JournalFailureException: "Exception during recovery ..."
       return e.getClass().getName().endsWith("JournalFailureException")
           && e.getMessage() != null
