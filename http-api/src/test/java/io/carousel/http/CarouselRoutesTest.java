@@ -104,9 +104,17 @@ class CarouselRoutesTest extends HttpTestBase {
   @Test
   void exposesPrometheusMetricsAndPolicyStats() throws Exception {
     String user = "u-" + UUID.randomUUID();
+    // A known shopper (only their slates are logged and rewarded).
+    assertEquals(200, post("application/json", event(user, "m0", "item-9")).statusCode());
     JsonNode slate = json(get("/v1/users/" + user + "/recommendations?k=4"));
-    String served = slate.get("items").get(0).get("itemId").asText();
-    assertEquals(200, post("application/json", event(user, "m1", served)).statusCode());
+    // A click on every served item (the pool is shared by this class's tests: rewards that agree
+    // with the model's ranking leave the other tests' rankings alone).
+    for (int j = 0; j < slate.get("items").size(); j++) {
+      String served = slate.get("items").get(j).get("itemId").asText();
+      assertEquals(200, post("application/json", event(user, "m1-" + j, served)).statusCode());
+    }
+    // The next slate closes the first: its slots, with their rewards, reach the pool.
+    assertEquals(200, get("/v1/users/" + user + "/recommendations?k=4").statusCode());
     String metrics = get("/metrics").body();
     assertTrue(metrics.contains("carousel_events_ingested_total{type=\"click\"}"), metrics);
     assertTrue(metrics.contains("route=\"/v1/users/{userId}/recommendations\""), "route template");
