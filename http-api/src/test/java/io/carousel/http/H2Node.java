@@ -46,6 +46,7 @@ final class H2Node implements AutoCloseable {
                     + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
                     + "akka.loglevel = INFO\n"
                     + "akka.coordinated-shutdown.exit-jvm = off\n"
+                    + "akka.actor.testkit.typed.system-shutdown-default = 120s\n"
                     + "carousel.data-dir = \""
                     + dataDir
                     + "\"\n")
