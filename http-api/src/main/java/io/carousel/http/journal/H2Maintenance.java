@@ -43,11 +43,11 @@ public final class H2Maintenance {
    *
    * @param compactInterval time between two compaction runs; zero = off
    * @param fillRate chunks (and the file) with less live data than this, percent, are compacted
-   * @param compactWriteBytes at most this many bytes rewritten per run
+   * @param maxCompactTime longest one compaction run may take
    * @param shutdownCompact whether {@code SHUTDOWN COMPACT} runs on coordinated shutdown
    */
   public record Settings(
-      Duration compactInterval, int fillRate, int compactWriteBytes, boolean shutdownCompact) {
+      Duration compactInterval, int fillRate, Duration maxCompactTime, boolean shutdownCompact) {
 
     /** Reads {@code carousel.h2-maintenance} from {@code config}. */
     public static Settings fromConfig(Config config) {
@@ -59,7 +59,7 @@ public final class H2Maintenance {
       return new Settings(
           c.getDuration("compact-interval"),
           fill,
-          (int) Math.min(Integer.MAX_VALUE, c.getBytes("compact-write-bytes")),
+          c.getDuration("max-compact-time"),
           c.getBoolean("shutdown-compact"));
     }
   }
@@ -117,14 +117,16 @@ public final class H2Maintenance {
     return session.getDatabase().getStore().getMvStore();
   }
 
-  /** Runs one compaction now; returns the file size afterwards, bytes. */
+  /**
+   * Runs one compaction now, when the chunks or the file hold less live data than {@code
+   * fill-rate}: H2's own file compaction ({@link MVStore#compactFile}, what {@code SHUTDOWN
+   * COMPACT} runs, under the store's lock like H2's background writer), for at most {@code
+   * max-compact-time}. Returns the file size afterwards, bytes.
+   */
   public long compactNow() {
-    int chunks = store.getRewritableChunksFillRate();
-    if (chunks < settings.fillRate()) {
-      store.compact(settings.fillRate(), settings.compactWriteBytes());
-    }
-    if (store.getFillRate() < settings.fillRate()) {
-      store.compactMoveChunks();
+    if (store.getChunksFillRate() < settings.fillRate()
+        || store.getFillRate() < settings.fillRate()) {
+      store.compactFile((int) settings.maxCompactTime().toMillis());
     }
     return store.getFileStore().size();
   }
