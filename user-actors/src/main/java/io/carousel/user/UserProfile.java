@@ -40,7 +40,10 @@ import java.util.List;
  *
  * <p>Persistence: events in the configured journal (embedded H2 or Cassandra), Jackson CBOR; a
  * snapshot every {@code snapshot-every} events, two kept. Subscribers are not persisted. A repeated
- * event id within the idempotency window is acknowledged and ignored.
+ * event id within the idempotency window is acknowledged and ignored. A slate is logged only for a
+ * known shopper ({@link #logs}); a slot's reward is learned once, with its strongest value, when
+ * the next slate closes its slate; a stored history this build cannot read is handled by {@link
+ * UnreadableHistory}.
  */
 public final class UserProfile
     extends EventSourcedBehaviorWithEnforcedReplies<
