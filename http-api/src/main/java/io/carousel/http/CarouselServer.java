@@ -1,6 +1,7 @@
 package io.carousel.http;
 
 import akka.Done;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -12,9 +13,8 @@ import akka.actor.typed.javadsl.Routers;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
-import akka.http.javadsl.Http;
-import akka.http.javadsl.ServerBinding;
 import akka.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import akka.stream.javadsl.Tcp;
 import com.typesafe.config.Config;
 import io.carousel.engine.ScoringModel;
 import io.carousel.engine.ScoringSettings;
@@ -53,9 +53,9 @@ public final class CarouselServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CarouselServer.class);
 
   private final ActorSystem<Void> system;
-  private final ServerBinding binding;
+  private final Tcp.ServerBinding binding;
 
-  private CarouselServer(ActorSystem<Void> system, ServerBinding binding) {
+  private CarouselServer(ActorSystem<Void> system, Tcp.ServerBinding binding) {
     this.system = system;
     this.binding = binding;
   }
@@ -71,11 +71,11 @@ public final class CarouselServer implements AutoCloseable {
    */
   public static CarouselServer start(Config config, LoadedModel model) {
     checkJournalFree(config);
-    CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
+    CompletableFuture<Tcp.ServerBinding> bound = new CompletableFuture<>();
     ActorSystem<Void> system =
         ActorSystem.create(guardian(config, model, bound), "carousel", config);
     try {
-      ServerBinding b = bound.get(60, TimeUnit.SECONDS);
+      Tcp.ServerBinding b = bound.get(60, TimeUnit.SECONDS);
       return new CarouselServer(system, b);
     } catch (Exception e) {
       system.terminate();
@@ -160,7 +160,7 @@ public final class CarouselServer implements AutoCloseable {
   }
 
   private static Behavior<Void> guardian(
-      Config config, LoadedModel model, CompletableFuture<ServerBinding> bound) {
+      Config config, LoadedModel model, CompletableFuture<Tcp.ServerBinding> bound) {
     return Behaviors.setup(
         ctx -> {
           ActorSystem<Void> system = ctx.getSystem();
@@ -209,7 +209,13 @@ public final class CarouselServer implements AutoCloseable {
           journal
               .thenCompose(
                   done ->
-                      Http.get(system).newServerAt(http.host(), http.port()).bind(routes.routes()))
+                      ConnectionGate.bind(
+                          system,
+                          http.host(),
+                          http.port(),
+                          routes.routes().flow(system),
+                          BodyText.serverSettings(system),
+                          http))
               .whenComplete(
                   (binding, failure) -> {
                     if (failure != null) {
@@ -217,7 +223,11 @@ public final class CarouselServer implements AutoCloseable {
                       bound.completeExceptionally(failure);
                       system.terminate();
                     } else {
-                      binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+                      CoordinatedShutdown.get(system)
+                          .addTask(
+                              CoordinatedShutdown.PhaseServiceUnbind(),
+                              "http-unbind",
+                              () -> binding.unbind().thenApply(u -> Done.getInstance()));
                       ready.set(true);
                       LOG.info(
                           "Carousel serving http://{}:{}/ (model {}, {} items, persistence {})",

@@ -183,7 +183,7 @@ class CassandraPersistenceIT {
     }
     try (Incarnation second = new Incarnation(userId, 100)) {
       UserProfile.Recorded afterRestart = second.record("dup-1", "item-4", T0);
-      assertTrue(afterRestart.duplicate(), "the idempotency window survives recovery");
+      assertTrue(afterRestart.duplicate(), "the idempotency log survives recovery");
       assertEquals(1, second.summary().eventCount());
     }
     assertEquals(1, journalRows(userId), "one journal row for the repeated event id");

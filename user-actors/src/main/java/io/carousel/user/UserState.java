@@ -17,8 +17,8 @@ import java.util.List;
  *     first event on a catalogue item
  * @param sessionTimeMs event time the session embedding is valid at, epoch ms (0 = none)
  * @param recentItems last N item ids, most recent last (the session tower's input; also "seen")
- * @param recentEventFingerprints {@code long[≤ idempotency-window]} fingerprints of the recent
- *     event ids, most recent last, for idempotency ({@link EventIdWindow})
+ * @param recentEventFingerprints fingerprints of the event ids that arrived within the idempotency
+ *     retention, by arrival bucket, for exactly-once ingestion ({@link EventIdLog})
  * @param purchases recent purchases, most recent last (bounded), for the "not again" rule
  * @param policyState the user's linear-bandit state over k context features, packed (upper triangle
  *     of A^-1 in single precision: about 0.8 KB in CBOR at k = 16, 1.0 KB at k = 18; while it has
@@ -39,7 +39,7 @@ public record UserState(
     float[] session,
     long sessionTimeMs,
     List<String> recentItems,
-    long[] recentEventFingerprints,
+    EventIdLog recentEventFingerprints,
     List<Purchase> purchases,
     PackedPosterior policyState,
     double userStrength,
@@ -63,7 +63,7 @@ public record UserState(
         new float[0],
         0L,
         List.of(),
-        new long[0],
+        EventIdLog.EMPTY,
         List.of(),
         bandit.start(),
         bandit.userStrength(),
@@ -166,9 +166,9 @@ public record UserState(
         : null;
   }
 
-  /** Returns whether {@code eventId} was already recorded within the idempotency window. */
+  /** Returns whether {@code eventId} was already recorded within the idempotency retention. */
   public boolean hasEvent(String eventId) {
-    return EventIdWindow.contains(recentEventFingerprints, eventId);
+    return recentEventFingerprints.contains(eventId);
   }
 
   /** Returns the profile summary of {@code userId} with {@code subscribers} live subscribers. */
@@ -200,7 +200,7 @@ public record UserState(
   }
 
   /**
-   * Applies an interaction: counters, recent items, idempotency window and the session embedding.
+   * Applies an interaction: counters, recent items, idempotency log and the session embedding.
    *
    * @param itemId the event's item id, as the catalogue's own String instance when the item is in
    *     the catalogue (histories of many users then share one copy of each id)
@@ -231,7 +231,7 @@ public record UserState(
         newSession,
         newSessionTime,
         appendBounded(recentItems, itemId, settings.historyLength()),
-        EventIdWindow.with(recentEventFingerprints, e.eventId(), settings.idempotencyWindow()),
+        recentEventFingerprints.with(e.eventId(), e.arrivalMs(), settings.idempotency()),
         e.type() == EventType.PURCHASE
             ? appendBounded(purchases, new Purchase(itemId, e.eventTimeMs()), MAX_PURCHASES)
             : purchases,
@@ -347,7 +347,7 @@ public record UserState(
         && Arrays.equals(session, s.session)
         && sessionTimeMs == s.sessionTimeMs
         && recentItems.equals(s.recentItems)
-        && Arrays.equals(recentEventFingerprints, s.recentEventFingerprints)
+        && recentEventFingerprints.equals(s.recentEventFingerprints)
         && purchases.equals(s.purchases)
         && policyState.equals(s.policyState)
         && Double.compare(userStrength, s.userStrength) == 0
@@ -361,6 +361,6 @@ public record UserState(
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(session) * 31 + Arrays.hashCode(recentEventFingerprints);
+    return Arrays.hashCode(session) * 31 + recentEventFingerprints.hashCode();
   }
 }

@@ -38,20 +38,23 @@ class UserStateMigrationTest {
   }
 
   private static UserState readFixture(String resource) throws IOException {
+    return readFixture(resource, V1_MANIFEST);
+  }
+
+  private static UserState readFixture(String resource, String manifest) throws IOException {
     byte[] bytes;
     try (InputStream in = UserStateMigrationTest.class.getResourceAsStream(resource)) {
       bytes =
           new ObjectMapper(new CBORFactory()).writeValueAsBytes(new ObjectMapper().readTree(in));
     }
     int id = SERIALIZATION.serializerFor(UserState.class).identifier();
-    return assertInstanceOf(
-        UserState.class, SERIALIZATION.deserialize(bytes, id, V1_MANIFEST).get());
+    return assertInstanceOf(UserState.class, SERIALIZATION.deserialize(bytes, id, manifest).get());
   }
 
   @Test
   void versionOneSnapshotKeepsItsIdempotencyWindow() throws IOException {
     UserState s = readFixture();
-    assertEquals(3, s.recentEventFingerprints().length);
+    assertEquals(3, s.recentEventFingerprints().size());
     assertTrue(s.hasEvent("legacy-e1"));
     assertTrue(s.hasEvent("legacy-e2"));
     assertTrue(s.hasEvent("8b0c1a5e-4f0e-4a53-9d57-0d1f3c2b7a10"));
@@ -60,6 +63,31 @@ class UserStateMigrationTest {
     assertEquals(3, s.eventCount());
     assertEquals(1, s.policyState().updates());
     assertEquals(0.5555556f, s.policyState().aInvUpper()[0], "a CBOR double read as a float");
+  }
+
+  /**
+   * Version 3 kept the last 256 ids as a plain fingerprint array (fixture: the version-1 fixture
+   * with its ids fingerprinted, as the version-3 code wrote it). They become one arrival bucket
+   * stamped when read, so a retry of an event acknowledged before the upgrade stays a duplicate for
+   * a full retention after it.
+   */
+  @Test
+  void versionThreeFingerprintWindowBecomesOneBucketOfTheRetentionLog() throws IOException {
+    long before = System.currentTimeMillis();
+    UserState s = readFixture("/fixtures/user-state-snapshot-v3.json", V1_MANIFEST + "#3");
+    EventIdLog log = s.recentEventFingerprints();
+    assertEquals(3, log.size());
+    assertTrue(s.hasEvent("legacy-e1"));
+    assertTrue(s.hasEvent("8b0c1a5e-4f0e-4a53-9d57-0d1f3c2b7a10"));
+    assertFalse(s.hasEvent("legacy-e3"));
+    assertEquals(1, log.buckets().length);
+    assertEquals(3, (int) log.buckets()[0], "one bucket holding the three ids");
+    long startMinute = log.buckets()[0] >> 32;
+    assertTrue(startMinute >= before / 60_000L, "stamped when read, not at the old event time");
+    EventIdRetention week =
+        new EventIdRetention(java.time.Duration.ofDays(7), java.time.Duration.ofDays(1), 10_000);
+    EventIdLog sixDaysLater = log.with("next", before + 6 * 86_400_000L, week);
+    assertTrue(sixDaysLater.contains("legacy-e2"), "kept a retention after the upgrade");
   }
 
   @Test
@@ -102,18 +130,18 @@ class UserStateMigrationTest {
   }
 
   @Test
-  void writesVersionFourAndReadsItBack() throws IOException {
+  void writesVersionFiveAndReadsItBack() throws IOException {
     UserState s = readFixture();
     Serializer serializer = SERIALIZATION.findSerializerFor(s);
     String manifest = Serializers.manifestFor(serializer, s);
-    assertEquals(V1_MANIFEST + "#4", manifest);
+    assertEquals(V1_MANIFEST + "#5", manifest);
     UserState back =
         (UserState)
             SERIALIZATION
                 .deserialize(SERIALIZATION.serialize(s).get(), serializer.identifier(), manifest)
                 .get();
     assertEquals(s, back);
-    assertArrayEquals(s.recentEventFingerprints(), back.recentEventFingerprints());
+    assertEquals(s.recentEventFingerprints(), back.recentEventFingerprints());
   }
 
   @Test

@@ -11,7 +11,9 @@ public final class Evaluator {
 
   /**
    * Evaluates {@code model} (already fitted on {@code split.fitSequences(stage)}) with full ranking
-   * over all items, the user's earlier items excluded (a target among them is a miss).
+   * over the stage's candidates ({@link LeaveOneOut#isCandidate}), the user's earlier items
+   * excluded (a target among them is a miss, as is a target that is not a candidate). Coverage is
+   * the share of the candidates in at least one top 10.
    */
   public static Metrics evaluate(Recommender model, LeaveOneOut split, LeaveOneOut.Stage stage) {
     int[] users = split.evaluatedUsers();
@@ -23,7 +25,13 @@ public final class Evaluator {
     double coldHr = 0;
     double coldNdcg = 0;
     int coldUsers = 0;
+    // Non-candidates are never ranked: whatever a model scores them, they neither hit nor push a
+    // target down.
+    boolean[] candidate = split.candidates(stage);
     boolean[] seen = new boolean[numItems];
+    for (int i = 0; i < numItems; i++) {
+      seen[i] = !candidate[i];
+    }
     double[] ndcgByUser = new double[users.length];
     for (int from = 0; from < users.length; from += BATCH) {
       int count = Math.min(BATCH, users.length - from);
@@ -46,7 +54,7 @@ public final class Evaluator {
           covered[i] = true;
         }
         for (int i : before) {
-          seen[i] = false;
+          seen[i] = !candidate[i];
         }
         double gain = rank < 10 ? 1 / log2(rank + 2) : 0;
         hr += rank < 10 ? 1 : 0;
@@ -70,7 +78,7 @@ public final class Evaluator {
         hr / n,
         ndcg / n,
         mrr / n,
-        (double) coveredCount / numItems,
+        (double) coveredCount / Math.max(1, split.numCandidates(stage)),
         users.length,
         coldHr / cn,
         coldNdcg / cn,
