@@ -247,6 +247,8 @@ final class UnreadableHistory {
   private static void answer(UserProfile.Command c, String detail) {
     if (c instanceof UserProfile.RecordInteraction r) {
       r.replyTo().tell(StatusReply.error(detail));
+    } else if (c instanceof UserProfile.RecordInteractions r) {
+      r.replyTo().tell(StatusReply.error(detail));
     } else if (c instanceof UserProfile.Recommend r) {
       r.replyTo().tell(StatusReply.error(detail));
     } else if (c instanceof UserProfile.GetSummary r) {
