@@ -41,12 +41,15 @@ public final class CarouselRoutes extends AllDirectives {
   private final ClusterStatus cluster;
   private final StreamRoute streams;
   private final ActorSystem<?> system;
+  private final io.carousel.http.auth.Authorizer auth;
+  private final TokenRoutes tokens;
 
   /**
    * @param settings limits and timeouts of the HTTP layer
    * @param deps what the node's user actors share (catalogue, availability, metrics)
    * @param registry where request metrics go; {@code /metrics} scrapes it when it is Prometheus
    * @param ready whether the node is ready (model loaded, journal answering)
+   * @param auth who may call what (keys, shopper tokens; every route open without keys)
    */
   public CarouselRoutes(
       ActorSystem<?> system,
@@ -54,7 +57,10 @@ public final class CarouselRoutes extends AllDirectives {
       HttpSettings settings,
       ProfileDependencies deps,
       MeterRegistry registry,
-      Supplier<Boolean> ready) {
+      Supplier<Boolean> ready,
+      io.carousel.http.auth.Authorizer auth) {
+    this.auth = auth;
+    this.tokens = new TokenRoutes(auth.tokens(), auth.settings().tokenDefaultTtl());
     this.sharding = sharding;
     this.askTimeout = settings.askTimeout();
     this.maxBodyBytes = settings.maxBodyBytes();
@@ -81,6 +87,7 @@ public final class CarouselRoutes extends AllDirectives {
   public static final List<String> ROUTE_TABLE =
       List.of(
           "POST /v1/events",
+          "POST /v1/tokens",
           "GET /v1/users/{userId}/recommendations",
           "POST /v1/users/{userId}/recommendations",
           "GET /v1/users/{userId}/stream",
@@ -119,7 +126,10 @@ public final class CarouselRoutes extends AllDirectives {
         () ->
             handleRejections(
                 ErrorMapping.rejectionHandler(),
-                () -> concat(pathPrefix("v1", this::v1), ops.routes())));
+                // Access rules per route: io.carousel.http.auth.RouteAccess.
+                () ->
+                    auth.guard(
+                        () -> concat(tokens.route(), pathPrefix("v1", this::v1), ops.routes()))));
   }
 
   private Route v1() {

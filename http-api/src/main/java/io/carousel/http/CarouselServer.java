@@ -205,7 +205,15 @@ public final class CarouselServer implements AutoCloseable {
           UserProfile.initSharding(system, deps);
           AtomicBoolean ready = new AtomicBoolean(false);
           CarouselRoutes routes =
-              new CarouselRoutes(system, sharding, http, deps, registry, ready::get);
+              new CarouselRoutes(
+                  system,
+                  sharding,
+                  http,
+                  deps,
+                  registry,
+                  ready::get,
+                  io.carousel.http.auth.Authorizer.fromConfig(
+                      config, CarouselRoutes.ROUTE_TABLE, http.maxBodyBytes(), Clock.systemUTC()));
           journal
               .thenCompose(
                   done ->
@@ -215,7 +223,8 @@ public final class CarouselServer implements AutoCloseable {
                           http.port(),
                           routes.routes().flow(system),
                           BodyText.serverSettings(system),
-                          http))
+                          http,
+                          io.carousel.http.auth.Tls.fromConfig(config, System.getenv())))
               .whenComplete(
                   (binding, failure) -> {
                     if (failure != null) {
@@ -230,7 +239,8 @@ public final class CarouselServer implements AutoCloseable {
                               () -> binding.unbind().thenApply(u -> Done.getInstance()));
                       ready.set(true);
                       LOG.info(
-                          "Carousel serving http://{}:{}/ (model {}, {} items, persistence {})",
+                          "Carousel serving {}://{}:{}/ (model {}, {} items, persistence {})",
+                          tls(config) ? "https" : "http",
                           binding.localAddress().getHostString(),
                           binding.localAddress().getPort(),
                           model.view().modelVersion(),
@@ -241,6 +251,11 @@ public final class CarouselServer implements AutoCloseable {
                   });
           return Behaviors.empty();
         });
+  }
+
+  /** Returns whether the node serves HTTPS. */
+  static boolean tls(Config config) {
+    return !config.getString("carousel.http.tls.keystore").isBlank();
   }
 
   /**

@@ -64,6 +64,21 @@ final class ConnectionGate {
       Flow<HttpRequest, HttpResponse, NotUsed> handler,
       ServerSettings server,
       HttpSettings settings) {
+    return bind(system, host, port, handler, server, settings, Optional.empty());
+  }
+
+  /**
+   * As above, with TLS on every connection when {@code tls} is given (HTTPS; the gate counts and
+   * times the TCP connection beneath it as before).
+   */
+  static CompletionStage<Tcp.ServerBinding> bind(
+      ActorSystem<?> system,
+      String host,
+      int port,
+      Flow<HttpRequest, HttpResponse, NotUsed> handler,
+      ServerSettings server,
+      HttpSettings settings,
+      Optional<javax.net.ssl.SSLContext> tls) {
     ConnectionGate gate =
         new ConnectionGate(
             settings.maxConnections(),
@@ -75,7 +90,7 @@ final class ConnectionGate {
             : List.of();
     return Tcp.get(system)
         .bind(host, port, server.getBacklog(), options, false, Optional.empty())
-        .to(Sink.foreach(c -> gate.serve(system, server, c, handler)))
+        .to(Sink.foreach(c -> gate.serve(system, server, c, handler, tls)))
         .run(system);
   }
 
@@ -84,7 +99,8 @@ final class ConnectionGate {
       ActorSystem<?> system,
       ServerSettings server,
       Tcp.IncomingConnection connection,
-      Flow<HttpRequest, HttpResponse, NotUsed> handler) {
+      Flow<HttpRequest, HttpResponse, NotUsed> handler,
+      Optional<javax.net.ssl.SSLContext> tls) {
     boolean admitted = open.incrementAndGet() <= max;
     // Failing only the received side does not close the socket; the kill switch on the written
     // side does (the TCP stage aborts the connection when what it writes fails).
@@ -117,7 +133,17 @@ final class ConnectionGate {
                   return mat;
                 });
     BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed>
-        plain = (BidiFlow) TLSPlacebo.getInstance();
+        plain =
+            tls.isPresent()
+                ? (BidiFlow)
+                    akka.stream.javadsl.TLS.create(
+                        () -> {
+                          javax.net.ssl.SSLEngine engine = tls.get().createSSLEngine();
+                          engine.setUseClientMode(false);
+                          return engine;
+                        },
+                        akka.stream.TLSClosing$.MODULE$.eagerClose())
+                : (BidiFlow) TLSPlacebo.getInstance();
     Flow<HttpResponse, HttpRequest, NotUsed> http =
         Http.get(system)
             .serverLayer(

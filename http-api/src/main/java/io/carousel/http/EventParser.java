@@ -139,7 +139,9 @@ public final class EventParser {
   /**
    * Returns why {@code id} is not an acceptable id (user, item, event or slate), or null when it
    * is: non-blank, at most {@link #MAX_ID_LENGTH} characters, no control characters, valid Unicode,
-   * and not {@code .} or {@code ..} (they cannot be addressed in a URL path).
+   * and no {@code .} or {@code ..} between slashes ({@code ..}, {@code ../x}, {@code a/./b}): a
+   * proxy that decodes {@code %2F} and normalizes dot segments would send such an id's URL to
+   * another user or route (path traversal). Other slashes are fine ({@code a/b} is {@code a%2Fb}).
    */
   static String idProblem(String field, String id) {
     if (id.isBlank()) {
@@ -154,8 +156,10 @@ public final class EventParser {
     if (hasLoneSurrogate(id)) {
       return "'" + field + "' is not valid Unicode (a lone surrogate)";
     }
-    if (id.equals(".") || id.equals("..")) {
-      return "'" + field + "' must not be '.' or '..'";
+    for (String part : id.split("/", -1)) {
+      if (part.equals(".") || part.equals("..")) {
+        return "'" + field + "' must not be '.' or '..' nor hold them between slashes";
+      }
     }
     return null;
   }

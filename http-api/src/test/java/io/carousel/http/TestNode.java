@@ -42,6 +42,17 @@ final class TestNode implements AutoCloseable {
 
   /** A node with {@code overrides} (HOCON) over the test defaults. */
   TestNode(String overrides) throws Exception {
+    this(overrides, null);
+  }
+
+  /**
+   * A node with {@code overrides} whose routes use {@code auth} (built from the node's config and
+   * HTTP settings by the function); null = from the config, open without keys.
+   */
+  TestNode(
+      String overrides,
+      java.util.function.BiFunction<Config, HttpSettings, io.carousel.http.auth.Authorizer> auth)
+      throws Exception {
     Config config =
         ConfigFactory.parseString(overrides)
             .withFallback(
@@ -79,7 +90,16 @@ final class TestNode implements AutoCloseable {
     HttpSettings http = HttpSettings.fromConfig(config);
     CarouselRoutes routes =
         new CarouselRoutes(
-            kit.system(), ClusterSharding.get(kit.system()), http, deps, registry, () -> true);
+            kit.system(),
+            ClusterSharding.get(kit.system()),
+            http,
+            deps,
+            registry,
+            () -> true,
+            auth != null
+                ? auth.apply(config, http)
+                : io.carousel.http.auth.Authorizer.fromConfig(
+                    config, CarouselRoutes.ROUTE_TABLE, http.maxBodyBytes(), Clock.systemUTC()));
     binding =
         ConnectionGate.bind(
                 kit.system(),
