@@ -70,9 +70,17 @@ final class H2Node implements AutoCloseable {
             new ItemAvailability(FixedModel.view().catalog()));
     UserProfile.initSharding(kit.system(), deps);
     sharding = ClusterSharding.get(kit.system());
+    HttpSettings http = HttpSettings.fromConfig(config);
     CarouselRoutes routes =
         new CarouselRoutes(
-            kit.system(), sharding, HttpSettings.fromConfig(config), deps, registry, () -> true);
+            kit.system(),
+            sharding,
+            http,
+            deps,
+            registry,
+            () -> true,
+            io.carousel.http.auth.Authorizer.fromConfig(
+                config, CarouselRoutes.ROUTE_TABLE, http.maxBodyBytes(), Clock.systemUTC()));
     binding =
         Http.get(kit.system())
             .newServerAt("127.0.0.1", 0)
