@@ -336,7 +336,7 @@ public final class CarouselRoutes extends AllDirectives {
                           new UserProfile.Recommend(
                               k, List.copyOf(exclude), context.orElse(null), r),
                       askTimeout)
-                  .thenApply(s -> fresh(userId, SlateResponse.of(s), start))
+                  .thenApply(s -> fresh(userId, s, start))
                   .exceptionally(failure -> cachedOrFail(userId, k, exclude, failure));
           return onComplete(reply, this::completeTry);
         });
@@ -358,9 +358,17 @@ public final class CarouselRoutes extends AllDirectives {
     return inner.apply(k);
   }
 
-  private HttpResponse fresh(String userId, SlateResponse slate, long requestStartNanos) {
+  /**
+   * Answers a slate the user actor just served; one it did not log (a user never seen) has no
+   * {@code slateId} and the header {@code Carousel-Slate-Logged: false}.
+   */
+  private HttpResponse fresh(String userId, UserProfile.SlateReply reply, long requestStartNanos) {
+    SlateResponse slate = SlateResponse.of(reply);
     slates.put(userId, slate, requestStartNanos);
-    return Json.response(200, slate);
+    HttpResponse response = Json.response(200, slate);
+    return reply.logged()
+        ? response
+        : response.addHeader(akka.http.javadsl.model.HttpHeader.parse(SLATE_LOGGED, "false"));
   }
 
   /**
@@ -387,7 +395,8 @@ public final class CarouselRoutes extends AllDirectives {
   }
 
   /**
-   * Response header on a slate that was not logged as {@code SlateServed} (answered from cache).
+   * Response header on a slate that was not logged as {@code SlateServed} (answered from cache, or
+   * served to a user never seen).
    */
   static final String SLATE_LOGGED = "Carousel-Slate-Logged";
 
@@ -402,7 +411,7 @@ public final class CarouselRoutes extends AllDirectives {
     }
     CompletionStage<HttpResponse> reply =
         entity(userId)
-            .<ProfileSummary>ask(UserProfile.GetSummary::new, askTimeout)
+            .<ProfileSummary>askWithStatus(UserProfile.GetSummary::new, askTimeout)
             .thenApply(s -> Json.response(200, ProfileResponse.of(s)));
     return onComplete(reply, this::completeTry);
   }

@@ -279,7 +279,18 @@ public final class CarouselServer implements AutoCloseable {
    */
   private static CompletionStage<Done> journalReady(Config config, ActorContext<Void> ctx) {
     if ("embedded".equals(config.getString("carousel.persistence.kind"))) {
-      return SchemaUtils.createIfNotExists(ctx.getSystem());
+      ActorSystem<?> system = ctx.getSystem();
+      // Once the schema exists: online compaction and SHUTDOWN COMPACT of the H2 file.
+      return SchemaUtils.createIfNotExists(system)
+          .thenApply(
+              done -> {
+                try {
+                  io.carousel.http.journal.H2Maintenance.start(system, config);
+                } catch (java.sql.SQLException e) {
+                  throw new java.util.concurrent.CompletionException(e);
+                }
+                return done;
+              });
     }
     Duration timeout = config.getDuration("carousel.cassandra.warm-up-timeout");
     CompletableFuture<Done> recovered = new CompletableFuture<>();

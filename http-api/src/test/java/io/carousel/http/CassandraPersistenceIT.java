@@ -86,9 +86,9 @@ class CassandraPersistenceIT {
     }
 
     ProfileSummary summary() {
-      TestProbe<ProfileSummary> probe = kit.createTestProbe();
+      TestProbe<StatusReply<ProfileSummary>> probe = kit.createTestProbe();
       user.tell(new UserProfile.GetSummary(probe.getRef()));
-      return probe.expectMessageClass(ProfileSummary.class, WAIT);
+      return probe.receiveMessage(WAIT).getValue();
     }
 
     @Override

@@ -41,7 +41,10 @@ import java.util.List;
  *
  * <p>Persistence: events in the configured journal (embedded H2 or Cassandra), Jackson CBOR; a
  * snapshot every {@code snapshot-every} events, two kept. Subscribers are not persisted. A repeated
- * event id within the idempotency retention ({@link EventIdLog}) is acknowledged and ignored.
+ * event id within the idempotency retention ({@link EventIdLog}) is acknowledged and ignored. A
+ * slate is logged only for a known shopper ({@link #logs}); a slot's reward is learned once, with
+ * its strongest value, when the next slate closes its slate; a stored history this build cannot
+ * read is handled by {@link UnreadableHistory}.
  */
 public final class UserProfile
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -50,6 +53,12 @@ public final class UserProfile
   /** The sharding entity type of all user profiles. */
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "UserProfile");
+
+  /**
+   * Start of the error every command of a user gets while the user's stored history cannot be read
+   * (a journal row or snapshot this build cannot deserialize); {@code DELETE} still works.
+   */
+  public static final String UNREADABLE_HISTORY = UnreadableHistory.PREFIX;
 
   /** The {@code trigger} of a slate asked for with {@code Recommend} (an HTTP GET). */
   public static final String TRIGGER_REQUEST = "request";
@@ -115,8 +124,11 @@ public final class UserProfile
   /** Reply to {@link RecordInteractions}: one result per interaction, in order. */
   public record BatchRecorded(List<Recorded> results) implements CborSerializable {}
 
-  /** Asks for the profile summary. */
-  public record GetSummary(ActorRef<ProfileSummary> replyTo) implements Command {}
+  /**
+   * Asks for the profile summary; answered with an error when the user's stored history cannot be
+   * read ({@link UnreadableHistory}).
+   */
+  public record GetSummary(ActorRef<StatusReply<ProfileSummary>> replyTo) implements Command {}
 
   /**
    * Subscribes to this user's event-triggered slates of {@code k} items (a slate is sent right
@@ -150,6 +162,10 @@ public final class UserProfile
   public record Forget(ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   private record ForgetCompleted(ActorRef<StatusReply<Done>> replyTo, Throwable failure)
+      implements Command {}
+
+  /** The unreadable history of a user was erased (or not: {@code failure}). */
+  record ErasedUnreadable(ActorRef<StatusReply<Done>> replyTo, Throwable failure)
       implements Command {}
 
   /** Ends a subscription. */
@@ -186,7 +202,10 @@ public final class UserProfile
   public record SlateItem(String itemId, double score, double propensity, String reason)
       implements CborSerializable {}
 
-  /** A slate as served and pushed. */
+  /**
+   * A slate as served and pushed; {@code slateId} is null when the slate was not logged (a shopper
+   * never seen: no interaction can be attributed to it).
+   */
   public record SlateReply(
       String userId,
       String slateId,
@@ -195,7 +214,18 @@ public final class UserProfile
       String modelVersion,
       long servedAtMs,
       String trigger)
-      implements StreamMessage {}
+      implements StreamMessage {
+
+    /** Returns whether this slate was logged as {@link SlateServed} (it has a slate id). */
+    public boolean logged() {
+      return slateId != null;
+    }
+
+    /** Returns this slate without its slate id: served, but not logged. */
+    SlateReply unlogged() {
+      return new SlateReply(userId, null, items, policy, modelVersion, servedAtMs, trigger);
+    }
+  }
 
   // ---- events --------------------------------------------------------------------------------
 
@@ -271,7 +301,7 @@ public final class UserProfile
       ActorSystem<?> system, ProfileDependencies deps) {
     return ClusterSharding.get(system)
         .init(
-            Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps))
+            Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps, ctx.getShard()))
                 .withStopMessage(Passivate.INSTANCE));
   }
 
@@ -284,14 +314,47 @@ public final class UserProfile
     return PersistenceId.ofUniqueId(TYPE_KEY.name() + "|" + userId);
   }
 
-  /** Returns the behaviour of user {@code userId}. */
+  /** Returns the behaviour of user {@code userId}, outside sharding. */
   public static Behavior<Command> create(String userId, ProfileDependencies deps) {
+    return create(userId, deps, null);
+  }
+
+  /**
+   * Returns the behaviour of user {@code userId}: the event-sourced profile, guarded against a
+   * stored history it cannot read ({@link UnreadableHistory}), under a backoff restart for journal
+   * failures (an outage: the persist or recovery is retried).
+   *
+   * @param shard the entity's shard, to passivate through after an unreadable history was erased;
+   *     null outside sharding
+   */
+  static Behavior<Command> create(
+      String userId, ProfileDependencies deps, ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(
         ctx -> {
-          UserProfile profile = new UserProfile(ctx, userId, deps);
-          // Subscription commands never enter the persistence stash (see Subscriptions).
-          return Behaviors.intercept(() -> profile.subscribers, profile);
+          deps.metrics().userStarted();
+          UnreadableHistory.Guard[] guard = new UnreadableHistory.Guard[1];
+          guard[0] =
+              new UnreadableHistory.Guard(
+                  userId,
+                  deps,
+                  shard,
+                  () -> {
+                    UserProfile profile = new UserProfile(ctx, userId, deps, guard[0]);
+                    // Subscription commands never enter the persistence stash (see Subscriptions).
+                    return Behaviors.intercept(() -> profile.subscribers, profile);
+                  });
+          Behavior<Object> guarded = Behaviors.intercept(() -> guard[0], widen(guard[0].restart()));
+          @SuppressWarnings("unchecked")
+          Behavior<Command> narrowed = (Behavior<Command>) (Behavior<?>) guarded;
+          return Behaviors.supervise(narrowed)
+              .onFailure(
+                  akka.persistence.typed.internal.JournalFailureException.class, SUPERVISION);
         });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Behavior<Object> widen(Behavior<Command> b) {
+    return (Behavior<Object>) (Behavior<?>) b;
   }
 
   /** Shared by every user actor: one object, not one per shopper (memory per user matters). */
@@ -304,6 +367,7 @@ public final class UserProfile
   private final SlateAssembler assembler;
   private final String policyId;
   private final Subscriptions subscribers;
+  private final UnreadableHistory.Guard guard;
 
   /**
    * Bumped by every {@link Forget}: a {@link ScoresReady} asked for under an older generation was
@@ -312,15 +376,21 @@ public final class UserProfile
    */
   private int generation;
 
-  private UserProfile(ActorContext<Command> ctx, String userId, ProfileDependencies deps) {
-    super(persistenceIdOf(userId), SUPERVISION);
+  private UserProfile(
+      ActorContext<Command> ctx,
+      String userId,
+      ProfileDependencies deps,
+      UnreadableHistory.Guard guard) {
+    // No onPersistFailure here: the backoff supervisor is outside the guard (see create), so a
+    // recovery failure reaches the guard first.
+    super(persistenceIdOf(userId));
+    this.guard = guard;
     this.ctx = ctx;
     this.userId = userId;
     this.deps = deps;
     this.assembler = deps.assemblerFor(userId);
     this.policyId = assembler.policy().id();
     this.subscribers = new Subscriptions(deps.metrics(), deps.settings().maxSubscribers());
-    deps.metrics().userStarted();
   }
 
   @Override
@@ -350,7 +420,8 @@ public final class UserProfile
     } else if (c instanceof ScoresReady r) {
       return onScoresReady(s, r);
     } else if (c instanceof GetSummary r) {
-      return Effect().reply(r.replyTo(), s.summary(userId, subscribers.size()));
+      return Effect()
+          .reply(r.replyTo(), StatusReply.success(s.summary(userId, subscribers.size())));
     } else if (c instanceof SubscribeSlate r) {
       return onSubscribeSlate(s, r);
     } else if (c instanceof Subscribe r) {
@@ -368,6 +439,8 @@ public final class UserProfile
       return Effect().noReply();
     } else if (c == Passivate.INSTANCE) {
       return Effect().stop().thenNoReply();
+    } else if (c instanceof ErasedUnreadable) {
+      return Effect().noReply(); // only the unreadable-history behaviour expects it
     }
     throw new IllegalStateException("unhandled command " + c.getClass().getName());
   }
@@ -375,6 +448,13 @@ public final class UserProfile
   @Override
   public SignalHandler<UserState> signalHandler() {
     return newSignalHandlerBuilder()
+        .onSignal(
+            akka.persistence.typed.RecoveryCompleted.instance(),
+            state -> {
+              if (guard != null) {
+                guard.recovered();
+              }
+            })
         .onSignal(
             PostStop.instance(),
             state -> {
@@ -424,16 +504,11 @@ public final class UserProfile
               for (Event e : batch.events()) {
                 if (e instanceof InteractionRecorded i) {
                   deps.metrics().eventIngested(i.type());
-                  // Node-wide learning from every durable interaction: trends and the policy's
-                  // pool.
+                  // Node-wide learning from every durable interaction: trends (the pool learns a
+                  // slot when its slate closes, as the user's own state does).
                   deps.trends().observe(deps.model().catalog().indexOf(i.itemId()));
-                } else if (e instanceof RewardObserved reward) {
+                } else if (e instanceof RewardObserved) {
                   deps.metrics().clickOnServedSlate(policyId);
-                  deps.bandit()
-                      .pool(
-                          policyId,
-                          new float[][] {reward.features()},
-                          new double[] {reward.reward()});
                 }
               }
               refreshSubscribers(s);
@@ -498,12 +573,31 @@ public final class UserProfile
           : Effect().reply(r.replyTo(), StatusReply.error(r.failure()));
     }
     deps.metrics().candidatesRetrieved(r.startNanos());
+    // Serving this slate closes the previous one's attribution window: each of its slots is
+    // learned once, with its strongest reward (0 if none), in the pool as in the state, and this
+    // slate is chosen from the posterior that includes them.
+    PendingSlate.Closing closing = state.closingObservations();
     SlateServed served =
         assembler.assemble(
-            userId, state, r.scores(), r.k(), deps.clock().millis(), r.trigger(), r.viewing());
+            userId,
+            state.withPendingClosed(deps.bandit()),
+            r.scores(),
+            r.k(),
+            deps.clock().millis(),
+            r.trigger(),
+            r.viewing());
+    if (!logs(state)) {
+      // A shopper this journal has never seen (a crawler, a first page view): the slate is served
+      // but not logged, so a read writes nothing and creates no profile; without a slate id no
+      // interaction can earn a reward on it, and OPE never sees it.
+      SlateReply unlogged = served.toReply(userId).unlogged();
+      deps.metrics().slateServed(policyId, served.trigger(), served.itemIds().size());
+      push(r, unlogged);
+      return r.replyTo() == null
+          ? Effect().noReply()
+          : Effect().reply(r.replyTo(), StatusReply.success(unlogged));
+    }
     SlateReply reply = served.toReply(userId);
-    // The previous slate's unrewarded impressions become reward 0, in the pool as in the state.
-    float[][] unrewarded = state.unrewardedFeatures();
     long start = System.nanoTime();
     var effect =
         Effect()
@@ -511,13 +605,22 @@ public final class UserProfile
             .thenRun(
                 s -> {
                   deps.metrics().persisted(start);
-                  deps.bandit().pool(policyId, unrewarded, new double[unrewarded.length]);
+                  deps.bandit().pool(policyId, closing.features(), closing.rewards());
                   deps.metrics().slateServed(policyId, served.trigger(), served.itemIds().size());
                   push(r, reply);
                 });
     return r.replyTo() == null
         ? effect.thenNoReply()
         : effect.thenReply(r.replyTo(), s -> StatusReply.success(reply));
+  }
+
+  /**
+   * Returns whether a slate served from {@code state} is logged as {@link SlateServed}: only for a
+   * shopper with at least one recorded interaction or logged slate (never for a user id never seen
+   * or forgotten, whose state is empty).
+   */
+  static boolean logs(UserState state) {
+    return state.eventCount() > 0 || state.slatesServed() > 0 || state.pending() != null;
   }
 
   /**

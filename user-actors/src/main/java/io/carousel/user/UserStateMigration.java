@@ -26,11 +26,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *       array. An older window becomes one bucket that arrived when the snapshot is read (its real
  *       arrival times were never stored), so those ids stay recognised for a full retention after
  *       the upgrade. Raised so that a node of the previous release refuses the new shape.
+ *   <li>Version 5: {@code pending.rewards}, the strongest reward per slot of the pending slate, to
+ *       be learned once when the slate closes (docs/durability.md, "Rewards, disk and poison
+ *       rows"); absent before, which reads as none, and there {@code pending.rewarded} marks the
+ *       slots an older release already learned on arrival, which are never learned again. Raised so
+ *       that a node of the previous release refuses such a snapshot instead of dropping rewards.
  * </ul>
  */
 public final class UserStateMigration extends JacksonMigration {
   /** The version written today. */
-  static final int CURRENT = 4;
+  static final int CURRENT = 5;
 
   /** Returns the version this code writes. */
   @Override

@@ -190,10 +190,11 @@ class ExactlyOnceIngestTest {
       CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get();
     }
     ProfileSummary summary =
-        AskPattern.<UserProfile.Command, ProfileSummary>ask(
+        AskPattern.<UserProfile.Command, StatusReply<ProfileSummary>>ask(
                 user, UserProfile.GetSummary::new, Duration.ofSeconds(10), TESTKIT.scheduler())
             .toCompletableFuture()
-            .get();
+            .get()
+            .getValue();
     assertEquals(800, summary.eventCount());
   }
 

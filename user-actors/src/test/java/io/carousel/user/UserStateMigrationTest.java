@@ -103,7 +103,7 @@ class UserStateMigrationTest {
     assertEquals(1f, p.featuresOf(1)[2]);
     assertEquals(0f, p.featuresOf(1)[1]);
     assertArrayEquals(new boolean[] {false, true}, p.rewarded());
-    assertTrue(p.unrewardedSlotOf("item-3") == 0 && p.unrewardedSlotOf("item-4") == -1);
+    assertTrue(p.rewardableSlotOf("item-3") == 0 && p.rewardableSlotOf("item-4") == -1);
   }
 
   @Test
@@ -130,11 +130,11 @@ class UserStateMigrationTest {
   }
 
   @Test
-  void writesVersionFourAndReadsItBack() throws IOException {
+  void writesVersionFiveAndReadsItBack() throws IOException {
     UserState s = readFixture();
     Serializer serializer = SERIALIZATION.findSerializerFor(s);
     String manifest = Serializers.manifestFor(serializer, s);
-    assertEquals(V1_MANIFEST + "#4", manifest);
+    assertEquals(V1_MANIFEST + "#5", manifest);
     UserState back =
         (UserState)
             SERIALIZATION
@@ -142,5 +142,42 @@ class UserStateMigrationTest {
                 .get();
     assertEquals(s, back);
     assertEquals(s.recentEventFingerprints(), back.recentEventFingerprints());
+  }
+
+  @Test
+  void aSlotAnOlderReleaseLearnedIsNeverLearnedAgainAndBestRewardsSurvive() throws IOException {
+    UserState s = readFixture("/fixtures/user-state-snapshot-v1-pending.json");
+    PendingSlate p = s.pending();
+    assertEquals(null, p.rewards(), "no pending rewards before version 4");
+    // Slot 1 (item-4) was learned on arrival by the older release: closing learns slot 0 only.
+    PendingSlate.Closing closing = p.closing();
+    assertEquals(1, closing.rewards().length);
+    assertArrayEquals(p.featuresOf(0), closing.features()[0]);
+    assertEquals(0.0, closing.rewards()[0]);
+
+    BanditModel bandit = BanditModel.fixed(s.policyState().dim(), 1.0);
+    UserState rewarded =
+        s.onReward(
+            new UserProfile.RewardObserved("slate-legacy-1", "item-3", 0.2, p.featuresOf(0)),
+            bandit);
+    assertEquals(s.policyState(), rewarded.policyState(), "learned when the slate closes");
+    assertEquals(
+        null,
+        rewarded.rewardFor(
+            new UserProfile.RecordInteraction(
+                "e9", "item-4", io.carousel.policy.EventType.PURCHASE, 1L, null, null),
+            new io.carousel.policy.RewardWeights(0.2, 1, 1, 1)),
+        "a slot the older release learned earns nothing more");
+    Serializer serializer = SERIALIZATION.findSerializerFor(rewarded);
+    String manifest = Serializers.manifestFor(serializer, rewarded);
+    UserState back =
+        (UserState)
+            SERIALIZATION
+                .deserialize(
+                    SERIALIZATION.serialize(rewarded).get(), serializer.identifier(), manifest)
+                .get();
+    assertEquals(rewarded, back);
+    assertArrayEquals(new double[] {0.2, 0.0}, back.pending().rewards());
+    assertArrayEquals(new boolean[] {false, true}, back.pending().rewarded());
   }
 }
