@@ -115,8 +115,11 @@ public final class Catalogue
   /** Asks for the text of at most {@link #TEXT_BATCH} items; unknown ids are left out. */
   public record GetTexts(List<String> itemIds, ActorRef<Texts> replyTo) implements Command {}
 
-  /** Most items one {@link GetTexts} may ask: 11 KB of text each at most, under 128 KiB. */
-  public static final int TEXT_BATCH = 8;
+  /**
+   * Most items one {@link GetTexts} may ask: a max-length item (1,000 + 10,000 characters of up to
+   * 3 UTF-8 bytes) is about 34 KB, so 3 stay under 128 KiB, half of Artery's frame.
+   */
+  public static final int TEXT_BATCH = 3;
 
   /** One item's text and business state, as {@link GetTexts} answers it. */
   public record ItemText(
