@@ -67,7 +67,7 @@ public final class CarouselRoutes extends AllDirectives {
     this.maxK = settings.maxK();
     this.ingest =
         new EventIngest(sharding, askTimeout, Clock.systemUTC(), settings.futureTolerance());
-    this.items = new ItemIngest(system, askTimeout, deps.model().catalog(), deps.availability());
+    this.items = new ItemIngest(system, askTimeout, deps.model(), deps.availability());
     this.ops = new OpsRoutes(system, deps.metrics(), registry, askTimeout, ready);
     this.requestMetrics = new RequestMetrics(registry);
     this.slates = new SlateCache(settings.slateCacheSize());
@@ -95,6 +95,7 @@ public final class CarouselRoutes extends AllDirectives {
           "DELETE /v1/users/{userId}",
           "GET /v1/items",
           "PUT /v1/items",
+          "GET /v1/items/{itemId}",
           "DELETE /v1/items/{itemId}",
           "GET /v1/stats",
           "GET /v1/cluster",
@@ -144,11 +145,16 @@ public final class CarouselRoutes extends AllDirectives {
                     path(
                         segment(),
                         itemId ->
-                            delete(
-                                () ->
-                                    onComplete(
-                                        items.delete(EventParser.nfc(itemId)),
-                                        this::completeTry))))),
+                            concat(
+                                get(
+                                    () ->
+                                        onComplete(
+                                            items.get(EventParser.nfc(itemId)), this::completeTry)),
+                                delete(
+                                    () ->
+                                        onComplete(
+                                            items.delete(EventParser.nfc(itemId)),
+                                            this::completeTry)))))),
         pathPrefix(
             "users",
             () ->

@@ -181,7 +181,10 @@ public final class CarouselServer implements AutoCloseable {
                           scoringSettings.poolSize(),
                           Behaviors.supervise(
                                   ScoringModel.create(
-                                      model.scorer(), scoringSettings, batchSizes::record))
+                                      model.scorer(),
+                                      scoringSettings,
+                                      batchSizes::record,
+                                      model.view().live()))
                               .onFailure(SupervisorStrategy.restart()))
                       .withRoundRobinRouting()
                       .withRouteeProps(DispatcherSelector.fromConfig(ScoringSettings.DISPATCHER)),
@@ -194,6 +197,17 @@ public final class CarouselServer implements AutoCloseable {
           HttpSettings http = HttpSettings.fromConfig(config);
           ClusterSharding sharding = ClusterSharding.get(system);
           ItemAvailability availability = new ItemAvailability(model.view().catalog());
+          if (model.scorer().hasTextTower()) {
+            // Items added through the API: embedded from text on every node (docs/scoring.md).
+            availability.onItemsOutsideModel(
+                new LiveCatalogue(
+                    system,
+                    model.scorer(),
+                    io.carousel.engine.text.MiniLmTextEncoder::new,
+                    model.view().live(),
+                    Duration.ofSeconds(5),
+                    1024));
+          }
           Catalogue.initSharding(system, Clock.systemUTC());
           CompletionStage<Done> journal = journalReady(config, ctx);
           ctx.spawn(

@@ -50,6 +50,7 @@ public final class RouteAccess {
     t.put("GET /v1/users/{userId}", new Rule(Scope.READ, Shopper.NONE));
     t.put("DELETE /v1/users/{userId}", new Rule(Scope.ADMIN, Shopper.NONE));
     t.put("GET /v1/items", new Rule(Scope.READ, Shopper.NONE));
+    t.put("GET /v1/items/{itemId}", new Rule(Scope.READ, Shopper.NONE));
     t.put("PUT /v1/items", new Rule(Scope.ADMIN, Shopper.NONE));
     t.put("DELETE /v1/items/{itemId}", new Rule(Scope.ADMIN, Shopper.NONE));
     t.put("GET /v1/stats", new Rule(Scope.ADMIN, Shopper.NONE));
