@@ -115,7 +115,9 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--wide-neighbours",
       defaultValue = "200",
-      description = "Co-visitation neighbours kept per item and list (default: ${DEFAULT-VALUE}).")
+      description =
+          "Co-visitation neighbours kept per item and list, for the wide term and for item-knn"
+              + " (default: ${DEFAULT-VALUE}).")
   int wideNeighbours;
 
   @Option(
@@ -205,7 +207,17 @@ final class EvaluateCommand implements Callable<Integer> {
             wideKnn,
             wideNext,
             wideNeighbours);
-    Evaluation.Report r = Evaluation.run(d, textVectors, options, log);
+    Evaluation.Report r;
+    try {
+      r = Evaluation.run(d, textVectors, options, log);
+    } catch (OutOfMemoryError e) {
+      // The up-front estimate missed; still one line and exit 2, not a stack trace.
+      throw new IllegalArgumentException(
+          "evaluate ran out of heap on "
+              + d.catalog().size()
+              + " items (the estimate missed it): lower --ease-max-items, --wide-neighbours or"
+              + " --dim, or raise the heap (JAVA_OPTS=-Xmx…)");
+    }
     log.println();
     log.println(Evaluation.PROTOCOL);
     log.print(EvaluationReportWriter.table(r));

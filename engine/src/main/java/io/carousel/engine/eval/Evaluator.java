@@ -15,16 +15,7 @@ public final class Evaluator {
    */
   public static Metrics evaluate(Recommender model, LeaveOneOut split, LeaveOneOut.Stage stage) {
     int[] users = split.evaluatedUsers();
-    int numItems = split.numItems();
-    boolean[] covered = new boolean[numItems];
-    double hr = 0;
-    double ndcg = 0;
-    double mrr = 0;
-    double coldHr = 0;
-    double coldNdcg = 0;
-    int coldUsers = 0;
-    boolean[] seen = new boolean[numItems];
-    double[] ndcgByUser = new double[users.length];
+    Accumulator acc = new Accumulator(split, stage);
     for (int from = 0; from < users.length; from += BATCH) {
       int count = Math.min(BATCH, users.length - from);
       int[] batchUsers = new int[count];
@@ -35,47 +26,89 @@ public final class Evaluator {
       }
       float[][] scores = model.score(batchUsers, histories);
       for (int b = 0; b < count; b++) {
-        int u = batchUsers[b];
-        int[] before = split.seen(u, stage);
-        for (int i : before) {
-          seen[i] = true;
-        }
-        int target = split.target(u, stage);
-        int rank = rank(scores[b], target, seen);
-        for (int i : TopN.select(scores[b], 10, i -> seen[i]).items()) {
-          covered[i] = true;
-        }
-        for (int i : before) {
-          seen[i] = false;
-        }
-        double gain = rank < 10 ? 1 / log2(rank + 2) : 0;
-        hr += rank < 10 ? 1 : 0;
-        ndcg += gain;
-        ndcgByUser[from + b] = gain;
-        mrr += rank < 20 ? 1.0 / (rank + 1) : 0;
-        if (split.isCold(target)) {
-          coldUsers++;
-          coldHr += rank < 10 ? 1 : 0;
-          coldNdcg += gain;
-        }
+        acc.add(from + b, scores[b]);
       }
     }
-    int n = Math.max(1, users.length);
-    int coveredCount = 0;
-    for (boolean c : covered) {
-      coveredCount += c ? 1 : 0;
+    return acc.metrics();
+  }
+
+  /**
+   * The metrics of one model, fed one evaluated user's scores at a time, so that a caller can
+   * stream several models over the same batch (never a users × items matrix).
+   */
+  static final class Accumulator {
+    private final LeaveOneOut split;
+    private final LeaveOneOut.Stage stage;
+    private final int[] users;
+    private final boolean[] covered;
+    private final boolean[] seen;
+    private final double[] ndcgByUser;
+    private double hr;
+    private double ndcg;
+    private double mrr;
+    private double coldHr;
+    private double coldNdcg;
+    private int coldUsers;
+
+    /** Starts empty metrics over {@code split.evaluatedUsers()} on the {@code stage} targets. */
+    Accumulator(LeaveOneOut split, LeaveOneOut.Stage stage) {
+      this.split = split;
+      this.stage = stage;
+      this.users = split.evaluatedUsers();
+      this.covered = new boolean[split.numItems()];
+      this.seen = new boolean[split.numItems()];
+      this.ndcgByUser = new double[users.length];
     }
-    int cn = Math.max(1, coldUsers);
-    return new Metrics(
-        hr / n,
-        ndcg / n,
-        mrr / n,
-        (double) coveredCount / numItems,
-        users.length,
-        coldHr / cn,
-        coldNdcg / cn,
-        coldUsers,
-        ndcgByUser);
+
+    /**
+     * Adds the {@code position}-th evaluated user's {@code scores} ({@code float[numItems]}, not
+     * kept).
+     */
+    void add(int position, float[] scores) {
+      int u = users[position];
+      int[] before = split.seen(u, stage);
+      for (int i : before) {
+        seen[i] = true;
+      }
+      int target = split.target(u, stage);
+      int rank = rank(scores, target, seen);
+      for (int i : TopN.select(scores, 10, i -> seen[i]).items()) {
+        covered[i] = true;
+      }
+      for (int i : before) {
+        seen[i] = false;
+      }
+      double gain = rank < 10 ? 1 / log2(rank + 2) : 0;
+      hr += rank < 10 ? 1 : 0;
+      ndcg += gain;
+      ndcgByUser[position] = gain;
+      mrr += rank < 20 ? 1.0 / (rank + 1) : 0;
+      if (split.isCold(target)) {
+        coldUsers++;
+        coldHr += rank < 10 ? 1 : 0;
+        coldNdcg += gain;
+      }
+    }
+
+    /** Returns the metrics over every user added (means over all evaluated users). */
+    Metrics metrics() {
+      int n = Math.max(1, users.length);
+      int coveredCount = 0;
+      for (boolean c : covered) {
+        coveredCount += c ? 1 : 0;
+      }
+      int cn = Math.max(1, coldUsers);
+      return new Metrics(
+          hr / n,
+          ndcg / n,
+          mrr / n,
+          (double) coveredCount / covered.length,
+          users.length,
+          coldHr / cn,
+          coldNdcg / cn,
+          coldUsers,
+          ndcgByUser);
+    }
   }
 
   /**

@@ -36,13 +36,44 @@ public final class LeaveOneOut {
   private final boolean[] cold;
 
   private LeaveOneOut(int numItems, List<int[]> sequences, boolean[] cold) {
+    this(
+        numItems,
+        sequences,
+        cold,
+        java.util.stream.IntStream.range(0, sequences.size())
+            .filter(u -> sequences.get(u).length >= 3)
+            .toArray());
+  }
+
+  private LeaveOneOut(int numItems, List<int[]> sequences, boolean[] cold, int[] evaluated) {
     this.numItems = numItems;
     this.sequences = sequences;
     this.cold = cold;
-    this.evaluated =
-        java.util.stream.IntStream.range(0, sequences.size())
-            .filter(u -> sequences.get(u).length >= 3)
-            .toArray();
+    this.evaluated = evaluated;
+  }
+
+  /**
+   * Returns the same split (same fit data, same targets) evaluating only a seeded sample of at most
+   * {@code max} of its evaluated users (all when there are no more), ascending; bounds the cost of
+   * choices made on held-out targets of a large log.
+   *
+   * @param seed chooses the sample (partial Fisher-Yates shuffle with {@link Random})
+   */
+  public LeaveOneOut sampleEvaluated(int max, long seed) {
+    if (evaluated.length <= max) {
+      return this;
+    }
+    int[] perm = evaluated.clone();
+    Random rng = new Random(seed);
+    for (int k = 0; k < max; k++) {
+      int j = k + rng.nextInt(perm.length - k);
+      int t = perm[k];
+      perm[k] = perm[j];
+      perm[j] = t;
+    }
+    int[] sample = Arrays.copyOf(perm, max);
+    Arrays.sort(sample);
+    return new LeaveOneOut(numItems, sequences, cold, sample);
   }
 
   /**

@@ -49,7 +49,7 @@ class BaselinesTest {
 
   @Test
   void itemKnnScoresCooccurrenceCosine() {
-    ItemKnn knn = new ItemKnn();
+    ItemKnn knn = new ItemKnn(4);
     knn.fit(SEQS, 4);
     float[] s = knn.score(new int[] {0}, new int[][] {{0}})[0];
     // Item 0 in users {0,1,3}; item 1 in {0,1,2}: 2 shared / sqrt(3*3).
