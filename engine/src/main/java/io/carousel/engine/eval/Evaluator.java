@@ -24,10 +24,7 @@ public final class Evaluator {
         batchUsers[b] = users[from + b];
         histories[b] = split.history(batchUsers[b], stage);
       }
-      float[][] scores = model.score(batchUsers, histories);
-      for (int b = 0; b < count; b++) {
-        acc.add(from + b, scores[b]);
-      }
+      acc.addAll(from, model.score(batchUsers, histories));
     }
     return acc.metrics();
   }
@@ -43,6 +40,8 @@ public final class Evaluator {
     private final boolean[] covered;
     private final boolean[] seen;
     private final double[] ndcgByUser;
+    // Per-thread "seen" flags of the parallel ranking (addAll).
+    private final ThreadLocal<boolean[]> scratch;
     private double hr;
     private double ndcg;
     private double mrr;
@@ -58,6 +57,7 @@ public final class Evaluator {
       this.covered = new boolean[split.numItems()];
       this.seen = new boolean[split.numItems()];
       this.ndcgByUser = new double[users.length];
+      this.scratch = ThreadLocal.withInitial(() -> new boolean[split.numItems()]);
     }
 
     /**
@@ -65,6 +65,29 @@ public final class Evaluator {
      * kept).
      */
     void add(int position, float[] scores) {
+      record(position, outcome(position, scores, seen));
+    }
+
+    /**
+     * Adds the users at positions {@code from, from + 1, ...} with their {@code scores}, ranked in
+     * parallel (a full ranking is O(numItems) per user; the totals are summed in order, so the
+     * metrics are those of {@link #add} one by one).
+     */
+    void addAll(int from, float[][] scores) {
+      Outcome[] outcomes = new Outcome[scores.length];
+      java.util.stream.IntStream.range(0, scores.length)
+          .parallel()
+          .forEach(b -> outcomes[b] = outcome(from + b, scores[b], scratch.get()));
+      for (int b = 0; b < scores.length; b++) {
+        record(from + b, outcomes[b]);
+      }
+    }
+
+    /** One user's target rank and top 10. */
+    private record Outcome(int rank, int[] top, boolean coldTarget) {}
+
+    /** Ranks one user's target; {@code seen} is an all-false scratch, left all false. */
+    private Outcome outcome(int position, float[] scores, boolean[] seen) {
       int u = users[position];
       int[] before = split.seen(u, stage);
       for (int i : before) {
@@ -72,18 +95,24 @@ public final class Evaluator {
       }
       int target = split.target(u, stage);
       int rank = rank(scores, target, seen);
-      for (int i : TopN.select(scores, 10, i -> seen[i]).items()) {
-        covered[i] = true;
-      }
+      int[] top = TopN.select(scores, 10, i -> seen[i]).items();
       for (int i : before) {
         seen[i] = false;
       }
+      return new Outcome(rank, top, split.isCold(target));
+    }
+
+    private void record(int position, Outcome o) {
+      for (int i : o.top()) {
+        covered[i] = true;
+      }
+      int rank = o.rank();
       double gain = rank < 10 ? 1 / log2(rank + 2) : 0;
       hr += rank < 10 ? 1 : 0;
       ndcg += gain;
       ndcgByUser[position] = gain;
       mrr += rank < 20 ? 1.0 / (rank + 1) : 0;
-      if (split.isCold(target)) {
+      if (o.coldTarget()) {
         coldUsers++;
         coldHr += rank < 10 ? 1 : 0;
         coldNdcg += gain;

@@ -103,14 +103,17 @@ public final class WideGrid {
         histories[b] = split.history(users[from + b], stage);
       }
       float[][] sessions = model.sessionVectors(histories);
+      float[][] tower = new float[count][];
       for (int b = 0; b < count; b++) {
-        float[] tower = ranking.towerLogits(sessions[b]);
-        float[] scores = new float[tower.length];
-        for (int p = 0; p < points.size(); p++) {
-          System.arraycopy(tower, 0, scores, 0, tower.length);
-          rankings.get(p).addWide(histories[b], scores);
-          metrics.get(p).add(from + b, scores);
+        tower[b] = ranking.towerLogits(sessions[b]);
+      }
+      float[][] scores = new float[count][split.numItems()];
+      for (int p = 0; p < points.size(); p++) {
+        for (int b = 0; b < count; b++) {
+          System.arraycopy(tower[b], 0, scores[b], 0, tower[b].length);
+          rankings.get(p).addWide(histories[b], scores[b]);
         }
+        metrics.get(p).addAll(from, scores);
       }
     }
     Choice best = null;
