@@ -86,4 +86,17 @@ class BaselinesTest {
     assertArrayEquals(
         a.score(new int[] {2}, new int[][] {{}})[0], b.score(new int[] {2}, new int[][] {{}})[0]);
   }
+
+  @Test
+  void randomScoresAreTheNextFloatStreamOfJavaUtilRandom() {
+    RandomScores r = new RandomScores(42L);
+    r.fit(SEQS, 7);
+    java.util.Random reference = new java.util.Random(42L);
+    for (float[] row : r.score(new int[3], new int[3][])) {
+      for (float v : row) {
+        assertEquals(reference.nextFloat(), v, 0f);
+      }
+    }
+    assertEquals(reference.nextFloat(), r.score(new int[1], new int[1][])[0][0], 0f);
+  }
 }
