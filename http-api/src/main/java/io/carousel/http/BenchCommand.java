@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Micro-benchmarks: bench scoring | bench devices.",
-    subcommands = {BenchCommand.Scoring.class, BenchCommand.Devices.class})
+    description = "Benchmarks: bench scoring | bench devices | bench faults.",
+    subcommands = {BenchCommand.Scoring.class, BenchCommand.Devices.class, FaultsCommand.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
