@@ -30,15 +30,14 @@ public final class Evaluator {
   }
 
   /**
-   * The metrics of one model, fed one evaluated user's scores at a time, so that a caller can
-   * stream several models over the same batch (never a users × items matrix).
+   * The metrics of one model, fed one batch of evaluated users' scores at a time, so that a caller
+   * can stream several models over the same batch (never a users × items matrix).
    */
   static final class Accumulator {
     private final LeaveOneOut split;
     private final LeaveOneOut.Stage stage;
     private final int[] users;
     private final boolean[] covered;
-    private final boolean[] seen;
     private final double[] ndcgByUser;
     // Per-thread "seen" flags of the parallel ranking (addAll).
     private final ThreadLocal<boolean[]> scratch;
@@ -55,23 +54,14 @@ public final class Evaluator {
       this.stage = stage;
       this.users = split.evaluatedUsers();
       this.covered = new boolean[split.numItems()];
-      this.seen = new boolean[split.numItems()];
       this.ndcgByUser = new double[users.length];
       this.scratch = ThreadLocal.withInitial(() -> new boolean[split.numItems()]);
     }
 
     /**
-     * Adds the {@code position}-th evaluated user's {@code scores} ({@code float[numItems]}, not
-     * kept).
-     */
-    void add(int position, float[] scores) {
-      record(position, outcome(position, scores, seen));
-    }
-
-    /**
      * Adds the users at positions {@code from, from + 1, ...} with their {@code scores}, ranked in
      * parallel (a full ranking is O(numItems) per user; the totals are summed in order, so the
-     * metrics are those of {@link #add} one by one).
+     * metrics do not depend on the parallelism).
      */
     void addAll(int from, float[][] scores) {
       Outcome[] outcomes = new Outcome[scores.length];
