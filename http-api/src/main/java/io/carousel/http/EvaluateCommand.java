@@ -115,7 +115,9 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--wide-neighbours",
       defaultValue = "200",
-      description = "Co-visitation neighbours kept per item and list (default: ${DEFAULT-VALUE}).")
+      description =
+          "Co-visitation neighbours kept per item and list, for the wide term and for item-knn"
+              + " (default: ${DEFAULT-VALUE}).")
   int wideNeighbours;
 
   @Option(
@@ -152,10 +154,30 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Seed of cold items, weights and sampling (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(
+      names = "--protocol",
+      defaultValue = "leave-one-out",
+      description =
+          "leave-one-out (every dataset), or published: the SR-GNN/GCE-GNN session protocol"
+              + " (P@20, MRR@20 on test.txt prefixes) of diginetica-gcegnn and tmall-gcegnn"
+              + " (default: ${DEFAULT-VALUE}).")
+  String protocol;
+
+  @Option(
+      names = "--max-cases",
+      defaultValue = "2147483647",
+      description =
+          "With --protocol published: score a seeded sample (--seed) of at most this many test"
+              + " cases (default: all).")
+  int maxCases;
+
   @Override
   public Integer call() {
     validate();
     dataset = file.fold(dataset);
+    if (protocol.equals("published")) {
+      return SessionBenchmarkCommand.run(this);
+    }
     if (!DatasetReader.isKnown(dataset)) {
       throw new IllegalArgumentException(
           "unknown dataset '"
@@ -205,7 +227,17 @@ final class EvaluateCommand implements Callable<Integer> {
             wideKnn,
             wideNext,
             wideNeighbours);
-    Evaluation.Report r = Evaluation.run(d, textVectors, options, log);
+    Evaluation.Report r;
+    try {
+      r = Evaluation.run(d, textVectors, options, log);
+    } catch (OutOfMemoryError e) {
+      // The up-front estimate missed; still one line and exit 2, not a stack trace.
+      throw new IllegalArgumentException(
+          "evaluate ran out of heap on "
+              + d.catalog().size()
+              + " items (the estimate missed it): lower --ease-max-items, --wide-neighbours or"
+              + " --dim, or raise the heap (JAVA_OPTS=-Xmx…)");
+    }
     log.println();
     log.println(Evaluation.PROTOCOL);
     log.print(EvaluationReportWriter.table(r));
@@ -236,6 +268,11 @@ final class EvaluateCommand implements Callable<Integer> {
     atLeast("--patience", patience, 0);
     atLeast("--ease-max-items", easeMaxItems, 1);
     atLeast("--wide-neighbours", wideNeighbours, 1);
+    atLeast("--max-cases", maxCases, 1);
+    if (!protocol.equals("leave-one-out") && !protocol.equals("published")) {
+      throw new IllegalArgumentException(
+          "--protocol must be leave-one-out or published, got " + protocol);
+    }
     wideWeights("--wide-knn", wideKnn);
     wideWeights("--wide-next", wideNext);
     for (int h : histories) {

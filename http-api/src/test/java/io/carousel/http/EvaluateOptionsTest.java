@@ -38,6 +38,22 @@ class EvaluateOptionsTest {
     assertRejected("--dim", "64,0");
     assertRejected("--id-l2", "-1");
     assertRejected("--tower", "lstm");
+    assertRejected("--protocol", "sr-gnn");
+    assertRejected("--max-cases", "0");
+  }
+
+  @Test
+  void thePublishedProtocolNamesTheTwoDatasetsItHasFiguresFor() {
+    EvaluateCommand e = parse("--dataset", "movielens-100k", "--protocol", "published");
+    e.validate();
+    IllegalArgumentException ex =
+        assertThrows(IllegalArgumentException.class, () -> SessionBenchmarkCommand.run(e));
+    assertTrue(
+        ex.getMessage()
+            .equals(
+                "--protocol published needs --dataset diginetica-gcegnn or tmall-gcegnn, got"
+                    + " movielens-100k"),
+        ex.getMessage());
   }
 
   @Test

@@ -14,7 +14,8 @@ import java.util.List;
  *
  * <p>Amazon reviews and MovieLens ratings keep only the earliest interaction of each (user, item)
  * pair. Diginetica keeps repeated views of an item within a session (session code paths need them)
- * and drops only exact repeats.
+ * and drops only exact repeats. The SR-GNN/GCE-GNN session sets ({@link SessionPickles}) keep every
+ * click.
  */
 public final class DatasetReader {
   /** Gift Cards and Magazine Subscriptions 5-core reviews combined; the default demo dataset. */
@@ -39,7 +40,13 @@ public final class DatasetReader {
   /** Returns the names {@link #read} accepts, default dataset first. */
   public static List<String> knownNames() {
     return List.of(
-        AMAZON_2018_SMALL, AMAZON_GIFT_CARDS, AMAZON_MAGAZINE, MOVIELENS_100K, DIGINETICA_SAMPLE);
+        AMAZON_2018_SMALL,
+        AMAZON_GIFT_CARDS,
+        AMAZON_MAGAZINE,
+        MOVIELENS_100K,
+        DIGINETICA_SAMPLE,
+        SessionPickles.DIGINETICA,
+        SessionPickles.TMALL);
   }
 
   /**
@@ -95,6 +102,11 @@ public final class DatasetReader {
       case DIGINETICA_SAMPLE -> {
         log = new LogBuilder(false);
         DigineticaReader.read(dataRoot.resolve(DIGINETICA_SAMPLE), log);
+      }
+      case SessionPickles.DIGINETICA, SessionPickles.TMALL -> {
+        // Sessions as users, train sessions before test sessions; leave-one-out per session.
+        log = new LogBuilder(false);
+        SessionPickles.read(dataRoot.resolve(name), name).addTo(log);
       }
       default ->
           throw new IllegalArgumentException(

@@ -119,17 +119,21 @@ public final class BprMf implements Recommender {
   @Override
   public float[][] score(int[] users, int[][] histories) {
     float[][] out = new float[users.length][item.length];
-    for (int b = 0; b < users.length; b++) {
-      float[] wu = user[users[b]];
-      for (int i = 0; i < item.length; i++) {
-        float s = bias[i];
-        float[] hi = item[i];
-        for (int f = 0; f < factors; f++) {
-          s += wu[f] * hi[f];
-        }
-        out[b][i] = s;
-      }
-    }
+    // Users are independent; each row's sums run in the same order, so the scores do not change.
+    java.util.stream.IntStream.range(0, users.length)
+        .parallel()
+        .forEach(
+            b -> {
+              float[] wu = user[users[b]];
+              for (int i = 0; i < item.length; i++) {
+                float s = bias[i];
+                float[] hi = item[i];
+                for (int f = 0; f < factors; f++) {
+                  s += wu[f] * hi[f];
+                }
+                out[b][i] = s;
+              }
+            });
     return out;
   }
 }

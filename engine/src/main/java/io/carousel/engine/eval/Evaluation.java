@@ -155,11 +155,26 @@ public final class Evaluation {
               + ": no user (session) has 3 or more interactions, so leave-one-out has nobody to"
               + " evaluate");
     }
+    Runtime rt = Runtime.getRuntime();
+    log.println(
+        MemoryEstimate.check(
+            numItems,
+            split.numUsers(),
+            dataset.interactions().size(),
+            options,
+            rt.totalMemory() - rt.freeMemory(),
+            rt.maxMemory()));
     List<ModelResult> results = new ArrayList<>();
     results.add(tuned(split, List.of(() -> new RandomScores(options.seed())), r -> "seeded", log));
     results.add(tuned(split, List.of(Popularity::new), r -> "-", log));
     results.add(tuned(split, List.of(Markov::new), r -> "-", log));
-    results.add(tuned(split, List.of(ItemKnn::new), r -> "all neighbours", log));
+    // The same top-M cosine lists as carousel's wide term, so the two rows differ by the towers.
+    results.add(
+        tuned(
+            split,
+            List.of(() -> new ItemKnn(options.wideNeighbours())),
+            r -> "M=" + options.wideNeighbours() + " neighbours (--wide-neighbours)",
+            log));
     List<Supplier<Recommender>> ease = new ArrayList<>();
     for (double lambda : options.easeLambdas()) {
       ease.add(() -> new Ease(lambda, options.easeMaxItems()));

@@ -17,22 +17,7 @@ public final class Evaluator {
    */
   public static Metrics evaluate(Recommender model, LeaveOneOut split, LeaveOneOut.Stage stage) {
     int[] users = split.evaluatedUsers();
-    int numItems = split.numItems();
-    boolean[] covered = new boolean[numItems];
-    double hr = 0;
-    double ndcg = 0;
-    double mrr = 0;
-    double coldHr = 0;
-    double coldNdcg = 0;
-    int coldUsers = 0;
-    // Non-candidates are never ranked: whatever a model scores them, they neither hit nor push a
-    // target down.
-    boolean[] candidate = split.candidates(stage);
-    boolean[] seen = new boolean[numItems];
-    for (int i = 0; i < numItems; i++) {
-      seen[i] = !candidate[i];
-    }
-    double[] ndcgByUser = new double[users.length];
+    Accumulator acc = new Accumulator(split, stage);
     for (int from = 0; from < users.length; from += BATCH) {
       int count = Math.min(BATCH, users.length - from);
       int[] batchUsers = new int[count];
@@ -41,49 +26,127 @@ public final class Evaluator {
         batchUsers[b] = users[from + b];
         histories[b] = split.history(batchUsers[b], stage);
       }
-      float[][] scores = model.score(batchUsers, histories);
-      for (int b = 0; b < count; b++) {
-        int u = batchUsers[b];
-        int[] before = split.seen(u, stage);
-        for (int i : before) {
-          seen[i] = true;
-        }
-        int target = split.target(u, stage);
-        int rank = rank(scores[b], target, seen);
-        for (int i : TopN.select(scores[b], 10, i -> seen[i]).items()) {
-          covered[i] = true;
-        }
-        for (int i : before) {
-          seen[i] = !candidate[i];
-        }
-        double gain = rank < 10 ? 1 / log2(rank + 2) : 0;
-        hr += rank < 10 ? 1 : 0;
-        ndcg += gain;
-        ndcgByUser[from + b] = gain;
-        mrr += rank < 20 ? 1.0 / (rank + 1) : 0;
-        if (split.isCold(target)) {
-          coldUsers++;
-          coldHr += rank < 10 ? 1 : 0;
-          coldNdcg += gain;
-        }
+      acc.addAll(from, model.score(batchUsers, histories));
+    }
+    return acc.metrics();
+  }
+
+  /**
+   * The metrics of one model, fed one batch of evaluated users' scores at a time, so that a caller
+   * can stream several models over the same batch (never a users × items matrix).
+   */
+  static final class Accumulator {
+    private final LeaveOneOut split;
+    private final LeaveOneOut.Stage stage;
+    private final int[] users;
+    private final boolean[] covered;
+    private final double[] ndcgByUser;
+    // Non-candidates are never ranked: whatever a model scores them, they neither hit nor push a
+    // target down (issue 13: a held-out-only item must not be a candidate).
+    private final boolean[] candidate;
+    private final int numCandidates;
+    // Per-thread "seen" flags of the parallel ranking (addAll): true for non-candidates.
+    private final ThreadLocal<boolean[]> scratch;
+    private double hr;
+    private double ndcg;
+    private double mrr;
+    private double coldHr;
+    private double coldNdcg;
+    private int coldUsers;
+
+    /** Starts empty metrics over {@code split.evaluatedUsers()} on the {@code stage} targets. */
+    Accumulator(LeaveOneOut split, LeaveOneOut.Stage stage) {
+      this.split = split;
+      this.stage = stage;
+      this.users = split.evaluatedUsers();
+      this.covered = new boolean[split.numItems()];
+      this.ndcgByUser = new double[users.length];
+      this.candidate = split.candidates(stage);
+      this.numCandidates = split.numCandidates(stage);
+      this.scratch =
+          ThreadLocal.withInitial(
+              () -> {
+                boolean[] notRanked = new boolean[candidate.length];
+                for (int i = 0; i < notRanked.length; i++) {
+                  notRanked[i] = !candidate[i];
+                }
+                return notRanked;
+              });
+    }
+
+    /**
+     * Adds the users at positions {@code from, from + 1, ...} with their {@code scores}, ranked in
+     * parallel (a full ranking is O(numItems) per user; the totals are summed in order, so the
+     * metrics do not depend on the parallelism).
+     */
+    void addAll(int from, float[][] scores) {
+      Outcome[] outcomes = new Outcome[scores.length];
+      java.util.stream.IntStream.range(0, scores.length)
+          .parallel()
+          .forEach(b -> outcomes[b] = outcome(from + b, scores[b], scratch.get()));
+      for (int b = 0; b < scores.length; b++) {
+        record(from + b, outcomes[b]);
       }
     }
-    int n = Math.max(1, users.length);
-    int coveredCount = 0;
-    for (boolean c : covered) {
-      coveredCount += c ? 1 : 0;
+
+    /** One user's target rank and top 10. */
+    private record Outcome(int rank, int[] top, boolean coldTarget) {}
+
+    /**
+     * Ranks one user's target; {@code seen} is a scratch marking exactly the non-candidates, left
+     * so.
+     */
+    private Outcome outcome(int position, float[] scores, boolean[] seen) {
+      int u = users[position];
+      int[] before = split.seen(u, stage);
+      for (int i : before) {
+        seen[i] = true;
+      }
+      int target = split.target(u, stage);
+      int rank = rank(scores, target, seen);
+      int[] top = TopN.select(scores, 10, i -> seen[i]).items();
+      for (int i : before) {
+        seen[i] = !candidate[i];
+      }
+      return new Outcome(rank, top, split.isCold(target));
     }
-    int cn = Math.max(1, coldUsers);
-    return new Metrics(
-        hr / n,
-        ndcg / n,
-        mrr / n,
-        (double) coveredCount / Math.max(1, split.numCandidates(stage)),
-        users.length,
-        coldHr / cn,
-        coldNdcg / cn,
-        coldUsers,
-        ndcgByUser);
+
+    private void record(int position, Outcome o) {
+      for (int i : o.top()) {
+        covered[i] = true;
+      }
+      int rank = o.rank();
+      double gain = rank < 10 ? 1 / log2(rank + 2) : 0;
+      hr += rank < 10 ? 1 : 0;
+      ndcg += gain;
+      ndcgByUser[position] = gain;
+      mrr += rank < 20 ? 1.0 / (rank + 1) : 0;
+      if (o.coldTarget()) {
+        coldUsers++;
+        coldHr += rank < 10 ? 1 : 0;
+        coldNdcg += gain;
+      }
+    }
+
+    /** Returns the metrics over every user added (means over all evaluated users). */
+    Metrics metrics() {
+      int n = Math.max(1, users.length);
+      int coveredCount = 0;
+      for (boolean c : covered) {
+        coveredCount += c ? 1 : 0;
+      }
+      int cn = Math.max(1, coldUsers);
+      return new Metrics(
+          hr / n,
+          ndcg / n,
+          mrr / n,
+          (double) coveredCount / Math.max(1, numCandidates),
+          users.length,
+          coldHr / cn,
+          coldNdcg / cn,
+          coldUsers,
+          ndcgByUser);
+    }
   }
 
   /**

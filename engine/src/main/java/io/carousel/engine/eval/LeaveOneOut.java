@@ -61,6 +61,16 @@ public final class LeaveOneOut {
     this.cold = chooseCold(validationCandidates, coldShare, seed);
   }
 
+  /** The same split as {@code full}, evaluating only {@code evaluated}. */
+  private LeaveOneOut(LeaveOneOut full, int[] evaluated) {
+    this.numItems = full.numItems;
+    this.sequences = full.sequences;
+    this.cold = full.cold;
+    this.validationCandidates = full.validationCandidates;
+    this.testCandidates = full.testCandidates;
+    this.evaluated = evaluated;
+  }
+
   /** Listed items and items that occur in {@code stage}'s fit data, cold items not yet removed. */
   private boolean[] known(boolean[] listed, Stage stage) {
     boolean[] known = listed.clone();
@@ -71,6 +81,30 @@ public final class LeaveOneOut {
       }
     }
     return known;
+  }
+
+  /**
+   * Returns the same split (same fit data, same targets) evaluating only a seeded sample of at most
+   * {@code max} of its evaluated users (all when there are no more), ascending; bounds the cost of
+   * choices made on held-out targets of a large log.
+   *
+   * @param seed chooses the sample (partial Fisher-Yates shuffle with {@link Random})
+   */
+  public LeaveOneOut sampleEvaluated(int max, long seed) {
+    if (evaluated.length <= max) {
+      return this;
+    }
+    int[] perm = evaluated.clone();
+    Random rng = new Random(seed);
+    for (int k = 0; k < max; k++) {
+      int j = k + rng.nextInt(perm.length - k);
+      int t = perm[k];
+      perm[k] = perm[j];
+      perm[j] = t;
+    }
+    int[] sample = Arrays.copyOf(perm, max);
+    Arrays.sort(sample);
+    return new LeaveOneOut(this, sample);
   }
 
   /**

@@ -16,8 +16,9 @@ import java.util.Set;
  * targets only: the validation-stage model (tower and epochs already chosen) scores the validation
  * targets once per weight pair of the grid, and the pair with the highest validation NDCG@10 wins;
  * ties go to the smaller weights (smaller {@code wKnn + wNext}, then smaller {@code wKnn}). The
- * tower logits of every validation user are computed once and reused by every grid point (memory
- * {@code float[users][numItems]}).
+ * tower logits of each validation user are computed once and scored under every grid point before
+ * the next batch (memory {@code float[BATCH][numItems]} plus one accumulator per point, whatever
+ * the number of users).
  */
 public final class WideGrid {
   /**
@@ -77,21 +78,6 @@ public final class WideGrid {
         Comparator.<WideWeights>comparingDouble(w -> w.knn() + w.next())
             .thenComparingDouble(WideWeights::knn));
     WideAndDeep ranking = model.ranking();
-    int[] users = split.evaluatedUsers();
-    int[] position = new int[split.numUsers()];
-    float[][] tower = new float[users.length][];
-    for (int from = 0; from < users.length; from += Evaluator.BATCH) {
-      int count = Math.min(Evaluator.BATCH, users.length - from);
-      int[][] histories = new int[count][];
-      for (int b = 0; b < count; b++) {
-        histories[b] = split.history(users[from + b], stage);
-      }
-      float[][] sessions = model.sessionVectors(histories);
-      for (int b = 0; b < count; b++) {
-        position[users[from + b]] = from + b;
-        tower[from + b] = ranking.towerLogits(sessions[b]);
-      }
-    }
     if (eachPoint) {
       log.printf(
           Locale.ROOT,
@@ -100,32 +86,40 @@ public final class WideGrid {
           chosenBy,
           ranking.logitScale());
     }
-    Choice best = null;
+    List<WideAndDeep> rankings = new ArrayList<>(points.size());
+    List<Evaluator.Accumulator> metrics = new ArrayList<>(points.size());
     for (WideWeights w : points) {
-      WideAndDeep r = ranking.withWeights(w);
-      Recommender cached =
-          new Recommender() {
-            @Override
-            public String name() {
-              return model.name();
-            }
-
-            @Override
-            public void fit(List<int[]> sequences, int numItems) {
-              throw new UnsupportedOperationException("scores cached tower logits only");
-            }
-
-            @Override
-            public float[][] score(int[] batchUsers, int[][] histories) {
-              float[][] out = new float[batchUsers.length][];
-              for (int b = 0; b < batchUsers.length; b++) {
-                out[b] = tower[position[batchUsers[b]]].clone();
-                r.addWide(histories[b], out[b]);
-              }
-              return out;
-            }
-          };
-      Metrics m = Evaluator.evaluate(cached, split, stage);
+      rankings.add(ranking.withWeights(w));
+      metrics.add(new Evaluator.Accumulator(split, stage));
+    }
+    // Streamed per batch: the tower logits of a batch are computed once and scored under every
+    // weight pair, so memory is BATCH × numItems whatever the number of users (a cached
+    // float[users][numItems] was 22 GB on a 66k-user, 85k-item log).
+    int[] users = split.evaluatedUsers();
+    for (int from = 0; from < users.length; from += Evaluator.BATCH) {
+      int count = Math.min(Evaluator.BATCH, users.length - from);
+      int[][] histories = new int[count][];
+      for (int b = 0; b < count; b++) {
+        histories[b] = split.history(users[from + b], stage);
+      }
+      float[][] sessions = model.sessionVectors(histories);
+      float[][] tower = new float[count][];
+      for (int b = 0; b < count; b++) {
+        tower[b] = ranking.towerLogits(sessions[b]);
+      }
+      float[][] scores = new float[count][split.numItems()];
+      for (int p = 0; p < points.size(); p++) {
+        for (int b = 0; b < count; b++) {
+          System.arraycopy(tower[b], 0, scores[b], 0, tower[b].length);
+          rankings.get(p).addWide(histories[b], scores[b]);
+        }
+        metrics.get(p).addAll(from, scores);
+      }
+    }
+    Choice best = null;
+    for (int p = 0; p < points.size(); p++) {
+      WideWeights w = points.get(p);
+      Metrics m = metrics.get(p).metrics();
       if (eachPoint) {
         log.printf(
             Locale.ROOT,

@@ -172,10 +172,15 @@ public final class WideAndDeep {
    */
   public float[][] scoreAll(float[][] sessions, int[][] histories) {
     float[][] out = new float[sessions.length][];
-    for (int b = 0; b < sessions.length; b++) {
-      out[b] = towerLogits(sessions[b]);
-      addWide(histories[b], out[b]);
-    }
+    // Rows are independent (the wide terms use a per-thread scratch), so they are computed in
+    // parallel with the same values.
+    java.util.stream.IntStream.range(0, sessions.length)
+        .parallel()
+        .forEach(
+            b -> {
+              out[b] = towerLogits(sessions[b]);
+              addWide(histories[b], out[b]);
+            });
     return out;
   }
 

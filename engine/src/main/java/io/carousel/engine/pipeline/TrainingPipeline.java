@@ -46,8 +46,13 @@ public final class TrainingPipeline {
    */
   public static final WideWeights FALLBACK_WIDE = WideWeights.of(1f, 1f, "fallback");
 
-  /** Largest held-out users × items for which the weights are chosen (256 MB of floats). */
+  /**
+   * Largest held-out users × items scored per grid point; past it the held-out users are sampled.
+   */
   static final long MAX_CHOICE_CELLS = 64L << 20;
+
+  /** Fewest held-out users a sampled wide weight choice scores. */
+  static final int MIN_CHOICE_USERS = 1000;
 
   /**
    * The outcome of {@link #prepare}.
@@ -230,23 +235,50 @@ public final class TrainingPipeline {
    * rest for the same epochs, co-visitation is built from the rest, and the pair of {@link
    * Evaluation.Options#DEFAULT_WIDE_GRID}² with the highest NDCG@10 on the held-out events wins
    * ({@link WideGrid}). Costs one more training run on slightly less data. Falls back to {@link
-   * #FALLBACK_WIDE} when nobody has 3 events or held-out users × items exceeds {@link
-   * #MAX_CHOICE_CELLS}.
+   * #FALLBACK_WIDE} only when nobody has 3 events; past {@link #MAX_CHOICE_CELLS} held-out users ×
+   * items it chooses on a seeded sample of the held-out users.
    */
   static WideWeights chooseWide(
       float[][] textVectors, List<int[]> sequences, TwoTowerConfig config, PrintStream log) {
+    long maxUsers = Math.max(MIN_CHOICE_USERS, MAX_CHOICE_CELLS / Math.max(1, textVectors.length));
+    return chooseWide(
+        textVectors, sequences, config, (int) Math.min(Integer.MAX_VALUE, maxUsers), log);
+  }
+
+  /**
+   * As {@link #chooseWide(float[][], List, TwoTowerConfig, PrintStream)} with at most {@code
+   * maxUsers} held-out users scored per grid point: past it, a seeded sample ({@code
+   * config.seed()}) of {@code maxUsers} held-out users chooses (the training data stays the same),
+   * instead of falling back.
+   */
+  static WideWeights chooseWide(
+      float[][] textVectors,
+      List<int[]> sequences,
+      TwoTowerConfig config,
+      int maxUsers,
+      PrintStream log) {
     LeaveOneOut split = LeaveOneOut.ofSequences(textVectors.length, sequences);
-    if (split.evaluatedUsers().length == 0) {
+    int heldOut = split.evaluatedUsers().length;
+    if (heldOut == 0) {
       log.printf("no user has 3 training events; wide weights %s%n", FALLBACK_WIDE.describe());
       return FALLBACK_WIDE;
     }
-    long cells = (long) split.evaluatedUsers().length * textVectors.length;
-    if (cells > MAX_CHOICE_CELLS) {
-      // WideGrid caches float[users][numItems]; past this a shop-sized catalogue would not fit.
+    String chosenBy =
+        String.format(java.util.Locale.ROOT, "held-out last event of %d users", heldOut);
+    if (heldOut > maxUsers) {
+      // Scoring every held-out user under every grid point costs users × items per point; a
+      // seeded sample keeps the choice (and its cost) bounded on a shop-sized log.
+      split = split.sampleEvaluated(maxUsers, config.seed());
+      chosenBy =
+          String.format(
+              java.util.Locale.ROOT,
+              "held-out last event of %d users sampled from %d",
+              maxUsers,
+              heldOut);
       log.printf(
-          "%d held-out users x %d items is too large for the wide weight choice; wide weights %s%n",
-          split.evaluatedUsers().length, textVectors.length, FALLBACK_WIDE.describe());
-      return FALLBACK_WIDE;
+          "%d held-out users x %d items: the wide weights are chosen on a seeded sample of %d"
+              + " users%n",
+          heldOut, textVectors.length, maxUsers);
     }
     List<int[]> fit = split.fitSequences(Stage.TEST);
     long batches = TwoTowerTrainer.batchesPerEpoch(fit, config) * config.epochs();
@@ -268,10 +300,7 @@ public final class TrainingPipeline {
               Stage.TEST,
               Evaluation.Options.DEFAULT_WIDE_GRID,
               Evaluation.Options.DEFAULT_WIDE_GRID,
-              String.format(
-                  java.util.Locale.ROOT,
-                  "held-out last event of %d users",
-                  split.evaluatedUsers().length),
+              chosenBy,
               false,
               log);
       return choice.weights();

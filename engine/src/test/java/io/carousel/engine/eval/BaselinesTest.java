@@ -49,7 +49,7 @@ class BaselinesTest {
 
   @Test
   void itemKnnScoresCooccurrenceCosine() {
-    ItemKnn knn = new ItemKnn();
+    ItemKnn knn = new ItemKnn(4);
     knn.fit(SEQS, 4);
     float[] s = knn.score(new int[] {0}, new int[][] {{0}})[0];
     // Item 0 in users {0,1,3}; item 1 in {0,1,2}: 2 shared / sqrt(3*3).
@@ -85,5 +85,18 @@ class BaselinesTest {
     b.fit(SEQS, 4);
     assertArrayEquals(
         a.score(new int[] {2}, new int[][] {{}})[0], b.score(new int[] {2}, new int[][] {{}})[0]);
+  }
+
+  @Test
+  void randomScoresAreTheNextFloatStreamOfJavaUtilRandom() {
+    RandomScores r = new RandomScores(42L);
+    r.fit(SEQS, 7);
+    java.util.Random reference = new java.util.Random(42L);
+    for (float[] row : r.score(new int[3], new int[3][])) {
+      for (float v : row) {
+        assertEquals(reference.nextFloat(), v, 0f);
+      }
+    }
+    assertEquals(reference.nextFloat(), r.score(new int[1], new int[1][])[0][0], 0f);
   }
 }

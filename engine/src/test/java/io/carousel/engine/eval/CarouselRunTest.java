@@ -53,6 +53,11 @@ class CarouselRunTest {
       assertTrue(
           wide.validation().ndcgAt10() >= run.validation().ndcgAt10() - 1e-6,
           "the grid holds (0, 0), so the chosen pair is at least as good on validation");
+      // The grid streams each batch under every pair; it must score what the model scores.
+      Metrics direct = run.validationWith(wide.weights(), split);
+      assertEquals(direct.ndcgAt10(), wide.validation().ndcgAt10(), 1e-12);
+      assertEquals(direct.mrrAt20(), wide.validation().mrrAt20(), 1e-12);
+      assertEquals(direct.coverageAt10(), wide.validation().coverageAt10(), 1e-12);
       List<Evaluation.ModelResult> rows =
           run.retrain(
               "carousel",

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.carousel.engine.eval.ItemKnn;
+import io.carousel.engine.eval.DenseItemKnn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ class CoVisitationTest {
   void cosineTermEqualsTheItemKnnScoreWhenEveryNeighbourIsKept() {
     List<int[]> seqs = randomSequences(80, 25, 3L);
     CoVisitation cv = CoVisitation.build(seqs, 25, 25);
-    ItemKnn knn = new ItemKnn();
+    DenseItemKnn knn = new DenseItemKnn(25);
     knn.fit(seqs, 25);
     int[] history = {4, 0, 4, 7};
     float[] expected = knn.score(new int[] {0}, new int[][] {history})[0];
