@@ -94,15 +94,24 @@ class DemoPageTest {
         Files.copy(shot.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertTrue(Files.size(target) > 10_000, "screenshot saved");
 
+        // A never-seen visitor's first slate is served but not logged (reads of unknown users
+        // write nothing), so that click earns no reward; the slate pushed after it is logged, and
+        // a click on it is the reward.
+        String secondSlate = browser.findElement(By.id("slate")).getAttribute("data-slate-id");
+        assertTrue(!secondSlate.isBlank(), "the known shopper's slate is logged: " + secondSlate);
+        browser.findElement(By.cssSelector("#slate li")).click();
+        wait.until(d -> "2".equals(d.findElement(By.id("profile")).getAttribute("data-events")));
+
         HttpResponse<String> profile =
             HttpClient.newHttpClient()
                 .send(
                     HttpRequest.newBuilder(URI.create(node.base() + "/v1/users/" + user)).build(),
                     HttpResponse.BodyHandlers.ofString());
         var p = Json.MAPPER.readTree(profile.body());
-        assertEquals(1, p.get("eventsByType").get("click").asInt());
+        assertEquals(2, p.get("eventsByType").get("click").asInt());
         assertEquals(clicked, p.get("recentItems").get(0).asText());
-        assertEquals(1, p.get("rewardsObserved").asInt(), "a click on a served item is a reward");
+        assertEquals(
+            1, p.get("rewardsObserved").asInt(), "a click on a logged slate's item is a reward");
       } finally {
         browser.quit();
       }
