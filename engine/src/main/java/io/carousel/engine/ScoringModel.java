@@ -74,14 +74,17 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
   private final ScoringSettings settings;
   private final IntConsumer onFlush;
   private final List<Score> buffer;
+  private final LiveItems live;
 
   private ScoringModel(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       TwoTowerScorer scorer,
       ScoringSettings settings,
-      IntConsumer onFlush) {
+      IntConsumer onFlush,
+      LiveItems live) {
     super(context);
+    this.live = live;
     this.timers = timers;
     this.scorer = scorer;
     this.settings = settings;
@@ -102,11 +105,22 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
    */
   public static Behavior<Command> create(
       TwoTowerScorer scorer, ScoringSettings settings, IntConsumer onFlush) {
+    return create(scorer, settings, onFlush, null);
+  }
+
+  /**
+   * As above, also retrieving the node's live items ({@link LiveItems}: added through the API after
+   * training, vectors from text), merged with the trained ones by {@link LiveItems#merge}.
+   *
+   * @param live the node's live items, may be null
+   */
+  public static Behavior<Command> create(
+      TwoTowerScorer scorer, ScoringSettings settings, IntConsumer onFlush, LiveItems live) {
     return Behaviors.setup(
         context -> {
           context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
           return Behaviors.withTimers(
-              timers -> new ScoringModel(context, timers, scorer, settings, onFlush));
+              timers -> new ScoringModel(context, timers, scorer, settings, onFlush, live));
         });
   }
 
@@ -175,7 +189,17 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
     }
     TopN[] tops;
     try {
-      tops = scorer.topN(histories, k, excludes);
+      LiveItems.Snapshot extra = live == null ? null : live.snapshot();
+      if (extra == null || extra.size() == 0) {
+        tops = scorer.topN(histories, k, excludes);
+      } else {
+        float[][] sessions = scorer.sessionVectors(histories);
+        tops = scorer.ranking().topN(sessions, histories, k, excludes);
+        for (int i = 0; i < b; i++) {
+          tops[i] =
+              LiveItems.merge(tops[i], sessions[i], scorer.logitScale(), k[i], excludes[i], extra);
+        }
+      }
     } catch (RuntimeException e) {
       getContext().getLog().warn("scoring a batch of {} failed", b, e);
       for (Score request : batch) {

@@ -15,8 +15,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmarks: bench scoring | bench devices | bench faults.",
-    subcommands = {BenchCommand.Scoring.class, BenchCommand.Devices.class, FaultsCommand.class})
+    description = "Benchmarks: bench scoring | bench devices | bench faults | bench serve.",
+    subcommands = {
+      BenchCommand.Scoring.class,
+      BenchCommand.Devices.class,
+      FaultsCommand.class,
+      ServeBenchCommand.class
+    })
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -40,6 +40,50 @@ final class BodyText {
   }
 
   /**
+   * Returns the server settings that keep a declared charset of {@code application/json}: Akka HTTP
+   * models JSON as fixed UTF-8 and drops a {@code charset=ISO-8859-1} parameter while parsing, so
+   * {@link #unsupportedCharset} could not see it. Registering JSON as an open-charset type keeps
+   * the parameter; responses are unaffected.
+   */
+  static akka.http.javadsl.settings.ServerSettings serverSettings(
+      akka.actor.typed.ActorSystem<?> system) {
+    akka.http.javadsl.settings.ServerSettings settings =
+        akka.http.javadsl.settings.ServerSettings.create(
+            akka.actor.typed.javadsl.Adapter.toClassic(system));
+    return settings.withParserSettings(
+        settings
+            .getParserSettings()
+            .withCustomMediaTypes(
+                akka.http.javadsl.model.MediaTypes.customWithOpenCharset(
+                    "application", "json", java.util.Map.of(), false)));
+  }
+
+  /**
+   * Returns a 415 naming {@code Content-Type} when the body declares a charset other than UTF-8 (or
+   * its subset US-ASCII): JSON is UTF-8 (RFC 8259 §8.1), and reading such a body as UTF-8 would
+   * either fail with a misleading 400 or silently store mis-decoded ids.
+   */
+  static Optional<HttpResponse> unsupportedCharset(akka.http.javadsl.model.ContentType type) {
+    Optional<akka.http.javadsl.model.HttpCharset> declared = type.getCharsetOption();
+    if (declared.isEmpty()) {
+      return Optional.empty();
+    }
+    String name = declared.get().value();
+    if (name.equalsIgnoreCase("UTF-8") || name.equalsIgnoreCase("US-ASCII")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Json.problem(
+            Problem.of(
+                415,
+                "Unsupported Media Type",
+                "Content-Type",
+                "request bodies must be UTF-8; got charset="
+                    + name
+                    + " (send UTF-8, or declare charset=utf-8)")));
+  }
+
+  /**
    * Decodes {@code bytes} as UTF-8.
    *
    * @throws EventParser.InvalidInput (no field: the whole body) when the bytes are not UTF-8

@@ -2,23 +2,14 @@ package io.carousel.http;
 
 import static akka.http.javadsl.server.PathMatchers.segment;
 
-import akka.NotUsed;
-import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaType;
-import akka.http.javadsl.model.ws.Message;
-import akka.http.javadsl.model.ws.TextMessage;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
-import akka.stream.OverflowStrategy;
-import akka.stream.javadsl.Flow;
-import akka.stream.javadsl.Sink;
-import akka.stream.javadsl.Source;
-import akka.stream.typed.javadsl.ActorSource;
 import io.carousel.user.ProfileDependencies;
 import io.carousel.user.ProfileSummary;
 import io.carousel.user.UserProfile;
@@ -48,13 +39,17 @@ public final class CarouselRoutes extends AllDirectives {
   private final RequestMetrics requestMetrics;
   private final SlateCache slates;
   private final ClusterStatus cluster;
-  private final Duration streamResubscribe;
+  private final StreamRoute streams;
+  private final ActorSystem<?> system;
+  private final io.carousel.http.auth.Authorizer auth;
+  private final TokenRoutes tokens;
 
   /**
    * @param settings limits and timeouts of the HTTP layer
    * @param deps what the node's user actors share (catalogue, availability, metrics)
    * @param registry where request metrics go; {@code /metrics} scrapes it when it is Prometheus
    * @param ready whether the node is ready (model loaded, journal answering)
+   * @param auth who may call what (keys, shopper tokens; every route open without keys)
    */
   public CarouselRoutes(
       ActorSystem<?> system,
@@ -62,19 +57,27 @@ public final class CarouselRoutes extends AllDirectives {
       HttpSettings settings,
       ProfileDependencies deps,
       MeterRegistry registry,
-      Supplier<Boolean> ready) {
+      Supplier<Boolean> ready,
+      io.carousel.http.auth.Authorizer auth) {
+    this.auth = auth;
+    this.tokens = new TokenRoutes(auth.tokens(), auth.settings().tokenDefaultTtl());
     this.sharding = sharding;
     this.askTimeout = settings.askTimeout();
     this.maxBodyBytes = settings.maxBodyBytes();
     this.maxK = settings.maxK();
     this.ingest =
         new EventIngest(sharding, askTimeout, Clock.systemUTC(), settings.futureTolerance());
-    this.items = new ItemIngest(system, askTimeout, deps.model().catalog(), deps.availability());
+    this.items = new ItemIngest(system, askTimeout, deps.model(), deps.availability());
     this.ops = new OpsRoutes(system, deps.metrics(), registry, askTimeout, ready);
     this.requestMetrics = new RequestMetrics(registry);
     this.slates = new SlateCache(settings.slateCacheSize());
     this.cluster = new ClusterStatus(system, sharding, askTimeout);
-    this.streamResubscribe = settings.streamResubscribe();
+    this.streams = new StreamRoute(system, settings, this::entity);
+    this.system = system;
+    system.systemActorOf(
+        SlateCacheEvictor.create(slates),
+        "slate-cache-evictor-" + java.util.UUID.randomUUID(),
+        akka.actor.typed.Props.empty());
   }
 
   /**
@@ -84,12 +87,15 @@ public final class CarouselRoutes extends AllDirectives {
   public static final List<String> ROUTE_TABLE =
       List.of(
           "POST /v1/events",
+          "POST /v1/tokens",
           "GET /v1/users/{userId}/recommendations",
+          "POST /v1/users/{userId}/recommendations",
           "GET /v1/users/{userId}/stream",
           "GET /v1/users/{userId}",
           "DELETE /v1/users/{userId}",
           "GET /v1/items",
           "PUT /v1/items",
+          "GET /v1/items/{itemId}",
           "DELETE /v1/items/{itemId}",
           "GET /v1/stats",
           "GET /v1/cluster",
@@ -121,7 +127,10 @@ public final class CarouselRoutes extends AllDirectives {
         () ->
             handleRejections(
                 ErrorMapping.rejectionHandler(),
-                () -> concat(pathPrefix("v1", this::v1), ops.routes())));
+                // Access rules per route: io.carousel.http.auth.RouteAccess.
+                () ->
+                    auth.guard(
+                        () -> concat(tokens.route(), pathPrefix("v1", this::v1), ops.routes()))));
   }
 
   private Route v1() {
@@ -136,19 +145,33 @@ public final class CarouselRoutes extends AllDirectives {
                     path(
                         segment(),
                         itemId ->
-                            delete(() -> onComplete(items.delete(itemId), this::completeTry))))),
+                            concat(
+                                get(
+                                    () ->
+                                        onComplete(
+                                            items.get(EventParser.nfc(itemId)), this::completeTry)),
+                                delete(
+                                    () ->
+                                        onComplete(
+                                            items.delete(EventParser.nfc(itemId)),
+                                            this::completeTry)))))),
         pathPrefix(
             "users",
             () ->
                 pathPrefix(
-                    segment(),
+                    segment().map(EventParser::nfc),
                     userId ->
                         concat(
                             pathEndOrSingleSlash(
                                 () ->
                                     concat(
                                         get(() -> summary(userId)), delete(() -> forget(userId)))),
-                            path("recommendations", () -> get(() -> recommendations(userId))),
+                            path(
+                                "recommendations",
+                                () ->
+                                    concat(
+                                        get(() -> recommendations(userId)),
+                                        post(() -> postRecommendations(userId)))),
                             path("stream", () -> get(() -> stream(userId)))))));
   }
 
@@ -188,6 +211,12 @@ public final class CarouselRoutes extends AllDirectives {
    * with what {@code handler} answers.
    */
   private Route withBody(BiFunction<String, Boolean, CompletionStage<HttpResponse>> handler) {
+    return withBodyRoute(
+        (body, ndjson) -> onComplete(handler.apply(body, ndjson), this::completeTry));
+  }
+
+  /** {@link #withBody}, continuing with the route {@code inner} makes of the body. */
+  private Route withBodyRoute(BiFunction<String, Boolean, Route> inner) {
     return extractRequest(
         request -> {
           Optional<HttpResponse> encoded = BodyText.unsupportedCoding(request);
@@ -208,6 +237,10 @@ public final class CarouselRoutes extends AllDirectives {
                         "Content-Type",
                         "expected application/json or application/x-ndjson, got " + media)));
           }
+          Optional<HttpResponse> charset = BodyText.unsupportedCharset(entity.getContentType());
+          if (charset.isPresent()) {
+            return complete(charset.get());
+          }
           return withSizeLimit(
               maxBodyBytes,
               () ->
@@ -221,7 +254,7 @@ public final class CarouselRoutes extends AllDirectives {
                           return complete(
                               Json.problem(Problem.of(400, "Bad Request", "body", e.getMessage())));
                         }
-                        return onComplete(handler.apply(body, ndjson), this::completeTry);
+                        return inner.apply(body, ndjson);
                       }));
         });
   }
@@ -240,11 +273,51 @@ public final class CarouselRoutes extends AllDirectives {
                 "exclude",
                 excludes ->
                     parameterOptional(
-                        "context", context -> recommend(userId, kParam, excludes, context))));
+                        "context",
+                        context ->
+                            recommend(
+                                userId,
+                                kParam,
+                                splitExcludes(excludes),
+                                context.map(EventParser::nfc)))));
+  }
+
+  /** Returns the GET form's {@code exclude} values (repeated and/or comma-separated), NFC. */
+  private static List<String> splitExcludes(List<String> excludes) {
+    List<String> exclude = new ArrayList<>();
+    for (String e : excludes) {
+      Arrays.stream(e.split(","))
+          .map(String::trim)
+          .filter(s -> !s.isEmpty())
+          .map(EventParser::nfc)
+          .forEach(exclude::add);
+    }
+    return exclude;
+  }
+
+  /**
+   * {@code POST .../recommendations} with {@code {k, exclude, context}}: the GET request for an
+   * exclude list longer than a URL holds.
+   */
+  private Route postRecommendations(String userId) {
+    return withBodyRoute(
+        (body, ndjson) -> {
+          RecommendationRequest r;
+          try {
+            if (ndjson) {
+              throw new EventParser.InvalidInput(null, "expected one JSON object, not NDJSON");
+            }
+            r = RecommendationRequest.parse(body);
+          } catch (EventParser.InvalidInput e) {
+            String field = e.field() == null ? "body" : e.field();
+            return complete(Json.problem(Problem.of(400, "Bad Request", field, e.getMessage())));
+          }
+          return recommend(userId, r.k(), r.exclude(), r.context());
+        });
   }
 
   private Route recommend(
-      String userId, Optional<String> kParam, List<String> excludes, Optional<String> context) {
+      String userId, Optional<String> kParam, List<String> exclude, Optional<String> context) {
     return withUserAndK(
         userId,
         kParam,
@@ -255,13 +328,7 @@ public final class CarouselRoutes extends AllDirectives {
             return complete(
                 Json.problem(Problem.of(400, "Bad Request", "context", contextProblem)));
           }
-          List<String> exclude = new ArrayList<>();
-          for (String e : excludes) {
-            Arrays.stream(e.split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .forEach(exclude::add);
-          }
+          long start = System.nanoTime();
           CompletionStage<HttpResponse> reply =
               entity(userId)
                   .<UserProfile.SlateReply>askWithStatus(
@@ -269,7 +336,7 @@ public final class CarouselRoutes extends AllDirectives {
                           new UserProfile.Recommend(
                               k, List.copyOf(exclude), context.orElse(null), r),
                       askTimeout)
-                  .thenApply(s -> fresh(userId, SlateResponse.of(s)))
+                  .thenApply(s -> fresh(userId, s, start))
                   .exceptionally(failure -> cachedOrFail(userId, k, exclude, failure));
           return onComplete(reply, this::completeTry);
         });
@@ -291,9 +358,17 @@ public final class CarouselRoutes extends AllDirectives {
     return inner.apply(k);
   }
 
-  private HttpResponse fresh(String userId, SlateResponse slate) {
-    slates.put(userId, slate);
-    return Json.response(200, slate);
+  /**
+   * Answers a slate the user actor just served; one it did not log (a user never seen) has no
+   * {@code slateId} and the header {@code Carousel-Slate-Logged: false}.
+   */
+  private HttpResponse fresh(String userId, UserProfile.SlateReply reply, long requestStartNanos) {
+    SlateResponse slate = SlateResponse.of(reply);
+    slates.put(userId, slate, requestStartNanos);
+    HttpResponse response = Json.response(200, slate);
+    return reply.logged()
+        ? response
+        : response.addHeader(akka.http.javadsl.model.HttpHeader.parse(SLATE_LOGGED, "false"));
   }
 
   /**
@@ -320,7 +395,8 @@ public final class CarouselRoutes extends AllDirectives {
   }
 
   /**
-   * Response header on a slate that was not logged as {@code SlateServed} (answered from cache).
+   * Response header on a slate that was not logged as {@code SlateServed} (answered from cache, or
+   * served to a user never seen).
    */
   static final String SLATE_LOGGED = "Carousel-Slate-Logged";
 
@@ -335,7 +411,7 @@ public final class CarouselRoutes extends AllDirectives {
     }
     CompletionStage<HttpResponse> reply =
         entity(userId)
-            .<ProfileSummary>ask(UserProfile.GetSummary::new, askTimeout)
+            .<ProfileSummary>askWithStatus(UserProfile.GetSummary::new, askTimeout)
             .thenApply(s -> Json.response(200, ProfileResponse.of(s)));
     return onComplete(reply, this::completeTry);
   }
@@ -345,44 +421,36 @@ public final class CarouselRoutes extends AllDirectives {
     if (invalid.isPresent()) {
       return complete(invalid.get());
     }
+    // The cache is emptied before the user actor forgets (no cached answer meanwhile) and, on
+    // every node, again after it did (a GET in flight cannot put the old slate back); 204 only
+    // then. A node that does not confirm is logged: the user is forgotten all the same.
+    slates.forget(userId);
     CompletionStage<HttpResponse> reply =
         entity(userId)
             .<akka.Done>askWithStatus(UserProfile.Forget::new, askTimeout)
-            .thenApply(done -> HttpResponse.create().withStatus(204));
+            .thenCompose(
+                done ->
+                    SlateCacheEvictor.evictEverywhere(system, userId, askTimeout)
+                        .handle(
+                            (ok, failure) -> {
+                              slates.forget(userId);
+                              if (failure != null) {
+                                system
+                                    .log()
+                                    .warn(
+                                        "forgot user {}, but a node's slate cache did not confirm"
+                                            + " the eviction: {}",
+                                        userId,
+                                        failure.toString());
+                              }
+                              return HttpResponse.create().withStatus(204);
+                            }));
     return onComplete(reply, this::completeTry);
   }
 
   private Route stream(String userId) {
     return parameterOptional(
-        "k",
-        kParam -> withUserAndK(userId, kParam, k -> handleWebSocketMessages(slateFlow(userId, k))));
-  }
-
-  /**
-   * One subscriber: incoming messages are ignored, outgoing ones are slates. The buffer holds one
-   * slate and drops the older one, so a client that stops reading gets the latest slate only and
-   * never grows server memory. Closing the socket stops the source actor, which the user actor
-   * watches and forgets.
-   */
-  private Flow<Message, Message, NotUsed> slateFlow(String userId, int k) {
-    Source<Message, NotUsed> out =
-        SlateSubscription.following(entity(userId), k, streamResubscribe)
-            .map(
-                s ->
-                    (Message)
-                        TextMessage.create(
-                            new String(
-                                Json.bytes(SlateResponse.of(s)),
-                                java.nio.charset.StandardCharsets.UTF_8)));
-    return Flow.fromSinkAndSourceCoupled(Sink.ignore(), out);
-  }
-
-  /**
-   * The per-subscriber source: an actor ref the user actor pushes slates to, buffering one slate
-   * and dropping the older one when the client is not reading (conflation to the latest slate).
-   */
-  static Source<UserProfile.SlateReply, ActorRef<UserProfile.SlateReply>> conflatingSlates() {
-    return ActorSource.actorRef(m -> false, m -> Optional.empty(), 1, OverflowStrategy.dropHead());
+        "k", kParam -> withUserAndK(userId, kParam, k -> streams.stream(userId, k)));
   }
 
   private EntityRef<UserProfile.Command> entity(String userId) {

@@ -1,6 +1,7 @@
 package io.carousel.http;
 
 import akka.Done;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -12,9 +13,8 @@ import akka.actor.typed.javadsl.Routers;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
-import akka.http.javadsl.Http;
-import akka.http.javadsl.ServerBinding;
 import akka.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import akka.stream.javadsl.Tcp;
 import com.typesafe.config.Config;
 import io.carousel.engine.ScoringModel;
 import io.carousel.engine.ScoringSettings;
@@ -53,9 +53,9 @@ public final class CarouselServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CarouselServer.class);
 
   private final ActorSystem<Void> system;
-  private final ServerBinding binding;
+  private final Tcp.ServerBinding binding;
 
-  private CarouselServer(ActorSystem<Void> system, ServerBinding binding) {
+  private CarouselServer(ActorSystem<Void> system, Tcp.ServerBinding binding) {
     this.system = system;
     this.binding = binding;
   }
@@ -71,11 +71,11 @@ public final class CarouselServer implements AutoCloseable {
    */
   public static CarouselServer start(Config config, LoadedModel model) {
     checkJournalFree(config);
-    CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
+    CompletableFuture<Tcp.ServerBinding> bound = new CompletableFuture<>();
     ActorSystem<Void> system =
         ActorSystem.create(guardian(config, model, bound), "carousel", config);
     try {
-      ServerBinding b = bound.get(60, TimeUnit.SECONDS);
+      Tcp.ServerBinding b = bound.get(60, TimeUnit.SECONDS);
       return new CarouselServer(system, b);
     } catch (Exception e) {
       system.terminate();
@@ -160,7 +160,7 @@ public final class CarouselServer implements AutoCloseable {
   }
 
   private static Behavior<Void> guardian(
-      Config config, LoadedModel model, CompletableFuture<ServerBinding> bound) {
+      Config config, LoadedModel model, CompletableFuture<Tcp.ServerBinding> bound) {
     return Behaviors.setup(
         ctx -> {
           ActorSystem<Void> system = ctx.getSystem();
@@ -181,7 +181,10 @@ public final class CarouselServer implements AutoCloseable {
                           scoringSettings.poolSize(),
                           Behaviors.supervise(
                                   ScoringModel.create(
-                                      model.scorer(), scoringSettings, batchSizes::record))
+                                      model.scorer(),
+                                      scoringSettings,
+                                      batchSizes::record,
+                                      model.view().live()))
                               .onFailure(SupervisorStrategy.restart()))
                       .withRoundRobinRouting()
                       .withRouteeProps(DispatcherSelector.fromConfig(ScoringSettings.DISPATCHER)),
@@ -194,6 +197,17 @@ public final class CarouselServer implements AutoCloseable {
           HttpSettings http = HttpSettings.fromConfig(config);
           ClusterSharding sharding = ClusterSharding.get(system);
           ItemAvailability availability = new ItemAvailability(model.view().catalog());
+          if (model.scorer().hasTextTower()) {
+            // Items added through the API: embedded from text on every node (docs/scoring.md).
+            availability.onItemsOutsideModel(
+                new LiveCatalogue(
+                    system,
+                    model.scorer(),
+                    io.carousel.engine.text.MiniLmTextEncoder::new,
+                    model.view().live(),
+                    Duration.ofSeconds(5),
+                    1024));
+          }
           Catalogue.initSharding(system, Clock.systemUTC());
           CompletionStage<Done> journal = journalReady(config, ctx);
           ctx.spawn(
@@ -205,11 +219,26 @@ public final class CarouselServer implements AutoCloseable {
           UserProfile.initSharding(system, deps);
           AtomicBoolean ready = new AtomicBoolean(false);
           CarouselRoutes routes =
-              new CarouselRoutes(system, sharding, http, deps, registry, ready::get);
+              new CarouselRoutes(
+                  system,
+                  sharding,
+                  http,
+                  deps,
+                  registry,
+                  ready::get,
+                  io.carousel.http.auth.Authorizer.fromConfig(
+                      config, CarouselRoutes.ROUTE_TABLE, http.maxBodyBytes(), Clock.systemUTC()));
           journal
               .thenCompose(
                   done ->
-                      Http.get(system).newServerAt(http.host(), http.port()).bind(routes.routes()))
+                      ConnectionGate.bind(
+                          system,
+                          http.host(),
+                          http.port(),
+                          routes.routes().flow(system),
+                          BodyText.serverSettings(system),
+                          http,
+                          io.carousel.http.auth.Tls.fromConfig(config, System.getenv())))
               .whenComplete(
                   (binding, failure) -> {
                     if (failure != null) {
@@ -217,10 +246,15 @@ public final class CarouselServer implements AutoCloseable {
                       bound.completeExceptionally(failure);
                       system.terminate();
                     } else {
-                      binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+                      CoordinatedShutdown.get(system)
+                          .addTask(
+                              CoordinatedShutdown.PhaseServiceUnbind(),
+                              "http-unbind",
+                              () -> binding.unbind().thenApply(u -> Done.getInstance()));
                       ready.set(true);
                       LOG.info(
-                          "Carousel serving http://{}:{}/ (model {}, {} items, persistence {})",
+                          "Carousel serving {}://{}:{}/ (model {}, {} items, persistence {})",
+                          tls(config) ? "https" : "http",
                           binding.localAddress().getHostString(),
                           binding.localAddress().getPort(),
                           model.view().modelVersion(),
@@ -233,6 +267,11 @@ public final class CarouselServer implements AutoCloseable {
         });
   }
 
+  /** Returns whether the node serves HTTPS. */
+  static boolean tls(Config config) {
+    return !config.getString("carousel.http.tls.keystore").isBlank();
+  }
+
   /**
    * Completes when the journal can serve: on H2 once the schema exists; on Cassandra once a warm-up
    * recovery answered (session connected, schema checked) within {@code
@@ -240,7 +279,18 @@ public final class CarouselServer implements AutoCloseable {
    */
   private static CompletionStage<Done> journalReady(Config config, ActorContext<Void> ctx) {
     if ("embedded".equals(config.getString("carousel.persistence.kind"))) {
-      return SchemaUtils.createIfNotExists(ctx.getSystem());
+      ActorSystem<?> system = ctx.getSystem();
+      // Once the schema exists: online compaction and SHUTDOWN COMPACT of the H2 file.
+      return SchemaUtils.createIfNotExists(system)
+          .thenApply(
+              done -> {
+                try {
+                  io.carousel.http.journal.H2Maintenance.start(system, config);
+                } catch (java.sql.SQLException e) {
+                  throw new java.util.concurrent.CompletionException(e);
+                }
+                return done;
+              });
     }
     Duration timeout = config.getDuration("carousel.cassandra.warm-up-timeout");
     CompletableFuture<Done> recovered = new CompletableFuture<>();

@@ -30,6 +30,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--report", description = "Report folder (default: <data-dir>/report/<dataset>).")
   Path report;
 
+  @Option(
+      names = "--insecure",
+      description = "Allow a non-loopback --host: the demo serves every route open (no API keys).")
+  boolean insecure;
+
   @Option(names = "--exit", description = "Exit after the replay instead of serving on.")
   boolean exit;
 
@@ -69,6 +74,9 @@ final class DemoCommand implements Callable<Integer> {
     // Before training or loading: a second demo on the same --data-dir, or a busy port, was
     // refused only after the model was loaded and the server started.
     CarouselServer.checkCanStart(config);
+    // The demo's replay client sends no key: it serves open, so only on loopback unless told.
+    io.carousel.http.auth.AuthSettings.fromConfig(config)
+        .checkExposure(insecure ? "127.0.0.1" : config.getString("carousel.http.host"));
     TrainingPipeline.Prepared prepared =
         TrainingPipeline.prepare(
             node.dataRoot(),

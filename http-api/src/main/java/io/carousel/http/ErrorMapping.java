@@ -7,6 +7,7 @@ import akka.http.javadsl.server.RejectionHandler;
 import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.pattern.AskTimeoutException;
 import akka.pattern.StatusReply;
+import io.carousel.user.UserProfile;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -31,6 +32,11 @@ public final class ErrorMapping {
     if (t instanceof AskTimeoutException || t instanceof TimeoutException) {
       return Json.problem(
           Problem.of(503, "Service Unavailable", null, "timed out; retry (events are idempotent)"));
+    }
+    if (t instanceof StatusReply.ErrorMessage e
+        && e.getMessage().startsWith(UserProfile.UNREADABLE_HISTORY)) {
+      // A stored row this build cannot read: permanent until the user is deleted, so not a 503.
+      return Json.problem(Problem.of(500, "Internal Server Error", null, e.getMessage()));
     }
     if (t instanceof StatusReply.ErrorMessage e) {
       return Json.problem(Problem.of(503, "Service Unavailable", null, e.getMessage()));

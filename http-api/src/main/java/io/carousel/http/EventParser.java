@@ -2,10 +2,12 @@ package io.carousel.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carousel.engine.data.EventTimes;
 import io.carousel.policy.EventType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.text.Normalizer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -13,8 +15,9 @@ import java.util.HexFormat;
 
 /**
  * Parses and validates one event object. Strict: a wrong type, a missing field, an empty, overlong
- * or control-character id, an unknown event type or a timestamp that is neither ISO-8601 nor epoch
- * milliseconds is rejected with an {@link InvalidInput} naming the field.
+ * or control-character id, an unknown event type or a timestamp that is neither ISO-8601 nor an
+ * epoch number ({@link EventTimes}: seconds below 1e11, else milliseconds) is rejected with an
+ * {@link InvalidInput} naming the field. Ids are normalised to Unicode NFC ({@link #nfc}).
  */
 public final class EventParser {
   /**
@@ -136,7 +139,9 @@ public final class EventParser {
   /**
    * Returns why {@code id} is not an acceptable id (user, item, event or slate), or null when it
    * is: non-blank, at most {@link #MAX_ID_LENGTH} characters, no control characters, valid Unicode,
-   * and not {@code .} or {@code ..} (they cannot be addressed in a URL path).
+   * and no {@code .} or {@code ..} between slashes ({@code ..}, {@code ../x}, {@code a/./b}): a
+   * proxy that decodes {@code %2F} and normalizes dot segments would send such an id's URL to
+   * another user or route (path traversal). Other slashes are fine ({@code a/b} is {@code a%2Fb}).
    */
   static String idProblem(String field, String id) {
     if (id.isBlank()) {
@@ -151,14 +156,28 @@ public final class EventParser {
     if (hasLoneSurrogate(id)) {
       return "'" + field + "' is not valid Unicode (a lone surrogate)";
     }
-    if (id.equals(".") || id.equals("..")) {
-      return "'" + field + "' must not be '.' or '..'";
+    for (String part : id.split("/", -1)) {
+      if (part.equals(".") || part.equals("..")) {
+        return "'" + field + "' must not be '.' or '..' nor hold them between slashes";
+      }
     }
     return null;
   }
 
+  /**
+   * Returns {@code id} in Unicode Normalization Form C: an id typed as a precomposed "é" and as "e"
+   * + combining acute is one user, item or event (every id crossing the HTTP boundary goes through
+   * this before it is validated and used). A lone surrogate is left as it is for the validation to
+   * reject.
+   */
+  static String nfc(String id) {
+    return id == null || Normalizer.isNormalized(id, Normalizer.Form.NFC) || hasLoneSurrogate(id)
+        ? id
+        : Normalizer.normalize(id, Normalizer.Form.NFC);
+  }
+
   static String id(JsonNode node, String field, boolean required) throws InvalidInput {
-    String s = text(node, field, required);
+    String s = nfc(text(node, field, required));
     if (s == null) {
       return null;
     }
@@ -169,14 +188,27 @@ public final class EventParser {
     return s;
   }
 
+  /**
+   * Returns the event time, epoch ms: a number by the rule the {@code file:} reader shares ({@link
+   * EventTimes}: below 1e11 epoch seconds, others epoch ms); a string must be ISO-8601 with a zone.
+   */
   private static long timestamp(JsonNode v) throws InvalidInput {
     if (v == null || v.isNull()) {
-      throw new InvalidInput("timestamp", "'timestamp' is required (ISO-8601 or epoch ms)");
+      throw new InvalidInput(
+          "timestamp", "'timestamp' is required (ISO-8601, epoch seconds or epoch milliseconds)");
     }
-    if (v.isIntegralNumber() && v.canConvertToLong() && v.longValue() >= 0) {
-      return v.longValue();
+    try {
+      if (v.isIntegralNumber() && v.canConvertToLong()) {
+        return EventTimes.fromEpochNumber(v.longValue());
+      }
+      if (v.isNumber()) {
+        return EventTimes.fromEpochNumber(v.doubleValue());
+      }
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInput("timestamp", "'timestamp': " + e.getMessage());
     }
     if (v.isTextual()) {
+      // Text stays strict on the wire: ISO-8601 with a zone (Z or an offset), never a guess.
       String s = v.textValue().trim();
       try {
         return Instant.parse(s).toEpochMilli();
@@ -194,7 +226,9 @@ public final class EventParser {
     }
     throw new InvalidInput(
         "timestamp",
-        "'timestamp' must be ISO-8601 (2018-05-20T10:00:00Z) or epoch milliseconds, got " + v);
+        "'timestamp' must be ISO-8601 with a zone (2018-05-20T10:00:00Z) or a number (epoch"
+            + " seconds below 1e11, else epoch milliseconds), got "
+            + v);
   }
 
   private static String contentId(String userId, String itemId, EventType type, long ts) {

@@ -18,14 +18,23 @@ public final class FileDatasetOptions {
       names = "--columns",
       description =
           "file: datasets: logical=column pairs, e.g. user=visitor,item=sku,type=event,time=ts"
-              + " (default: the columns user, item, type, time).")
+              + ",category=cat; a column is a header name or a 1-based position (user=1)"
+              + " (default: the columns user, item, type, time, category).")
   String columns;
+
+  @Option(
+      names = "--no-header",
+      description =
+          "file: datasets: the csv/tsv log has no header row; give every column by position,"
+              + " e.g. --columns user=1,item=2,time=3.")
+  boolean noHeader;
 
   @Option(
       names = "--types",
       description =
-          "file: datasets: file value=event type pairs, e.g. pv=view,buy=purchase (view, click,"
-              + " add_to_cart, purchase; default: the values themselves).")
+          "file: datasets: file value=event type pairs, e.g. pv=view,fav=click,remove=ignore"
+              + " (view, click, add_to_cart, purchase, or ignore to skip the rows; default: the"
+              + " values themselves).")
   String types;
 
   @Option(
@@ -46,14 +55,20 @@ public final class FileDatasetOptions {
    */
   public String fold(String dataset) {
     boolean any =
-        format != null || columns != null || types != null || items != null || maxBadRows != null;
+        format != null
+            || columns != null
+            || types != null
+            || items != null
+            || maxBadRows != null
+            || noHeader;
     if (!FileSource.isFile(dataset)) {
       if (any) {
         throw new IllegalArgumentException(
-            "--format, --columns, --types, --items and --max-bad-rows need --dataset file:<path>");
+            "--format, --columns, --no-header, --types, --items and --max-bad-rows need --dataset"
+                + " file:<path>");
       }
       return dataset;
     }
-    return FileSource.name(dataset, format, columns, types, items, maxBadRows);
+    return FileSource.name(dataset, format, columns, types, items, maxBadRows, noHeader);
   }
 }

@@ -17,6 +17,14 @@ import java.time.Duration;
  *     cannot (journal down); 0 = off
  * @param streamResubscribe how often a WebSocket re-subscribes to its user, so the subscription
  *     follows the user's shard to another node (rebalance, node loss)
+ * @param streamMaxPerNode most WebSocket streams this node holds (503 before the upgrade beyond)
+ * @param streamMaxPerUser most WebSocket streams of one user on this node (429 beyond)
+ * @param maxConnections most TCP connections this node serves; a connection beyond is answered 503
+ *     at once and closed
+ * @param incomingIdleTimeout a connection from which no byte arrives for this long is closed (a
+ *     WebSocket peer that answers no ping, a client that never sends its request)
+ * @param sendBufferBytes the kernel send buffer of each connection, bytes (0 = the OS default,
+ *     which grows to megabytes); bounds what a client that stops reading has queued
  */
 public record HttpSettings(
     String host,
@@ -26,7 +34,12 @@ public record HttpSettings(
     Duration askTimeout,
     Duration futureTolerance,
     int slateCacheSize,
-    Duration streamResubscribe) {
+    Duration streamResubscribe,
+    int streamMaxPerNode,
+    int streamMaxPerUser,
+    int maxConnections,
+    Duration incomingIdleTimeout,
+    int sendBufferBytes) {
 
   /** Reads {@code carousel.http}; throws ConfigException when a key is missing or mistyped. */
   public static HttpSettings fromConfig(Config config) {
@@ -39,6 +52,11 @@ public record HttpSettings(
         c.getDuration("ask-timeout"),
         c.getDuration("future-tolerance"),
         c.getInt("slate-cache-size"),
-        c.getDuration("stream-resubscribe"));
+        c.getDuration("stream-resubscribe"),
+        c.getInt("stream.max-per-node"),
+        c.getInt("stream.max-per-user"),
+        c.getInt("connections.max"),
+        c.getDuration("connections.incoming-idle-timeout"),
+        (int) c.getBytes("connections.send-buffer-bytes").longValue());
   }
 }

@@ -3,8 +3,10 @@ package io.carousel.http;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.model.HttpResponse;
 import io.carousel.engine.Catalog;
+import io.carousel.engine.LiveItems;
 import io.carousel.user.Catalogue;
 import io.carousel.user.ItemAvailability;
+import io.carousel.user.ModelView;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,28 +46,97 @@ final class ItemIngest {
 
   private final ActorSystem<?> system;
   private final Duration askTimeout;
+
+  /**
+   * One item as {@code GET /v1/items/{id}} answers it; {@code known} is {@code training} (the model
+   * was trained on it), {@code text} (live: vector from its text alone) or {@code pending} (stored,
+   * not embedded yet, or the model has no text tower).
+   */
+  record ItemDetail(
+      String itemId,
+      String title,
+      String description,
+      String category,
+      boolean available,
+      String known) {}
+
   private final Catalog catalog;
+  private final ModelView model;
   private final ItemAvailability availability;
 
   ItemIngest(
-      ActorSystem<?> system, Duration askTimeout, Catalog catalog, ItemAvailability availability) {
+      ActorSystem<?> system, Duration askTimeout, ModelView model, ItemAvailability availability) {
     this.system = system;
     this.askTimeout = askTimeout;
-    this.catalog = catalog;
+    this.catalog = model.catalog();
+    this.model = model;
     this.availability = availability;
   }
 
-  /** Lists the model's catalogue, {@code limit} items from {@code offset}, in index order. */
+  /**
+   * Lists the model's catalogue then the live items (added through the API, embedded from text),
+   * {@code limit} items from {@code offset}, in dense index order.
+   */
   ItemPage list(int offset, int limit) {
     ItemAvailability.Snapshot snap = availability.snapshot();
+    LiveItems.Snapshot live = model.live().snapshot();
+    int total = catalog.size() + live.size();
     List<ItemView> page = new ArrayList<>();
-    for (int i = offset; i < Math.min(catalog.size(), (long) offset + limit); i++) {
+    for (int i = offset; i < Math.min(total, (long) offset + limit); i++) {
+      if (i >= catalog.size()) {
+        LiveItems.Entry e = live.get(i);
+        page.add(new ItemView(e.itemId(), null, e.category(), live.available(i)));
+        continue;
+      }
       String text = catalog.get(i).text();
       String title = text.length() > 120 ? text.substring(0, 117) + "..." : text;
       page.add(
           new ItemView(catalog.get(i).itemId(), title, snap.categories()[i], snap.available(i)));
     }
-    return new ItemPage(catalog.size(), offset, page);
+    return new ItemPage(total, offset, page);
+  }
+
+  /** {@code GET /v1/items/{id}}: 200 with {@link ItemDetail}, 404 for an unknown or deleted id. */
+  CompletionStage<HttpResponse> get(String itemId) {
+    String problem = EventParser.idProblem("itemId", itemId);
+    if (problem != null) {
+      return CompletableFuture.completedFuture(
+          Json.problem(Problem.of(400, "Bad Request", "itemId", problem)));
+    }
+    int trained = catalog.indexOf(itemId);
+    int liveIdx = model.live().snapshot().indexOf(itemId);
+    String known = trained >= 0 ? "training" : liveIdx >= 0 ? "text" : "pending";
+    return Catalogue.ref(system)
+        .<Catalogue.Texts>ask(r -> new Catalogue.GetTexts(List.of(itemId), r), askTimeout)
+        .thenApply(
+            texts -> {
+              if (!texts.items().isEmpty()) {
+                Catalogue.ItemText t = texts.items().get(0);
+                if (!t.available() && trained < 0 && liveIdx < 0) {
+                  return notFound(itemId);
+                }
+                return Json.response(
+                    200,
+                    new ItemDetail(
+                        itemId, t.title(), t.description(), t.category(), t.available(), known));
+              }
+              if (trained >= 0) {
+                return Json.response(
+                    200,
+                    new ItemDetail(
+                        itemId,
+                        catalog.get(trained).text(),
+                        null,
+                        availability.snapshot().categories()[trained],
+                        availability.snapshot().available(trained),
+                        known));
+              }
+              return notFound(itemId);
+            });
+  }
+
+  private static HttpResponse notFound(String itemId) {
+    return Json.problem(Problem.of(404, "Not Found", "itemId", "no item '" + itemId + "'"));
   }
 
   /** Upserts the items in {@code body}; 200 with per-line results, 422 when no line is valid. */

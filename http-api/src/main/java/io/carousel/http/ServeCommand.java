@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
   @Mixin NodeOptions node;
 
+  @Mixin AuthOptions auth;
+
   @Option(
       names = "--model",
       description =
@@ -39,7 +41,7 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--train-fraction must be in (0, 1], got " + trainFraction);
     }
-    var config = node.toConfig();
+    var config = auth.apply(node.toConfig());
     if (model != null && node.datasetGiven()) {
       throw new IllegalArgumentException("give --dataset or --model, not both");
     }
@@ -61,7 +63,8 @@ final class ServeCommand implements Callable<Integer> {
     try (LoadedModel loaded = LoadedModel.load(modelDir, meta.catalog(), meta.trainCounts());
         CarouselServer server = CarouselServer.start(config, loaded)) {
       System.out.printf(
-          "Carousel serving http://%s:%d/ — Ctrl-C to stop%n", server.host(), server.port());
+          "Carousel serving %s://%s:%d/ — Ctrl-C to stop%n",
+          CarouselServer.tls(config) ? "https" : "http", server.host(), server.port());
       server.awaitTermination();
     }
     return 0;

@@ -120,8 +120,6 @@ class BadInputTest extends HttpTestBase {
       },
       {"{\"userId\":\"" + user + "\",\"itemId\":\"i\",\"type\":5,\"timestamp\":0}", "type"},
       {event(user, "-1", ""), "timestamp"},
-      {event(user, "1.5e12", ""), "timestamp"},
-      {event(user, "1795900000000.0", ""), "timestamp"},
       {event(user, "1e400", ""), "timestamp"},
       {event(user, "99999999999999999999999", ""), "timestamp"},
       {event(user, "9223372036854775807", ""), "timestamp"},
@@ -293,7 +291,7 @@ class BadInputTest extends HttpTestBase {
     assertProblem(send("OPTIONS", "/v1/events", null, null), 405, null);
     assertProblem(send("PATCH", "/v1/users/someone", "application/json", "{}"), 405, null);
     assertProblem(
-        send("POST", "/v1/users/someone/recommendations", "application/json", "{}"), 405, null);
+        send("PUT", "/v1/users/someone/recommendations", "application/json", "{}"), 405, null);
     assertProblem(send("PATCH", "/v1/items", "application/json", "{}"), 405, null);
     assertProblem(get("/v1/nope"), 404, null);
     assertProblem(get("/v2/events"), 404, null);
@@ -332,7 +330,7 @@ class BadInputTest extends HttpTestBase {
     JsonNode p =
         assertProblem(
             send("PUT", "/v1/items", "application/x-ndjson", "{}\n".repeat(1001)), 413, "body");
-    assertTrue(p.get("detail").asText().contains("at most 1000 lines"), p.toString());
+    assertTrue(p.get("detail").asText().contains("at most 1000 non-blank lines"), p.toString());
     // 1,000 lines are accepted (and here all rejected one by one).
     assertProblem(
         send("PUT", "/v1/items", "application/x-ndjson", "{}\n".repeat(1000)), 422, "itemId");

@@ -86,9 +86,9 @@ class CassandraPersistenceIT {
     }
 
     ProfileSummary summary() {
-      TestProbe<ProfileSummary> probe = kit.createTestProbe();
+      TestProbe<StatusReply<ProfileSummary>> probe = kit.createTestProbe();
       user.tell(new UserProfile.GetSummary(probe.getRef()));
-      return probe.expectMessageClass(ProfileSummary.class, WAIT);
+      return probe.receiveMessage(WAIT).getValue();
     }
 
     @Override
@@ -183,7 +183,7 @@ class CassandraPersistenceIT {
     }
     try (Incarnation second = new Incarnation(userId, 100)) {
       UserProfile.Recorded afterRestart = second.record("dup-1", "item-4", T0);
-      assertTrue(afterRestart.duplicate(), "the idempotency window survives recovery");
+      assertTrue(afterRestart.duplicate(), "the idempotency log survives recovery");
       assertEquals(1, second.summary().eventCount());
     }
     assertEquals(1, journalRows(userId), "one journal row for the repeated event id");

@@ -2,6 +2,7 @@ package io.carousel.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -42,5 +43,29 @@ class FileDatasetOptionsTest {
     EvaluateCommand evaluate = new EvaluateCommand();
     new CommandLine(evaluate).parseArgs("--dataset", "file:a.ndjson", "--items", "items.csv");
     assertEquals("file:a.ndjson;items=items.csv", evaluate.file.fold(evaluate.dataset));
+  }
+
+  @Test
+  void noHeaderFoldsIntoTheNameAndNeedsPositions() {
+    EvaluateCommand evaluate = new EvaluateCommand();
+    new CommandLine(evaluate)
+        .parseArgs(
+            "--dataset",
+            "file:export.csv",
+            "--no-header",
+            "--columns",
+            "user=1,item=2,category=3,type=4,time=5",
+            "--types",
+            "fav=click,remove=ignore");
+    assertEquals(
+        "file:export.csv;no-header=true;columns=user=1,item=2,category=3,type=4,time=5"
+            + ";types=fav=click,remove=ignore",
+        evaluate.file.fold(evaluate.dataset));
+    EvaluateCommand byName = new EvaluateCommand();
+    new CommandLine(byName)
+        .parseArgs("--dataset", "file:export.csv", "--no-header", "--columns", "user=visitor");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> byName.file.fold(byName.dataset));
+    assertTrue(e.getMessage().contains("--no-header needs the position"), e.getMessage());
   }
 }

@@ -160,7 +160,7 @@ class ManyUsersIT {
     CompletableFuture<ProfileSummary> summary(String userId) {
       return sharding
           .entityRefFor(UserProfile.TYPE_KEY, userId)
-          .<ProfileSummary>ask(UserProfile.GetSummary::new, ASK)
+          .<ProfileSummary>askWithStatus(UserProfile.GetSummary::new, ASK)
           .toCompletableFuture();
     }
 

@@ -5,8 +5,6 @@ import akka.actor.typed.ActorRef;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
-import akka.http.javadsl.Http;
-import akka.http.javadsl.ServerBinding;
 import akka.persistence.testkit.PersistenceTestKitPlugin;
 import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import com.typesafe.config.Config;
@@ -34,19 +32,37 @@ import java.util.concurrent.TimeUnit;
 final class TestNode implements AutoCloseable {
   static final int ITEMS = FixedModel.ITEMS;
   final ActorTestKit kit;
-  final ServerBinding binding;
+  final akka.stream.javadsl.Tcp.ServerBinding binding;
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final CarouselMetrics metrics = new CarouselMetrics(registry);
 
   TestNode() throws Exception {
+    this("");
+  }
+
+  /** A node with {@code overrides} (HOCON) over the test defaults. */
+  TestNode(String overrides) throws Exception {
+    this(overrides, null);
+  }
+
+  /**
+   * A node with {@code overrides} whose routes use {@code auth} (built from the node's config and
+   * HTTP settings by the function); null = from the config, open without keys.
+   */
+  TestNode(
+      String overrides,
+      java.util.function.BiFunction<Config, HttpSettings, io.carousel.http.auth.Authorizer> auth)
+      throws Exception {
     Config config =
-        ConfigFactory.parseString(
-                "akka.actor.provider = cluster\n"
-                    + "akka.remote.artery.canonical.hostname = 127.0.0.1\n"
-                    + "akka.remote.artery.canonical.port = 0\n"
-                    + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
-                    + "carousel.http.max-body-bytes = 4096\n"
-                    + "akka.http.server.websocket.periodic-keep-alive-max-idle = 1s\n")
+        ConfigFactory.parseString(overrides)
+            .withFallback(
+                ConfigFactory.parseString(
+                    "akka.actor.provider = cluster\n"
+                        + "akka.remote.artery.canonical.hostname = 127.0.0.1\n"
+                        + "akka.remote.artery.canonical.port = 0\n"
+                        + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
+                        + "carousel.http.max-body-bytes = 4096\n"
+                        + "akka.http.server.websocket.periodic-keep-alive-max-idle = 1s\n"))
             .withFallback(PersistenceTestKitPlugin.config())
             .withFallback(PersistenceTestKitSnapshotPlugin.config())
             .withFallback(ConfigFactory.load());
@@ -71,18 +87,27 @@ final class TestNode implements AutoCloseable {
             metrics,
             availability);
     UserProfile.initSharding(kit.system(), deps);
+    HttpSettings http = HttpSettings.fromConfig(config);
     CarouselRoutes routes =
         new CarouselRoutes(
             kit.system(),
             ClusterSharding.get(kit.system()),
-            HttpSettings.fromConfig(config),
+            http,
             deps,
             registry,
-            () -> true);
+            () -> true,
+            auth != null
+                ? auth.apply(config, http)
+                : io.carousel.http.auth.Authorizer.fromConfig(
+                    config, CarouselRoutes.ROUTE_TABLE, http.maxBodyBytes(), Clock.systemUTC()));
     binding =
-        Http.get(kit.system())
-            .newServerAt("127.0.0.1", 0)
-            .bind(routes.routes())
+        ConnectionGate.bind(
+                kit.system(),
+                "127.0.0.1",
+                0,
+                routes.routes().flow(kit.system()),
+                BodyText.serverSettings(kit.system()),
+                http)
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
   }

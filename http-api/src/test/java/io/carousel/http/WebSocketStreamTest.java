@@ -120,7 +120,7 @@ class WebSocketStreamTest extends HttpTestBase {
   @Test
   void slowClientGetsTheLatestSlateOnly() {
     var pair =
-        CarouselRoutes.conflatingSlates()
+        SlateSubscription.conflatingSlates()
             .toMat(TestSink.create(node.kit.system()), Keep.both())
             .run(node.kit.system());
     var ref = pair.first();
@@ -128,14 +128,17 @@ class WebSocketStreamTest extends HttpTestBase {
     probe.ensureSubscription();
     probe.request(1);
     ref.tell(slate("u/1"));
-    assertEquals("u/1", probe.expectNext().slateId());
+    assertEquals("u/1", ((UserProfile.SlateReply) probe.expectNext()).slateId());
     // The client stops reading: 5,000 slates arrive, the buffer keeps the newest one only.
     for (int i = 2; i <= 5_001; i++) {
       ref.tell(slate("u/" + i));
     }
     probe.expectNoMessage(java.time.Duration.ofMillis(200));
     probe.request(10);
-    assertEquals("u/5001", probe.expectNext().slateId(), "only the latest slate is delivered");
+    assertEquals(
+        "u/5001",
+        ((UserProfile.SlateReply) probe.expectNext()).slateId(),
+        "only the latest slate is delivered");
     probe.expectNoMessage(java.time.Duration.ofMillis(200));
   }
 

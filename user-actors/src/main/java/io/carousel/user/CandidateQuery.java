@@ -39,17 +39,23 @@ record CandidateQuery(int[] history, BitSet excluded) {
         if (settings.excludeSeen()) {
           excluded.set(idx);
         }
+      } else if (settings.excludeSeen()) {
+        // A live item: not readable by the session tower (no trained id), but seen all the same.
+        int live = deps.model().indexOf(id);
+        if (live >= 0) {
+          excluded.set(live);
+        }
       }
     }
     long since = state.lastEventTimeMs() - settings.purchaseWindow().toMillis();
     for (UserState.Purchase p : state.purchases()) {
-      int idx = catalog.indexOf(p.itemId());
+      int idx = deps.model().indexOf(p.itemId());
       if (idx >= 0 && p.timeMs() >= since) {
         excluded.set(idx);
       }
     }
     for (String id : exclude) {
-      int idx = catalog.indexOf(id);
+      int idx = deps.model().indexOf(id);
       if (idx >= 0) {
         excluded.set(idx);
       }

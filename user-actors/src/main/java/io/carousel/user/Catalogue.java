@@ -39,8 +39,9 @@ import java.util.TreeMap;
  * stock or deleted is gone from the very next slate on every node. The views also re-read every
  * item's availability in pages ({@link GetPage}) to converge after a lost message. Every message
  * that crosses nodes thus stays far below Artery's 256 KiB frame, however large the catalogue.
- * Items the model was not trained on are kept here and become recommendable after the next
- * training.
+ * Items the model was not trained on are embedded from their text by every node, which asks for
+ * their text with {@link GetTexts} when an item's {@link Availability#textHash} is new to it
+ * (docs/scoring.md, "Live catalogue").
  */
 public final class Catalogue
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -111,17 +112,54 @@ public final class Catalogue
    */
   public record GetPage(String afterItemId, int limit, ActorRef<Page> replyTo) implements Command {}
 
+  /** Asks for the text of at most {@link #TEXT_BATCH} items; unknown ids are left out. */
+  public record GetTexts(List<String> itemIds, ActorRef<Texts> replyTo) implements Command {}
+
+  /**
+   * Most items one {@link GetTexts} may ask: a max-length item (1,000 + 10,000 characters of up to
+   * 3 UTF-8 bytes) is about 34 KB, so 3 stay under 128 KiB, half of Artery's frame.
+   */
+  public static final int TEXT_BATCH = 3;
+
+  /** One item's text and business state, as {@link GetTexts} answers it. */
+  public record ItemText(
+      String itemId,
+      String title,
+      String description,
+      String category,
+      boolean available,
+      int textHash)
+      implements CborSerializable {}
+
+  /** Reply to {@link GetTexts}. */
+  public record Texts(List<ItemText> items) implements CborSerializable {}
+
+  /** Returns the hash of an item's text, as {@link Availability#textHash} carries it. */
+  public static int textHash(String title, String description) {
+    return java.util.Objects.hash(title, description);
+  }
+
   /** Reply to {@link Upsert}. */
   public record Upserted(int created, int updated) implements CborSerializable {}
 
   /**
    * What a node needs of one item to serve slates: whether it may be recommended ({@code !deleted
-   * && inStock}) and its catalogue category (null when none was given).
+   * && inStock}), its catalogue category (null when none was given) and the hash of its text
+   * ({@link #textHash}; 0 from a node that predates it), so a node knows when to re-embed it.
    */
-  public record Availability(String itemId, boolean available, String category)
+  public record Availability(String itemId, boolean available, String category, int textHash)
       implements CborSerializable {
+    /** An availability without text hash (tests, trained items). */
+    public Availability(String itemId, boolean available, String category) {
+      this(itemId, available, category, 0);
+    }
+
     static Availability of(String itemId, ItemState s) {
-      return new Availability(itemId, !s.deleted() && s.inStock(), s.category());
+      return new Availability(
+          itemId,
+          !s.deleted() && s.inStock(),
+          s.category(),
+          Catalogue.textHash(s.title(), s.description()));
     }
   }
 
@@ -269,6 +307,7 @@ public final class Catalogue
         .forAnyState()
         .onCommand(Upsert.class, this::onUpsert)
         .onCommand(Delete.class, this::onDelete)
+        .onCommand(GetTexts.class, (s, c) -> Effect().reply(c.replyTo(), texts(s, c.itemIds())))
         .onCommand(
             GetPage.class,
             (s, c) ->
@@ -316,6 +355,24 @@ public final class Catalogue
         .persist(new ItemDeleted(c.itemId(), clock.millis()))
         .thenRun(s -> publish(s, List.of(c.itemId())))
         .thenReply(c.replyTo(), s -> StatusReply.success(known));
+  }
+
+  private static Texts texts(State state, List<String> ids) {
+    List<ItemText> out = new ArrayList<>();
+    for (String id : ids.subList(0, Math.min(ids.size(), TEXT_BATCH))) {
+      ItemState s = state.items().get(id);
+      if (s != null) {
+        out.add(
+            new ItemText(
+                id,
+                s.title(),
+                s.description(),
+                s.category(),
+                !s.deleted() && s.inStock(),
+                textHash(s.title(), s.description())));
+      }
+    }
+    return new Texts(List.copyOf(out));
   }
 
   private void publish(State state, Collection<String> itemIds) {

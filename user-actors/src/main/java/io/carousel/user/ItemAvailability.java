@@ -22,6 +22,8 @@ public final class ItemAvailability {
   private final Catalog catalog;
   private final String[] modelCategories;
   private final AtomicReference<Snapshot> current;
+  private volatile java.util.function.Consumer<java.util.List<Catalogue.Availability>> live =
+      items -> {};
 
   /** Starts with every catalogue item available, in its catalogue category. */
   public ItemAvailability(Catalog catalog) {
@@ -34,6 +36,16 @@ public final class ItemAvailability {
         new AtomicReference<>(new Snapshot(new BitSet(catalog.size()), modelCategories.clone()));
   }
 
+  /**
+   * Sets who gets the availability of items not in the model's catalogue (the node's live
+   * catalogue, which embeds them from text); called on the {@link CatalogueView}'s thread with
+   * every delta and every full re-read.
+   */
+  public void onItemsOutsideModel(
+      java.util.function.Consumer<java.util.List<Catalogue.Availability>> listener) {
+    this.live = listener;
+  }
+
   /** Returns the current snapshot. */
   public Snapshot snapshot() {
     return current.get();
@@ -41,17 +53,23 @@ public final class ItemAvailability {
 
   /**
    * Applies a change of some items on top of the current snapshot; items not mentioned keep their
-   * state. Items not in the model's catalogue are ignored here (they become recommendable after the
-   * next training). Called by one writer (the node's {@link CatalogueView}).
+   * state. Items not in the model's catalogue go to the {@link #onItemsOutsideModel} listener.
+   * Called by one writer (the node's {@link CatalogueView}).
    */
   public void applyDelta(Collection<Catalogue.Availability> items) {
     Snapshot old = current.get();
     BitSet unavailable = (BitSet) old.unavailable().clone();
     String[] categories = old.categories().clone();
+    java.util.List<Catalogue.Availability> outside = new java.util.ArrayList<>();
     for (Catalogue.Availability a : items) {
-      set(a, unavailable, categories);
+      if (!set(a, unavailable, categories)) {
+        outside.add(a);
+      }
     }
     current.set(new Snapshot(unavailable, categories));
+    if (!outside.isEmpty()) {
+      live.accept(outside);
+    }
   }
 
   /**
@@ -61,19 +79,26 @@ public final class ItemAvailability {
   public void replace(Collection<Catalogue.Availability> items) {
     BitSet unavailable = new BitSet(catalog.size());
     String[] categories = modelCategories.clone();
+    java.util.List<Catalogue.Availability> outside = new java.util.ArrayList<>();
     for (Catalogue.Availability a : items) {
-      set(a, unavailable, categories);
+      if (!set(a, unavailable, categories)) {
+        outside.add(a);
+      }
     }
     current.set(new Snapshot(unavailable, categories));
+    if (!outside.isEmpty()) {
+      live.accept(outside);
+    }
   }
 
-  private void set(Catalogue.Availability a, BitSet unavailable, String[] categories) {
+  private boolean set(Catalogue.Availability a, BitSet unavailable, String[] categories) {
     int idx = catalog.indexOf(a.itemId());
     if (idx < 0) {
-      return;
+      return false;
     }
     unavailable.set(idx, !a.available());
     categories[idx] =
         a.category() != null && !a.category().isEmpty() ? a.category() : modelCategories[idx];
+    return true;
   }
 }

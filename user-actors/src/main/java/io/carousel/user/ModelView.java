@@ -1,6 +1,7 @@
 package io.carousel.user;
 
 import io.carousel.engine.Catalog;
+import io.carousel.engine.LiveItems;
 import io.carousel.policy.ContextFeatures;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -15,6 +16,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * @param features the bandit context builder x(user, item), {@link ContextFeatures#DIM} wide
  * @param projections {@code float[12]} per item, {@code features.project(itemVectors[i])}, filled
  *     on first use ({@link #projection}); about 64 B per item once every item has been served
+ * @param live items added through the API after training, dense indices from {@code catalog.size()}
+ *     on, vectors from the model's text path (docs/scoring.md, "Live catalogue")
  */
 public record ModelView(
     String modelVersion,
@@ -22,22 +25,56 @@ public record ModelView(
     float[][] itemVectors,
     float[] popularity,
     ContextFeatures features,
-    AtomicReferenceArray<float[]> projections) {
+    AtomicReferenceArray<float[]> projections,
+    LiveItems live) {
 
-  /** A view with an empty projection cache. */
+  /** A view with an empty projection cache and no live items yet. */
   public ModelView(
       String modelVersion,
       Catalog catalog,
       float[][] itemVectors,
       float[] popularity,
       ContextFeatures features) {
+    this(modelVersion, catalog, itemVectors, popularity, features, new LiveItems(catalog.size()));
+  }
+
+  /** A view with an empty projection cache over {@code live}. */
+  public ModelView(
+      String modelVersion,
+      Catalog catalog,
+      float[][] itemVectors,
+      float[] popularity,
+      ContextFeatures features,
+      LiveItems live) {
     this(
         modelVersion,
         catalog,
         itemVectors,
         popularity,
         features,
-        new AtomicReferenceArray<>(catalog.size()));
+        new AtomicReferenceArray<>(catalog.size()),
+        live);
+  }
+
+  /** Returns the id of the trained or live item at dense index {@code idx}. */
+  public String itemId(int idx) {
+    return idx < catalog.size() ? catalog.get(idx).itemId() : live.snapshot().get(idx).itemId();
+  }
+
+  /** Returns the dense index of a trained or live item, or -1. */
+  public int indexOf(String itemId) {
+    int idx = catalog.indexOf(itemId);
+    return idx >= 0 ? idx : live.snapshot().indexOf(itemId);
+  }
+
+  /** Returns the item vector at {@code idx}, trained or from text (live). */
+  public float[] vector(int idx) {
+    return idx < catalog.size() ? itemVectors[idx] : live.snapshot().get(idx).vector();
+  }
+
+  /** Returns the popularity prior at {@code idx}: 0 for a live item (no training interactions). */
+  public float popularityOf(int idx) {
+    return idx < catalog.size() ? popularity[idx] : 0f;
   }
 
   /**
@@ -67,6 +104,10 @@ public record ModelView(
    * Every slate context and every pending slate of the node refers to this one array.
    */
   public float[] projection(int idx) {
+    if (idx >= catalog.size()) {
+      // A live item's vector can change (re-embedded text): computed per use, 12 dot products.
+      return features.project(vector(idx));
+    }
     float[] p = projections.get(idx);
     if (p == null) {
       // Two threads may both compute it; the values are equal and one instance wins.
@@ -78,7 +119,7 @@ public record ModelView(
 
   /** Returns {@link #projection} of the item with id {@code itemId}, or null if it has none. */
   public float[] projectionOf(String itemId) {
-    int idx = catalog.indexOf(itemId);
+    int idx = indexOf(itemId);
     return idx < 0 ? null : projection(idx);
   }
 

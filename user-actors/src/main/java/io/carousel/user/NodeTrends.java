@@ -15,6 +15,7 @@ import io.carousel.policy.TrendPopularity;
  * sharding spreads evenly, so every node sees a sample of the same trend.
  */
 public final class NodeTrends {
+  private final int size;
   private final TrendPopularity[] trends;
   private final double[] halfLives;
 
@@ -24,6 +25,7 @@ public final class NodeTrends {
    * IllegalArgumentException if items < 1 or a half-life is not finite and > 0.
    */
   public NodeTrends(int items, double... halfLives) {
+    this.size = Math.max(1, items);
     this.halfLives = halfLives.clone();
     this.trends = new TrendPopularity[halfLives.length];
     for (int i = 0; i < trends.length; i++) {
@@ -65,7 +67,8 @@ public final class NodeTrends {
     synchronized (trends) {
       for (int c = 0; c < items.length; c++) {
         for (int t = 0; t < trends.length; t++) {
-          out[c][t] = trends[t].value(items[c]);
+          // A live item (index past the trained ones) has no trend count yet.
+          out[c][t] = items[c] < size ? trends[t].value(items[c]) : 0f;
         }
       }
     }

@@ -11,8 +11,14 @@ import java.util.function.Function;
 
 /**
  * The last slate served to a shopper, whose impressions await a reward: slot j's context when
- * served ({@code float[k]}) is kept until it is rewarded or the next slate makes it a reward-0
- * impression. Immutable.
+ * served ({@code float[k]}) and the strongest reward seen on it so far are kept until the next
+ * slate closes the slate's attribution window; then each slot is learned once, with its strongest
+ * reward (0 when it got none). Immutable.
+ *
+ * <p>{@code rewarded} marks the slots whose reward an older release already put into the posterior
+ * when it arrived (snapshots of version ≤ 3): they are never learned again. Today's code never sets
+ * it; it keeps the slot's best reward in {@code rewards} instead ({@code null} until the first one:
+ * most slates are never rewarded, and the array would cost ~100 B per user).
  *
  * <p>Memory: a context is 4 head features (bias, model score, popularity, seen), 12 projected
  * item-vector dimensions and the trend features. The projected 12 depend on the item only, so a
@@ -37,39 +43,58 @@ public final class PendingSlate {
   private final float[] own;
   private final float[][] projected;
   private final boolean[] rewarded;
+  // Per slot: the strongest reward so far, not yet learned; null while no slot has one.
+  private final double[] rewards;
 
   private PendingSlate(
-      String slateId, List<String> itemIds, float[] own, float[][] projected, boolean[] rewarded) {
+      String slateId,
+      List<String> itemIds,
+      float[] own,
+      float[][] projected,
+      boolean[] rewarded,
+      double[] rewards) {
     this.slateId = slateId;
     this.itemIds = itemIds;
     this.own = own;
     this.projected = projected;
     this.rewarded = rewarded;
+    this.rewards = rewards;
   }
 
   /**
    * Reads the persisted form; every slot keeps its own projected values.
    *
    * @param features {@code float[slots * k]} row-major
-   * @throws IllegalArgumentException if features.length is not a multiple of the slot count
+   * @param rewarded slots an older release already learned (version ≤ 3 snapshots)
+   * @param rewards {@code double[slots]} best reward per slot not yet learned, or null (none; every
+   *     snapshot before version 4)
+   * @throws IllegalArgumentException if features.length is not a multiple of the slot count, or
+   *     rewards is not one per slot
    */
   @JsonCreator
   static PendingSlate read(
       @JsonProperty("slateId") String slateId,
       @JsonProperty("itemIds") List<String> itemIds,
       @JsonProperty("features") float[] features,
-      @JsonProperty("rewarded") boolean[] rewarded) {
+      @JsonProperty("rewarded") boolean[] rewarded,
+      @JsonProperty("rewards") double[] rewards) {
     int slots = itemIds.size();
     if (slots == 0 ? features.length != 0 : features.length % slots != 0) {
       throw new IllegalArgumentException(
           features.length + " features do not split into " + slots + " slots");
+    }
+    if (rewards != null && rewards.length != slots) {
+      throw new IllegalArgumentException(rewards.length + " rewards for " + slots + " slots");
     }
     int k = slots == 0 ? 0 : features.length / slots;
     float[][] rows = new float[slots][];
     for (int j = 0; j < slots; j++) {
       rows[j] = Arrays.copyOfRange(features, j * k, (j + 1) * k);
     }
-    return of(slateId, itemIds, rows, id -> null, rewarded);
+    PendingSlate p = of(slateId, itemIds, rows, id -> null, rewarded);
+    return rewards == null
+        ? p
+        : new PendingSlate(slateId, itemIds, p.own, p.projected, rewarded, rewards.clone());
   }
 
   /**
@@ -110,7 +135,7 @@ public final class PendingSlate {
               ? candidate
               : Arrays.copyOfRange(x, FROM, FROM + PROJECTED);
     }
-    return new PendingSlate(slateId, itemIds, own, projected, rewarded);
+    return new PendingSlate(slateId, itemIds, own, projected, rewarded, null);
   }
 
   /** Returns the slate id. */
@@ -125,11 +150,74 @@ public final class PendingSlate {
     return itemIds;
   }
 
-  /** Returns which slots already got a reward (the live array: do not modify). */
+  /**
+   * Returns which slots an older release already learned when their reward arrived (the live array:
+   * do not modify); all false for a slate served by this release.
+   */
   @JsonProperty("rewarded")
   public boolean[] rewarded() {
     return rewarded;
   }
+
+  /**
+   * Returns the best reward per slot not yet learned, {@code double[slots]} (a copy), or null when
+   * no slot got one (also the persisted form: the field is then absent).
+   */
+  @JsonProperty("rewards")
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  public double[] rewards() {
+    return rewards == null ? null : rewards.clone();
+  }
+
+  /** Returns the strongest reward slot {@code slot} got so far and not yet learned (0 = none). */
+  public double bestReward(int slot) {
+    return rewards == null ? 0.0 : rewards[slot];
+  }
+
+  /**
+   * Returns the slot of {@code itemId} if it can still earn a reward (it is in the slate and no
+   * older release learned it already), else -1.
+   */
+  public int rewardableSlotOf(String itemId) {
+    int slot = itemIds.indexOf(itemId);
+    return slot >= 0 && !rewarded[slot] ? slot : -1;
+  }
+
+  /**
+   * Returns a copy whose slot {@code slot} keeps {@code reward} as its best reward if it is
+   * stronger than the one kept, else this (the contexts are shared, not copied).
+   */
+  PendingSlate withReward(int slot, double reward) {
+    if (!(reward > bestReward(slot))) {
+      return this;
+    }
+    double[] r = rewards == null ? new double[itemIds.size()] : rewards.clone();
+    r[slot] = reward;
+    return new PendingSlate(slateId, itemIds, own, projected, rewarded, r);
+  }
+
+  /**
+   * Returns the slots to learn when this slate's attribution window closes: every slot an older
+   * release did not learn already, with its context and its best reward (0 when it got none).
+   *
+   * @return {@code features} {@code float[n][k]} and {@code rewards} {@code double[n]}, same order
+   */
+  Closing closing() {
+    List<float[]> x = new java.util.ArrayList<>(itemIds.size());
+    List<Double> r = new java.util.ArrayList<>(itemIds.size());
+    for (int slot = 0; slot < itemIds.size(); slot++) {
+      if (!rewarded[slot]) {
+        x.add(featuresOf(slot));
+        r.add(bestReward(slot));
+      }
+    }
+    return new Closing(
+        x.toArray(new float[0][]), r.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** The observations a closing slate contributes: one per slot, context and reward. */
+  record Closing(float[][] features, double[] rewards) {}
 
   /** Returns every slot's context, {@code float[slots * k]} row-major (a new array). */
   @JsonProperty("features")
@@ -175,19 +263,14 @@ public final class PendingSlate {
     return projected != null && projected[slot] == sharedInstance;
   }
 
-  /** Returns the slot of {@code itemId} if it is still unrewarded, else -1. */
-  public int unrewardedSlotOf(String itemId) {
-    int slot = itemIds.indexOf(itemId);
-    return slot >= 0 && !rewarded[slot] ? slot : -1;
-  }
-
   /**
-   * Returns a copy with slot {@code slot} marked rewarded (the contexts are shared, not copied).
+   * Returns a copy with slot {@code slot} marked as learned already, as an older release left it
+   * (tests and migrations; the contexts are shared, not copied).
    */
   PendingSlate withRewarded(int slot) {
     boolean[] r = rewarded.clone();
     r[slot] = true;
-    return new PendingSlate(slateId, itemIds, own, projected, r);
+    return new PendingSlate(slateId, itemIds, own, projected, r, rewards);
   }
 
   @Override
@@ -196,6 +279,7 @@ public final class PendingSlate {
         && slateId.equals(p.slateId)
         && itemIds.equals(p.itemIds)
         && Arrays.equals(rewarded, p.rewarded)
+        && Arrays.equals(rewards, p.rewards)
         && Arrays.equals(features(), p.features());
   }
 

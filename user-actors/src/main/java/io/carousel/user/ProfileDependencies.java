@@ -90,7 +90,8 @@ public record ProfileDependencies(
                 model.catalog(),
                 model.itemVectors(),
                 model.popularity(),
-                new ContextFeatures(cf.itemDim(), cf.seed(), settings.layout()));
+                new ContextFeatures(cf.itemDim(), cf.seed(), settings.layout()),
+                model.live());
     int dim = settings.layout().dim();
     // Prior mean (both forms): trust the model score (feature 1) before any feedback, so a new
     // user's slate follows the model and exploration moves away from it.

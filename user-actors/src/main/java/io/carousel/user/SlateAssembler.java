@@ -94,7 +94,9 @@ final class SlateAssembler {
     int n = 0;
     for (int c = 0; c < scores.items().length; c++) {
       int idx = scores.items()[c];
-      if (used.merge(categories[idx], 1, Integer::sum) <= maxPerCategory) {
+      String category =
+          idx < categories.length ? categories[idx] : model.live().snapshot().get(idx).category();
+      if (used.merge(String.valueOf(category), 1, Integer::sum) <= maxPerCategory) {
         items[n] = idx;
         kept[n++] = scores.scores()[c];
       }
@@ -140,7 +142,7 @@ final class SlateAssembler {
       float modelScore = (scores.scores()[c] - min) / range;
       features[c] =
           cf.buildFromProjection(
-              modelScore, model.popularity()[idx], false, model.projection(idx), trend[c]);
+              modelScore, model.popularityOf(idx), false, model.projection(idx), trend[c]);
     }
     long seq = state.slatesServed() + 1;
     String slateId = userId + "/" + seq;
@@ -168,7 +170,7 @@ final class SlateAssembler {
     for (int j = 0; j < slots; j++) {
       int c = slate.chosen()[j];
       int idx = scores.items()[c];
-      items.add(model.catalog().get(idx).itemId());
+      items.add(model.itemId(idx));
       slotFeatures[j] = features[c];
       estimates[j] = posterior.meanScore(features[c]);
       reasons.add(reason(state, idx, slate.propensities()[j], viewing));
@@ -191,7 +193,7 @@ final class SlateAssembler {
     if (propensity < 0.5) {
       return "exploration";
     }
-    float[] v = model.itemVectors()[idx];
+    float[] v = model.vector(idx);
     if (state.session().length == v.length) {
       double cos = 0;
       for (int i = 0; i < v.length; i++) {
@@ -205,8 +207,8 @@ final class SlateAssembler {
       return "related to the item you are viewing";
     }
     if (state.recentItems().isEmpty()) {
-      return model.popularity()[idx] >= 0.8f ? "popular" : "trending for new shoppers";
+      return model.popularityOf(idx) >= 0.8f ? "popular" : "trending for new shoppers";
     }
-    return model.popularity()[idx] >= 0.8f ? "popular" : "picked for you by the model";
+    return model.popularityOf(idx) >= 0.8f ? "popular" : "picked for you by the model";
   }
 }

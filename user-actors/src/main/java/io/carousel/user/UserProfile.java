@@ -35,12 +35,16 @@ import java.util.List;
  * popularities and pooled prior ({@link NodeTrends}, {@link NodePool}); it asks the node-local
  * {@link ScoringModel} for candidates, lets the slate policy choose from contexts with the node's
  * trends and its posterior centred on the pool ({@link SlateAssembler}), persists {@link
- * SlateServed} with the features and propensities, and pushes every new slate to its WebSocket
- * subscribers.
+ * SlateServed} with the features and propensities, and pushes each new slate of its own to the
+ * WebSocket subscribers that asked for that size ({@link Subscriptions}; a slate asked for with
+ * {@link Recommend} goes to its requester only).
  *
  * <p>Persistence: events in the configured journal (embedded H2 or Cassandra), Jackson CBOR; a
  * snapshot every {@code snapshot-every} events, two kept. Subscribers are not persisted. A repeated
- * event id within the idempotency window is acknowledged and ignored.
+ * event id within the idempotency retention ({@link EventIdLog}) is acknowledged and ignored. A
+ * slate is logged only for a known shopper ({@link #logs}); a slot's reward is learned once, with
+ * its strongest value, when the next slate closes its slate; a stored history this build cannot
+ * read is handled by {@link UnreadableHistory}.
  */
 public final class UserProfile
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -49,6 +53,12 @@ public final class UserProfile
   /** The sharding entity type of all user profiles. */
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "UserProfile");
+
+  /**
+   * Start of the error every command of a user gets while the user's stored history cannot be read
+   * (a journal row or snapshot this build cannot deserialize); {@code DELETE} still works.
+   */
+  public static final String UNREADABLE_HISTORY = UnreadableHistory.PREFIX;
 
   /** The {@code trigger} of a slate asked for with {@code Recommend} (an HTTP GET). */
   public static final String TRIGGER_REQUEST = "request";
@@ -97,28 +107,71 @@ public final class UserProfile
       int k, List<String> exclude, String context, ActorRef<StatusReply<SlateReply>> replyTo)
       implements Command {}
 
-  /** Asks for the profile summary. */
-  public record GetSummary(ActorRef<ProfileSummary> replyTo) implements Command {}
+  /**
+   * Records several interactions of this user at once (an NDJSON batch's lines of this user, in
+   * line order), persisted together; replies once all are durable with one {@link Recorded} per
+   * interaction, in order. A repeated event id, also within the batch, is a duplicate.
+   */
+  public record RecordInteractions(
+      List<Interaction> interactions, ActorRef<StatusReply<BatchRecorded>> replyTo)
+      implements Command {}
+
+  /** One interaction of {@link RecordInteractions}; fields as in {@link RecordInteraction}. */
+  public record Interaction(
+      String eventId, String itemId, EventType type, long eventTimeMs, String slateId)
+      implements CborSerializable {}
+
+  /** Reply to {@link RecordInteractions}: one result per interaction, in order. */
+  public record BatchRecorded(List<Recorded> results) implements CborSerializable {}
 
   /**
-   * Subscribes to every new slate of this user (a slate is sent right away); repeating an existing
-   * subscription with the same {@code k} is idempotent and sends nothing.
+   * Asks for the profile summary; answered with an error when the user's stored history cannot be
+   * read ({@link UnreadableHistory}).
    */
-  public record Subscribe(ActorRef<SlateReply> subscriber, int k) implements Command {}
+  public record GetSummary(ActorRef<StatusReply<ProfileSummary>> replyTo) implements Command {}
+
+  /**
+   * Subscribes to this user's event-triggered slates of {@code k} items (a slate is sent right
+   * away); repeating an existing subscription with the same {@code k} is idempotent and sends
+   * nothing. Beyond {@code max-subscribers} per user the subscriber gets a {@link StreamClosed}
+   * instead. Handled outside the persistence stash ({@link Subscriptions}).
+   */
+  public record Subscribe(ActorRef<StreamMessage> subscriber, int k) implements Command {}
+
+  /** What a subscriber receives: slates, then possibly one {@link StreamClosed}, and no more. */
+  public sealed interface StreamMessage extends CborSerializable permits SlateReply, StreamClosed {}
+
+  /**
+   * The subscription ended: {@code code} {@code too-many-subscribers} (refused) or {@code
+   * user-forgotten}; {@code reason} is for people.
+   */
+  public record StreamClosed(String code, String reason) implements StreamMessage {}
+
+  /** The {@code code} of the message closing every stream of a user who is being forgotten. */
+  public static final String CLOSED_FORGOTTEN = "user-forgotten";
+
+  /** The first slate of a new subscription (sent by {@link Subscriptions}, which admitted it). */
+  record SubscribeSlate(ActorRef<StreamMessage> subscriber, int k) implements Command {}
 
   /**
    * Forgets the user: persists {@link UserForgotten} (state back to empty), then physically deletes
-   * every earlier event and snapshot; replies once the stores confirm. Subscribers stay subscribed.
+   * every earlier event and snapshot; replies once the stores confirm. Every subscriber's stream is
+   * closed at once ({@link StreamClosed} {@code user-forgotten}) and slates still being computed
+   * from the old history are dropped, so nothing derived from it is pushed afterwards.
    */
   public record Forget(ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   private record ForgetCompleted(ActorRef<StatusReply<Done>> replyTo, Throwable failure)
       implements Command {}
 
-  /** Ends a subscription. */
-  public record Unsubscribe(ActorRef<SlateReply> subscriber) implements Command {}
+  /** The unreadable history of a user was erased (or not: {@code failure}). */
+  record ErasedUnreadable(ActorRef<StatusReply<Done>> replyTo, Throwable failure)
+      implements Command {}
 
-  private record SubscriberTerminated(ActorRef<SlateReply> subscriber) implements Command {}
+  /** Ends a subscription. */
+  public record Unsubscribe(ActorRef<StreamMessage> subscriber) implements Command {}
+
+  record SubscriberTerminated(ActorRef<StreamMessage> subscriber) implements Command {}
 
   /**
    * Sharding's stop message (passivation, rebalance): the actor stops once the commands before it
@@ -136,7 +189,9 @@ public final class UserProfile
       String trigger,
       ActorRef<StatusReply<SlateReply>> replyTo,
       long startNanos,
-      boolean viewing)
+      boolean viewing,
+      ActorRef<StreamMessage> pushTo,
+      int generation)
       implements Command {}
 
   /** Reply to {@link RecordInteraction}: {@code duplicate} when the event id was already seen. */
@@ -147,7 +202,10 @@ public final class UserProfile
   public record SlateItem(String itemId, double score, double propensity, String reason)
       implements CborSerializable {}
 
-  /** A slate as served and pushed. */
+  /**
+   * A slate as served and pushed; {@code slateId} is null when the slate was not logged (a shopper
+   * never seen: no interaction can be attributed to it).
+   */
   public record SlateReply(
       String userId,
       String slateId,
@@ -156,17 +214,44 @@ public final class UserProfile
       String modelVersion,
       long servedAtMs,
       String trigger)
-      implements CborSerializable {}
+      implements StreamMessage {
+
+    /** Returns whether this slate was logged as {@link SlateServed} (it has a slate id). */
+    public boolean logged() {
+      return slateId != null;
+    }
+
+    /** Returns this slate without its slate id: served, but not logged. */
+    SlateReply unlogged() {
+      return new SlateReply(userId, null, items, policy, modelVersion, servedAtMs, trigger);
+    }
+  }
 
   // ---- events --------------------------------------------------------------------------------
 
   /** Persisted facts. Each carries what replay needs. */
   public sealed interface Event extends CborSerializable {}
 
-  /** The shopper interacted with an item. */
+  /**
+   * The shopper interacted with an item.
+   *
+   * @param recordedAtMs when the user actor accepted it, epoch ms (its arrival, which the
+   *     idempotency retention counts from); 0 on events written before it was stored
+   */
   public record InteractionRecorded(
-      String eventId, String itemId, EventType type, long eventTimeMs, String slateId)
-      implements Event {}
+      String eventId,
+      String itemId,
+      EventType type,
+      long eventTimeMs,
+      String slateId,
+      long recordedAtMs)
+      implements Event {
+
+    /** Returns the arrival time, epoch ms: the event time for events older than the field. */
+    public long arrivalMs() {
+      return recordedAtMs > 0 ? recordedAtMs : eventTimeMs;
+    }
+  }
 
   /**
    * A slate was served.
@@ -216,7 +301,7 @@ public final class UserProfile
       ActorSystem<?> system, ProfileDependencies deps) {
     return ClusterSharding.get(system)
         .init(
-            Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps))
+            Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), deps, ctx.getShard()))
                 .withStopMessage(Passivate.INSTANCE));
   }
 
@@ -229,9 +314,47 @@ public final class UserProfile
     return PersistenceId.ofUniqueId(TYPE_KEY.name() + "|" + userId);
   }
 
-  /** Returns the behaviour of user {@code userId}. */
+  /** Returns the behaviour of user {@code userId}, outside sharding. */
   public static Behavior<Command> create(String userId, ProfileDependencies deps) {
-    return Behaviors.setup(ctx -> new UserProfile(ctx, userId, deps));
+    return create(userId, deps, null);
+  }
+
+  /**
+   * Returns the behaviour of user {@code userId}: the event-sourced profile, guarded against a
+   * stored history it cannot read ({@link UnreadableHistory}), under a backoff restart for journal
+   * failures (an outage: the persist or recovery is retried).
+   *
+   * @param shard the entity's shard, to passivate through after an unreadable history was erased;
+   *     null outside sharding
+   */
+  static Behavior<Command> create(
+      String userId, ProfileDependencies deps, ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(
+        ctx -> {
+          deps.metrics().userStarted();
+          UnreadableHistory.Guard[] guard = new UnreadableHistory.Guard[1];
+          guard[0] =
+              new UnreadableHistory.Guard(
+                  userId,
+                  deps,
+                  shard,
+                  () -> {
+                    UserProfile profile = new UserProfile(ctx, userId, deps, guard[0]);
+                    // Subscription commands never enter the persistence stash (see Subscriptions).
+                    return Behaviors.intercept(() -> profile.subscribers, profile);
+                  });
+          Behavior<Object> guarded = Behaviors.intercept(() -> guard[0], widen(guard[0].restart()));
+          @SuppressWarnings("unchecked")
+          Behavior<Command> narrowed = (Behavior<Command>) (Behavior<?>) guarded;
+          return Behaviors.supervise(narrowed)
+              .onFailure(
+                  akka.persistence.typed.internal.JournalFailureException.class, SUPERVISION);
+        });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Behavior<Object> widen(Behavior<Command> b) {
+    return (Behavior<Object>) (Behavior<?>) b;
   }
 
   /** Shared by every user actor: one object, not one per shopper (memory per user matters). */
@@ -244,16 +367,30 @@ public final class UserProfile
   private final SlateAssembler assembler;
   private final String policyId;
   private final Subscriptions subscribers;
+  private final UnreadableHistory.Guard guard;
 
-  private UserProfile(ActorContext<Command> ctx, String userId, ProfileDependencies deps) {
-    super(persistenceIdOf(userId), SUPERVISION);
+  /**
+   * Bumped by every {@link Forget}: a {@link ScoresReady} asked for under an older generation was
+   * scored from the forgotten history and is dropped. In memory only (nothing is in flight after a
+   * restart).
+   */
+  private int generation;
+
+  private UserProfile(
+      ActorContext<Command> ctx,
+      String userId,
+      ProfileDependencies deps,
+      UnreadableHistory.Guard guard) {
+    // No onPersistFailure here: the backoff supervisor is outside the guard (see create), so a
+    // recovery failure reaches the guard first.
+    super(persistenceIdOf(userId));
+    this.guard = guard;
     this.ctx = ctx;
     this.userId = userId;
     this.deps = deps;
     this.assembler = deps.assemblerFor(userId);
     this.policyId = assembler.policy().id();
-    this.subscribers = new Subscriptions(deps.metrics());
-    deps.metrics().userStarted();
+    this.subscribers = new Subscriptions(deps.metrics(), deps.settings().maxSubscribers());
   }
 
   @Override
@@ -276,24 +413,34 @@ public final class UserProfile
   private ReplyEffect<Event, UserState> onCommand(UserState s, Command c) {
     if (c instanceof RecordInteraction r) {
       return onRecordInteraction(s, r);
+    } else if (c instanceof RecordInteractions r) {
+      return onRecordInteractions(s, r);
     } else if (c instanceof Recommend r) {
       return onRecommend(s, r);
     } else if (c instanceof ScoresReady r) {
       return onScoresReady(s, r);
     } else if (c instanceof GetSummary r) {
-      return Effect().reply(r.replyTo(), s.summary(userId, subscribers.size()));
+      return Effect()
+          .reply(r.replyTo(), StatusReply.success(s.summary(userId, subscribers.size())));
+    } else if (c instanceof SubscribeSlate r) {
+      return onSubscribeSlate(s, r);
     } else if (c instanceof Subscribe r) {
-      return onSubscribe(s, r);
+      subscribers.subscribe(ctx, r.subscriber(), r.k());
+      return Effect().noReply();
     } else if (c instanceof Forget r) {
       return onForget(s, r);
     } else if (c instanceof ForgetCompleted r) {
       return onForgetCompleted(s, r);
     } else if (c instanceof Unsubscribe r) {
-      return removeSubscriber(r.subscriber());
+      subscribers.remove(ctx, r.subscriber());
+      return Effect().noReply();
     } else if (c instanceof SubscriberTerminated r) {
-      return removeSubscriber(r.subscriber());
+      subscribers.remove(ctx, r.subscriber());
+      return Effect().noReply();
     } else if (c == Passivate.INSTANCE) {
       return Effect().stop().thenNoReply();
+    } else if (c instanceof ErasedUnreadable) {
+      return Effect().noReply(); // only the unreadable-history behaviour expects it
     }
     throw new IllegalStateException("unhandled command " + c.getClass().getName());
   }
@@ -301,6 +448,13 @@ public final class UserProfile
   @Override
   public SignalHandler<UserState> signalHandler() {
     return newSignalHandlerBuilder()
+        .onSignal(
+            akka.persistence.typed.RecoveryCompleted.instance(),
+            state -> {
+              if (guard != null) {
+                guard.recovered();
+              }
+            })
         .onSignal(
             PostStop.instance(),
             state -> {
@@ -318,53 +472,62 @@ public final class UserProfile
   }
 
   private ReplyEffect<Event, UserState> onRecordInteraction(UserState state, RecordInteraction c) {
-    if (state.hasEvent(c.eventId())) {
-      return Effect()
-          .reply(
-              c.replyTo(),
-              StatusReply.success(new Recorded(c.eventId(), true, state.eventCount())));
-    }
-    List<Event> events = new ArrayList<>(2);
-    events.add(
-        new InteractionRecorded(c.eventId(), c.itemId(), c.type(), c.eventTimeMs(), c.slateId()));
-    RewardObserved reward = state.rewardFor(c, deps.settings().rewards());
-    if (reward != null) {
-      events.add(reward);
+    var one =
+        List.of(new Interaction(c.eventId(), c.itemId(), c.type(), c.eventTimeMs(), c.slateId()));
+    InteractionBatch batch = InteractionBatch.plan(state, one, deps.clock().millis(), deps);
+    return record(batch).thenReply(c.replyTo(), s -> StatusReply.success(batch.results().get(0)));
+  }
+
+  private ReplyEffect<Event, UserState> onRecordInteractions(
+      UserState state, RecordInteractions c) {
+    InteractionBatch batch =
+        InteractionBatch.plan(state, c.interactions(), deps.clock().millis(), deps);
+    return record(batch)
+        .thenReply(c.replyTo(), s -> StatusReply.success(new BatchRecorded(batch.results())));
+  }
+
+  /**
+   * Persists the batch's events together (nothing when every interaction is a duplicate), then
+   * feeds the node-wide learning from each new interaction and reward and refreshes subscribers.
+   */
+  private akka.persistence.typed.javadsl.EffectBuilder<Event, UserState> record(
+      InteractionBatch batch) {
+    if (batch.events().isEmpty()) {
+      return Effect().none();
     }
     long start = System.nanoTime();
-    boolean rewarded = events.size() > 1;
     return Effect()
-        .persist(events)
+        .persist(batch.events())
         .thenRun(
             s -> {
               deps.metrics().persisted(start);
-              deps.metrics().eventIngested(c.type());
-              // Node-wide learning from every durable interaction: trends and the policy's pool.
-              deps.trends().observe(deps.model().catalog().indexOf(c.itemId()));
-              if (rewarded) {
-                deps.metrics().clickOnServedSlate(policyId);
-                deps.bandit()
-                    .pool(
-                        policyId,
-                        new float[][] {reward.features()},
-                        new double[] {reward.reward()});
+              for (Event e : batch.events()) {
+                if (e instanceof InteractionRecorded i) {
+                  deps.metrics().eventIngested(i.type());
+                  // Node-wide learning from every durable interaction: trends (the pool learns a
+                  // slot when its slate closes, as the user's own state does).
+                  deps.trends().observe(deps.model().catalog().indexOf(i.itemId()));
+                } else if (e instanceof RewardObserved) {
+                  deps.metrics().clickOnServedSlate(policyId);
+                }
               }
               refreshSubscribers(s);
-            })
-        .thenReply(
-            c.replyTo(),
-            s -> StatusReply.success(new Recorded(c.eventId(), false, s.eventCount())));
+            });
   }
 
   private ReplyEffect<Event, UserState> onRecommend(UserState state, Recommend c) {
-    askScores(state, c.k(), c.exclude(), c.context(), TRIGGER_REQUEST, c.replyTo());
+    askScores(state, c.k(), c.exclude(), c.context(), TRIGGER_REQUEST, c.replyTo(), null);
     return Effect().noReply();
   }
 
+  /**
+   * One slate per distinct subscribed size, each chosen, logged and pushed as a slate of its own (a
+   * k = 3 slate is not the top of a k = 40 one, whose logged propensities and impressions would not
+   * match what the k = 3 subscriber saw). At most {@code max-subscribers} sizes.
+   */
   private void refreshSubscribers(UserState state) {
-    int k = subscribers.largestK();
-    if (k > 0) {
-      askScores(state, k, List.of(), null, TRIGGER_EVENT, null);
+    for (int k : subscribers.distinctKs()) {
+      askScores(state, k, List.of(), null, TRIGGER_EVENT, null, null);
     }
   }
 
@@ -374,13 +537,16 @@ public final class UserProfile
       List<String> exclude,
       String context,
       String trigger,
-      ActorRef<StatusReply<SlateReply>> replyTo) {
+      ActorRef<StatusReply<SlateReply>> replyTo,
+      ActorRef<StreamMessage> pushTo) {
+    int gen = generation;
     CandidateQuery query = CandidateQuery.of(state, exclude, context, deps);
     int topN = Math.max(k, deps.settings().candidates());
     long start = System.nanoTime();
     if (query.coldStart()) {
       ScoringModel.Scores popular = query.popular(deps.model().popularity(), topN);
-      ctx.getSelf().tell(new ScoresReady(k, popular, null, trigger, replyTo, start, false));
+      ctx.getSelf()
+          .tell(new ScoresReady(k, popular, null, trigger, replyTo, start, false, pushTo, gen));
       return;
     }
     ctx.askWithStatus(
@@ -389,10 +555,17 @@ public final class UserProfile
         deps.settings().askTimeout(),
         r -> new ScoringModel.Score(query.history(), topN, query.excluded()::get, r),
         (scores, failure) ->
-            new ScoresReady(k, scores, failure, trigger, replyTo, start, context != null));
+            new ScoresReady(
+                k, scores, failure, trigger, replyTo, start, context != null, pushTo, gen));
   }
 
   private ReplyEffect<Event, UserState> onScoresReady(UserState state, ScoresReady r) {
+    if (r.generation() != generation) {
+      // Scored from the history a Forget has since erased: never serve or push it.
+      return r.replyTo() == null
+          ? Effect().noReply()
+          : Effect().reply(r.replyTo(), StatusReply.error("the user was just forgotten; retry"));
+    }
     if (r.failure() != null) {
       ctx.getLog().warn("scoring failed for user {}: {}", userId, r.failure().getMessage());
       return r.replyTo() == null
@@ -400,12 +573,31 @@ public final class UserProfile
           : Effect().reply(r.replyTo(), StatusReply.error(r.failure()));
     }
     deps.metrics().candidatesRetrieved(r.startNanos());
+    // Serving this slate closes the previous one's attribution window: each of its slots is
+    // learned once, with its strongest reward (0 if none), in the pool as in the state, and this
+    // slate is chosen from the posterior that includes them.
+    PendingSlate.Closing closing = state.closingObservations();
     SlateServed served =
         assembler.assemble(
-            userId, state, r.scores(), r.k(), deps.clock().millis(), r.trigger(), r.viewing());
+            userId,
+            state.withPendingClosed(deps.bandit()),
+            r.scores(),
+            r.k(),
+            deps.clock().millis(),
+            r.trigger(),
+            r.viewing());
+    if (!logs(state)) {
+      // A shopper this journal has never seen (a crawler, a first page view): the slate is served
+      // but not logged, so a read writes nothing and creates no profile; without a slate id no
+      // interaction can earn a reward on it, and OPE never sees it.
+      SlateReply unlogged = served.toReply(userId).unlogged();
+      deps.metrics().slateServed(policyId, served.trigger(), served.itemIds().size());
+      push(r, unlogged);
+      return r.replyTo() == null
+          ? Effect().noReply()
+          : Effect().reply(r.replyTo(), StatusReply.success(unlogged));
+    }
     SlateReply reply = served.toReply(userId);
-    // The previous slate's unrewarded impressions become reward 0, in the pool as in the state.
-    float[][] unrewarded = state.unrewardedFeatures();
     long start = System.nanoTime();
     var effect =
         Effect()
@@ -413,16 +605,45 @@ public final class UserProfile
             .thenRun(
                 s -> {
                   deps.metrics().persisted(start);
-                  deps.bandit().pool(policyId, unrewarded, new double[unrewarded.length]);
+                  deps.bandit().pool(policyId, closing.features(), closing.rewards());
                   deps.metrics().slateServed(policyId, served.trigger(), served.itemIds().size());
-                  subscribers.push(reply);
+                  push(r, reply);
                 });
     return r.replyTo() == null
         ? effect.thenNoReply()
         : effect.thenReply(r.replyTo(), s -> StatusReply.success(reply));
   }
 
+  /**
+   * Returns whether a slate served from {@code state} is logged as {@link SlateServed}: only for a
+   * shopper with at least one recorded interaction or logged slate (never for a user id never seen
+   * or forgotten, whose state is empty).
+   */
+  static boolean logs(UserState state) {
+    return state.eventCount() > 0 || state.slatesServed() > 0 || state.pending() != null;
+  }
+
+  /**
+   * Pushes a slate to the subscribers it was computed for: a subscription's first slate to that
+   * subscriber, an event's slate of k items to those subscribed with k; a requested slate (its own
+   * {@code exclude} and {@code context}) to nobody but its requester.
+   */
+  private void push(ScoresReady r, SlateReply reply) {
+    if (r.pushTo() != null) {
+      if (subscribers.kOf(r.pushTo()) == r.k()) {
+        r.pushTo().tell(reply);
+      }
+    } else if (TRIGGER_EVENT.equals(r.trigger())) {
+      subscribers.pushTo(r.k(), reply);
+    }
+  }
+
   private ReplyEffect<Event, UserState> onForget(UserState state, Forget c) {
+    generation++;
+    subscribers.closeAll(
+        ctx,
+        new StreamClosed(
+            CLOSED_FORGOTTEN, "the user was forgotten; a new stream starts from an empty profile"));
     return Effect()
         .persist(new UserForgotten(deps.clock().millis()))
         .thenRun(
@@ -445,22 +666,10 @@ public final class UserProfile
     return Effect().reply(c.replyTo(), StatusReply.ack());
   }
 
-  private ReplyEffect<Event, UserState> onSubscribe(UserState state, Subscribe c) {
-    Integer before = subscribers.put(c.subscriber(), c.k());
-    if (before == null) {
-      ctx.watchWith(c.subscriber(), new SubscriberTerminated(c.subscriber()));
-    }
-    // A renewal (the WebSocket re-subscribes periodically to follow the user across nodes) that
-    // changes nothing pushes nothing; a new subscription gets a slate right away.
-    if (before == null || before != c.k()) {
-      askScores(state, c.k(), List.of(), null, TRIGGER_SUBSCRIBE, null);
-    }
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<Event, UserState> removeSubscriber(ActorRef<SlateReply> subscriber) {
-    if (subscribers.remove(subscriber)) {
-      ctx.unwatch(subscriber);
+  /** A newly admitted subscription's first slate, unless it has gone or changed size since. */
+  private ReplyEffect<Event, UserState> onSubscribeSlate(UserState state, SubscribeSlate c) {
+    if (subscribers.kOf(c.subscriber()) == c.k()) {
+      askScores(state, c.k(), List.of(), null, TRIGGER_SUBSCRIBE, null, c.subscriber());
     }
     return Effect().noReply();
   }

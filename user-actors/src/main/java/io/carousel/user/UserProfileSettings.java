@@ -12,7 +12,7 @@ import java.util.List;
  *
  * @param historyLength N, the last item ids kept as input to the session tower
  * @param sessionHalfLife half-life of the time-decayed session embedding (event time)
- * @param idempotencyWindow how many recent event ids are remembered to drop repeats
+ * @param idempotency how long and how many event ids are remembered to drop repeats
  * @param candidates how many model-scored candidates the bandit chooses a slate from
  * @param snapshotEvery a snapshot after this many events (two kept)
  * @param askTimeout how long a user waits for the scoring model
@@ -34,11 +34,12 @@ import java.util.List;
  * @param userStrength λ_u, precision of a user's deviation from the pool, > 0
  * @param projectionStrength the pool's prior precision on the seen flag and the 12 projected item
  *     dims, > 0
+ * @param maxSubscribers most WebSocket subscribers of one user; the next one is refused, > 0
  */
 public record UserProfileSettings(
     int historyLength,
     Duration sessionHalfLife,
-    int idempotencyWindow,
+    EventIdRetention idempotency,
     int candidates,
     int snapshotEvery,
     Duration askTimeout,
@@ -53,7 +54,8 @@ public record UserProfileSettings(
     double[] trendHalfLives,
     boolean pooledPrior,
     double userStrength,
-    double projectionStrength) {
+    double projectionStrength,
+    int maxSubscribers) {
 
   /** Returns the context layout the trend half-lives ask for (16, 17 or 18 features). */
   public ContextFeatures.Layout layout() {
@@ -84,7 +86,7 @@ public record UserProfileSettings(
     return new UserProfileSettings(
         c.getInt("history-length"),
         c.getDuration("session-half-life"),
-        c.getInt("idempotency-window"),
+        EventIdRetention.fromConfig(c.getConfig("idempotency")),
         c.getInt("candidates"),
         c.getInt("snapshot-every"),
         c.getDuration("ask-timeout"),
@@ -103,6 +105,15 @@ public record UserProfileSettings(
         halfLives,
         c.getBoolean("pooled-prior.enabled"),
         c.getDouble("pooled-prior.user-strength"),
-        c.getDouble("pooled-prior.projection-strength"));
+        c.getDouble("pooled-prior.projection-strength"),
+        positive(c, "max-subscribers"));
+  }
+
+  private static int positive(Config c, String key) {
+    int v = c.getInt(key);
+    if (v <= 0) {
+      throw new IllegalArgumentException("carousel.user-profile." + key + " must be > 0, got " + v);
+    }
+    return v;
   }
 }

@@ -17,8 +17,8 @@ import java.util.List;
  *     first event on a catalogue item
  * @param sessionTimeMs event time the session embedding is valid at, epoch ms (0 = none)
  * @param recentItems last N item ids, most recent last (the session tower's input; also "seen")
- * @param recentEventFingerprints {@code long[≤ idempotency-window]} fingerprints of the recent
- *     event ids, most recent last, for idempotency ({@link EventIdWindow})
+ * @param recentEventFingerprints fingerprints of the event ids that arrived within the idempotency
+ *     retention, by arrival bucket, for exactly-once ingestion ({@link EventIdLog})
  * @param purchases recent purchases, most recent last (bounded), for the "not again" rule
  * @param policyState the user's linear-bandit state over k context features, packed (upper triangle
  *     of A^-1 in single precision: about 0.8 KB in CBOR at k = 16, 1.0 KB at k = 18; while it has
@@ -39,7 +39,7 @@ public record UserState(
     float[] session,
     long sessionTimeMs,
     List<String> recentItems,
-    long[] recentEventFingerprints,
+    EventIdLog recentEventFingerprints,
     List<Purchase> purchases,
     PackedPosterior policyState,
     double userStrength,
@@ -63,7 +63,7 @@ public record UserState(
         new float[0],
         0L,
         List.of(),
-        new long[0],
+        EventIdLog.EMPTY,
         List.of(),
         bandit.start(),
         bandit.userStrength(),
@@ -94,20 +94,48 @@ public record UserState(
   }
 
   /**
-   * Returns {@code float[n][*]} the contexts of the pending slate's still unrewarded slots, which
-   * become reward-0 impressions when the next slate is served (empty before the first slate).
+   * Returns what the pending slate contributes to learning when its attribution window closes (when
+   * the next slate is served): each slot once, with its strongest reward or 0; empty before the
+   * first slate.
    */
-  float[][] unrewardedFeatures() {
+  PendingSlate.Closing closingObservations() {
+    return pending == null
+        ? new PendingSlate.Closing(new float[0][], new double[0])
+        : pending.closing();
+  }
+
+  /**
+   * Returns this state with the pending slate's attribution closed: every slot learned once with
+   * its strongest reward (0 when it got none), no slate pending; in {@code bandit}'s form. The next
+   * slate is chosen from this state, and its {@link UserProfile.SlateServed} applies the same.
+   */
+  UserState withPendingClosed(BanditModel bandit) {
+    UserState adapted = bandit.adapt(this);
+    if (adapted != this) {
+      return adapted.withPendingClosed(bandit);
+    }
     if (pending == null) {
-      return new float[0][];
+      return this;
     }
-    List<float[]> out = new ArrayList<>();
-    for (int slot = 0; slot < pending.itemIds().size(); slot++) {
-      if (!pending.rewarded()[slot]) {
-        out.add(pending.featuresOf(slot));
-      }
+    PackedPosterior post = policyState;
+    PendingSlate.Closing closing = pending.closing();
+    for (int i = 0; i < closing.rewards().length; i++) {
+      post = observeFinite(post, bandit.fit(closing.features()[i]), closing.rewards()[i]);
     }
-    return out.toArray(new float[0][]);
+    return new UserState(
+        session,
+        sessionTimeMs,
+        recentItems,
+        recentEventFingerprints,
+        purchases,
+        post,
+        userStrength,
+        null,
+        eventsByType,
+        lastEventTimeMs,
+        slatesServed,
+        rewardsObserved,
+        rewardSum);
   }
 
   /**
@@ -119,25 +147,28 @@ public record UserState(
   }
 
   /**
-   * Returns the reward an interaction earns when its item is an unrewarded slot of the pending
-   * slate (and, if it names a slate, of that slate), or null when it earns none.
+   * Returns the reward an interaction earns, or null when it earns none. The attribution window of
+   * a slate runs from its serving until the next slate is served: an interaction on one of its
+   * items (naming that slate, or no slate) in the window earns its type's reward if that is
+   * stronger than the slot's reward so far; each slot is learned once, with its strongest reward,
+   * when the window closes ({@link #withPendingClosed}).
    */
   UserProfile.RewardObserved rewardFor(
       UserProfile.RecordInteraction c, io.carousel.policy.RewardWeights rewards) {
     if (pending == null || (c.slateId() != null && !c.slateId().equals(pending.slateId()))) {
       return null;
     }
-    int slot = pending.unrewardedSlotOf(c.itemId());
+    int slot = pending.rewardableSlotOf(c.itemId());
     double reward = rewards.of(c.type());
-    return slot >= 0 && reward > 0
+    return slot >= 0 && reward > pending.bestReward(slot)
         ? new UserProfile.RewardObserved(
             pending.slateId(), c.itemId(), reward, pending.featuresOf(slot))
         : null;
   }
 
-  /** Returns whether {@code eventId} was already recorded within the idempotency window. */
+  /** Returns whether {@code eventId} was already recorded within the idempotency retention. */
   public boolean hasEvent(String eventId) {
-    return EventIdWindow.contains(recentEventFingerprints, eventId);
+    return recentEventFingerprints.contains(eventId);
   }
 
   /** Returns the profile summary of {@code userId} with {@code subscribers} live subscribers. */
@@ -169,7 +200,7 @@ public record UserState(
   }
 
   /**
-   * Applies an interaction: counters, recent items, idempotency window and the session embedding.
+   * Applies an interaction: counters, recent items, idempotency log and the session embedding.
    *
    * @param itemId the event's item id, as the catalogue's own String instance when the item is in
    *     the catalogue (histories of many users then share one copy of each id)
@@ -200,7 +231,7 @@ public record UserState(
         newSession,
         newSessionTime,
         appendBounded(recentItems, itemId, settings.historyLength()),
-        EventIdWindow.with(recentEventFingerprints, e.eventId(), settings.idempotencyWindow()),
+        recentEventFingerprints.with(e.eventId(), e.arrivalMs(), settings.idempotency()),
         e.type() == EventType.PURCHASE
             ? appendBounded(purchases, new Purchase(itemId, e.eventTimeMs()), MAX_PURCHASES)
             : purchases,
@@ -215,9 +246,12 @@ public record UserState(
   }
 
   /**
-   * Applies a reward on a served item: one observation of the bandit state ({@link
-   * PackedPosterior#observe}: raw while few, else a Sherman–Morrison update), in {@code bandit}'s
-   * form (an older state or context is converted first).
+   * Applies a reward on a served item of the pending slate: the slot keeps its strongest reward, to
+   * be learned when the slate closes; {@code rewardsObserved} counts rewarded slots and {@code
+   * rewardSum} adds the increase of the slot's best reward, so both equal one observation of the
+   * strongest reward. A reward on a slate no longer pending (only an older release wrote one) is
+   * one immediate observation of the bandit state, as that release applied it ({@link
+   * PackedPosterior#observe}), in {@code bandit}'s form.
    */
   UserState onReward(UserProfile.RewardObserved e, BanditModel bandit) {
     UserState adapted = bandit.adapt(this);
@@ -225,31 +259,38 @@ public record UserState(
       return adapted.onReward(e, bandit);
     }
     PendingSlate p = pending;
-    if (p != null && p.slateId().equals(e.slateId())) {
-      int slot = p.itemIds().indexOf(e.itemId());
-      if (slot >= 0) {
-        p = p.withRewarded(slot);
-      }
+    int slot = p != null && p.slateId().equals(e.slateId()) ? p.rewardableSlotOf(e.itemId()) : -1;
+    PackedPosterior post = policyState;
+    double before = 0.0;
+    double after = e.reward();
+    if (slot >= 0) {
+      before = p.bestReward(slot);
+      after = Math.max(before, e.reward());
+      p = p.withReward(slot, e.reward());
+    } else {
+      post = observeFinite(policyState, bandit.fit(e.features()), e.reward());
     }
+    boolean firstReward = before <= 0 && after > 0;
     return new UserState(
         session,
         sessionTimeMs,
         recentItems,
         recentEventFingerprints,
         purchases,
-        observeFinite(policyState, bandit.fit(e.features()), e.reward()),
+        post,
         userStrength,
         p,
         eventsByType,
         lastEventTimeMs,
         slatesServed,
-        rewardsObserved + (e.reward() > 0 ? 1 : 0),
-        rewardSum + e.reward());
+        rewardsObserved + (firstReward ? 1 : 0),
+        rewardSum + (after - before));
   }
 
   /**
-   * Applies a served slate: the previous slate's unrewarded impressions become reward 0, and the
-   * new slate becomes the pending one; in {@code bandit}'s form (an older state is converted).
+   * Applies a served slate: the previous slate's attribution window closes (each of its slots is
+   * learned once, with its strongest reward or 0), and the new slate becomes the pending one; in
+   * {@code bandit}'s form (an older state is converted).
    *
    * @param itemIds the slate's item ids, as the catalogue's own instances where possible
    * @param sharedProjection the node's shared projected context part of an item id, or null ({@link
@@ -260,14 +301,8 @@ public record UserState(
       List<String> itemIds,
       java.util.function.Function<String, float[]> sharedProjection,
       BanditModel bandit) {
-    UserState adapted = bandit.adapt(this);
-    if (adapted != this) {
-      return adapted.onSlateServed(e, itemIds, sharedProjection, bandit);
-    }
-    PackedPosterior post = policyState;
-    for (float[] x : unrewardedFeatures()) {
-      post = observeFinite(post, bandit.fit(x), 0.0);
-    }
+    UserState closed = withPendingClosed(bandit);
+    PackedPosterior post = closed.policyState;
     PendingSlate next = PendingSlate.of(e.slateId(), itemIds, e.features(), sharedProjection);
     return new UserState(
         session,
@@ -276,7 +311,7 @@ public record UserState(
         recentEventFingerprints,
         purchases,
         post,
-        userStrength,
+        closed.userStrength,
         next,
         eventsByType,
         lastEventTimeMs,
@@ -312,7 +347,7 @@ public record UserState(
         && Arrays.equals(session, s.session)
         && sessionTimeMs == s.sessionTimeMs
         && recentItems.equals(s.recentItems)
-        && Arrays.equals(recentEventFingerprints, s.recentEventFingerprints)
+        && recentEventFingerprints.equals(s.recentEventFingerprints)
         && purchases.equals(s.purchases)
         && policyState.equals(s.policyState)
         && Double.compare(userStrength, s.userStrength) == 0
@@ -326,6 +361,6 @@ public record UserState(
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(session) * 31 + Arrays.hashCode(recentEventFingerprints);
+    return Arrays.hashCode(session) * 31 + recentEventFingerprints.hashCode();
   }
 }

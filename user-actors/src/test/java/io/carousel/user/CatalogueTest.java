@@ -172,12 +172,19 @@ class CatalogueTest {
     assertTrue(got.stream().allMatch(m -> m.seqNr() == seqNr));
     List<Catalogue.Availability> changed = got.stream().flatMap(m -> m.items().stream()).toList();
     assertEquals(ids(300), changed.stream().map(Catalogue.Availability::itemId).toList());
-    assertEquals(new Catalogue.Availability("i-001", false, "late"), changed.get(1));
+    assertEquals(
+        new Catalogue.Availability(
+            "i-001", false, "late", Catalogue.textHash("title i-001", "a long description")),
+        changed.get(1));
     assertFalse(changed.get(42).available());
 
     kit.<StatusReply<Boolean>>runCommand(r -> new Catalogue.Delete("i-007", false, r));
     Catalogue.AvailabilityChanged deleted = probe.receiveMessage();
-    assertEquals(List.of(new Catalogue.Availability("i-007", false, "c")), deleted.items());
+    assertEquals(
+        List.of(
+            new Catalogue.Availability(
+                "i-007", false, "c", Catalogue.textHash("title i-007", "a long description"))),
+        deleted.items());
     assertEquals(seqNr + 1, deleted.seqNr());
 
     // A delete of an id nobody knows persists and publishes nothing.
@@ -218,8 +225,8 @@ class CatalogueTest {
     Catalogue.Page page = ((Catalogue.State) state).page(null, 10, 3);
     assertEquals(
         List.of(
-            new Catalogue.Availability("a", false, "c"),
-            new Catalogue.Availability("b", false, "c")),
+            new Catalogue.Availability("a", false, "c", Catalogue.textHash("t", null)),
+            new Catalogue.Availability("b", false, "c", Catalogue.textHash("t", null))),
         page.items());
   }
 

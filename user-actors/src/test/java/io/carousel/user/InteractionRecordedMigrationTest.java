@@ -53,17 +53,20 @@ class InteractionRecordedMigrationTest {
   void readsVersionOneFixtureWithRenamedAndMissingFields() throws IOException {
     byte[] bytes = fixtureAsCbor("/fixtures/interaction-recorded-v1.json");
     Object event = SERIALIZATION.deserialize(bytes, cborSerializerId(), V1_MANIFEST).get();
+    UserProfile.InteractionRecorded read =
+        assertInstanceOf(UserProfile.InteractionRecorded.class, event);
     assertEquals(
         new UserProfile.InteractionRecorded(
-            "legacy-e1", "item-7", EventType.PURCHASE, 1_764_410_400_000L, null),
-        assertInstanceOf(UserProfile.InteractionRecorded.class, event));
+            "legacy-e1", "item-7", EventType.PURCHASE, 1_764_410_400_000L, null, 0L),
+        read);
+    assertEquals(1_764_410_400_000L, read.arrivalMs(), "no stored arrival: its event time");
   }
 
   @Test
   void writesVersionTwoManifestAndReadsItBack() {
     UserProfile.InteractionRecorded today =
         new UserProfile.InteractionRecorded(
-            "e-2", "item-3", EventType.CLICK, 1_764_410_401_000L, "u/1");
+            "e-2", "item-3", EventType.CLICK, 1_764_410_401_000L, "u/1", 1_764_410_402_000L);
     Serializer serializer = SERIALIZATION.findSerializerFor(today);
     String manifest = Serializers.manifestFor(serializer, today);
     assertEquals(V1_MANIFEST + "#2", manifest);
@@ -76,7 +79,7 @@ class InteractionRecordedMigrationTest {
     // Every row Carousel wrote before the migration existed: today's names, manifest without #n.
     UserProfile.InteractionRecorded written =
         new UserProfile.InteractionRecorded(
-            "e-3", "item-9", EventType.ADD_TO_CART, 1_764_410_402_000L, "u/4");
+            "e-3", "item-9", EventType.ADD_TO_CART, 1_764_410_402_000L, "u/4", 0L);
     byte[] bytes = CBOR.writeValueAsBytes(JSON.valueToTree(written));
     assertEquals(written, SERIALIZATION.deserialize(bytes, cborSerializerId(), V1_MANIFEST).get());
   }

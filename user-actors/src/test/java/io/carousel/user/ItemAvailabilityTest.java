@@ -67,4 +67,29 @@ class ItemAvailabilityTest {
     assertFalse(before.available(1));
     assertEquals("hats", before.categories()[5]);
   }
+
+  @Test
+  void itemsOutsideTheModelGoToTheLiveCatalogueWithTheirTextHash() {
+    ItemAvailability availability = new ItemAvailability(TestModel.view().catalog());
+    List<Catalogue.Availability> seen = new java.util.ArrayList<>();
+    availability.onItemsOutsideModel(seen::addAll);
+    availability.applyDelta(
+        List.of(a("item-3", false, "shoes"), new Catalogue.Availability("new-1", true, "x", 42)));
+    availability.replace(List.of(new Catalogue.Availability("new-2", true, null, 7)));
+    assertEquals(
+        List.of("new-1", "new-2"), seen.stream().map(Catalogue.Availability::itemId).toList());
+    assertEquals(42, seen.get(0).textHash());
+  }
+
+  @Test
+  void liveItemHasADenseIndexAfterTheTrainedOnesInTheModelView() {
+    ModelView view = TestModel.view();
+    int n = view.catalog().size();
+    float[] v = view.itemVectors()[0].clone();
+    view.live().put(List.of(new io.carousel.engine.LiveItems.Entry("new-1", v, "x", 1)));
+    assertEquals(n, view.indexOf("new-1"));
+    assertEquals("new-1", view.itemId(n));
+    assertEquals(0f, view.popularityOf(n));
+    assertEquals(view.features().project(v).length, view.projectionOf("new-1").length);
+  }
 }

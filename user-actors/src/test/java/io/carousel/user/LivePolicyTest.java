@@ -64,10 +64,20 @@ class LivePolicyTest {
     assertTrue(reply.isSuccess());
   }
 
+  /**
+   * Returns {@code kit} after one interaction on an item outside the catalogue: the shopper is
+   * known (its slates are logged, {@link UserProfile#logs}) and still gets a cold-start slate.
+   */
+  private static EventSourcedBehaviorTestKit<UserProfile.Command, UserProfile.Event, UserState>
+      known(EventSourcedBehaviorTestKit<UserProfile.Command, UserProfile.Event, UserState> kit) {
+    record(kit, "not-in-catalogue", EventType.VIEW);
+    return kit;
+  }
+
   /** Other users each click the lowest-ranked item of their slates, three slates each. */
   private static void teach(ProfileDependencies deps, int users) {
     for (int u = 0; u < users; u++) {
-      var kit = user("teacher-" + UUID.randomUUID(), deps);
+      var kit = known(user("teacher-" + UUID.randomUUID(), deps));
       for (int round = 0; round < 3; round++) {
         List<UserProfile.SlateItem> items = recommend(kit, 10).reply().getValue().items();
         record(kit, items.get(items.size() - 1).itemId(), EventType.CLICK);
@@ -129,7 +139,7 @@ class LivePolicyTest {
     assertEquals(6, deps.trends().interactions());
 
     // A new shopper's cold-start slate: the ten most popular items, item-3 and item-5 among them.
-    var result = recommend(user("fresh-" + UUID.randomUUID(), deps), 10);
+    var result = recommend(known(user("fresh-" + UUID.randomUUID(), deps)), 10);
     var served = (UserProfile.SlateServed) result.event();
     int slot3 = served.itemIds().indexOf("item-3");
     int slot5 = served.itemIds().indexOf("item-5");
@@ -155,7 +165,7 @@ class LivePolicyTest {
             "carousel.user-profile.trend-half-lives = []\n"
                 + "carousel.user-profile.pooled-prior.enabled = off");
     assertEquals(ContextFeatures.Layout.STANDARD, deps.model().features().layout());
-    var kit = user("classic-" + UUID.randomUUID(), deps);
+    var kit = known(user("classic-" + UUID.randomUUID(), deps));
     var served = (UserProfile.SlateServed) recommend(kit, 5).event();
     assertEquals(16, served.features()[0].length);
     assertEquals(0.0, kit.getState().userStrength(), "a full fixed-prior posterior");

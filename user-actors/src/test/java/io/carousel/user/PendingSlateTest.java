@@ -60,8 +60,8 @@ class PendingSlateTest {
     PendingSlate q = p.withRewarded(1);
     assertArrayEquals(new boolean[] {false, false}, p.rewarded());
     assertArrayEquals(new boolean[] {false, true}, q.rewarded());
-    assertEquals(-1, q.unrewardedSlotOf("b"));
-    assertEquals(0, q.unrewardedSlotOf("a"));
+    assertEquals(-1, q.rewardableSlotOf("b"));
+    assertEquals(0, q.rewardableSlotOf("a"));
     assertArrayEquals(served[1], q.featuresOf(1));
   }
 
@@ -100,7 +100,7 @@ class PendingSlateTest {
     assertArrayEquals(new float[] {4f, 5f, 6f}, p.featuresOf(1));
     assertThrows(
         IllegalArgumentException.class,
-        () -> PendingSlate.read("s", List.of("a", "b"), new float[5], new boolean[2]));
+        () -> PendingSlate.read("s", List.of("a", "b"), new float[5], new boolean[2], null));
     PendingSlate empty = PendingSlate.of("e", List.of(), new float[0][], id -> null);
     assertEquals(0, empty.k());
     assertEquals(0, empty.features().length);

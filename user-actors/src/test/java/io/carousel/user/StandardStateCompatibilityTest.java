@@ -63,9 +63,9 @@ class StandardStateCompatibilityTest {
   /** The journal of the fixture user, in order. */
   private static UserProfile.Event[] journal() throws IOException {
     return new UserProfile.Event[] {
-      new UserProfile.InteractionRecorded("e1", "item-3", EventType.VIEW, 1_000L, null),
+      new UserProfile.InteractionRecorded("e1", "item-3", EventType.VIEW, 1_000L, null, 0L),
       fixture("slate-served", UserProfile.SlateServed.class),
-      new UserProfile.InteractionRecorded("e2", "item-1", EventType.CLICK, 2_000L, null),
+      new UserProfile.InteractionRecorded("e2", "item-1", EventType.CLICK, 2_000L, null, 0L),
       fixture("reward-observed", UserProfile.RewardObserved.class),
       fixture("slate-served-2", UserProfile.SlateServed.class)
     };

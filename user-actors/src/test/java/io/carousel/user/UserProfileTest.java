@@ -78,7 +78,8 @@ class UserProfileTest {
             r ->
                 new UserProfile.RecordInteraction("e1", "item-3", EventType.VIEW, 1_000L, null, r));
     assertEquals(
-        new UserProfile.InteractionRecorded("e1", "item-3", EventType.VIEW, 1_000L, null),
+        new UserProfile.InteractionRecorded(
+            "e1", "item-3", EventType.VIEW, 1_000L, null, TestModel.CLOCK.millis()),
         result.event());
     UserState s = result.state();
     assertEquals(1, s.eventsByType()[EventType.VIEW.ordinal()]);
@@ -139,7 +140,8 @@ class UserProfileTest {
   }
 
   @Test
-  void clickOnServedItemUpdatesPosterior() {
+  void clickOnServedItemIsLearnedWhenTheSlateCloses() {
+    record("v0", "item-9", EventType.VIEW, 1_000L);
     UserProfile.SlateReply slate = recommend(3, List.of());
     String clicked = slate.items().get(1).itemId();
     long before = kit.getState().posterior().updates();
@@ -151,12 +153,33 @@ class UserProfileTest {
     var reward = assertInstanceOf(UserProfile.RewardObserved.class, result.events().get(1));
     assertEquals(1.0, reward.reward());
     assertEquals(clicked, reward.itemId());
-    assertEquals(before + 1, result.state().posterior().updates());
+    assertEquals(before, result.state().posterior().updates(), "learned when the slate closes");
     assertNotEquals(0.0, result.state().rewardSum());
 
-    // The next slate turns the two unclicked impressions into reward-0 updates.
+    // The next slate learns the clicked slot and the two unclicked impressions (reward 0).
     recommend(3, List.of());
     assertEquals(before + 3, kit.getState().posterior().updates());
+  }
+
+  @Test
+  void aNeverSeenUsersSlateIsServedButNeitherLoggedNorRewarded() {
+    var read =
+        kit.<StatusReply<UserProfile.SlateReply>>runCommand(
+            r -> new UserProfile.Recommend(3, List.of(), null, r));
+    UserProfile.SlateReply slate = read.reply().getValue();
+    assertEquals(3, slate.items().size());
+    assertEquals(null, slate.slateId(), "not logged: no slate id");
+    assertTrue(read.events().isEmpty(), "a read of an unknown user writes nothing");
+    assertEquals(0, read.state().slatesServed());
+
+    String item = slate.items().get(0).itemId();
+    var click =
+        kit.<StatusReply<UserProfile.Recorded>>runCommand(
+            r -> new UserProfile.RecordInteraction("k1", item, EventType.CLICK, 2_000L, null, r));
+    assertEquals(1, click.events().size(), "no reward on an unlogged slate");
+    UserProfile.SlateReply logged = recommend(3, List.of());
+    assertEquals(userId + "/1", logged.slateId(), "a known user's slate is logged");
+    assertEquals(1, kit.getState().slatesServed());
   }
 
   @Test
@@ -192,19 +215,24 @@ class UserProfileTest {
                 r -> new UserProfile.Recommend(3, List.of(), null, r))
             .reply()
             .getValue();
+    // The finite-scored items, in whatever order the user's exploration draws them (the user id,
+    // and so the policy's seed, is random per run).
     assertEquals(
         List.of("item-2", "item-4", "item-5"),
-        slate.items().stream().map(UserProfile.SlateItem::itemId).toList());
+        slate.items().stream().map(UserProfile.SlateItem::itemId).sorted().toList());
     for (UserProfile.SlateItem item : slate.items()) {
       assertTrue(Double.isFinite(item.score()), item.toString());
     }
     String clicked = slate.items().get(0).itemId();
     k2.<StatusReply<UserProfile.Recorded>>runCommand(
         r -> new UserProfile.RecordInteraction("b1", clicked, EventType.CLICK, 5_000L, null, r));
+    // The next slate closes this one: its three slots are learned once each.
+    k2.<StatusReply<UserProfile.SlateReply>>runCommand(
+        r -> new UserProfile.Recommend(3, List.of(), null, r));
     for (double a : k2.getState().posterior().aInv()) {
       assertTrue(Double.isFinite(a));
     }
-    assertEquals(1, k2.getState().posterior().updates());
+    assertEquals(3, k2.getState().posterior().updates());
   }
 
   @Test
@@ -244,9 +272,9 @@ class UserProfileTest {
     assertTrue(acks.receiveMessage().isSuccess(), "the command before the stop is handled");
     acks.expectTerminated(actor);
     var again = TESTKIT.spawn(UserProfile.create(userId, deps));
-    TestProbe<ProfileSummary> summaries = TESTKIT.createTestProbe();
+    TestProbe<StatusReply<ProfileSummary>> summaries = TESTKIT.createTestProbe();
     again.tell(new UserProfile.GetSummary(summaries.getRef()));
-    assertEquals(1, summaries.receiveMessage().eventCount());
+    assertEquals(1, summaries.receiveMessage().getValue().eventCount());
   }
 
   @Test
@@ -262,12 +290,12 @@ class UserProfileTest {
 
   @Test
   void pushesSlateToSubscriberAfterEachEvent() {
-    TestProbe<UserProfile.SlateReply> sub = TESTKIT.createTestProbe();
+    TestProbe<UserProfile.StreamMessage> sub = TESTKIT.createTestProbe();
     kit.runCommand(new UserProfile.Subscribe(sub.getRef(), 4));
-    UserProfile.SlateReply first = sub.receiveMessage();
+    UserProfile.SlateReply first = sub.expectMessageClass(UserProfile.SlateReply.class);
     assertEquals("subscribe", first.trigger());
     record("e1", "item-9", EventType.CLICK, 1_000L);
-    UserProfile.SlateReply pushed = sub.receiveMessage();
+    UserProfile.SlateReply pushed = sub.expectMessageClass(UserProfile.SlateReply.class);
     assertEquals("event", pushed.trigger());
     assertEquals(4, pushed.items().size());
     assertFalse(pushed.items().stream().anyMatch(i -> i.itemId().equals("item-9")), "fresh slate");
@@ -354,9 +382,9 @@ class UserProfileTest {
     record("a", "item-1", EventType.VIEW, 1_000L);
     record("b", "item-2", EventType.VIEW, 2_000L);
     record("c", "item-2", EventType.PURCHASE, 3_000L);
-    TestProbe<ProfileSummary> probe = TESTKIT.createTestProbe();
+    TestProbe<StatusReply<ProfileSummary>> probe = TESTKIT.createTestProbe();
     kit.runCommand(new UserProfile.GetSummary(probe.getRef()));
-    ProfileSummary s = probe.receiveMessage();
+    ProfileSummary s = probe.receiveMessage().getValue();
     assertEquals(2L, s.eventsByType().get("view"));
     assertEquals(1L, s.eventsByType().get("purchase"));
     assertEquals(0L, s.eventsByType().get("click"));

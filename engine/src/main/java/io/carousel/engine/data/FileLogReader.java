@@ -6,27 +6,16 @@ import io.carousel.engine.DatasetMissingException;
 import io.carousel.engine.Interaction;
 import io.carousel.engine.Item;
 import io.carousel.policy.EventType;
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a {@link FileSource}: the interaction log and the optional item file, CSV (RFC 4180 quoting
@@ -35,7 +24,6 @@ import java.util.zip.GZIPInputStream;
  * dropped; reading fails only when their share exceeds {@link FileSource#maxBadRows()}.
  */
 public final class FileLogReader {
-  private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -61,117 +49,124 @@ public final class FileLogReader {
     RowReport items = null;
     if (source.items() != null) {
       items = new RowReport(source.items());
+      Map<String, String> itemColumns = new LinkedHashMap<>();
+      for (String c : List.of("id", "title", "description", "category")) {
+        itemColumns.put(c, c);
+      }
       readRows(
           "--items",
           source.items(),
           FileSource.Format.fromName(source.items().toString()),
+          false,
           items,
+          itemColumns,
           List.of("id"),
-          row -> item(row, log));
+          (row, cols) -> item(row, log));
       items.check(source.maxBadRows());
     }
     RowReport interactions = new RowReport(source.path());
-    List<String> required =
-        List.of(source.column("user"), source.column("item"), source.column("time"));
+    Map<String, String> mapping = new LinkedHashMap<>();
+    for (String c : List.of("user", "item", "time", "type", "category")) {
+      if (source.noHeader()) {
+        if (source.columns().containsKey(c)) {
+          mapping.put(c, source.columns().get(c));
+        }
+      } else {
+        mapping.put(c, source.column(c));
+      }
+    }
+    // An explicitly mapped optional column must exist; the default "type"/"category" may not.
+    List<String> required = new ArrayList<>(List.of("user", "item", "time"));
+    for (String c : List.of("type", "category")) {
+      if (source.columns().containsKey(c)) {
+        required.add(c);
+      }
+    }
     readRows(
-        "--dataset",
+        "--columns",
         source.path(),
         source.format(),
+        source.noHeader(),
         interactions,
+        mapping,
         required,
-        row -> interaction(row, source, log));
+        (row, cols) -> interaction(row, cols, source, log));
     interactions.check(source.maxBadRows());
     return new Reports(interactions, items);
   }
 
-  /**
-   * Latest (and, negated, earliest) accepted time, epoch ms: the year 10000. A time beyond it is a
-   * bad row, not a crash ({@code long overflow}) or a value silently clamped to {@link
-   * Long#MAX_VALUE}.
-   */
-  static final long MAX_ABS_TIME_MS = 253_402_300_800_000L;
+  /** Latest (and, negated, earliest) accepted time, epoch ms ({@link EventTimes}). */
+  static final long MAX_ABS_TIME_MS = EventTimes.MAX_ABS_TIME_MS;
 
   /**
-   * Parses epoch seconds, epoch millis (|value| ≥ 1e11) or ISO-8601 into epoch ms UTC.
+   * Parses epoch seconds, epoch millis (|value| ≥ 1e11) or ISO-8601 into epoch ms UTC: the one rule
+   * the HTTP API shares ({@link EventTimes#parseMs}).
    *
    * @throws IllegalArgumentException if the value is none of them or lies beyond the year 10000
    */
   static long parseTimeMs(String value) {
-    long ms;
-    try {
-      ms = parseAnyTimeMs(value);
-    } catch (ArithmeticException | java.time.DateTimeException e) {
-      ms = Long.MAX_VALUE;
-    }
-    if (Math.abs(ms) > MAX_ABS_TIME_MS) {
-      throw new IllegalArgumentException("time '" + value + "' is out of range (years 0..9999)");
-    }
-    return ms;
+    return EventTimes.parseMs(value);
   }
 
-  private static long parseAnyTimeMs(String value) {
-    String v = value.trim();
-    if (NUMBER.matcher(v).matches()) {
-      double d = Double.parseDouble(v);
-      // 1e11 s is the year 5138 and 1e11 ms is 1973: any real log falls clearly on one side.
-      double ms = Math.abs(d) < 1e11 ? d * 1000 : d;
-      return Math.abs(ms) > MAX_ABS_TIME_MS ? Long.MAX_VALUE : Math.round(ms);
-    }
-    String iso = v.length() > 10 && v.charAt(10) == ' ' ? v.replaceFirst(" ", "T") : v;
-    try {
-      return OffsetDateTime.parse(iso).toInstant().toEpochMilli();
-    } catch (DateTimeParseException notOffset) {
-      try {
-        return Instant.parse(iso).toEpochMilli();
-      } catch (DateTimeParseException notInstant) {
-        try {
-          return LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (DateTimeParseException notLocal) {
-          try {
-            return LocalDate.parse(iso).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-          } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(
-                "time '" + value + "' is not epoch seconds, epoch millis or ISO-8601");
-          }
-        }
-      }
-    }
+  /**
+   * A row handler: the row (logical column → value) and its columns; returns null for a good row,
+   * {@link #IGNORED}, or why the row is bad.
+   */
+  private interface RowHandler {
+    String handle(Function<String, String> row, Columns columns);
   }
+
+  /** A row handler's verdict for a row deliberately skipped ({@code --types x=ignore}). */
+  private static final String IGNORED = "\u0000ignored";
 
   /** A row reader's verdict: null when the row was good, else why not. */
-  private static String interaction(Function<String, String> row, FileSource s, LogBuilder log) {
-    String user = row.apply(s.column("user"));
-    String item = row.apply(s.column("item"));
-    String time = row.apply(s.column("time"));
-    if (user == null || user.isBlank()) {
-      return "empty " + s.column("user");
+  private static String interaction(
+      Function<String, String> row, Columns cols, FileSource s, LogBuilder log) {
+    String user = row.apply("user");
+    String item = row.apply("item");
+    String time = row.apply("time");
+    for (String c : List.of("user", "item", "time")) {
+      String v = row.apply(c);
+      if (v == null || v.isBlank()) {
+        return "empty " + c + " in " + cols.describe(c);
+      }
     }
-    if (item == null || item.isBlank()) {
-      return "empty " + s.column("item");
-    }
-    if (time == null || time.isBlank()) {
-      return "empty " + s.column("time");
-    }
-    String rawType = row.apply(s.column("type"));
+    String rawType = row.apply("type");
     EventType type;
     if (rawType == null || rawType.isBlank()) {
       type = EventType.VIEW;
+    } else if (s.ignoredTypes().contains(rawType.trim())) {
+      return IGNORED;
     } else if (s.types().containsKey(rawType.trim())) {
       type = s.types().get(rawType.trim());
     } else {
       try {
         type = EventType.fromWire(rawType);
       } catch (IllegalArgumentException e) {
-        return "unknown event type '" + rawType + "' (map it with --types " + rawType + "=view)";
+        String t = rawType.trim();
+        return "unknown event type '"
+            + rawType
+            + "' in "
+            + cols.describe("type")
+            + " (fix: map it with --types "
+            + t
+            + "=view|click|add_to_cart|purchase, or "
+            + t
+            + "=ignore to skip such rows)";
       }
     }
     long ms;
     try {
       ms = parseTimeMs(time);
     } catch (IllegalArgumentException e) {
-      return e.getMessage();
+      return e.getMessage() + " in " + cols.describe("time");
     }
     log.add(new Interaction(user.trim(), item.trim(), type, ms));
+    String category = row.apply("category");
+    if (category != null && !category.isBlank() && !log.isDescribed(item.trim())) {
+      // The --items file (read first) wins; otherwise the first category seen for the item.
+      log.describe(new Item(item.trim(), "", category.trim()));
+    }
     return null;
   }
 
@@ -184,7 +179,7 @@ public final class FileLogReader {
     String description = orEmpty(row.apply("description"));
     String text =
         title.isEmpty() || description.isEmpty() ? title + description : title + ". " + description;
-    log.describe(new Item(id.trim(), ItemText.clean(text), orEmpty(row.apply("category"))));
+    log.list(new Item(id.trim(), ItemText.clean(text), orEmpty(row.apply("category"))));
     return null;
   }
 
@@ -196,19 +191,22 @@ public final class FileLogReader {
       String option,
       Path file,
       FileSource.Format format,
+      boolean noHeader,
       RowReport report,
+      Map<String, String> mapping,
       List<String> required,
-      Function<Function<String, String>, String> handle) {
+      RowHandler handle) {
     if (!Files.isRegularFile(file)) {
       // Named by the option the user gave it with, so that a missing --items is not reported as
       // a missing dataset.
-      throw DatasetMissingException.optionFile(option, file);
+      throw DatasetMissingException.optionFile(
+          option.equals("--columns") ? "--dataset" : option, file);
     }
-    try (BufferedReader in = open(file)) {
-      Map<String, Integer> header = null;
+    try (BufferedReader in = TextLines.open(file)) {
+      Columns columns = format == FileSource.Format.NDJSON ? Columns.json(mapping) : null;
       long lineNo = 0;
       String line;
-      while ((line = readLine(in, file, lineNo)) != null) {
+      while ((line = TextLines.readLine(in, file, lineNo)) != null) {
         lineNo++;
         if (lineNo == 1 && line.startsWith("\uFEFF")) {
           // A UTF-8 byte order mark (spreadsheet exports): not part of the first header name.
@@ -217,20 +215,32 @@ public final class FileLogReader {
         if (line.isBlank()) {
           continue;
         }
-        if (format != FileSource.Format.NDJSON && header == null) {
-          header = header(file, split(line, format), required);
-          continue;
+        if (columns == null) {
+          List<String> first = TextLines.split(line, format);
+          if (first == null) {
+            throw new IllegalArgumentException(
+                file + " line " + lineNo + ": unterminated quote in the first line");
+          }
+          if (!noHeader) {
+            columns = Columns.header(file, first, mapping, required, option);
+            continue;
+          }
+          columns = Columns.positional(file, first.size(), mapping);
         }
         String reason;
         try {
           Function<String, String> row =
-              format == FileSource.Format.NDJSON ? json(line) : fields(line, format, header);
-          reason = handle.apply(row);
+              format == FileSource.Format.NDJSON
+                  ? json(line, columns)
+                  : columns.row(fields(line, format));
+          reason = handle.handle(row, columns);
         } catch (IllegalArgumentException e) {
           reason = e.getMessage();
         }
         if (reason == null) {
           report.good();
+        } else if (reason.equals(IGNORED)) {
+          report.ignored();
         } else {
           report.bad(lineNo, reason);
         }
@@ -240,65 +250,15 @@ public final class FileLogReader {
     }
   }
 
-  /**
-   * Reads the next line; a corrupt or truncated gzip stream is bad input (an {@link
-   * IllegalArgumentException} naming the file and the line), not an I/O failure with a stack trace.
-   */
-  private static String readLine(BufferedReader in, Path file, long linesRead) throws IOException {
-    try {
-      return in.readLine();
-    } catch (java.util.zip.ZipException | java.io.EOFException e) {
-      throw new IllegalArgumentException(
-          file
-              + " line "
-              + (linesRead + 1)
-              + ": not a readable gzip stream ("
-              + e.getMessage()
-              + "); "
-              + linesRead
-              + " lines read before it");
-    }
-  }
-
-  private static Map<String, Integer> header(Path file, List<String> names, List<String> required) {
-    if (names == null) {
-      throw new IllegalArgumentException(file + " line 1: unterminated quote in the header");
-    }
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      index.putIfAbsent(names.get(i).trim(), i);
-    }
-    for (String column : required) {
-      if (!index.containsKey(column)) {
-        throw new IllegalArgumentException(
-            file
-                + ": the header "
-                + names
-                + " has no column '"
-                + column
-                + "' (map it with --columns)");
-      }
-    }
-    return index;
-  }
-
-  private static Function<String, String> fields(
-      String line, FileSource.Format format, Map<String, Integer> header) {
-    List<String> f = split(line, format);
+  private static List<String> fields(String line, FileSource.Format format) {
+    List<String> f = TextLines.split(line, format);
     if (f == null) {
-      throw new IllegalArgumentException("unterminated quote");
+      throw new IllegalArgumentException("unterminated quote (fix: close it, or double \"\")");
     }
-    if (f.size() != header.size()) {
-      throw new IllegalArgumentException(
-          "expected " + header.size() + " fields, found " + f.size());
-    }
-    return name -> {
-      Integer i = header.get(name);
-      return i == null ? null : f.get(i);
-    };
+    return f;
   }
 
-  private static Function<String, String> json(String line) {
+  private static Function<String, String> json(String line, Columns columns) {
     JsonNode node;
     try {
       node = JSON.readTree(line);
@@ -308,7 +268,8 @@ public final class FileLogReader {
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("not a JSON object");
     }
-    return name -> {
+    return logical -> {
+      String name = columns.key(logical);
       JsonNode v = node.get(name);
       if (v == null || v.isNull()) {
         return null;
@@ -323,58 +284,5 @@ public final class FileLogReader {
       }
       return v.isNumber() ? v.decimalValue().toPlainString() : v.asText();
     };
-  }
-
-  /** Splits one line; CSV honours RFC 4180 quotes within the line; null on an open quote. */
-  static List<String> split(String line, FileSource.Format format) {
-    if (format == FileSource.Format.TSV) {
-      return List.of(line.split("\t", -1));
-    }
-    List<String> out = new java.util.ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          cur.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        out.add(cur.toString());
-        cur.setLength(0);
-      } else {
-        cur.append(c);
-      }
-    }
-    if (quoted) {
-      return null;
-    }
-    out.add(cur.toString());
-    return out;
-  }
-
-  private static BufferedReader open(Path file) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(file));
-    in.mark(2);
-    int b1 = in.read();
-    int b2 = in.read();
-    in.reset();
-    if (b1 == 0x1f && b2 == 0x8b) {
-      try {
-        in = new GZIPInputStream(in);
-      } catch (java.util.zip.ZipException | java.io.EOFException e) {
-        in.close();
-        throw new IllegalArgumentException(
-            file + " line 1: not a readable gzip stream (" + e.getMessage() + ")");
-      }
-    }
-    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
   }
 }

@@ -3,6 +3,7 @@ package io.carousel.engine.data;
 import io.carousel.policy.EventType;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -15,11 +16,17 @@ import java.util.Set;
  *
  * @param path the interaction log (plain or gzip, detected by magic bytes)
  * @param format csv, tsv or ndjson
- * @param columns logical column (user, item, type, time) → the file's column or JSON key
+ * @param columns logical column (user, item, type, time, category) → the file's column: a header
+ *     name, a 1-based position ({@code user=1}; always with {@code noHeader}, else when no header
+ *     column has that name) or a JSON key
  * @param types the file's event-type value → {@link EventType}; values not listed are read as wire
  *     names ({@link EventType#fromWire})
  * @param items optional item file (id, title, description, category columns), or null
  * @param maxBadRows largest tolerated share of bad rows in [0, 1]; above it reading fails
+ * @param noHeader the CSV/TSV log has no header row: its first line is data and every mapped column
+ *     is a 1-based position
+ * @param ignoredTypes the file's event-type values whose rows are skipped and counted as ignored
+ *     ({@code --types remove=ignore}), not bad
  */
 public record FileSource(
     Path path,
@@ -27,15 +34,23 @@ public record FileSource(
     Map<String, String> columns,
     Map<String, EventType> types,
     Path items,
-    double maxBadRows) {
+    double maxBadRows,
+    boolean noHeader,
+    Set<String> ignoredTypes) {
   /** The prefix that marks a file dataset name. */
   public static final String PREFIX = "file:";
 
   /** Default {@link #maxBadRows}: 1 % of the rows. */
   public static final double DEFAULT_MAX_BAD_ROWS = 0.01;
 
-  /** The logical columns; user, item and time are required, type is optional (default view). */
-  public static final Set<String> LOGICAL = Set.of("user", "item", "type", "time");
+  /**
+   * The logical columns; user, item and time are required, type is optional (default view),
+   * category optional (the item's category, when the {@code --items} file does not give one).
+   */
+  public static final Set<String> LOGICAL = Set.of("user", "item", "type", "time", "category");
+
+  /** The {@code --types} target that skips a type's rows ({@code --types remove=ignore}). */
+  public static final String IGNORE = "ignore";
 
   /** Supported file formats. */
   public enum Format {
@@ -73,21 +88,80 @@ public record FileSource(
     }
   }
 
+  /** A source with a header row and no ignored types. */
+  public FileSource(
+      Path path,
+      Format format,
+      Map<String, String> columns,
+      Map<String, EventType> types,
+      Path items,
+      double maxBadRows) {
+    this(path, format, columns, types, items, maxBadRows, false, Set.of());
+  }
+
   /**
-   * @throws IllegalArgumentException if a column key is unknown or the share is out of range
+   * @throws IllegalArgumentException if a column key is unknown, {@code noHeader} lacks a position
+   *     for a column or comes with NDJSON, or the share is out of range
    */
   public FileSource {
     for (String key : columns.keySet()) {
       if (!LOGICAL.contains(key)) {
         throw new IllegalArgumentException(
-            "--columns: unknown column '" + key + "'; known: user, item, type, time");
+            "--columns: unknown column '" + key + "'; known: user, item, type, time, category");
+      }
+    }
+    if (noHeader) {
+      if (format == Format.NDJSON) {
+        throw new IllegalArgumentException(
+            "--no-header is for csv/tsv files; NDJSON lines name their keys (--columns user=key)");
+      }
+      for (String key : List.of("user", "item", "time")) {
+        if (!columns.containsKey(key)) {
+          throw new IllegalArgumentException(
+              "--no-header needs the position of every required column, e.g. --columns"
+                  + " user=1,item=2,time=3 (1-based; also type=N, category=N); missing: "
+                  + key);
+        }
+      }
+      for (Map.Entry<String, String> e : columns.entrySet()) {
+        if (position(e.getValue()) < 1) {
+          throw new IllegalArgumentException(
+              "--no-header: --columns "
+                  + e.getKey()
+                  + "="
+                  + e.getValue()
+                  + " must be a 1-based column position, e.g. "
+                  + e.getKey()
+                  + "=2");
+        }
       }
     }
     if (!(maxBadRows >= 0 && maxBadRows <= 1)) {
       throw new IllegalArgumentException("--max-bad-rows must be in [0, 1]: " + maxBadRows);
     }
+    for (String t : ignoredTypes) {
+      if (types.containsKey(t)) {
+        throw new IllegalArgumentException("--types maps '" + t + "' twice");
+      }
+    }
     columns = Map.copyOf(columns);
     types = Map.copyOf(types);
+    ignoredTypes = Set.copyOf(ignoredTypes);
+  }
+
+  /**
+   * Returns {@code spec} as a 1-based column position, or -1 when it is not all digits (or is 0 or
+   * too large).
+   */
+  static int position(String spec) {
+    if (spec == null
+        || spec.isEmpty()
+        || spec.length() > 6
+        || !spec.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return -1;
+    }
+    int p = Integer.parseInt(spec);
+    return p >= 1 ? p : -1;
   }
 
   /** Returns true when {@code datasetName} names a file source. */
@@ -117,8 +191,10 @@ public record FileSource(
     Format format = Format.fromName(parts[0]);
     Map<String, String> columns = Map.of();
     Map<String, EventType> types = Map.of();
+    Set<String> ignored = Set.of();
     Path items = null;
     double maxBad = DEFAULT_MAX_BAD_ROWS;
+    boolean noHeader = false;
     for (int i = 1; i < parts.length; i++) {
       int eq = parts[i].indexOf('=');
       if (eq <= 0) {
@@ -129,13 +205,17 @@ public record FileSource(
       switch (key) {
         case "format" -> format = Format.parse(value);
         case "columns" -> columns = pairs("--columns", value);
-        case "types" -> types = types(value);
+        case "types" -> {
+          types = types(value);
+          ignored = ignoredTypes(value);
+        }
+        case "no-header" -> noHeader = Boolean.parseBoolean(value);
         case "items" -> items = value.isEmpty() ? null : Path.of(value);
         case "max-bad-rows" -> maxBad = parseShare(value);
         default -> throw new IllegalArgumentException("unknown dataset option '" + key + "'");
       }
     }
-    return new FileSource(path, format, columns, types, items, maxBad);
+    return new FileSource(path, format, columns, types, items, maxBad, noHeader, ignored);
   }
 
   /**
@@ -145,7 +225,24 @@ public record FileSource(
    */
   public static String name(
       String path, String format, String columns, String types, String items, Double maxBadRows) {
+    return name(path, format, columns, types, items, maxBadRows, false);
+  }
+
+  /**
+   * As {@link #name(String, String, String, String, String, Double)}, with {@code --no-header}.
+   *
+   * @throws IllegalArgumentException if an option is malformed (checked by parsing the result)
+   */
+  public static String name(
+      String path,
+      String format,
+      String columns,
+      String types,
+      String items,
+      Double maxBadRows,
+      boolean noHeader) {
     StringBuilder s = new StringBuilder(path.startsWith(PREFIX) ? path : PREFIX + path);
+    append(s, "no-header", noHeader ? "true" : null);
     append(s, "format", format);
     append(s, "columns", columns);
     append(s, "types", types);
@@ -187,7 +284,33 @@ public record FileSource(
   private static Map<String, EventType> types(String value) {
     Map<String, EventType> out = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : pairs("--types", value).entrySet()) {
-      out.put(e.getKey(), EventType.fromWire(e.getValue()));
+      if (e.getValue().equalsIgnoreCase(IGNORE)) {
+        continue;
+      }
+      try {
+        out.put(e.getKey(), EventType.fromWire(e.getValue()));
+      } catch (IllegalArgumentException bad) {
+        throw new IllegalArgumentException(
+            "--types "
+                + e.getKey()
+                + "="
+                + e.getValue()
+                + ": the target must be view, click, add_to_cart, purchase or ignore (the reward"
+                + " of each is carousel.user-profile.rewards), e.g. --types "
+                + e.getKey()
+                + "=click",
+            bad);
+      }
+    }
+    return out;
+  }
+
+  private static Set<String> ignoredTypes(String value) {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (Map.Entry<String, String> e : pairs("--types", value).entrySet()) {
+      if (e.getValue().equalsIgnoreCase(IGNORE)) {
+        out.add(e.getKey());
+      }
     }
     return out;
   }

@@ -99,7 +99,9 @@ public final class OpenBanditReader {
    *     and {@link #CAMPAIGNS}
    * @throws DatasetMissingException when a csv is absent
    * @throws UncheckedIOException if a file cannot be read
-   * @throws IllegalStateException on a malformed row (wrong column count, item out of range)
+   * @throws BadRowsException (an IllegalArgumentException: the command line exits 2 with one line)
+   *     on a malformed file or row: wrong column count, a number that does not parse, an item or
+   *     position out of range (e.g. a copy with 0-based positions)
    */
   public static Log read(Path dataRoot, String behaviorPolicy, String campaign) {
     if (!BEHAVIOR_POLICIES.contains(behaviorPolicy) || !CAMPAIGNS.contains(campaign)) {
@@ -119,62 +121,95 @@ public final class OpenBanditReader {
 
   private static List<ItemContext> readItems(Path csv) {
     List<ItemContext> items = new ArrayList<>();
-    for (String[] f : rows(csv, 6)) {
-      int id = Integer.parseInt(f[1]);
-      if (id != items.size()) {
-        throw new IllegalStateException(csv + ": item ids must be 0..n-1 in order, got " + id);
+    for (Row row : rows(csv, 6)) {
+      String[] f = row.fields();
+      try {
+        int id = Integer.parseInt(f[1]);
+        if (id != items.size()) {
+          throw bad(csv, row.line(), "item ids must be 0..n-1 in order, got " + id);
+        }
+        items.add(new ItemContext(id, Double.parseDouble(f[2]), new String[] {f[3], f[4], f[5]}));
+      } catch (NumberFormatException e) {
+        throw bad(csv, row.line(), "not a number: " + e.getMessage());
       }
-      items.add(new ItemContext(id, Double.parseDouble(f[2]), new String[] {f[3], f[4], f[5]}));
     }
     return List.copyOf(items);
   }
 
   private static List<Round> readRounds(Path csv, int nItems) {
     List<Round> rounds = new ArrayList<>();
-    for (String[] f : rows(csv, FIRST_AFFINITY + nItems)) {
-      int item = Integer.parseInt(f[2]);
-      int position = Integer.parseInt(f[3]);
-      if (item < 0 || item >= nItems || position < 1 || position > 3) {
-        throw new IllegalStateException(csv + ": item " + item + " / position " + position);
+    for (Row row : rows(csv, FIRST_AFFINITY + nItems)) {
+      try {
+        rounds.add(round(csv, row, nItems));
+      } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+        throw bad(csv, row.line(), "not a number or time: " + e.getMessage());
       }
-      float[] affinity = new float[nItems];
-      for (int i = 0; i < nItems; i++) {
-        affinity[i] = Float.parseFloat(f[FIRST_AFFINITY + i]);
-      }
-      rounds.add(
-          new Round(
-              OffsetDateTime.parse(f[1], TIME).toInstant(),
-              item,
-              position,
-              Integer.parseInt(f[4]),
-              Double.parseDouble(f[5]),
-              new String[] {f[6], f[7], f[8], f[9]},
-              affinity));
     }
     return rounds;
   }
 
+  private static Round round(Path csv, Row row, int nItems) {
+    String[] f = row.fields();
+    int item = Integer.parseInt(f[2]);
+    int position = Integer.parseInt(f[3]);
+    if (item < 0 || item >= nItems) {
+      throw bad(csv, row.line(), "item_id " + item + " is outside 0.." + (nItems - 1));
+    }
+    if (position < 1 || position > 3) {
+      throw bad(
+          csv,
+          row.line(),
+          "position "
+              + position
+              + " is outside 1..3 (the Open Bandit Dataset numbers slots 1, 2, 3; a copy with"
+              + " 0-based positions must be shifted by one or fetched again)");
+    }
+    {
+      float[] affinity = new float[nItems];
+      for (int i = 0; i < nItems; i++) {
+        affinity[i] = Float.parseFloat(f[FIRST_AFFINITY + i]);
+      }
+      return new Round(
+          OffsetDateTime.parse(f[1], TIME).toInstant(),
+          item,
+          position,
+          Integer.parseInt(f[4]),
+          Double.parseDouble(f[5]),
+          new String[] {f[6], f[7], f[8], f[9]},
+          affinity);
+    }
+  }
+
+  /** A data row and its 1-based line number in the file. */
+  private record Row(long line, String[] fields) {}
+
+  private static BadRowsException bad(Path csv, long line, String what) {
+    return new BadRowsException(csv, line, csv + " line " + line + ": " + what);
+  }
+
   // Data rows split on ',' (header skipped), each checked to have exactly `columns` fields.
-  private static List<String[]> rows(Path csv, int columns) {
+  private static List<Row> rows(Path csv, int columns) {
     if (!Files.isRegularFile(csv)) {
       throw new DatasetMissingException(csv, ORIGIN);
     }
-    List<String[]> out = new ArrayList<>();
+    List<Row> out = new ArrayList<>();
     try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
       String header = in.readLine();
       if (header == null || header.split(",", -1).length != columns) {
-        throw new IllegalStateException(csv + ": expected a header of " + columns + " columns");
+        throw bad(csv, 1, "expected a header of " + columns + " columns");
       }
       String line;
+      long n = 1;
       while ((line = in.readLine()) != null) {
+        n++;
         if (line.isBlank()) {
           continue;
         }
         String[] f = line.split(",", -1);
         if (f.length != columns) {
-          throw new IllegalStateException(csv + ": expected " + columns + " columns: " + line);
+          throw bad(csv, n, "expected " + columns + " columns, got " + f.length);
         }
-        out.add(f);
+        out.add(new Row(n, f));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + csv, e);

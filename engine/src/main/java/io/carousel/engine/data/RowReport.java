@@ -24,6 +24,7 @@ public final class RowReport {
   private final Path file;
   private long rows;
   private long bad;
+  private long ignored;
   private final List<BadRow> first = new ArrayList<>();
 
   /** Starts an empty report for {@code file}. */
@@ -33,6 +34,12 @@ public final class RowReport {
 
   void good() {
     rows++;
+  }
+
+  /** Counts a row skipped on purpose ({@code --types x=ignore}): neither good nor bad. */
+  void ignored() {
+    rows++;
+    ignored++;
   }
 
   void bad(long line, String reason) {
@@ -58,6 +65,11 @@ public final class RowReport {
     return bad;
   }
 
+  /** Returns the rows skipped on purpose ({@code --types x=ignore}). */
+  public long ignoredRows() {
+    return ignored;
+  }
+
   /** Returns the first {@value #SHOWN} rejected rows, in file order. */
   public List<BadRow> firstBad() {
     return List.copyOf(first);
@@ -69,11 +81,12 @@ public final class RowReport {
         new StringBuilder(
             String.format(
                 Locale.ROOT,
-                "%s: %d rows, %d bad (%.2f %%)",
+                "%s: %d rows, %d bad (%.2f %%)%s",
                 file,
                 rows,
                 bad,
-                rows == 0 ? 0.0 : 100.0 * bad / rows));
+                rows == 0 ? 0.0 : 100.0 * bad / rows,
+                ignored == 0 ? "" : ", " + ignored + " ignored (--types ...=ignore)"));
     for (BadRow b : first) {
       s.append("; line ").append(b.line()).append(": ").append(b.reason());
     }
@@ -89,8 +102,18 @@ public final class RowReport {
    * @throws BadRowsException naming the file, the share and the first bad lines
    */
   void check(double maxShare) {
-    if (rows > 0 && bad < rows && (double) bad / rows <= maxShare) {
+    if (rows > 0 && bad + ignored < rows && (double) bad / rows <= maxShare) {
       return;
+    }
+    if (rows > 0 && bad == 0) {
+      throw new BadRowsException(
+          file,
+          0,
+          file
+              + ": all "
+              + rows
+              + " rows have an ignored type (fix: map at least one type to view, click,"
+              + " add_to_cart or purchase with --types)");
     }
     if (rows == 0) {
       throw new BadRowsException(
@@ -101,6 +124,7 @@ public final class RowReport {
         file,
         line,
         String.format(Locale.ROOT, "too many bad rows (limit --max-bad-rows %.4f) in ", maxShare)
-            + summary());
+            + summary()
+            + " (fix: correct or map the rows named, or allow a larger share with --max-bad-rows)");
   }
 }

@@ -55,8 +55,8 @@ record CarouselRun(
     CarouselRecommender model =
         new CarouselRecommender(
             name,
-            textVectors,
-            cold(split),
+            split.candidateText(textVectors, Stage.VALIDATION),
+            split.keptOutOfModel(Stage.VALIDATION),
             config,
             options.patience(),
             null,
@@ -138,7 +138,13 @@ record CarouselRun(
     try (ProgressBar bar = io.carousel.engine.Progress.builder(name + " (test)", batches).build();
         CarouselRecommender test =
             new CarouselRecommender(
-                name, textVectors, cold(split), testConfig, 0, null, options.wideNeighbours())) {
+                name,
+                split.candidateText(textVectors, Stage.TEST),
+                split.keptOutOfModel(Stage.TEST),
+                testConfig,
+                0,
+                null,
+                options.wideNeighbours())) {
       test.fit(fit, List.of(), new int[0], n -> bar.stepTo(n));
       bar.stepTo(batches);
       TwoTowerTrainer.TrainingReport r = test.report();
@@ -204,13 +210,5 @@ record CarouselRun(
         c.idL2(),
         c.batchSize(),
         c.useText());
-  }
-
-  private static boolean[] cold(LeaveOneOut split) {
-    boolean[] cold = new boolean[split.numItems()];
-    for (int i = 0; i < cold.length; i++) {
-      cold[i] = split.isCold(i);
-    }
-    return cold;
   }
 }

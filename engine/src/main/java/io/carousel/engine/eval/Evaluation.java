@@ -26,8 +26,10 @@ public final class Evaluation {
   /** Protocol line written into every report. */
   public static final String PROTOCOL =
       "leave-one-out per user/session: sorted by time, ties by item id; last = test,"
-          + " second-to-last = validation (tuning, early stopping); full ranking over all items,"
-          + " the user's earlier items excluded; users with >= 3 interactions";
+          + " second-to-last = validation (tuning, early stopping); full ranking over the"
+          + " candidates (catalogue-file items and items with a fit event; a target seen only in"
+          + " held-out events is a miss for every model), the user's earlier items excluded; users"
+          + " with >= 3 interactions";
 
   /**
    * What to run.
@@ -108,6 +110,10 @@ public final class Evaluation {
    * @param users evaluated users (sessions)
    * @param items catalogue size
    * @param coldItems items kept out of training
+   * @param candidates items a model may rank on the test targets (listed in the catalogue file or
+   *     with an event before the test targets)
+   * @param unknownTargets evaluated users whose test target is not a candidate (its item occurs
+   *     only in held-out events): a miss for every model, counted in every row's denominator
    */
   public record Report(
       String dataset,
@@ -115,6 +121,8 @@ public final class Evaluation {
       int users,
       int items,
       int coldItems,
+      int candidates,
+      int unknownTargets,
       List<ModelResult> models) {}
 
   private Evaluation() {}
@@ -133,6 +141,13 @@ public final class Evaluation {
     log.printf(
         "%s: %d users (%d evaluated), %d items, %d cold%n",
         dataset.name(), split.numUsers(), split.evaluatedUsers().length, numItems, split.numCold());
+    log.printf(
+        "candidates: %d items on validation, %d on test (listed or with a fit event); targets seen"
+            + " only in held-out events (a miss for every model): %d validation, %d test%n",
+        split.numCandidates(Stage.VALIDATION),
+        split.numCandidates(Stage.TEST),
+        split.unknownTargets(Stage.VALIDATION),
+        split.unknownTargets(Stage.TEST));
     if (split.evaluatedUsers().length == 0) {
       // Every model would report HR@10 0.0000 over nobody, then the two-tower would fail.
       throw new IllegalArgumentException(
@@ -183,6 +198,8 @@ public final class Evaluation {
         split.evaluatedUsers().length,
         numItems,
         split.numCold(),
+        split.numCandidates(Stage.TEST),
+        split.unknownTargets(Stage.TEST),
         List.copyOf(results));
   }
 

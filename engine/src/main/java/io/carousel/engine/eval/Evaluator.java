@@ -11,7 +11,9 @@ public final class Evaluator {
 
   /**
    * Evaluates {@code model} (already fitted on {@code split.fitSequences(stage)}) with full ranking
-   * over all items, the user's earlier items excluded (a target among them is a miss).
+   * over the stage's candidates ({@link LeaveOneOut#isCandidate}), the user's earlier items
+   * excluded (a target among them is a miss, as is a target that is not a candidate). Coverage is
+   * the share of the candidates in at least one top 10.
    */
   public static Metrics evaluate(Recommender model, LeaveOneOut split, LeaveOneOut.Stage stage) {
     int[] users = split.evaluatedUsers();
@@ -39,7 +41,11 @@ public final class Evaluator {
     private final int[] users;
     private final boolean[] covered;
     private final double[] ndcgByUser;
-    // Per-thread "seen" flags of the parallel ranking (addAll).
+    // Non-candidates are never ranked: whatever a model scores them, they neither hit nor push a
+    // target down (issue 13: a held-out-only item must not be a candidate).
+    private final boolean[] candidate;
+    private final int numCandidates;
+    // Per-thread "seen" flags of the parallel ranking (addAll): true for non-candidates.
     private final ThreadLocal<boolean[]> scratch;
     private double hr;
     private double ndcg;
@@ -55,7 +61,17 @@ public final class Evaluator {
       this.users = split.evaluatedUsers();
       this.covered = new boolean[split.numItems()];
       this.ndcgByUser = new double[users.length];
-      this.scratch = ThreadLocal.withInitial(() -> new boolean[split.numItems()]);
+      this.candidate = split.candidates(stage);
+      this.numCandidates = split.numCandidates(stage);
+      this.scratch =
+          ThreadLocal.withInitial(
+              () -> {
+                boolean[] notRanked = new boolean[candidate.length];
+                for (int i = 0; i < notRanked.length; i++) {
+                  notRanked[i] = !candidate[i];
+                }
+                return notRanked;
+              });
     }
 
     /**
@@ -76,7 +92,10 @@ public final class Evaluator {
     /** One user's target rank and top 10. */
     private record Outcome(int rank, int[] top, boolean coldTarget) {}
 
-    /** Ranks one user's target; {@code seen} is an all-false scratch, left all false. */
+    /**
+     * Ranks one user's target; {@code seen} is a scratch marking exactly the non-candidates, left
+     * so.
+     */
     private Outcome outcome(int position, float[] scores, boolean[] seen) {
       int u = users[position];
       int[] before = split.seen(u, stage);
@@ -87,7 +106,7 @@ public final class Evaluator {
       int rank = rank(scores, target, seen);
       int[] top = TopN.select(scores, 10, i -> seen[i]).items();
       for (int i : before) {
-        seen[i] = false;
+        seen[i] = !candidate[i];
       }
       return new Outcome(rank, top, split.isCold(target));
     }
@@ -121,7 +140,7 @@ public final class Evaluator {
           hr / n,
           ndcg / n,
           mrr / n,
-          (double) coveredCount / covered.length,
+          (double) coveredCount / Math.max(1, numCandidates),
           users.length,
           coldHr / cn,
           coldNdcg / cn,

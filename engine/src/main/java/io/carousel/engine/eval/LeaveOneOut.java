@@ -17,9 +17,20 @@ import java.util.Random;
  * the rest. Users with fewer than 3 interactions are not evaluated but their interactions are fit
  * data in both stages (they are nobody's target).
  *
+ * <p>Candidates (issue 13): the items a model may rank at a stage are those known without looking
+ * at a held-out event: items listed in the shop's catalogue file ({@link Dataset#listed()}, events
+ * or not) and items that occur in the stage's fit data (cold items' events included, see below). An
+ * item whose only events are held out is not a candidate: a catalogue built from the whole log
+ * would hold it although it has no fit event, and every such item is a target, so a model could
+ * learn the targets from "no fit events" (the wide term's cold transfer did). Its targets are
+ * misses for every model ({@link #unknownTargets}).
+ *
  * <p>Cold items ({@link #of(Dataset, double, long)} with a positive share): a seeded share of the
- * catalogue is removed from every fit sequence and every history fed to a model; such items stay
- * possible targets, known only by their text.
+ * items known at the validation stage (listed, or with an event before the validation targets) is
+ * removed from every fit sequence and every history fed to a model; such items stay candidates and
+ * possible targets, known only by their text. They are chosen from the item order alone (a seeded
+ * shuffle), never from the targets, and only among items a shop would have in its catalogue at both
+ * stages.
  */
 public final class LeaveOneOut {
   /** Which held-out item is the target. */
@@ -34,22 +45,42 @@ public final class LeaveOneOut {
   private final List<int[]> sequences;
   private final int[] evaluated;
   private final boolean[] cold;
+  private final boolean[] validationCandidates;
+  private final boolean[] testCandidates;
 
-  private LeaveOneOut(int numItems, List<int[]> sequences, boolean[] cold) {
-    this(
-        numItems,
-        sequences,
-        cold,
-        java.util.stream.IntStream.range(0, sequences.size())
-            .filter(u -> sequences.get(u).length >= 3)
-            .toArray());
-  }
-
-  private LeaveOneOut(int numItems, List<int[]> sequences, boolean[] cold, int[] evaluated) {
+  private LeaveOneOut(
+      int numItems, List<int[]> sequences, boolean[] listed, double coldShare, long seed) {
     this.numItems = numItems;
     this.sequences = sequences;
-    this.cold = cold;
+    this.evaluated =
+        java.util.stream.IntStream.range(0, sequences.size())
+            .filter(u -> sequences.get(u).length >= 3)
+            .toArray();
+    this.validationCandidates = known(listed, Stage.VALIDATION);
+    this.testCandidates = known(listed, Stage.TEST);
+    this.cold = chooseCold(validationCandidates, coldShare, seed);
+  }
+
+  /** The same split as {@code full}, evaluating only {@code evaluated}. */
+  private LeaveOneOut(LeaveOneOut full, int[] evaluated) {
+    this.numItems = full.numItems;
+    this.sequences = full.sequences;
+    this.cold = full.cold;
+    this.validationCandidates = full.validationCandidates;
+    this.testCandidates = full.testCandidates;
     this.evaluated = evaluated;
+  }
+
+  /** Listed items and items that occur in {@code stage}'s fit data, cold items not yet removed. */
+  private boolean[] known(boolean[] listed, Stage stage) {
+    boolean[] known = listed.clone();
+    for (int[] s : sequences) {
+      int end = s.length >= 3 ? cut(s, stage) : s.length;
+      for (int k = 0; k < end; k++) {
+        known[s[k]] = true;
+      }
+    }
+    return known;
   }
 
   /**
@@ -73,7 +104,7 @@ public final class LeaveOneOut {
     }
     int[] sample = Arrays.copyOf(perm, max);
     Arrays.sort(sample);
-    return new LeaveOneOut(numItems, sequences, cold, sample);
+    return new LeaveOneOut(this, sample);
   }
 
   /**
@@ -88,6 +119,13 @@ public final class LeaveOneOut {
       throw new IllegalArgumentException("cold share must be in [0, 1): " + coldShare);
     }
     Catalog catalog = dataset.catalog();
+    boolean[] listed = new boolean[catalog.size()];
+    for (String id : dataset.listed()) {
+      int i = catalog.indexOf(id);
+      if (i >= 0) {
+        listed[i] = true;
+      }
+    }
     Map<String, List<Integer>> byUser = new LinkedHashMap<>();
     for (Interaction it : dataset.interactions()) {
       int i = catalog.indexOf(it.itemId());
@@ -97,15 +135,36 @@ public final class LeaveOneOut {
     }
     List<int[]> seqs = new ArrayList<>(byUser.size());
     byUser.values().forEach(l -> seqs.add(l.stream().mapToInt(Integer::intValue).toArray()));
-    return new LeaveOneOut(catalog.size(), seqs, chooseCold(catalog.size(), coldShare, seed));
+    return new LeaveOneOut(catalog.size(), seqs, listed, coldShare, seed);
   }
 
-  /** Builds a split from explicit time-ordered sequences (tests); no cold items. */
+  /**
+   * Builds a split from explicit time-ordered sequences; no cold items, no listed items (an item is
+   * a candidate once it occurs in a stage's fit data).
+   */
   public static LeaveOneOut ofSequences(int numItems, List<int[]> sequences) {
-    return new LeaveOneOut(numItems, List.copyOf(sequences), new boolean[numItems]);
+    return ofSequences(numItems, sequences, new boolean[numItems]);
   }
 
-  private static boolean[] chooseCold(int numItems, double share, long seed) {
+  /**
+   * As {@link #ofSequences(int, List)}, with {@code listed[i]} marking the items of a shop's
+   * catalogue file (candidates at every stage, events or not).
+   */
+  public static LeaveOneOut ofSequences(int numItems, List<int[]> sequences, boolean[] listed) {
+    return new LeaveOneOut(numItems, List.copyOf(sequences), listed.clone(), 0, 0L);
+  }
+
+  /**
+   * Shuffles every index (Fisher-Yates, seeded, as before issue 13) and keeps the first {@code
+   * round(share · |pool|)} that are in {@code pool}: the choice depends on the seed and on which
+   * items are known before the validation targets, never on the targets themselves.
+   */
+  private static boolean[] chooseCold(boolean[] pool, double share, long seed) {
+    int numItems = pool.length;
+    int poolSize = 0;
+    for (boolean p : pool) {
+      poolSize += p ? 1 : 0;
+    }
     int[] perm = new int[numItems];
     for (int i = 0; i < numItems; i++) {
       perm[i] = i;
@@ -118,9 +177,12 @@ public final class LeaveOneOut {
       perm[j] = t;
     }
     boolean[] cold = new boolean[numItems];
-    int count = (int) Math.round(numItems * share);
-    for (int k = 0; k < count; k++) {
-      cold[perm[k]] = true;
+    int count = (int) Math.round(poolSize * share);
+    for (int k = 0, chosen = 0; k < numItems && chosen < count; k++) {
+      if (pool[perm[k]]) {
+        cold[perm[k]] = true;
+        chosen++;
+      }
     }
     return cold;
   }
@@ -152,6 +214,67 @@ public final class LeaveOneOut {
       n += c ? 1 : 0;
     }
     return n;
+  }
+
+  /**
+   * Returns whether item {@code i} is a candidate at {@code stage}: listed in the shop's catalogue
+   * file or occurring in the stage's fit data (before cold items are removed).
+   */
+  public boolean isCandidate(int i, Stage stage) {
+    return (stage == Stage.TEST ? testCandidates : validationCandidates)[i];
+  }
+
+  /** Returns {@code boolean[numItems]}: the candidates of {@code stage} (a copy). */
+  public boolean[] candidates(Stage stage) {
+    return (stage == Stage.TEST ? testCandidates : validationCandidates).clone();
+  }
+
+  /** Returns the number of candidates of {@code stage}. */
+  public int numCandidates(Stage stage) {
+    int n = 0;
+    for (boolean c : stage == Stage.TEST ? testCandidates : validationCandidates) {
+      n += c ? 1 : 0;
+    }
+    return n;
+  }
+
+  /**
+   * Returns the number of evaluated users whose {@code stage} target is not a candidate (an item
+   * seen only in held-out events): a miss for every model.
+   */
+  public int unknownTargets(Stage stage) {
+    int n = 0;
+    for (int u : evaluated) {
+      n += isCandidate(target(u, stage), stage) ? 0 : 1;
+    }
+    return n;
+  }
+
+  /**
+   * Returns {@code boolean[numItems]}: the items a model of {@code stage} must not train on or
+   * rank, cold items and non-candidates (the two-tower model trains on the rest).
+   */
+  public boolean[] keptOutOfModel(Stage stage) {
+    boolean[] out = new boolean[numItems];
+    for (int i = 0; i < numItems; i++) {
+      out[i] = cold[i] || !isCandidate(i, stage);
+    }
+    return out;
+  }
+
+  /**
+   * Returns {@code text} with the rows of {@code stage}'s non-candidates zeroed: the text of an
+   * item seen only in held-out events must not reach a model (the rows of candidates are shared,
+   * not copied).
+   */
+  public float[][] candidateText(float[][] text, Stage stage) {
+    float[][] out = text.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (!isCandidate(i, stage)) {
+        out[i] = new float[text[i].length];
+      }
+    }
+    return out;
   }
 
   /**

@@ -72,7 +72,7 @@ class FileLogReaderTest {
     List<Long> lines = r.firstBad().stream().map(RowReport.BadRow::line).toList();
     assertEquals(List.of(27L, 28L, 29L, 30L, 31L), lines);
     assertTrue(r.firstBad().get(0).reason().contains("yesterday"));
-    assertTrue(r.firstBad().get(1).reason().contains("empty visitor"));
+    assertTrue(r.firstBad().get(1).reason().contains("empty user in column 'visitor' (1)"));
     assertTrue(r.firstBad().get(2).reason().contains("expected 4 fields, found 3"));
     assertTrue(r.firstBad().get(3).reason().contains("wishlist"));
     assertTrue(r.firstBad().get(4).reason().contains("unterminated quote"));

@@ -23,6 +23,8 @@ class BaselineComparisonTest {
             5,
             10,
             0,
+            10,
+            0,
             List.of(
                 row("random", new double[] {1, 1, 1, 1, 1}),
                 row("popularity", new double[] {0, 0, 0, 0, 0.5}),

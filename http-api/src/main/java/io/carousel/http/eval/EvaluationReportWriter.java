@@ -21,9 +21,10 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
 /**
- * Writes an {@link Evaluation.Report} as JSON ({@code {dataset, protocol, users, items, models:
- * {name: {hr_at_10, ndcg_at_10, mrr_at_20, coverage_at_10, train_seconds, ...}}}}), a bar chart of
- * the test metrics and the two-tower loss curves (PNG, headless XChart).
+ * Writes an {@link Evaluation.Report} as JSON ({@code {dataset, protocol, users, items, cold_items,
+ * candidate_items, unknown_targets (test targets seen only in held-out events), models: {name:
+ * {hr_at_10, ndcg_at_10, mrr_at_20, coverage_at_10, train_seconds, ...}}}}), a bar chart of the
+ * test metrics and the two-tower loss curves (PNG, headless XChart).
  */
 public final class EvaluationReportWriter {
   private static final ObjectMapper JSON =
@@ -39,6 +40,8 @@ public final class EvaluationReportWriter {
     root.put("users", r.users());
     root.put("items", r.items());
     root.put("cold_items", r.coldItems());
+    root.put("candidate_items", r.candidates());
+    root.put("unknown_targets", r.unknownTargets());
     Map<String, Object> models = new LinkedHashMap<>();
     for (Evaluation.ModelResult m : r.models()) {
       Metrics t = m.test();
@@ -93,6 +96,15 @@ public final class EvaluationReportWriter {
    */
   public static String table(Evaluation.Report r) {
     StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            java.util.Locale.ROOT,
+            "%d users, %d items, %d candidates on test; %d test targets seen only in held-out events"
+                + " (not candidates: a miss for every model)%n",
+            r.users(),
+            r.items(),
+            r.candidates(),
+            r.unknownTargets()));
     sb.append(
         String.format(
             "%-18s %8s %8s %8s %8s %9s %9s%s%n",

@@ -1,0 +1,175 @@
+package io.carousel.http;
+
+import akka.NotUsed;
+import akka.actor.typed.ActorSystem;
+import akka.event.Logging;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.model.HttpHeader;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.settings.ServerSettings;
+import akka.io.Inet;
+import akka.io.TcpSO;
+import akka.stream.KillSwitches;
+import akka.stream.SharedKillSwitch;
+import akka.stream.TLSProtocol;
+import akka.stream.javadsl.BidiFlow;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.TLSPlacebo;
+import akka.stream.javadsl.Tcp;
+import akka.util.ByteString;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The HTTP server's own accept loop: every TCP connection is accepted and counted; up to {@code
+ * connections.max} get the routes, the next ones get one 503 problem+json and are closed. A
+ * connection from which no byte arrives for {@code incoming-idle-timeout} is closed.
+ *
+ * <p>Why not {@code Http.newServerAt(...).bind}: its {@code max-connections} stops accepting at the
+ * limit, so 1,100 idle sockets left every new client in the kernel's accept queue, silent for up to
+ * the 60 s idle timeout. And its idle timeout counts outgoing bytes too: a WebSocket peer that
+ * never answers the server's pings stayed open, because each ping "used" the connection. Counting
+ * received bytes only catches it (a live peer answers each ping with a pong).
+ */
+final class ConnectionGate {
+  /** How long a refused connection may take to send the request its 503 answers. */
+  private static final Duration REFUSED_GRACE = Duration.ofSeconds(2);
+
+  private final AtomicInteger open = new AtomicInteger();
+  private final int max;
+  private final Duration incomingIdle;
+  private final int writeBuffer;
+
+  private ConnectionGate(int max, Duration incomingIdle, int writeBuffer) {
+    this.max = max;
+    this.incomingIdle = incomingIdle;
+    this.writeBuffer = writeBuffer;
+  }
+
+  /**
+   * Binds {@code host:port} and serves {@code handler} with {@code server}'s settings on each
+   * admitted connection.
+   *
+   * @return the binding, once bound
+   */
+  static CompletionStage<Tcp.ServerBinding> bind(
+      ActorSystem<?> system,
+      String host,
+      int port,
+      Flow<HttpRequest, HttpResponse, NotUsed> handler,
+      ServerSettings server,
+      HttpSettings settings) {
+    return bind(system, host, port, handler, server, settings, Optional.empty());
+  }
+
+  /**
+   * As above, with TLS on every connection when {@code tls} is given (HTTPS; the gate counts and
+   * times the TCP connection beneath it as before).
+   */
+  static CompletionStage<Tcp.ServerBinding> bind(
+      ActorSystem<?> system,
+      String host,
+      int port,
+      Flow<HttpRequest, HttpResponse, NotUsed> handler,
+      ServerSettings server,
+      HttpSettings settings,
+      Optional<javax.net.ssl.SSLContext> tls) {
+    ConnectionGate gate =
+        new ConnectionGate(
+            settings.maxConnections(),
+            settings.incomingIdleTimeout(),
+            settings.sendBufferBytes() > 0 ? settings.sendBufferBytes() : 16 * 1024);
+    List<Inet.SocketOption> options =
+        settings.sendBufferBytes() > 0
+            ? List.of(TcpSO.sendBufferSize(settings.sendBufferBytes()))
+            : List.of();
+    return Tcp.get(system)
+        .bind(host, port, server.getBacklog(), options, false, Optional.empty())
+        .to(Sink.foreach(c -> gate.serve(system, server, c, handler, tls)))
+        .run(system);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void serve(
+      ActorSystem<?> system,
+      ServerSettings server,
+      Tcp.IncomingConnection connection,
+      Flow<HttpRequest, HttpResponse, NotUsed> handler,
+      Optional<javax.net.ssl.SSLContext> tls) {
+    boolean admitted = open.incrementAndGet() <= max;
+    // Failing only the received side does not close the socket; the kill switch on the written
+    // side does (the TCP stage aborts the connection when what it writes fails).
+    SharedKillSwitch kill = KillSwitches.shared("connection");
+    Flow<ByteString, ByteString, NotUsed> tcp =
+        Flow.<ByteString>create()
+            .via(kill.flow())
+            .via(
+                connection
+                    .flow()
+                    // Akka coalesces up to 16 KiB of writes per connection by default: as many
+                    // queued stale slates for a client that stopped reading. Bound it like the
+                    // kernel's buffer.
+                    .addAttributes(
+                        akka.stream.scaladsl.TcpAttributes.tcpWriteBufferSize(writeBuffer)))
+            .idleTimeout(admitted ? incomingIdle : REFUSED_GRACE)
+            .watchTermination(
+                (mat, done) -> {
+                  done.whenComplete(
+                      (d, failure) -> {
+                        if (failure != null) {
+                          kill.abort(failure);
+                        }
+                      });
+                  return mat;
+                })
+            .watchTermination(
+                (mat, done) -> {
+                  done.whenComplete((d, failure) -> open.decrementAndGet());
+                  return mat;
+                });
+    BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed>
+        plain =
+            tls.isPresent()
+                ? (BidiFlow)
+                    akka.stream.javadsl.TLS.create(
+                        () -> {
+                          javax.net.ssl.SSLEngine engine = tls.get().createSSLEngine();
+                          engine.setUseClientMode(false);
+                          return engine;
+                        },
+                        akka.stream.TLSClosing$.MODULE$.eagerClose())
+                : (BidiFlow) TLSPlacebo.getInstance();
+    Flow<HttpResponse, HttpRequest, NotUsed> http =
+        Http.get(system)
+            .serverLayer(
+                server,
+                Optional.of(connection.remoteAddress()),
+                Logging.getLogger(system.classicSystem(), ConnectionGate.class))
+            .atop(plain)
+            .join(tcp);
+    (admitted ? handler : refuse()).join(http).run(system);
+  }
+
+  /** Answers the first request 503 and closes the connection. */
+  private Flow<HttpRequest, HttpResponse, NotUsed> refuse() {
+    return Flow.of(HttpRequest.class)
+        .take(1)
+        .map(
+            request ->
+                Json.problem(
+                        Problem.of(
+                            503,
+                            "Service Unavailable",
+                            null,
+                            "this node serves "
+                                + max
+                                + " connections already (carousel.http.connections.max); retry"))
+                    .addHeader(HttpHeader.parse("Retry-After", "1"))
+                    .addHeader(HttpHeader.parse("Connection", "close")));
+  }
+}
