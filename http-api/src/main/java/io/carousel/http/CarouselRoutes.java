@@ -287,7 +287,7 @@ public final class CarouselRoutes extends AllDirectives {
     List<String> exclude = new ArrayList<>();
     for (String e : excludes) {
       Arrays.stream(e.split(","))
-          .map(String::trim)
+          .map(String::strip)
           .filter(s -> !s.isEmpty())
           .map(EventParser::nfc)
           .forEach(exclude::add);
@@ -327,6 +327,15 @@ public final class CarouselRoutes extends AllDirectives {
           if (contextProblem != null) {
             return complete(
                 Json.problem(Problem.of(400, "Bad Request", "context", contextProblem)));
+          }
+          // The GET form's exclude ids are held to the same rule as every other id (the POST form
+          // checks them while parsing): 400 before anything reaches the user's actor.
+          for (String e : exclude) {
+            String excludeProblem = EventParser.idProblem("exclude", e);
+            if (excludeProblem != null) {
+              return complete(
+                  Json.problem(Problem.of(400, "Bad Request", "exclude", excludeProblem)));
+            }
           }
           long start = System.nanoTime();
           CompletionStage<HttpResponse> reply =

@@ -156,6 +156,11 @@ public final class EventParser {
     if (hasLoneSurrogate(id)) {
       return "'" + field + "' is not valid Unicode (a lone surrogate)";
     }
+    if (id.indexOf('\uFFFD') >= 0) {
+      // The replacement character is what a decoder makes of bytes that are not UTF-8 (a path's
+      // %FF, %C3, %ED%A0%80 all become it): accepting it would make different ids one user.
+      return "'" + field + "' contains U+FFFD (bytes that were not valid UTF-8)";
+    }
     for (String part : id.split("/", -1)) {
       if (part.equals(".") || part.equals("..")) {
         return "'" + field + "' must not be '.' or '..' nor hold them between slashes";

@@ -161,6 +161,27 @@ class BadInputTest extends HttpTestBase {
   }
 
   @Test
+  void pathBytesThatAreNotUtf8AreRejectedNotFoldedIntoOneUser() throws Exception {
+    // Decoded, %FF, %C3 and a UTF-8-encoded surrogate all become U+FFFD: three ids, one user.
+    for (String path : new String[] {"rep%FF", "rep%C3", "rep%ED%A0%80", "rep%EF%BF%BD"}) {
+      assertProblem(get("/v1/users/" + path), 400, "userId");
+      assertProblem(get("/v1/users/" + path + "/recommendations?k=2"), 400, "userId");
+    }
+  }
+
+  @Test
+  void getFormExcludeIdsAreValidatedLikeEveryOtherIdAndServeNothing() throws Exception {
+    String user = user();
+    assertEquals(200, postEvent("application/json", event(user, TS, "")).statusCode());
+    for (String bad : new String[] {"..", "..%2Fx", "%00", "a%01b", "x".repeat(257), "x%2F.%2Fy"}) {
+      assertProblem(
+          get("/v1/users/" + user + "/recommendations?k=2&exclude=" + bad), 400, "exclude");
+    }
+    HttpResponse<String> summary = get("/v1/users/" + user);
+    assertEquals(0, Json.MAPPER.readTree(summary.body()).get("slatesServed").asInt());
+  }
+
+  @Test
   void unicodeAndUrlHostileIdsAreAcceptedAndReachableThroughTheEncodedPath() throws Exception {
     String[] ids = {
       "😀-" + UUID.randomUUID(),
@@ -276,8 +297,11 @@ class BadInputTest extends HttpTestBase {
         Json.MAPPER.readTree(get("/v1/users/" + user + "/recommendations?k=%205%20").body());
     assertEquals(5, slate.get("items").size());
     HttpResponse<String> weird =
-        get("/v1/users/" + user + "/recommendations?k=3&exclude=&exclude=,,,&exclude=%00,item-0");
+        get("/v1/users/" + user + "/recommendations?k=3&exclude=&exclude=,,,&exclude=%20,item-0");
     assertEquals(200, weird.statusCode(), weird.body());
+    // Blank entries are ignored; a control character is an invalid id, as everywhere else.
+    assertProblem(
+        get("/v1/users/" + user + "/recommendations?k=3&exclude=%00,item-0"), 400, "exclude");
     Set<String> ids = new HashSet<>();
     Json.MAPPER.readTree(weird.body()).get("items").forEach(i -> ids.add(i.get("itemId").asText()));
     assertFalse(ids.contains("item-0"), ids.toString());
