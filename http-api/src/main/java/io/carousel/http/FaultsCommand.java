@@ -40,25 +40,42 @@ final class FaultsCommand implements Callable<Integer> {
   @Option(names = "--model", description = "A trained model folder instead of --dataset.")
   Path model;
 
-  @Option(names = "--batch-lines", defaultValue = "300", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--batch-lines",
+      defaultValue = "300",
+      description = "Lines of the retried NDJSON batch (one user) (default: ${DEFAULT-VALUE}).")
   int batchLines;
 
-  @Option(names = "--writers", defaultValue = "800", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--writers",
+      defaultValue = "800",
+      description = "Concurrent single-event writers to one user (default: ${DEFAULT-VALUE}).")
   int writers;
 
-  @Option(names = "--sockets", defaultValue = "1000", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--sockets",
+      defaultValue = "1000",
+      description =
+          "WebSockets opened at once, to one user and to as many users (default: ${DEFAULT-VALUE}).")
   int sockets;
 
   @Option(
       names = "--slow-reader-events",
       defaultValue = "300",
-      description = "Default: ${DEFAULT-VALUE}.")
+      description =
+          "Events posted while the slow reader does not read (default: ${DEFAULT-VALUE}).")
   int slowReaderEvents;
 
-  @Option(names = "--crawler", defaultValue = "2000", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--crawler",
+      defaultValue = "2000",
+      description = "Slate GETs for never-seen user ids (default: ${DEFAULT-VALUE}).")
   int crawler;
 
-  @Option(names = "--idle", defaultValue = "1100", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--idle",
+      defaultValue = "1100",
+      description = "Idle TCP connections held open (default: ${DEFAULT-VALUE}).")
   int idle;
 
   @Option(
