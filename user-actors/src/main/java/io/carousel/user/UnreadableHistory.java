@@ -212,6 +212,7 @@ final class UnreadableHistory {
             UserProfile.persistenceIdOf(guard.userId).id(),
             Long.MAX_VALUE,
             guard.deps.settings().askTimeout().multipliedBy(5),
+            guard.deps.purge(),
             ctx.getSelf(),
             failure -> new UserProfile.ErasedUnreadable(f.replyTo(), failure)));
     return Behaviors.receive(UserProfile.Command.class)
