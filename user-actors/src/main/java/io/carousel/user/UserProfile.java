@@ -690,6 +690,13 @@ public final class UserProfile
           .reply(c.replyTo(), StatusReply.<Done>error("forgetting failed; retry"))
           .thenUnstashAll();
     }
+    if (guard != null && guard.shard() != null) {
+      // A fresh incarnation starts the returning user at sequence number 1, as a never-seen user:
+      // the Cassandra journal lists a persistence id in all_persistence_ids only when its first
+      // event is written, and the purge has just removed it from there. Commands held during the
+      // forget are still answered by this incarnation first (the stop message queues behind).
+      guard.shard().tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+    }
     return Effect().reply(c.replyTo(), StatusReply.ack()).thenUnstashAll();
   }
 
