@@ -122,13 +122,13 @@ final class ConnectionGate {
     // A late request head is answered 408 through this (merged into what the server writes, on
     // the plaintext side of TLS), after which the merge completes and the connection closes.
     CompletableFuture<ByteString> late = new CompletableFuture<>();
+    // A refused connection is timed too: else a trickler past the cap, each byte resetting the
+    // idle timeout, was never answered nor closed.
     HeadDeadline deadline =
-        admitted
-            ? new HeadDeadline(
-                system,
-                headerTimeout,
-                partial -> late.complete(partial ? LATE_HEAD : ByteString.emptyByteString()))
-            : null;
+        new HeadDeadline(
+            system,
+            admitted || headerTimeout.compareTo(REFUSED_GRACE) < 0 ? headerTimeout : REFUSED_GRACE,
+            partial -> late.complete(partial ? LATE_HEAD : ByteString.emptyByteString()));
     Flow<ByteString, ByteString, NotUsed> tcp =
         Flow.<ByteString>create()
             .via(kill.flow())
@@ -143,9 +143,7 @@ final class ConnectionGate {
             .idleTimeout(admitted ? incomingIdle : REFUSED_GRACE)
             .map(
                 bytes -> {
-                  if (deadline != null) {
-                    deadline.bytesIn();
-                  }
+                  deadline.bytesIn();
                   return bytes;
                 })
             .watchTermination(
@@ -163,9 +161,7 @@ final class ConnectionGate {
                   done.whenComplete(
                       (d, failure) -> {
                         open.decrementAndGet();
-                        if (deadline != null) {
-                          deadline.closed();
-                        }
+                        deadline.closed();
                       });
                   return mat;
                 });
@@ -198,7 +194,7 @@ final class ConnectionGate {
                     Flow.<TLSProtocol.SslTlsInbound>create()))
             .atop(plain)
             .join(tcp);
-    (admitted ? deadlines(handler, deadline) : refuse()).join(http).run(system);
+    deadlines(admitted ? handler : refuse(), deadline).join(http).run(system);
   }
 
   /** 408 problem+json, written raw: the request it answers was never parsed. */

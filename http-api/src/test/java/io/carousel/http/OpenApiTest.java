@@ -87,7 +87,7 @@ class OpenApiTest extends HttpTestBase {
   void itemRoutesDocumentTheirResponses() throws Exception {
     JsonNode spec = spec();
     JsonNode delete = spec.at("/paths/~1v1~1items~1{itemId}/delete/responses");
-    assertEquals(Set.of("204", "400", "404"), names(delete));
+    assertEquals(Set.of("204", "400", "404", "429"), names(delete));
     JsonNode upsert = spec.at("/paths/~1v1~1items/put/responses/200/content/application~1json");
     assertEquals(
         "#/components/schemas/ItemUpsertResult",

@@ -97,7 +97,7 @@ class ParsingErrorProblemTest extends HttpTestBase {
       {
         "PUT /v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
             + "Content-Length: 8\r\n\r\n{\"a\":[1,",
-        "422"
+        "400"
       },
     };
     for (String[] c : cases) {

@@ -106,8 +106,10 @@ class SlowClientsTest {
     }
   }
 
+  /** A new connection's {@code /health/alive} (a pooled one would be an old, admitted one). */
   private static HttpResponse<String> health() throws Exception {
-    return HTTP.send(
+    HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    return fresh.send(
         HttpRequest.newBuilder(URI.create(node.base() + "/health/alive"))
             .timeout(Duration.ofSeconds(5))
             .build(),
@@ -121,7 +123,9 @@ class SlowClientsTest {
     List<Trickler> tricklers = new ArrayList<>();
     try {
       long t0 = System.nanoTime();
-      for (int i = 0; i < MAX_CONNECTIONS; i++) {
+      // One more than the cap: the last one is refused, and must be timed out as well (a refused
+      // connection's idle timeout, reset by each byte, never closed it).
+      for (int i = 0; i <= MAX_CONNECTIONS; i++) {
         tricklers.add(new Trickler("GET /health/alive HTTP/1.1\r\nHost: x\r\nX-Slow: ", "abc"));
       }
       Thread.sleep(200);

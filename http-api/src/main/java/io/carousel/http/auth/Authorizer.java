@@ -134,7 +134,10 @@ public final class Authorizer extends AllDirectives {
   private Route checked(Admission admission, Supplier<Route> inner) {
     return extractRequest(
         request -> {
-          Decision d = keys.isEmpty() ? open(request) : decide(request);
+          Decision d =
+              keys.isPresent()
+                  ? decide(request)
+                  : admission.active() ? open(request) : Decision.OPEN;
           if (d.refusal != null) {
             return complete(d.refusal);
           }

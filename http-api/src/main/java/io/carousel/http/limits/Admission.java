@@ -121,6 +121,11 @@ public final class Admission {
     return limiter;
   }
 
+  /** Returns whether any limit is on (a rate limit, or the heap check). */
+  public boolean active() {
+    return settings.rateLimitEnabled() || settings.maxHeapAfterGc() < 1;
+  }
+
   /** Returns the settings. */
   public LimitSettings settings() {
     return settings;
