@@ -31,7 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The HTTP server's own accept loop: every TCP connection is accepted and counted; up to {@code
  * connections.max} get the routes, the next ones get one 503 problem+json and are closed. A
- * connection from which no byte arrives for {@code incoming-idle-timeout} is closed.
+ * connection from which no byte arrives for {@code incoming-idle-timeout} is closed. A request head
+ * must arrive within {@code header-timeout} ({@link HeadDeadline}; 408, closed) and a streamed body
+ * within {@code body-timeout} (408): each trickled byte resets the idle timeout, so it alone let a
+ * slowloris client hold a place forever.
  *
  * <p>Why not {@code Http.newServerAt(...).bind}: its {@code max-connections} stops accepting at the
  * limit, so 1,100 idle sockets left every new client in the kernel's accept queue, silent for up to

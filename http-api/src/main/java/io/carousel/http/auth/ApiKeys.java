@@ -210,14 +210,19 @@ public final class ApiKeys {
     if (text == null || text.isEmpty() || all.isEmpty()) {
       return false;
     }
-    java.util.Map<Integer, long[]> byLength = new java.util.HashMap<>();
-    for (Entry e : all) {
-      long[] fps = byLength.get(e.length);
-      long[] grown = fps == null ? new long[1] : java.util.Arrays.copyOf(fps, fps.length + 1);
-      grown[grown.length - 1] = e.fingerprint;
-      byLength.put(e.length, grown);
+    Fingerprints f = fingerprints;
+    if (f == null || f.of != all) {
+      java.util.Map<Integer, long[]> byLength = new java.util.HashMap<>();
+      for (Entry e : all) {
+        long[] fps = byLength.get(e.length);
+        long[] grown = fps == null ? new long[1] : java.util.Arrays.copyOf(fps, fps.length + 1);
+        grown[grown.length - 1] = e.fingerprint;
+        byLength.put(e.length, grown);
+      }
+      f = new Fingerprints(all, java.util.Map.copyOf(byLength));
+      fingerprints = f;
     }
-    for (java.util.Map.Entry<Integer, long[]> lf : byLength.entrySet()) {
+    for (java.util.Map.Entry<Integer, long[]> lf : f.byLength.entrySet()) {
       int length = lf.getKey();
       if (text.length() < length) {
         continue;
@@ -244,6 +249,11 @@ public final class ApiKeys {
     }
     return false;
   }
+
+  /** The keys' fingerprints by key length, for the entries {@code of} (rebuilt on a reload). */
+  private record Fingerprints(List<Entry> of, java.util.Map<Integer, long[]> byLength) {}
+
+  private volatile Fingerprints fingerprints;
 
   private static long fingerprint(String s, int from, int to) {
     long h = 0;
