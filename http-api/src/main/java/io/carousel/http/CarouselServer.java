@@ -215,7 +215,13 @@ public final class CarouselServer implements AutoCloseable {
               "catalogue-view");
           ProfileDependencies deps =
               ProfileDependencies.of(
-                  model.view(), scoring, userSettings, Clock.systemUTC(), metrics, availability);
+                  model.view(),
+                  scoring,
+                  userSettings,
+                  Clock.systemUTC(),
+                  metrics,
+                  availability,
+                  io.carousel.engine.privacy.DpSettings.fromConfig(config));
           UserProfile.initSharding(system, deps);
           AtomicBoolean ready = new AtomicBoolean(false);
           CarouselRoutes routes =
