@@ -41,6 +41,12 @@ public final class NodeTrends {
    * (noise from {@code dp.noise("trends")}).
    */
   public NodeTrends(int items, DpSettings dp, double... halfLives) {
+    this(items, dp, System::nanoTime, halfLives);
+  }
+
+  /** As above with the window clock {@code nanoClock} (tests). */
+  NodeTrends(
+      int items, DpSettings dp, java.util.function.LongSupplier nanoClock, double... halfLives) {
     this.windows =
         dp.enabled() && halfLives.length > 0
             ? new WindowedCounts(
@@ -49,7 +55,7 @@ public final class NodeTrends {
                 dp.budget().epsilon(),
                 dp.trendWindow().toNanos(),
                 dp.noise("trends"),
-                System::nanoTime)
+                nanoClock)
             : null;
     this.size = Math.max(1, items);
     this.halfLives = halfLives.clone();

@@ -30,7 +30,7 @@ public record DpSettings(
 
   /** DP off. */
   public static final DpSettings OFF =
-      new DpSettings(DpBudget.OFF, 20, 20, Duration.ofSeconds(1), 2, OptionalLong.empty());
+      new DpSettings(DpBudget.OFF, 5, 5, Duration.ofSeconds(1), 2, OptionalLong.empty());
 
   /** Validates; throws IllegalArgumentException naming the bad setting. */
   public DpSettings {
