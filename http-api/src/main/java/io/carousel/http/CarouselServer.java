@@ -215,7 +215,13 @@ public final class CarouselServer implements AutoCloseable {
               "catalogue-view");
           ProfileDependencies deps =
               ProfileDependencies.of(
-                      model.view(), scoring, userSettings, Clock.systemUTC(), metrics, availability)
+                      model.view(),
+                      scoring,
+                      userSettings,
+                      Clock.systemUTC(),
+                      metrics,
+                      availability,
+                      io.carousel.engine.privacy.DpSettings.fromConfig(config))
                   // What the journal protocol leaves of a forgotten user (docs/security.md).
                   .withPurge(io.carousel.http.journal.JournalPurge.of(system, config));
           UserProfile.initSharding(system, deps);

@@ -56,6 +56,7 @@ final class ServeCommand implements Callable<Integer> {
                   node.dataDir,
                   TwoTowerConfig.defaults(),
                   trainFraction,
+                  io.carousel.engine.privacy.DpSettings.fromConfig(config),
                   System.out)
               .modelDir();
     }

@@ -528,7 +528,7 @@ public final class UserProfile
                   deps.metrics().eventIngested(i.type());
                   // Node-wide learning from every durable interaction: trends (the pool learns a
                   // slot when its slate closes, as the user's own state does).
-                  deps.trends().observe(deps.model().catalog().indexOf(i.itemId()));
+                  deps.trends().observe(userId, deps.model().catalog().indexOf(i.itemId()));
                 } else if (e instanceof RewardObserved) {
                   deps.metrics().clickOnServedSlate(policyId);
                 }
