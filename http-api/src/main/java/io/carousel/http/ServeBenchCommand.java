@@ -91,6 +91,23 @@ final class ServeBenchCommand implements Callable<Integer> {
       description = "Pause between freshness probes, ms (default: ${DEFAULT-VALUE}).")
   long probeMs;
 
+  @Option(
+      names = "--catalogue-items",
+      defaultValue = "0",
+      description =
+          "Catalogue size the started server serves: the trained catalogue extended by synthetic"
+              + " items drawn from the trained item vectors (serve --catalogue-items; default:"
+              + " ${DEFAULT-VALUE}, the trained catalogue). With --url, start the server with it.")
+  int catalogueItems;
+
+  @Option(
+      names = "--server-jvm",
+      split = " ",
+      description =
+          "Extra JVM options of the started server, space separated (e.g."
+              + " -XX:StartFlightRecording=filename=/tmp/s.jfr).")
+  List<String> serverJvm = new ArrayList<>();
+
   @Option(names = "--report", description = "Folder for serve-bench.json and serve-bench.png.")
   Path report;
 
@@ -103,7 +120,13 @@ final class ServeBenchCommand implements Callable<Integer> {
     if (rates.stream().anyMatch(r -> r <= 0)) {
       throw new IllegalArgumentException("--rates must be > 0");
     }
+    if (catalogueItems < 0) {
+      throw new IllegalArgumentException("--catalogue-items must be >= 0");
+    }
     List<String> serveArgs = new ArrayList<>(List.of("--dataset", dataset));
+    if (catalogueItems > 0) {
+      serveArgs.addAll(List.of("--catalogue-items", Integer.toString(catalogueItems)));
+    }
     Map<String, Object> r =
         ServeBench.run(
             new ServeBench.Options(
@@ -112,7 +135,8 @@ final class ServeBenchCommand implements Callable<Integer> {
                 DataDirs.dataRoot(),
                 dataset,
                 serveArgs,
-                List.of(),
+                serverJvm,
+                catalogueItems,
                 users,
                 history,
                 connections,

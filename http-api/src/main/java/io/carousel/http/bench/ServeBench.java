@@ -28,7 +28,9 @@ import java.util.stream.Collectors;
  * /health/alive} (the floor, same server, same run), GET recommendations, POST events and a mix (2
  * GET : 1 POST), with WebSocket freshness probed during each open-loop mix.
  *
- * <p>The catalogue is the dataset's own: extending it with synthetic items is not implemented.
+ * <p>With {@code catalogueItems} above the dataset's catalogue, the started server extends it with
+ * synthetic items ({@code serve --catalogue-items}, {@link
+ * io.carousel.engine.model.CatalogueExtension}).
  */
 public final class ServeBench {
   /** What to run. */
@@ -39,6 +41,7 @@ public final class ServeBench {
       String dataset,
       List<String> serveArgs,
       List<String> jvmArgs,
+      int catalogueItems,
       int users,
       int historyCap,
       int connections,
@@ -59,9 +62,18 @@ public final class ServeBench {
     out.put("run", run);
     out.put("dataset", o.dataset());
     out.put("cores", Runtime.getRuntime().availableProcessors());
-    out.put("catalogue_extension", "not implemented: the dataset's own catalogue is served");
     Dataset d = DatasetReader.read(o.dataRoot(), o.dataset());
-    out.put("catalogue_items", d.catalog().size());
+    out.put("trained_catalogue_items", d.catalog().size());
+    out.put(
+        "catalogue_items",
+        o.catalogueItems() > d.catalog().size() ? o.catalogueItems() : d.catalog().size());
+    out.put(
+        "catalogue_extension",
+        o.catalogueItems() > d.catalog().size()
+            ? "synthetic items drawn from the trained item vectors: a random trained item's vector"
+                + " + Gaussian noise of 0.5 x each dimension's std, L2-normalised, in its"
+                + " category, popularity 0, no wide term (CatalogueExtension)"
+            : "none: the dataset's own catalogue");
     out.put("log_interactions", d.interactions().size());
     if (o.url() != null) {
       out.put("server", o.url().toString());
