@@ -108,6 +108,15 @@ final class ServeBenchCommand implements Callable<Integer> {
               + " -XX:StartFlightRecording=filename=/tmp/s.jfr).")
   List<String> serverJvm = new ArrayList<>();
 
+  @Option(
+      names = "--kinds",
+      split = ",",
+      defaultValue = "health,get,post,mix",
+      description =
+          "Phases to run, of health, get, post, mix (default: ${DEFAULT-VALUE}; keep health: it is"
+              + " the floor).")
+  List<String> kinds;
+
   @Option(names = "--report", description = "Folder for serve-bench.json and serve-bench.png.")
   Path report;
 
@@ -116,6 +125,9 @@ final class ServeBenchCommand implements Callable<Integer> {
     if (users < 2 || history < 1 || connections < 1 || seconds <= 0 || warmup < 0 || probeMs < 1) {
       throw new IllegalArgumentException(
           "--users must be >= 2, --history, --connections, --probe-ms >= 1, --seconds > 0");
+    }
+    if (!List.of("health", "get", "post", "mix").containsAll(kinds)) {
+      throw new IllegalArgumentException("--kinds must be of health, get, post, mix: " + kinds);
     }
     if (rates.stream().anyMatch(r -> r <= 0)) {
       throw new IllegalArgumentException("--rates must be > 0");
@@ -144,7 +156,8 @@ final class ServeBenchCommand implements Callable<Integer> {
                 seconds,
                 warmup,
                 probeUsers,
-                probeMs));
+                probeMs,
+                kinds));
     System.out.println();
     System.out.print(ServeReport.table(r));
     if (report != null) {

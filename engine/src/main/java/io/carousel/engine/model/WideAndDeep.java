@@ -106,8 +106,7 @@ public final class WideAndDeep {
     this.coVisitation = coVisitation;
     this.weights = coVisitation == null ? WideWeights.NONE : weights;
     this.coldTransfer = coldTransfer;
-    int dim = items.length == 0 ? 1 : items[0].length;
-    this.retrieval = new ExactTopK(ExactTopK.flatten(items), dim, ExactTopK.DEFAULT_CHUNK);
+    this.retrieval = ExactTopK.of(items, ExactTopK.DEFAULT_CHUNK);
   }
 
   /** Returns the same towers and co-visitation with other weights. */

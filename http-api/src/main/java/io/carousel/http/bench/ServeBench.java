@@ -49,7 +49,8 @@ public final class ServeBench {
       double seconds,
       double warmupSeconds,
       int probeUsers,
-      long probePeriodMs) {}
+      long probePeriodMs,
+      List<String> kinds) {}
 
   private static final int BATCH_LINES = 300;
 
@@ -77,7 +78,7 @@ public final class ServeBench {
     out.put("log_interactions", d.interactions().size());
     if (o.url() != null) {
       out.put("server", o.url().toString());
-      measure(o.url(), d, o, run, out);
+      measure(o.url(), () -> -1L, d, o, run, out);
       return out;
     }
     Files.createDirectories(o.dataDir());
@@ -86,12 +87,18 @@ public final class ServeBench {
     try (ChildServer server =
         ChildServer.start(o.dataDir(), o.serveArgs(), o.jvmArgs(), log, Duration.ofMinutes(10))) {
       out.put("server", server.base().toString());
-      measure(server.base(), d, o, run, out);
+      measure(server.base(), server::cpuNanos, d, o, run, out);
     }
     return out;
   }
 
-  private static void measure(URI base, Dataset d, Options o, String run, Map<String, Object> out)
+  private static void measure(
+      URI base,
+      java.util.function.LongSupplier serverCpu,
+      Dataset d,
+      Options o,
+      String run,
+      Map<String, Object> out)
       throws Exception {
     LoadDriver driver = new LoadDriver();
     try {
@@ -114,11 +121,16 @@ public final class ServeBench {
       kinds.put("get", get);
       kinds.put("post", post);
       kinds.put("mix", mix);
+      kinds.keySet().retainAll(o.kinds());
+      Cpu cpu = new Cpu(serverCpu);
       // Unmeasured: JIT, connection pools and caches on both sides.
       driver.closed("warmup", mix, o.connections(), o.warmupSeconds());
       List<LoadDriver.Result> phases = new ArrayList<>();
       for (var k : kinds.entrySet()) {
-        phases.add(report(driver.closed(k.getKey(), k.getValue(), o.connections(), o.seconds())));
+        cpu.start(k.getKey() + " closed");
+        phases.add(
+            report(
+                cpu.stop(driver.closed(k.getKey(), k.getValue(), o.connections(), o.seconds()))));
       }
       List<Map<String, Object>> freshness = new ArrayList<>();
       try (FreshnessProbe probe = new FreshnessProbe(driver.http(), base, probeUsers)) {
@@ -128,12 +140,15 @@ public final class ServeBench {
         for (double rate : o.rates()) {
           for (var k : kinds.entrySet()) {
             if (k.getKey().equals("mix") && probes > 0) {
+              cpu.start("mix open " + rate);
               Map<String, Object> f =
-                  mixWithProbe(driver, probe, k.getValue(), rate, o, run, items);
+                  mixWithProbe(driver, probe, k.getValue(), rate, o, run, items, cpu);
               phases.add((LoadDriver.Result) f.remove("phase"));
               freshness.add(f);
             } else {
-              phases.add(report(driver.open(k.getKey(), k.getValue(), rate, o.seconds())));
+              cpu.start(k.getKey() + " open " + rate);
+              phases.add(
+                  report(cpu.stop(driver.open(k.getKey(), k.getValue(), rate, o.seconds()))));
             }
           }
         }
@@ -152,7 +167,8 @@ public final class ServeBench {
       double rate,
       Options o,
       String run,
-      List<String> items)
+      List<String> items,
+      Cpu cpu)
       throws Exception {
     LatencyRecorder fresh = new LatencyRecorder();
     long end = System.nanoTime() + (long) (o.seconds() * 1e9);
@@ -178,6 +194,7 @@ public final class ServeBench {
     t.start();
     LoadDriver.Result r = driver.open("mix", mix, rate, o.seconds());
     t.join();
+    r = cpu.stop(r);
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("offered_per_second", rate);
     f.put("probes", counts[0]);
@@ -287,6 +304,34 @@ public final class ServeBench {
 
   private static String pick(List<String> xs) {
     return xs.get(ThreadLocalRandom.current().nextInt(xs.size()));
+  }
+
+  /**
+   * The started server's CPU time over each phase, per answered request (all of the server's
+   * threads: HTTP, actors, scoring, journal, GC and JIT), and the phase's wall-clock start and end
+   * (for cutting a JFR recording).
+   */
+  private static final class Cpu {
+    private final java.util.function.LongSupplier nanos;
+    private long startNanos;
+
+    Cpu(java.util.function.LongSupplier nanos) {
+      this.nanos = nanos;
+    }
+
+    void start(String phase) {
+      System.out.printf("phase %s starts %s%n", phase, java.time.LocalTime.now());
+      startNanos = nanos.getAsLong();
+    }
+
+    LoadDriver.Result stop(LoadDriver.Result r) {
+      long end = nanos.getAsLong();
+      System.out.printf("phase ends %s%n", java.time.LocalTime.now());
+      long answered = r.ok() + r.errors();
+      return startNanos < 0 || end < 0 || answered == 0
+          ? r
+          : r.withServerCpu((end - startNanos) / 1e6 / answered);
+    }
   }
 
   private static LoadDriver.Result report(LoadDriver.Result r) {
