@@ -171,6 +171,38 @@ final class EvaluateCommand implements Callable<Integer> {
               + " cases (default: all).")
   int maxCases;
 
+  @Option(
+      names = "--validation-share",
+      defaultValue = "0.1",
+      description =
+          "With --protocol published: the latest share of the training sessions whose prefixes"
+              + " choose carousel's mixture (the towers train on the rest; default:"
+              + " ${DEFAULT-VALUE}).")
+  double validationShare;
+
+  @Option(
+      names = "--validation-cases",
+      defaultValue = "3000",
+      description =
+          "With --protocol published: at most this many validation prefixes, a seeded sample"
+              + " (default: ${DEFAULT-VALUE}).")
+  int validationCases;
+
+  @Option(
+      names = "--allow-repeats",
+      description =
+          "Leave-one-out: the shop's repeat behaviour allowed; the user's earlier items stay"
+              + " rankable for every model (default: excluded, a target viewed before is a miss) and"
+              + " a 'repeat' row is added. The published protocol always allows repeats.")
+  boolean allowRepeats;
+
+  @Option(
+      names = "--no-session-tower",
+      description =
+          "With --protocol published: carousel's mixture without the tower part (kNN and repeat"
+              + " parts only; no tower training).")
+  boolean noSessionTower;
+
   @Override
   public Integer call() {
     validate();
@@ -229,7 +261,7 @@ final class EvaluateCommand implements Callable<Integer> {
             wideNeighbours);
     Evaluation.Report r;
     try {
-      r = Evaluation.run(d, textVectors, options, log);
+      r = Evaluation.run(d, textVectors, options, allowRepeats, log);
     } catch (OutOfMemoryError e) {
       // The up-front estimate missed; still one line and exit 2, not a stack trace.
       throw new IllegalArgumentException(
@@ -239,7 +271,7 @@ final class EvaluateCommand implements Callable<Integer> {
               + " --dim, or raise the heap (JAVA_OPTS=-Xmx…)");
     }
     log.println();
-    log.println(Evaluation.PROTOCOL);
+    log.println(r.protocol());
     log.print(EvaluationReportWriter.table(r));
     if (offline.report != null) {
       log.println("report: " + EvaluationReportWriter.write(r, offline.report));
@@ -269,6 +301,11 @@ final class EvaluateCommand implements Callable<Integer> {
     atLeast("--ease-max-items", easeMaxItems, 1);
     atLeast("--wide-neighbours", wideNeighbours, 1);
     atLeast("--max-cases", maxCases, 1);
+    atLeast("--validation-cases", validationCases, 1);
+    if (!(validationShare > 0 && validationShare < 1)) {
+      throw new IllegalArgumentException(
+          "--validation-share must be between 0 and 1 (exclusive), got " + validationShare);
+    }
     if (!protocol.equals("leave-one-out") && !protocol.equals("published")) {
       throw new IllegalArgumentException(
           "--protocol must be leave-one-out or published, got " + protocol);

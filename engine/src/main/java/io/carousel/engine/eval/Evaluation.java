@@ -136,7 +136,31 @@ public final class Evaluation {
    */
   public static Report run(
       Dataset dataset, float[][] textVectors, Options options, PrintStream log) {
+    return run(dataset, textVectors, options, false, log);
+  }
+
+  /** Protocol line of a run with repeats allowed. */
+  public static final String PROTOCOL_REPEATS =
+      PROTOCOL.replace(
+          "the user's earlier items excluded",
+          "the user's earlier items NOT excluded (repeats allowed: a target viewed before can be a"
+              + " hit)");
+
+  /**
+   * As {@link #run(Dataset, float[][], Options, PrintStream)}; with {@code allowRepeats} the user's
+   * earlier items stay rankable for every model ({@link LeaveOneOut#allowingRepeats}) and a {@code
+   * repeat} row ({@link RepeatTerm}, decay chosen on validation) is added.
+   */
+  public static Report run(
+      Dataset dataset,
+      float[][] textVectors,
+      Options options,
+      boolean allowRepeats,
+      PrintStream log) {
     LeaveOneOut split = LeaveOneOut.of(dataset, options.coldShare(), options.seed());
+    if (allowRepeats) {
+      split = split.allowingRepeats();
+    }
     int numItems = split.numItems();
     log.printf(
         "%s: %d users (%d evaluated), %d items, %d cold%n",
@@ -168,6 +192,15 @@ public final class Evaluation {
     results.add(tuned(split, List.of(() -> new RandomScores(options.seed())), r -> "seeded", log));
     results.add(tuned(split, List.of(Popularity::new), r -> "-", log));
     results.add(tuned(split, List.of(Markov::new), r -> "-", log));
+    if (allowRepeats) {
+      results.add(
+          tuned(
+              split,
+              List.of(
+                  () -> new RepeatTerm(0.5f), () -> new RepeatTerm(0.8f), () -> new RepeatTerm(1f)),
+              r -> "decay=" + ((RepeatTerm) r).decay(),
+              log));
+    }
     // The same top-M cosine lists as carousel's wide term, so the two rows differ by the towers.
     results.add(
         tuned(
@@ -194,7 +227,7 @@ public final class Evaluation {
     results.addAll(carouselRows(split, textVectors, options, log));
     return new Report(
         dataset.name(),
-        PROTOCOL,
+        allowRepeats ? PROTOCOL_REPEATS : PROTOCOL,
         split.evaluatedUsers().length,
         numItems,
         split.numCold(),
