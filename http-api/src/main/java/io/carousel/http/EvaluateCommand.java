@@ -189,6 +189,14 @@ final class EvaluateCommand implements Callable<Integer> {
   int validationCases;
 
   @Option(
+      names = "--max-users",
+      defaultValue = "2147483647",
+      description =
+          "Leave-one-out: evaluate a seeded sample (--seed) of at most this many users; every"
+              + " user's events stay fit data (default: all).")
+  int maxUsers;
+
+  @Option(
       names = "--allow-repeats",
       description =
           "Leave-one-out: the shop's repeat behaviour allowed; the user's earlier items stay"
@@ -261,7 +269,7 @@ final class EvaluateCommand implements Callable<Integer> {
             wideNeighbours);
     Evaluation.Report r;
     try {
-      r = Evaluation.run(d, textVectors, options, allowRepeats, log);
+      r = Evaluation.run(d, textVectors, options, allowRepeats, maxUsers, log);
     } catch (OutOfMemoryError e) {
       // The up-front estimate missed; still one line and exit 2, not a stack trace.
       throw new IllegalArgumentException(
@@ -302,6 +310,7 @@ final class EvaluateCommand implements Callable<Integer> {
     atLeast("--wide-neighbours", wideNeighbours, 1);
     atLeast("--max-cases", maxCases, 1);
     atLeast("--validation-cases", validationCases, 1);
+    atLeast("--max-users", maxUsers, 1);
     if (!(validationShare > 0 && validationShare < 1)) {
       throw new IllegalArgumentException(
           "--validation-share must be between 0 and 1 (exclusive), got " + validationShare);

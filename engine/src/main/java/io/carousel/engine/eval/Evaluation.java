@@ -94,6 +94,8 @@ public final class Evaluation {
    * @param settings the validation-chosen setting, human-readable
    * @param trainLoss training loss per epoch (two-tower only, else empty)
    * @param validationLoss validation loss per epoch (two-tower only, else empty)
+   * @param testRepeatsExcluded with repeats allowed: the same fitted model's test metrics with the
+   *     user's earlier items excluded (the default protocol), else null
    */
   public record ModelResult(
       String name,
@@ -102,7 +104,35 @@ public final class Evaluation {
       double trainSeconds,
       String settings,
       List<Double> trainLoss,
-      List<Double> validationLoss) {}
+      List<Double> validationLoss,
+      Metrics testRepeatsExcluded) {
+    /** A row of the default protocol (no second test pass). */
+    public ModelResult(
+        String name,
+        Metrics validation,
+        Metrics test,
+        double trainSeconds,
+        String settings,
+        List<Double> trainLoss,
+        List<Double> validationLoss) {
+      this(name, validation, test, trainSeconds, settings, trainLoss, validationLoss, null);
+    }
+  }
+
+  /**
+   * Returns the test metrics of {@code r} with the user's earlier items excluded when {@code split}
+   * allows repeats (the same fitted model, a second test pass), else null.
+   */
+  static Metrics repeatsExcluded(Recommender r, LeaveOneOut split, PrintStream log) {
+    if (!split.repeatsAllowed()) {
+      return null;
+    }
+    Metrics m = Evaluator.evaluate(r, split.excludingRepeats(), Stage.TEST);
+    log.printf(
+        "%-18s   repeats excluded: HR@10 %.4f NDCG@10 %.4f MRR@20 %.4f%n",
+        "", m.hrAt10(), m.ndcgAt10(), m.mrrAt20());
+    return m;
+  }
 
   /**
    * A whole run.
@@ -136,7 +166,7 @@ public final class Evaluation {
    */
   public static Report run(
       Dataset dataset, float[][] textVectors, Options options, PrintStream log) {
-    return run(dataset, textVectors, options, false, log);
+    return run(dataset, textVectors, options, false, Integer.MAX_VALUE, log);
   }
 
   /** Protocol line of a run with repeats allowed. */
@@ -148,16 +178,23 @@ public final class Evaluation {
 
   /**
    * As {@link #run(Dataset, float[][], Options, PrintStream)}; with {@code allowRepeats} the user's
-   * earlier items stay rankable for every model ({@link LeaveOneOut#allowingRepeats}) and a {@code
-   * repeat} row ({@link RepeatTerm}, decay chosen on validation) is added.
+   * earlier items stay rankable for every model ({@link LeaveOneOut#allowingRepeats}), a {@code
+   * repeat} row ({@link RepeatTerm}, decay chosen on validation) is added, and every row also
+   * carries the same fitted model's test metrics with repeats excluded.
+   *
+   * @param maxUsers evaluate a seeded sample ({@code options.seed()}) of at most this many users
+   *     (validation and test targets; every user's events stay fit data)
    */
   public static Report run(
       Dataset dataset,
       float[][] textVectors,
       Options options,
       boolean allowRepeats,
+      int maxUsers,
       PrintStream log) {
-    LeaveOneOut split = LeaveOneOut.of(dataset, options.coldShare(), options.seed());
+    LeaveOneOut split =
+        LeaveOneOut.of(dataset, options.coldShare(), options.seed())
+            .sampleEvaluated(maxUsers, options.seed());
     if (allowRepeats) {
       split = split.allowingRepeats();
     }
@@ -334,6 +371,13 @@ public final class Evaluation {
         "%-18s test HR@10 %.4f NDCG@10 %.4f MRR@20 %.4f cov@10 %.3f (fit %.1f s)%n",
         r.name(), test.hrAt10(), test.ndcgAt10(), test.mrrAt20(), test.coverageAt10(), seconds);
     return new ModelResult(
-        r.name(), bestValid, test, seconds, describe.apply(r), List.of(), List.of());
+        r.name(),
+        bestValid,
+        test,
+        seconds,
+        describe.apply(r),
+        List.of(),
+        List.of(),
+        repeatsExcluded(r, split, log));
   }
 }

@@ -83,6 +83,11 @@ public final class LeaveOneOut {
     return new LeaveOneOut(this, evaluated, true);
   }
 
+  /** Returns the same split with the user's earlier items excluded again (the default). */
+  public LeaveOneOut excludingRepeats() {
+    return repeats ? new LeaveOneOut(this, evaluated, false) : this;
+  }
+
   /** Returns whether the user's earlier items stay rankable ({@link #allowingRepeats}). */
   public boolean repeatsAllowed() {
     return repeats;

@@ -61,10 +61,15 @@ public final class SessionHybrid implements Recommender {
    */
   public record Grid(
       int steps, float[] temperatures, float[] repeatDecays, float[] positionDecays) {
-    /** The grid of the benchmark runs, fixed before any run. */
+    /**
+     * The grid of the benchmark runs: shares in steps of 0.05, τ in {1, 2, 4}, repeat decay in
+     * {0.5, 0.8, 1}, position decay λ in {0, 2, 5, 10}. Widened once, after the first runs' {@code
+     * (0.1 steps, τ ≤ 2, λ ≤ 5)} validation choices sat on its edges (a choice made on validation
+     * cases only).
+     */
     public static Grid standard() {
       return new Grid(
-          10, new float[] {0.5f, 1f, 2f}, new float[] {0.5f, 0.8f, 1f}, new float[] {0, 2, 5});
+          20, new float[] {1f, 2f, 4f}, new float[] {0.5f, 0.8f, 1f}, new float[] {0, 2, 5, 10});
     }
   }
 
