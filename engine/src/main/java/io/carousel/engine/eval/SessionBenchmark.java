@@ -36,7 +36,18 @@ public final class SessionBenchmark {
    * @param fitSeconds fit wall time, s
    */
   public record Row(
-      String name, double pAt20, double mrrAt20, double fitSeconds, String settings) {}
+      String name,
+      double pAt20,
+      double mrrAt20,
+      double fitSeconds,
+      String settings,
+      double pHalfWidth,
+      double mrrHalfWidth) {
+    /** A row without intervals (the published figures). */
+    public Row(String name, double pAt20, double mrrAt20, double fitSeconds, String settings) {
+      this(name, pAt20, mrrAt20, fitSeconds, settings, Double.NaN, Double.NaN);
+    }
+  }
 
   /**
    * A run.
@@ -199,7 +210,9 @@ public final class SessionBenchmark {
                     + c.epochs()
                     + ", towers on the first "
                     + cut
-                    + " sessions, wide on all"));
+                    + " sessions, wide on all",
+                r.pHalfWidth(),
+                r.mrrHalfWidth()));
       }
       SessionHybrid hybrid =
           new SessionHybrid(options.tower() ? carousel : null, 100, 500, tuned.best());
@@ -216,7 +229,9 @@ public final class SessionBenchmark {
                       " (validation P@20 %.2f MRR@20 %.2f on %d cases)",
                       100 * tuned.pAt20(),
                       100 * tuned.mrrAt20(),
-                      tuned.cases())));
+                      tuned.cases()),
+              h.pHalfWidth(),
+              h.mrrHalfWidth()));
     }
     return rows;
   }
@@ -253,6 +268,7 @@ public final class SessionBenchmark {
     boolean[] none = new boolean[numItems];
     double hits = 0;
     double mrr = 0;
+    double mrrSquares = 0;
     for (int from = 0; from < cases.length; from += Evaluator.BATCH) {
       int count = Math.min(Evaluator.BATCH, cases.length - from);
       int[][] histories = new int[count][];
@@ -264,15 +280,23 @@ public final class SessionBenchmark {
         int rank = Evaluator.rank(scores[b], data.labels()[cases[from + b]] - 1, none);
         hits += rank < 20 ? 1 : 0;
         mrr += rank < 20 ? 1.0 / (rank + 1) : 0;
+        mrrSquares += rank < 20 ? 1.0 / ((rank + 1.0) * (rank + 1.0)) : 0;
       }
     }
+    int n = Math.max(1, cases.length);
+    double p = hits / n;
+    double m = mrr / n;
     Row r =
         new Row(
             model.name(),
-            hits / Math.max(1, cases.length),
-            mrr / Math.max(1, cases.length),
+            p,
+            m,
             seconds,
-            settings(model));
+            settings(model),
+            // 95 % normal intervals over the cases: binomial for P@20, the sample variance of the
+            // reciprocal ranks for MRR@20.
+            1.96 * Math.sqrt(p * (1 - p) / n),
+            1.96 * Math.sqrt(Math.max(0, mrrSquares / n - m * m) / n));
     log.printf(
         Locale.ROOT,
         "%-12s P@20 %.2f MRR@20 %.2f (fit %.1f s; %s)%n",
@@ -339,7 +363,8 @@ public final class SessionBenchmark {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%s: %d items, %d of %d test cases%n| model | P@20 | MRR@20 | fit s | settings |%n"
+            "%s: %d items, %d of %d test cases (± half-width of the 95 %% interval over the"
+                + " cases)%n| model | P@20 | MRR@20 | fit s | settings |%n"
                 + "|---|---|---|---|---|%n",
             r.dataset(),
             r.items(),
@@ -349,10 +374,12 @@ public final class SessionBenchmark {
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %.2f | %.2f | %.1f | %s |%n",
+              "| %s | %.2f ± %.2f | %.2f ± %.2f | %.1f | %s |%n",
               row.name(),
               100 * row.pAt20(),
+              100 * row.pHalfWidth(),
               100 * row.mrrAt20(),
+              100 * row.mrrHalfWidth(),
               row.fitSeconds(),
               row.settings()));
     }
