@@ -110,11 +110,13 @@ class HostileClientsTest {
       assertTrue(slates >= 1 && bytes <= 64 * 1024, "stale bytes " + bytes + " in " + slates);
       // The last one is the newest: no slate of this user was served after it.
       JsonNode newest = Json.MAPPER.readTree(last);
-      int seq = Integer.parseInt(newest.get("slateId").asText().replaceAll(".*/", ""));
+      // Slate ids are <user>/<n>.<nonce> (unique across forget and re-creation): n is the count.
+      int seq = Integer.parseInt(newest.get("slateId").asText().replaceAll(".*/|\\..*", ""));
       JsonNode next =
           Json.MAPPER.readTree(
               send("GET", "/v1/users/" + user + "/recommendations?k=1", null).body());
-      assertEquals(seq + 1, Integer.parseInt(next.get("slateId").asText().replaceAll(".*/", "")));
+      assertEquals(
+          seq + 1, Integer.parseInt(next.get("slateId").asText().replaceAll(".*/|\\..*", "")));
     }
   }
 
@@ -183,7 +185,8 @@ class HostileClientsTest {
             round, r.statusCode(), ms);
         assertEquals(200, r.statusCode(), "a new client is served beside 1,100 idle sockets");
       }
-      // Each idle socket is closed by the server after the incoming-idle timeout (30 s default).
+      // Each idle socket is closed by the server: one that never sent a byte after the header
+      // timeout (10 s default), one idle between requests after the incoming-idle timeout (30 s).
       Socket first = idle.get(0);
       first.setSoTimeout(60_000);
       long t0 = System.nanoTime();

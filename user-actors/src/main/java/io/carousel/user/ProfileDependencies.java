@@ -32,7 +32,29 @@ public record ProfileDependencies(
     ItemAvailability availability,
     UserState emptyState,
     List<SlateAssembler> assemblers,
-    RetentionCriteria retention) {
+    RetentionCriteria retention,
+    HistoryPurge purge) {
+
+  /**
+   * Returns these dependencies with {@code purge} run after a forgotten user's events and snapshots
+   * were deleted (the default purges nothing).
+   */
+  public ProfileDependencies withPurge(HistoryPurge purge) {
+    return new ProfileDependencies(
+        model,
+        policies,
+        bandit,
+        trends,
+        scoring,
+        settings,
+        clock,
+        metrics,
+        availability,
+        emptyState,
+        assemblers,
+        retention,
+        purge);
+  }
 
   /**
    * Returns the policy of {@code userId}, one shared instance per arm: always the same policy for a
@@ -129,7 +151,8 @@ public record ProfileDependencies(
         availability,
         UserState.empty(bandit),
         List.copyOf(assemblers),
-        RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2));
+        RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2),
+        HistoryPurge.NONE);
   }
 
   private static SlatePolicy policy(String name, UserProfileSettings settings) {
