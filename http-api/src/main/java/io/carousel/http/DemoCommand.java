@@ -1,9 +1,9 @@
 package io.carousel.http;
 
-import io.carousel.engine.Interaction;
-import io.carousel.engine.model.TwoTowerConfig;
-import io.carousel.engine.pipeline.TrainingPipeline;
 import io.carousel.http.demo.DemoRun;
+import io.carousel.offline.data.Interaction;
+import io.carousel.offline.train.TrainingPipeline;
+import io.carousel.offline.train.TwoTowerConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,15 +1,15 @@
 package io.carousel.http;
 
-import io.carousel.engine.Dataset;
 import io.carousel.engine.Item;
-import io.carousel.engine.data.DatasetReader;
-import io.carousel.engine.eval.Evaluation;
 import io.carousel.engine.model.SessionTowerType;
-import io.carousel.engine.model.TwoTowerConfig;
 import io.carousel.engine.model.WideWeights;
-import io.carousel.engine.text.CachedTextEncoder;
 import io.carousel.engine.text.MiniLmTextEncoder;
 import io.carousel.http.eval.EvaluationReportWriter;
+import io.carousel.offline.data.Dataset;
+import io.carousel.offline.data.DatasetReader;
+import io.carousel.offline.eval.Evaluation;
+import io.carousel.offline.train.CachedTextEncoder;
+import io.carousel.offline.train.TwoTowerConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

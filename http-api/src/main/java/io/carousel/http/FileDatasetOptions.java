@@ -1,6 +1,6 @@
 package io.carousel.http;
 
-import io.carousel.engine.data.FileSource;
+import io.carousel.offline.data.FileSource;
 import picocli.CommandLine.Option;
 
 /**

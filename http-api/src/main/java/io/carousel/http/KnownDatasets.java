@@ -1,6 +1,6 @@
 package io.carousel.http;
 
-import io.carousel.engine.data.DatasetReader;
+import io.carousel.offline.data.DatasetReader;
 import java.util.Iterator;
 
 /**

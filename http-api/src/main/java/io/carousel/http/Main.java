@@ -1,7 +1,7 @@
 package io.carousel.http;
 
-import io.carousel.engine.DatasetMissingException;
 import io.carousel.engine.model.ModelFileException;
+import io.carousel.offline.data.DatasetMissingException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

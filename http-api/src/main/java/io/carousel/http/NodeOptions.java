@@ -2,7 +2,7 @@ package io.carousel.http;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.carousel.engine.data.DatasetReader;
+import io.carousel.offline.data.DatasetReader;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -117,6 +117,6 @@ public final class NodeOptions {
 
   /** Returns the data root: {@code --data-root}, else the engine's default lookup. */
   public Path dataRoot() {
-    return dataRoot != null ? dataRoot : io.carousel.engine.data.DataDirs.dataRoot();
+    return dataRoot != null ? dataRoot : io.carousel.offline.data.DataDirs.dataRoot();
   }
 }

@@ -1,6 +1,6 @@
 package io.carousel.http;
 
-import io.carousel.engine.data.DataDirs;
+import io.carousel.offline.data.DataDirs;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

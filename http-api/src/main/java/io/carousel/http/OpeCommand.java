@@ -2,7 +2,7 @@ package io.carousel.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.carousel.engine.ope.OpenBanditOpe;
+import io.carousel.offline.ope.OpenBanditOpe;
 import io.carousel.policy.ope.Estimate;
 import io.carousel.policy.ope.Estimator;
 import java.nio.file.Files;

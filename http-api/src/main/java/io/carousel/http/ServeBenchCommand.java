@@ -1,8 +1,8 @@
 package io.carousel.http;
 
-import io.carousel.engine.data.DataDirs;
 import io.carousel.http.bench.ServeBench;
 import io.carousel.http.bench.ServeReport;
+import io.carousel.offline.data.DataDirs;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.carousel.http;
 
-import io.carousel.engine.model.TwoTowerConfig;
-import io.carousel.engine.pipeline.ModelMeta;
-import io.carousel.engine.pipeline.TrainingPipeline;
+import io.carousel.engine.model.ModelMeta;
+import io.carousel.offline.train.TrainingPipeline;
+import io.carousel.offline.train.TwoTowerConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,10 +1,10 @@
 package io.carousel.http;
 
-import io.carousel.engine.data.SessionPickles;
-import io.carousel.engine.eval.SessionBenchmark;
 import io.carousel.engine.model.SessionTowerType;
-import io.carousel.engine.model.TwoTowerConfig;
 import io.carousel.engine.model.WideWeights;
+import io.carousel.offline.data.SessionPickles;
+import io.carousel.offline.eval.SessionBenchmark;
+import io.carousel.offline.train.TwoTowerConfig;
 import java.io.PrintStream;
 import java.util.List;
 

@@ -2,10 +2,10 @@ package io.carousel.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.carousel.engine.simulation.BanditReplay;
-import io.carousel.engine.simulation.Simulation;
-import io.carousel.engine.simulation.SimulationSettings;
-import io.carousel.engine.stats.PairedBootstrap;
+import io.carousel.offline.simulation.BanditReplay;
+import io.carousel.offline.simulation.Simulation;
+import io.carousel.offline.simulation.SimulationSettings;
+import io.carousel.offline.stats.PairedBootstrap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

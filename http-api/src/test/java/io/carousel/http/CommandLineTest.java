@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carousel.engine.Item;
-import io.carousel.engine.data.DatasetReader;
 import io.carousel.engine.model.CoVisitation;
+import io.carousel.engine.model.ModelMeta;
 import io.carousel.engine.model.WideWeights;
-import io.carousel.engine.pipeline.ModelMeta;
+import io.carousel.offline.data.DatasetReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;

@@ -1,9 +1,9 @@
 package io.carousel.http;
 
 import io.carousel.engine.Item;
-import io.carousel.engine.model.TwoTowerConfig;
-import io.carousel.engine.model.TwoTowerTrainer;
-import io.carousel.engine.pipeline.ModelMeta;
+import io.carousel.engine.model.ModelMeta;
+import io.carousel.offline.train.TwoTowerConfig;
+import io.carousel.offline.train.TwoTowerTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

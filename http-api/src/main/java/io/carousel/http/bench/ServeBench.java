@@ -1,8 +1,8 @@
 package io.carousel.http.bench;
 
-import io.carousel.engine.Dataset;
-import io.carousel.engine.Interaction;
-import io.carousel.engine.data.DatasetReader;
+import io.carousel.offline.data.Dataset;
+import io.carousel.offline.data.DatasetReader;
+import io.carousel.offline.data.Interaction;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

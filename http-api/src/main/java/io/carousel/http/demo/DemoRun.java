@@ -1,7 +1,7 @@
 package io.carousel.http.demo;
 
-import io.carousel.engine.Interaction;
-import io.carousel.engine.pipeline.TrainingPipeline;
+import io.carousel.offline.data.Interaction;
+import io.carousel.offline.train.TrainingPipeline;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +56,7 @@ public final class DemoRun {
     }
     ReplayResult result;
     try (ProgressBar bar =
-        io.carousel.engine.Progress.builder("replaying events", replay.size()).build()) {
+        io.carousel.offline.train.Progress.builder("replaying events", replay.size()).build()) {
       result = client.replay(replay, baseline, bar::step);
     }
     Map<String, Object> context = new LinkedHashMap<>();

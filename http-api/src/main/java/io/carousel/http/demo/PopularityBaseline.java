@@ -1,7 +1,7 @@
 package io.carousel.http.demo;
 
 import io.carousel.engine.Catalog;
-import io.carousel.engine.Interaction;
+import io.carousel.offline.data.Interaction;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

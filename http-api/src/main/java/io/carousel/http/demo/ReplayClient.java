@@ -2,7 +2,7 @@ package io.carousel.http.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.carousel.engine.Interaction;
+import io.carousel.offline.data.Interaction;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

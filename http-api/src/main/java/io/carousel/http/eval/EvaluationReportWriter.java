@@ -2,9 +2,9 @@ package io.carousel.http.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.carousel.engine.eval.BaselineComparison;
-import io.carousel.engine.eval.Evaluation;
-import io.carousel.engine.eval.Metrics;
+import io.carousel.offline.eval.BaselineComparison;
+import io.carousel.offline.eval.Evaluation;
+import io.carousel.offline.eval.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
