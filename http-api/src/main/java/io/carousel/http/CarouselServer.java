@@ -268,7 +268,7 @@ public final class CarouselServer implements AutoCloseable {
   }
 
   /** Returns whether the node serves HTTPS. */
-  static boolean tls(Config config) {
+  public static boolean tls(Config config) {
     return !config.getString("carousel.http.tls.keystore").isBlank();
   }
 
@@ -337,7 +337,7 @@ public final class CarouselServer implements AutoCloseable {
     }
   }
 
-  static String rootMessage(Throwable t) {
+  public static String rootMessage(Throwable t) {
     Throwable r = t;
     while (r.getCause() != null && r.getCause() != r) {
       r = r.getCause();

@@ -1,6 +1,7 @@
 package io.carousel.offline.eval;
 
 import io.carousel.engine.model.TopN;
+import io.carousel.policy.RankingMetrics;
 
 /** Scores every evaluated user with a fitted {@link Recommender} and computes {@link Metrics}. */
 public final class Evaluator {
@@ -116,14 +117,14 @@ public final class Evaluator {
         covered[i] = true;
       }
       int rank = o.rank();
-      double gain = rank < 10 ? 1 / log2(rank + 2) : 0;
-      hr += rank < 10 ? 1 : 0;
+      double gain = RankingMetrics.ndcgAtRank(rank, 10);
+      hr += RankingMetrics.hitAtRank(rank, 10);
       ndcg += gain;
       ndcgByUser[position] = gain;
-      mrr += rank < 20 ? 1.0 / (rank + 1) : 0;
+      mrr += RankingMetrics.reciprocalRankAtRank(rank, 20);
       if (o.coldTarget()) {
         coldUsers++;
-        coldHr += rank < 10 ? 1 : 0;
+        coldHr += RankingMetrics.hitAtRank(rank, 10);
         coldNdcg += gain;
       }
     }
@@ -166,9 +167,5 @@ public final class Evaluator {
       }
     }
     return rank;
-  }
-
-  private static double log2(double x) {
-    return Math.log(x) / Math.log(2);
   }
 }

@@ -1,0 +1,74 @@
+package io.carousel.cli;
+
+import io.carousel.engine.model.ModelMeta;
+import io.carousel.http.CarouselServer;
+import io.carousel.http.LoadedModel;
+import io.carousel.offline.train.TrainingPipeline;
+import io.carousel.offline.train.TwoTowerConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code carousel serve}: starts one node and serves until Ctrl-C. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Start the server alone (trains the dataset's model first if there is none).")
+final class ServeCommand implements Callable<Integer> {
+  @Mixin NodeOptions node;
+
+  @Mixin AuthOptions auth;
+
+  @Option(
+      names = "--model",
+      description =
+          "A trained model directory (with model-meta.json), instead of --dataset; default: the"
+              + " --dataset's.")
+  Path model;
+
+  @Option(
+      names = "--train-fraction",
+      defaultValue = "1.0",
+      description =
+          "Share of the --dataset's interactions (earliest first) the model is trained on when no"
+              + " --model is given; the demo holds the later 20 %% back to replay (default:"
+              + " ${DEFAULT-VALUE}, all of them).")
+  double trainFraction;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!(trainFraction > 0 && trainFraction <= 1)) {
+      throw new IllegalArgumentException(
+          "--train-fraction must be in (0, 1], got " + trainFraction);
+    }
+    var config = auth.apply(node.toConfig());
+    if (model != null && node.datasetGiven()) {
+      throw new IllegalArgumentException("give --dataset or --model, not both");
+    }
+    // Before training or loading: a busy port or journal failed only after them.
+    CarouselServer.checkCanStart(config);
+    Path modelDir = model;
+    if (modelDir == null) {
+      modelDir =
+          TrainingPipeline.prepare(
+                  node.dataRoot(),
+                  node.dataset,
+                  node.dataDir,
+                  TwoTowerConfig.defaults(),
+                  trainFraction,
+                  System.out)
+              .modelDir();
+    }
+    ModelMeta meta = ModelMeta.read(modelDir);
+    try (LoadedModel loaded = LoadedModel.load(modelDir, meta.catalog(), meta.trainCounts());
+        CarouselServer server = CarouselServer.start(config, loaded)) {
+      System.out.printf(
+          "Carousel serving %s://%s:%d/ — Ctrl-C to stop%n",
+          CarouselServer.tls(config) ? "https" : "http", server.host(), server.port());
+      server.awaitTermination();
+    }
+    return 0;
+  }
+}
