@@ -76,6 +76,20 @@ final class DemoCommand implements Callable<Integer> {
     // Before training or loading: a second demo on the same --data-dir, or a busy port, was
     // refused only after the model was loaded and the server started.
     CarouselServer.checkCanStart(config);
+    // The replay's event ids are fixed: on a used journal it would replay duplicates only. Refused
+    // here, before the embedding and the training, not once the server has started.
+    if ("embedded".equals(config.getString("carousel.persistence.kind"))) {
+      long stored = io.carousel.http.journal.JournalReader.storedUserEvents(node.dataDir);
+      if (stored > 0) {
+        throw new IllegalArgumentException(
+            "the journal under "
+                + node.dataDir
+                + " already holds "
+                + stored
+                + " user events: a second demo here would only replay duplicates. Use a fresh"
+                + " --data-dir, or delete <data-dir>/journal to start over");
+      }
+    }
     // The demo's replay client sends no key: it serves open, so only on loopback unless told.
     io.carousel.http.auth.AuthSettings.fromConfig(config)
         .checkExposure(insecure ? "127.0.0.1" : config.getString("carousel.http.host"));
@@ -102,7 +116,8 @@ final class DemoCommand implements Callable<Integer> {
             LoadedModel.load(
                 prepared.modelDir(), prepared.meta().catalog(), prepared.meta().trainCounts());
         CarouselServer server = CarouselServer.start(config, loaded)) {
-      System.out.printf("Carousel serving http://%s:%d/%n", server.host(), server.port());
+      System.out.print(
+          ServeCommand.addresses("http", server.host(), server.port(), "replaying the demo"));
       DemoRun.Outcome outcome =
           DemoRun.run(
               server.host(),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.carousel.http.journal.JournalReader;
 import io.carousel.offline.ope.JournalOpe;
 import io.carousel.offline.ope.ServedLog;
+import io.carousel.offline.report.OpeReport;
 import io.carousel.policy.ope.Estimate;
 import io.carousel.policy.ope.Estimator;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ final class JournalOpeOutput {
             (name, est) -> {
               s.append(String.format(Locale.ROOT, "%-22s", name));
               for (Estimator e : Estimator.values()) {
-                s.append(OpeCommand.cell(est.get(e)));
+                s.append(OpeReport.cell(est.get(e)));
               }
               s.append(System.lineSeparator());
             });

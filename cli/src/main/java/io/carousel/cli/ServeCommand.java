@@ -64,11 +64,26 @@ final class ServeCommand implements Callable<Integer> {
     ModelMeta meta = ModelMeta.read(modelDir);
     try (LoadedModel loaded = LoadedModel.load(modelDir, meta.catalog(), meta.trainCounts());
         CarouselServer server = CarouselServer.start(config, loaded)) {
-      System.out.printf(
-          "Carousel serving %s://%s:%d/ — Ctrl-C to stop%n",
-          CarouselServer.tls(config) ? "https" : "http", server.host(), server.port());
+      System.out.print(
+          addresses(
+              CarouselServer.tls(config) ? "https" : "http",
+              server.host(),
+              server.port(),
+              "Ctrl-C to stop"));
       server.awaitTermination();
     }
     return 0;
+  }
+
+  /**
+   * The start-up lines: the base address, then the demo page, the metrics and the API description,
+   * so that the first address a person opens answers ({@code /} redirects to {@code /demo}).
+   */
+  static String addresses(String scheme, String host, int port, String hint) {
+    String base = scheme + "://" + host + ":" + port;
+    return String.format(
+        "Carousel serving %s/ — %s%n  demo page  %s/demo%n  metrics    %s/metrics%n"
+            + "  API        %s/openapi.yaml%n",
+        base, hint, base, base, base);
   }
 }

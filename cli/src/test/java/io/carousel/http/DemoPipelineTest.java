@@ -130,6 +130,35 @@ class DemoPipelineTest {
       assertTrue(
           replayedTwice.getMessage().contains("fresh --data-dir"), replayedTwice.getMessage());
     }
+    // A second `carousel demo` on this used data dir refuses before it embeds, trains or serves
+    // (it used to start a server first, then find the replay's users already in the journal).
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    java.io.StringWriter err = new java.io.StringWriter();
+    PrintStream stdout = System.out;
+    int code;
+    try {
+      System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+      picocli.CommandLine cli = io.carousel.cli.Main.commandLine();
+      cli.setErr(new java.io.PrintWriter(err, true));
+      code =
+          cli.execute(
+              "demo",
+              "--exit",
+              "--port",
+              "0",
+              "--dataset",
+              "amazon-gift-cards",
+              "--data-root",
+              root.get().toString(),
+              "--data-dir",
+              dataDir.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().contains("fresh --data-dir"), err.toString());
+    assertEquals(
+        "", printed.toString(StandardCharsets.UTF_8), "nothing embedded, trained or served");
     JsonNode summary = Json.MAPPER.readTree(reportDir.resolve("summary.json").toFile());
     assertEquals("amazon-gift-cards", summary.get("dataset").asText());
     assertTrue(summary.get("hr_at_10").get("carousel").asDouble() >= 0);

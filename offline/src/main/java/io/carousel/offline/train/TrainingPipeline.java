@@ -163,7 +163,7 @@ public final class TrainingPipeline {
     }
     log.printf(
         "trained in %.1f s; loss per epoch %s; best epoch %d; SavedModel at %s%n",
-        report.seconds(), report.lossPerEpoch(), report.bestEpoch(), modelDir);
+        report.seconds(), report.lossesForDisplay(), report.bestEpoch(), modelDir);
     return new Prepared(
         dataset, split, modelDir, meta, report, embedSeconds, encoder.hits(), encoder.misses());
   }
@@ -216,15 +216,13 @@ public final class TrainingPipeline {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the wide part of the model into " + dir, e);
     }
+    // The chosen weights were printed once already, by the choice (WideGrid or the fallback).
     log.printf(
-        "co-visitation built from %d training sequences in %.1f s (%d neighbours kept, M=%d);"
-            + " wide weights %s (%s)%n",
+        "co-visitation built from %d training sequences in %.1f s (%d neighbours kept, M=%d)%n",
         sequences.size(),
         (System.nanoTime() - t0) / 1e9,
         coVisitation.storedNeighbours(),
-        coVisitation.maxNeighbours(),
-        weights.describe(),
-        weights.chosenBy());
+        coVisitation.maxNeighbours());
   }
 
   /**

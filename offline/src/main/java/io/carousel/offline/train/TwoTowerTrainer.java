@@ -53,6 +53,16 @@ public final class TwoTowerTrainer {
       lossPerEpoch = List.copyOf(lossPerEpoch);
       validationLossPerEpoch = List.copyOf(validationLossPerEpoch);
     }
+
+    /**
+     * The losses per epoch for people, 4 significant digits each ({@code [5.432, 4.987]}); the
+     * reports' JSON keeps every digit.
+     */
+    public String lossesForDisplay() {
+      return lossPerEpoch.stream()
+          .map(l -> String.format(java.util.Locale.ROOT, "%.4g", l))
+          .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+    }
   }
 
   /** The weights of the best epoch and the report; the package-level result of {@link #train}. */
