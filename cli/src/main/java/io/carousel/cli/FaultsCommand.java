@@ -79,6 +79,14 @@ final class FaultsCommand implements Callable<Integer> {
   int idle;
 
   @Option(
+      names = "--slowloris",
+      defaultValue = "200",
+      description =
+          "Connections trickling their request headers one byte a second (default:"
+              + " ${DEFAULT-VALUE}).")
+  int slowloris;
+
+  @Option(
       names = "--load-events",
       defaultValue = "20000",
       description = "Events for the bytes-per-event figure (default: ${DEFAULT-VALUE}).")
@@ -119,6 +127,7 @@ final class FaultsCommand implements Callable<Integer> {
                 slowReaderEvents,
                 crawler,
                 idle,
+                slowloris,
                 loadEvents,
                 loadUsers,
                 loadReads));

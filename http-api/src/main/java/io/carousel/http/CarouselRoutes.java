@@ -43,6 +43,7 @@ public final class CarouselRoutes extends AllDirectives {
   private final ActorSystem<?> system;
   private final io.carousel.http.auth.Authorizer auth;
   private final TokenRoutes tokens;
+  private final io.carousel.http.limits.Admission admission;
 
   /**
    * @param settings limits and timeouts of the HTTP layer
@@ -59,7 +60,43 @@ public final class CarouselRoutes extends AllDirectives {
       MeterRegistry registry,
       Supplier<Boolean> ready,
       io.carousel.http.auth.Authorizer auth) {
+    this(
+        system,
+        sharding,
+        settings,
+        deps,
+        registry,
+        ready,
+        auth,
+        new io.carousel.http.limits.Admission(
+            settings.limits(),
+            registry,
+            io.carousel.http.limits.HeapGauge::afterLastGc,
+            System::nanoTime));
+  }
+
+  /**
+   * As above, with the abuse limits given ({@code carousel.http.rate-limit}, {@code
+   * carousel.http.memory}; a test may give a heap reading of its own).
+   */
+  public CarouselRoutes(
+      ActorSystem<?> system,
+      ClusterSharding sharding,
+      HttpSettings settings,
+      ProfileDependencies deps,
+      MeterRegistry registry,
+      Supplier<Boolean> ready,
+      io.carousel.http.auth.Authorizer auth,
+      io.carousel.http.limits.Admission admission) {
     this.auth = auth;
+    this.admission = admission;
+    if (admission.settings().rateLimitEnabled()) {
+      Duration sweep = admission.settings().sweepInterval();
+      system
+          .scheduler()
+          .scheduleAtFixedRate(
+              sweep, sweep, () -> admission.limiter().sweep(), system.executionContext());
+    }
     this.tokens = new TokenRoutes(auth.tokens(), auth.settings().tokenDefaultTtl());
     this.sharding = sharding;
     this.askTimeout = settings.askTimeout();
@@ -131,6 +168,7 @@ public final class CarouselRoutes extends AllDirectives {
                 // Access rules per route: io.carousel.http.auth.RouteAccess.
                 () ->
                     auth.guard(
+                        admission,
                         () -> concat(tokens.route(), pathPrefix("v1", this::v1), ops.routes()))));
   }
 

@@ -42,7 +42,10 @@ public final class ErrorMapping {
       return Json.problem(Problem.of(503, "Service Unavailable", null, e.getMessage()));
     }
     if (t instanceof EntityStreamSizeException e) {
-      return Json.problem(Problem.of(413, "Payload Too Large", "body", e.getMessage()));
+      return Json.problem(Problem.of(413, "Payload Too Large", "body", tooLarge(e)));
+    }
+    if (t instanceof ConnectionGate.BodyTimeout e) {
+      return bodyTimeout(e);
     }
     LOG.error("request failed", t);
     return Json.problem(
@@ -56,15 +59,74 @@ public final class ErrorMapping {
         .build();
   }
 
+  /** 408 for a body that streamed in too slowly; the connection is closed after it. */
+  static HttpResponse bodyTimeout(ConnectionGate.BodyTimeout e) {
+    return Json.problem(Problem.of(408, "Request Timeout", "body", e.getMessage()))
+        .addHeader(akka.http.javadsl.model.headers.Connection.create("close"));
+  }
+
+  /**
+   * The detail of a 413: the limit, in the API's words. Akka's own message names its settings
+   * ({@code akka.http.[server|client].parsing.max-content-length}, …), which are no client's
+   * business.
+   */
+  static String tooLarge(EntityStreamSizeException e) {
+    return "the body is larger than " + e.limit() + " bytes, the largest accepted";
+  }
+
+  /**
+   * A problem detail written by a library (Akka HTTP, Jackson) with what a client needs and no
+   * more: backquoted setting and method names, "(set via ...)" hints, the source and the peer's
+   * address are cut.
+   */
+  static String scrub(String detail) {
+    if (detail == null) {
+      return null;
+    }
+    String d = detail.replace("The request content was malformed:\n", "");
+    int hint = d.indexOf(" This may have been");
+    if (hint >= 0) {
+      d = d.substring(0, hint);
+    }
+    d = d.replaceAll("\\[Source: [^;\\]]*; (line: \\d+, column: \\d+)\\]", "[$1]");
+    d = d.replaceAll(",? ?from `[^`]*`", "");
+    d = d.replaceAll(" ?\\((?:set via |see )?`[^`]*`[^)]*\\)", "");
+    d = d.replaceAll("`(akka|com\\.fasterxml|StreamRead|StreamWrite)[^`]*`", "a limit");
+    d = d.replaceAll(" from \\d{1,3}(\\.\\d{1,3}){3}:\\d+$", "");
+    d = d.replaceAll(" from \\[?[0-9a-fA-F:]+\\]?:\\d+$", "");
+    return d.strip();
+  }
+
   /** Akka HTTP's default rejections (404, 405, …), with their text turned into problem bodies. */
   public static RejectionHandler rejectionHandler() {
-    return RejectionHandler.defaultHandler()
+    return RejectionHandler.newBuilder()
+        .handle(
+            akka.http.javadsl.server.MalformedRequestContentRejection.class,
+            r -> {
+              Throwable cause = r.getCause();
+              if (cause instanceof ConnectionGate.BodyTimeout timeout) {
+                return akka.http.javadsl.server.Directives.complete(bodyTimeout(timeout));
+              }
+              if (cause instanceof EntityStreamSizeException size) {
+                return akka.http.javadsl.server.Directives.complete(
+                    Json.problem(Problem.of(413, "Payload Too Large", "body", tooLarge(size))));
+              }
+              return akka.http.javadsl.server.Directives.complete(
+                  Json.problem(
+                      Problem.of(
+                          400,
+                          "Bad Request",
+                          "body",
+                          "the body cannot be read: " + scrub(r.message()))));
+            })
+        .build()
+        .withFallback(RejectionHandler.defaultHandler())
         .mapRejectionResponse(
             response -> {
               if (response.entity() instanceof HttpEntity.Strict strict
                   && !strict.getContentType().equals(Json.PROBLEM_JSON)) {
                 int status = response.status().intValue();
-                String detail = strict.getData().utf8String();
+                String detail = scrub(strict.getData().utf8String());
                 String field = status == 413 ? "body" : null;
                 return response.withEntity(
                     Json.PROBLEM_JSON,

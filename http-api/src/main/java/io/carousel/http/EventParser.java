@@ -65,7 +65,7 @@ public final class EventParser {
     try {
       node = Json.MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new InvalidInput(null, "malformed JSON: " + e.getOriginalMessage());
+      throw new InvalidInput(null, "malformed JSON: " + ErrorMapping.scrub(e.getOriginalMessage()));
     }
     if (node == null || !node.isObject()) {
       throw new InvalidInput(null, "an event must be a JSON object");

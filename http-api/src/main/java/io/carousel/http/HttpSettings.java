@@ -25,6 +25,11 @@ import java.time.Duration;
  *     WebSocket peer that answers no ping, a client that never sends its request)
  * @param sendBufferBytes the kernel send buffer of each connection, bytes (0 = the OS default,
  *     which grows to megabytes); bounds what a client that stops reading has queued
+ * @param headerTimeout longest time from a connection's start, or the first byte of a request, to
+ *     the end of the request's head; then 408 and the connection is closed (slow headers)
+ * @param bodyTimeout longest time a request's streamed body may take to arrive; then 408 and the
+ *     connection is closed (slow bodies)
+ * @param limits rate limits and the heap check (docs/security.md, "Abuse limits")
  */
 public record HttpSettings(
     String host,
@@ -39,7 +44,10 @@ public record HttpSettings(
     int streamMaxPerUser,
     int maxConnections,
     Duration incomingIdleTimeout,
-    int sendBufferBytes) {
+    int sendBufferBytes,
+    Duration headerTimeout,
+    Duration bodyTimeout,
+    io.carousel.http.limits.LimitSettings limits) {
 
   /** Reads {@code carousel.http}; throws ConfigException when a key is missing or mistyped. */
   public static HttpSettings fromConfig(Config config) {
@@ -57,6 +65,9 @@ public record HttpSettings(
         c.getInt("stream.max-per-user"),
         c.getInt("connections.max"),
         c.getDuration("connections.incoming-idle-timeout"),
-        (int) c.getBytes("connections.send-buffer-bytes").longValue());
+        (int) c.getBytes("connections.send-buffer-bytes").longValue(),
+        c.getDuration("connections.header-timeout"),
+        c.getDuration("connections.body-timeout"),
+        io.carousel.http.limits.LimitSettings.fromConfig(config));
   }
 }

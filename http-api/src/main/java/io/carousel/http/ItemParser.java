@@ -31,7 +31,8 @@ final class ItemParser {
     try {
       node = Json.MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new EventParser.InvalidInput(null, "malformed JSON: " + e.getOriginalMessage());
+      throw new EventParser.InvalidInput(
+          null, "malformed JSON: " + ErrorMapping.scrub(e.getOriginalMessage()));
     }
     if (node == null || !node.isObject()) {
       throw new EventParser.InvalidInput(null, "an item must be a JSON object");

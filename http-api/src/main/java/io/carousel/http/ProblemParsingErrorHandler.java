@@ -20,7 +20,11 @@ public final class ProblemParsingErrorHandler extends ParsingErrorHandler {
     log.warning(
         info.withSummaryPrepended("Illegal request, responding with status '" + status + "'")
             .formatPretty());
-    String detail = settings.verboseErrorMessages() ? info.formatPretty() : info.summary();
+    // Never verbose: a client needs the rule it broke, not Akka's setting names or its own address.
+    String detail = ErrorMapping.scrub(info.summary());
+    if (status.intValue() == 413) {
+      detail = "the body is larger than the largest accepted";
+    }
     return Json.problem(Problem.of(status.intValue(), status.reason(), field(status), detail));
   }
 

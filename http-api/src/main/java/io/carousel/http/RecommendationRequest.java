@@ -31,7 +31,8 @@ record RecommendationRequest(Optional<String> k, List<String> exclude, Optional<
     try {
       node = body.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new EventParser.InvalidInput(null, "malformed JSON: " + e.getOriginalMessage());
+      throw new EventParser.InvalidInput(
+          null, "malformed JSON: " + ErrorMapping.scrub(e.getOriginalMessage()));
     }
     if (node == null || !node.isObject()) {
       throw new EventParser.InvalidInput(null, "the request must be a JSON object");

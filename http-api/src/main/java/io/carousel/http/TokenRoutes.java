@@ -66,7 +66,8 @@ final class TokenRoutes extends AllDirectives {
     try {
       node = Json.MAPPER.readTree(body);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new EventParser.InvalidInput(null, "malformed JSON: " + e.getOriginalMessage());
+      throw new EventParser.InvalidInput(
+          null, "malformed JSON: " + ErrorMapping.scrub(e.getOriginalMessage()));
     }
     if (node == null || !node.isObject()) {
       throw new EventParser.InvalidInput(null, "expected {\"userId\", \"ttlSeconds\"}");

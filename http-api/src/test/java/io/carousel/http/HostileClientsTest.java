@@ -183,7 +183,8 @@ class HostileClientsTest {
             round, r.statusCode(), ms);
         assertEquals(200, r.statusCode(), "a new client is served beside 1,100 idle sockets");
       }
-      // Each idle socket is closed by the server after the incoming-idle timeout (30 s default).
+      // Each idle socket is closed by the server: one that never sent a byte after the header
+      // timeout (10 s default), one idle between requests after the incoming-idle timeout (30 s).
       Socket first = idle.get(0);
       first.setSoTimeout(60_000);
       long t0 = System.nanoTime();

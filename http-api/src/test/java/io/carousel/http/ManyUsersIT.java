@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Many users on the embedded H2 journal, with real cluster sharding: idle users are passivated
- * after {@code akka.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout} and
- * recover on the next message; and (with {@code -Dcarousel.storm=true}) a recovery storm: {@link
+ * after {@code akka.cluster.sharding.passivation.default-strategy.idle-entity.timeout} and recover
+ * on the next message; and (with {@code -Dcarousel.storm=true}) a recovery storm: {@link
  * #STORM_USERS} users with history, none in memory, touched at once under {@code
  * akka.persistence.max-concurrent-recoveries}, timed, with the live heap per active user taken from
  * two {@code jcmd GC.class_histogram}s (all passivated vs. all active).
@@ -82,7 +82,7 @@ class ManyUsersIT {
                       + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
                       + "akka.loglevel = WARNING\n"
                       + "akka.coordinated-shutdown.exit-jvm = off\n"
-                      + "akka.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout"
+                      + "akka.cluster.sharding.passivation.default-strategy.idle-entity.timeout"
                       + " = "
                       + idleTimeout
                       + "\n"

@@ -38,6 +38,40 @@ class OpenApiTest extends HttpTestBase {
     return out;
   }
 
+  /**
+   * The spec's event {@code type} and the parser agree on every spelling (the spec had an enum of
+   * the four lower-case names while the parser took "CLICK", " Add-To-Cart " and "order").
+   */
+  @Test
+  void eventTypePatternAcceptsExactlyWhatTheParserAccepts() throws Exception {
+    JsonNode type = spec().at("/components/schemas/Event/properties/type");
+    assertTrue(type.get("enum") == null, "no enum the parser does not keep to");
+    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(type.get("pattern").asText());
+    Set<String> canonical = new TreeSet<>();
+    type.get("x-canonical-values").forEach(v -> canonical.add(v.asText()));
+    Set<String> wire = new TreeSet<>();
+    for (io.carousel.policy.EventType t : io.carousel.policy.EventType.values()) {
+      wire.add(t.wireName());
+    }
+    assertEquals(wire, canonical);
+    String[] samples = {
+      "view", "click", "add_to_cart", "purchase", "CLICK", "Click", " view ", "\tpurchase\n",
+      "add-to-cart", "ADD_TO-CART", "cart", "Cart", "addtocart", "AddToCart", "order", "ORDER",
+      "transaction", "Transaction", "", " ", "clicks", "buy", "add to cart", "add__to_cart",
+      "vi ew", "click,view", "clic\u212A", "v\u0130ew", "purchase.", "null", "carts"
+    };
+    for (String s : samples) {
+      boolean parsed;
+      try {
+        io.carousel.policy.EventType.fromWire(s);
+        parsed = true;
+      } catch (IllegalArgumentException e) {
+        parsed = false;
+      }
+      assertEquals(parsed, pattern.matcher(s).matches(), "'" + s + "'");
+    }
+  }
+
   @Test
   void slateTriggerEnumHoldsEveryTriggerTheCodeServes() throws Exception {
     Set<String> documented = new TreeSet<>();
@@ -53,7 +87,7 @@ class OpenApiTest extends HttpTestBase {
   void itemRoutesDocumentTheirResponses() throws Exception {
     JsonNode spec = spec();
     JsonNode delete = spec.at("/paths/~1v1~1items~1{itemId}/delete/responses");
-    assertEquals(Set.of("204", "400", "404"), names(delete));
+    assertEquals(Set.of("204", "400", "404", "429"), names(delete));
     JsonNode upsert = spec.at("/paths/~1v1~1items/put/responses/200/content/application~1json");
     assertEquals(
         "#/components/schemas/ItemUpsertResult",

@@ -60,6 +60,65 @@ class ParsingErrorProblemTest extends HttpTestBase {
     assertEquals("uri", p.get("field").asText());
   }
 
+  /**
+   * Problem details name the rule a client broke, never Akka's or Jackson's setting and method
+   * names (akka.http.server.parsing.max-content-length, StreamReadConstraints, …) or the peer's
+   * address.
+   */
+  @Test
+  void detailsNameNoLibrarySettings() throws Exception {
+    String big = "x".repeat(6000);
+    String[][] cases = {
+      {"GET /v1/users/" + "x".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n", "414"},
+      {
+        "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 6000\r\n\r\n"
+            + big,
+        "413"
+      },
+      {
+        "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n1770\r\n"
+            + big
+            + "\r\n0\r\n\r\n",
+        "413"
+      },
+      {
+        "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 1200\r\n\r\n"
+            + "[".repeat(1200),
+        "400"
+      },
+      {
+        "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 10\r\n\r\n{\"a\":{\"b\":",
+        "400"
+      },
+      {
+        "PUT /v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 8\r\n\r\n{\"a\":[1,",
+        "400"
+      },
+    };
+    for (String[] c : cases) {
+      JsonNode p = assertProblem(raw(c[0]), Integer.parseInt(c[1]));
+      String detail = p.get("detail").asText();
+      StringBuilder all = new StringBuilder(detail);
+      if (p.has("errors")) {
+        p.get("errors").forEach(e -> all.append(" | ").append(e.get("detail").asText()));
+      }
+      for (String leak :
+          new String[] {
+            "akka", "`", "StreamRead", "Source:", "Exception", "127.0.0.1", "set via"
+          }) {
+        assertTrue(!all.toString().contains(leak), "'" + leak + "' in: " + all);
+      }
+      if (c[1].equals("413")) {
+        assertEquals("the body is larger than 4096 bytes, the largest accepted", detail);
+      }
+    }
+  }
+
   @Test
   void duplicateContentLengthIs400Problem() throws Exception {
     String head =

@@ -49,6 +49,11 @@ final class SecuredNode implements AutoCloseable {
 
   /** A secured node with {@code extra} settings (e.g. CORS origins) over the test ones. */
   SecuredNode(Path dir, Map<String, Object> extra) throws Exception {
+    this(dir, extra, "");
+  }
+
+  /** A secured node with {@code extra} auth settings and {@code overrides} (HOCON) of the node. */
+  SecuredNode(Path dir, Map<String, Object> extra, String overrides) throws Exception {
     StringBuilder keys = new StringBuilder("# test keys\n\n");
     KEYS.forEach((k, s) -> keys.append(k).append(' ').append(s).append('\n'));
     keysFile = Files.writeString(dir.resolve("api-keys"), keys.toString());
@@ -56,7 +61,7 @@ final class SecuredNode implements AutoCloseable {
     Path secret = Files.write(dir.resolve("token-secret"), seed);
     node =
         new TestNode(
-            "",
+            overrides,
             (config, settings) ->
                 Authorizer.fromConfig(
                     ConfigFactory.parseMap(extra)

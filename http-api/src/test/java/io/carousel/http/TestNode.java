@@ -53,6 +53,22 @@ final class TestNode implements AutoCloseable {
       String overrides,
       java.util.function.BiFunction<Config, HttpSettings, io.carousel.http.auth.Authorizer> auth)
       throws Exception {
+    this(overrides, auth, null);
+  }
+
+  /**
+   * As above, with the abuse limits {@code admission} builds from the node's HTTP settings and
+   * registry (null = from the config, with the JVM's real heap reading).
+   */
+  TestNode(
+      String overrides,
+      java.util.function.BiFunction<Config, HttpSettings, io.carousel.http.auth.Authorizer> auth,
+      java.util.function.BiFunction<
+              HttpSettings,
+              io.micrometer.core.instrument.MeterRegistry,
+              io.carousel.http.limits.Admission>
+          admission)
+      throws Exception {
     Config config =
         ConfigFactory.parseString(overrides)
             .withFallback(
@@ -99,7 +115,14 @@ final class TestNode implements AutoCloseable {
             auth != null
                 ? auth.apply(config, http)
                 : io.carousel.http.auth.Authorizer.fromConfig(
-                    config, CarouselRoutes.ROUTE_TABLE, http.maxBodyBytes(), Clock.systemUTC()));
+                    config, CarouselRoutes.ROUTE_TABLE, http.maxBodyBytes(), Clock.systemUTC()),
+            admission != null
+                ? admission.apply(http, registry)
+                : new io.carousel.http.limits.Admission(
+                    http.limits(),
+                    registry,
+                    io.carousel.http.limits.HeapGauge::afterLastGc,
+                    System::nanoTime));
     binding =
         ConnectionGate.bind(
                 kit.system(),

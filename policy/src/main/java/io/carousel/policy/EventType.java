@@ -25,13 +25,15 @@ public enum EventType {
   }
 
   /**
-   * Parses a wire name (case-insensitive; {@code "add-to-cart"} and {@code "cart"} are accepted as
-   * tolerant-reader aliases).
+   * Parses a wire name (ASCII letters in any case, surrounding spaces or control characters
+   * ignored; {@code "add-to-cart"} and {@code "cart"} are accepted as tolerant-reader aliases). The
+   * http-api's {@code openapi.yaml} states exactly this as the event type's pattern.
    *
    * @throws IllegalArgumentException naming the accepted values when {@code name} is unknown
    */
   public static EventType fromWire(String name) {
-    if (name != null) {
+    if (name != null && name.chars().allMatch(c -> c < 128)) {
+      // ASCII only: Java's lower-casing maps the Kelvin sign to 'k', so "clic\u212A" passed.
       String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
       for (EventType t : values()) {
         if (t.wireName.equals(n)) {

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,7 +30,25 @@ public final class ApiKeys {
   /** Shortest accepted key, characters: shorter keys are guessable. */
   public static final int MIN_KEY_CHARS = 16;
 
-  private record Entry(byte[] hash, Set<Scope> scopes) {}
+  private record Entry(byte[] hash, Set<Scope> scopes, int length, long fingerprint) {}
+
+  /** The modulus of the fingerprints, the Mersenne prime 2^61 − 1. */
+  private static final long P = (1L << 61) - 1;
+
+  /**
+   * The base of the fingerprints, secret and random per JVM: an attacker who can time the query
+   * scan learns nothing about a key from which windows' fingerprints collide.
+   */
+  private static final long BASE = 256 + new java.security.SecureRandom().nextLong(P - 512);
+
+  /**
+   * A key found in the file.
+   *
+   * @param id a stable, non-secret name of the key (the first 8 bytes of its SHA-256, hex), for its
+   *     rate-limit bucket
+   * @param scopes what it allows
+   */
+  public record Key(String id, Set<Scope> scopes) {}
 
   private record Stamp(long modifiedMs, long size) {}
 
@@ -75,14 +94,21 @@ public final class ApiKeys {
    * compared, in constant time, whatever matches.
    */
   public Optional<Set<Scope>> scopesOf(String presented) {
+    return find(presented).map(Key::scopes);
+  }
+
+  /** As {@link #scopesOf}, with the key's non-secret id. */
+  public Optional<Key> find(String presented) {
     byte[] hash = sha256(presented);
-    Set<Scope> found = null;
+    Entry found = null;
     for (Entry e : entries()) {
       if (MessageDigest.isEqual(hash, e.hash) && found == null) {
-        found = e.scopes;
+        found = e;
       }
     }
-    return Optional.ofNullable(found);
+    return found == null
+        ? Optional.empty()
+        : Optional.of(new Key(HexFormat.of().formatHex(found.hash, 0, 8), found.scopes));
   }
 
   private List<Entry> entries() {
@@ -167,9 +193,84 @@ public final class ApiKeys {
           throw new IllegalArgumentException(where + "the same key appears twice");
         }
       }
-      out.add(new Entry(hash, Set.copyOf(scopes)));
+      out.add(new Entry(hash, Set.copyOf(scopes), key.length(), fingerprint(key, 0, key.length())));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * Returns whether some key of the file occurs anywhere in {@code text} (as a substring, under any
+   * parameter name or none). A Rabin–Karp scan per distinct key length over keyed 61-bit
+   * fingerprints; a window whose fingerprint matches is confirmed by {@link #find} (SHA-256,
+   * constant-time compare), so the keys themselves are not kept. Linear in {@code text}'s length
+   * times the number of distinct key lengths.
+   */
+  public boolean occursIn(String text) {
+    List<Entry> all = entries();
+    if (text == null || text.isEmpty() || all.isEmpty()) {
+      return false;
+    }
+    Fingerprints f = fingerprints;
+    if (f == null || f.of != all) {
+      java.util.Map<Integer, long[]> byLength = new java.util.HashMap<>();
+      for (Entry e : all) {
+        long[] fps = byLength.get(e.length);
+        long[] grown = fps == null ? new long[1] : java.util.Arrays.copyOf(fps, fps.length + 1);
+        grown[grown.length - 1] = e.fingerprint;
+        byLength.put(e.length, grown);
+      }
+      f = new Fingerprints(all, java.util.Map.copyOf(byLength));
+      fingerprints = f;
+    }
+    for (java.util.Map.Entry<Integer, long[]> lf : f.byLength.entrySet()) {
+      int length = lf.getKey();
+      if (text.length() < length) {
+        continue;
+      }
+      long[] fps = lf.getValue();
+      long top = 1;
+      for (int i = 1; i < length; i++) {
+        top = mulMod(top, BASE);
+      }
+      long h = fingerprint(text, 0, length);
+      for (int start = 0; ; start++) {
+        for (long fp : fps) {
+          if (fp == h && find(text.substring(start, start + length)).isPresent()) {
+            return true;
+          }
+        }
+        int end = start + length;
+        if (end >= text.length()) {
+          break;
+        }
+        h = (h + P - mulMod(text.charAt(start), top)) % P;
+        h = (mulMod(h, BASE) + text.charAt(end)) % P;
+      }
+    }
+    return false;
+  }
+
+  /** The keys' fingerprints by key length, for the entries {@code of} (rebuilt on a reload). */
+  private record Fingerprints(List<Entry> of, java.util.Map<Integer, long[]> byLength) {}
+
+  private volatile Fingerprints fingerprints;
+
+  private static long fingerprint(String s, int from, int to) {
+    long h = 0;
+    for (int i = from; i < to; i++) {
+      h = (mulMod(h, BASE) + s.charAt(i)) % P;
+    }
+    return h;
+  }
+
+  /** Returns a × b mod 2^61 − 1, for a, b < 2^61 − 1. */
+  private static long mulMod(long a, long b) {
+    long hi = Math.multiplyHigh(a, b);
+    long lo = a * b;
+    // a·b = hi·2^64 + lo, and 2^64 ≡ 8, 2^61 ≡ 1 (mod P).
+    long r = (lo & P) + (lo >>> 61) + (hi << 3);
+    r = (r & P) + (r >>> 61);
+    return r >= P ? r - P : r;
   }
 
   static byte[] sha256(String s) {

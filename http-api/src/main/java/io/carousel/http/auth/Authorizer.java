@@ -7,6 +7,7 @@ import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.japi.Pair;
 import com.typesafe.config.Config;
+import io.carousel.http.limits.Admission;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -115,18 +116,36 @@ public final class Authorizer extends AllDirectives {
 
   /**
    * Runs {@code inner} when the request may, else answers 400, 401 or 403; CORS preflights of
-   * allowed origins are answered first (see {@link Cors}).
+   * allowed origins are answered first (see {@link Cors}). No abuse limits.
    */
   public Route guard(Supplier<Route> inner) {
-    return cors.handle(() -> keys.isEmpty() ? inner.get() : checked(inner));
+    return guard(Admission.OFF, inner);
   }
 
-  private Route checked(Supplier<Route> inner) {
+  /**
+   * As {@link #guard(Supplier)}, then {@code admission} (rate limit 429, heap 503) for the
+   * request's principal: its API key, its shopper token's user, or — every route open — the
+   * client's address. Open routes ({@code /health/*}, …) are not limited.
+   */
+  public Route guard(Admission admission, Supplier<Route> inner) {
+    return cors.handle(() -> checked(admission, inner));
+  }
+
+  private Route checked(Admission admission, Supplier<Route> inner) {
     return extractRequest(
         request -> {
-          Decision d = decide(request);
+          Decision d =
+              keys.isPresent()
+                  ? decide(request)
+                  : admission.active() ? open(request) : Decision.OPEN;
           if (d.refusal != null) {
             return complete(d.refusal);
+          }
+          if (d.principal != null) {
+            Optional<HttpResponse> limited = admission.admit(d.principal, d.route);
+            if (limited.isPresent()) {
+              return complete(limited.get());
+            }
           }
           if (d.bodyUser != null) {
             return toStrictEntity(
@@ -143,8 +162,41 @@ public final class Authorizer extends AllDirectives {
         });
   }
 
-  private record Decision(HttpResponse refusal, String bodyUser) {
-    static final Decision ALLOW = new Decision(null, null);
+  /**
+   * @param refusal the answer instead of the route, or null
+   * @param bodyUser the shopper whose events alone the body may hold, or null
+   * @param principal who the request counts against (rate limit), or null for an open route
+   * @param route the matched route, or null
+   */
+  private record Decision(
+      HttpResponse refusal, String bodyUser, Admission.Principal principal, String route) {
+    static final Decision OPEN = new Decision(null, null, null, null);
+
+    static Decision allow(Admission.Principal principal, RouteMatcher.Match match) {
+      return new Decision(null, null, principal, match == null ? null : match.route());
+    }
+  }
+
+  /** Without keys: every route open, counted against the client's address. */
+  private Decision open(HttpRequest request) {
+    RouteMatcher.Match match = routes.match(request);
+    if (match != null && RouteAccess.of(match.route(), settings.metricsOpen()).open()) {
+      return Decision.OPEN;
+    }
+    return Decision.allow(
+        new Admission.Principal(Admission.Kind.ADDRESS, clientAddress(request)), match);
+  }
+
+  /**
+   * The TCP peer's address ({@code akka.http.server.remote-address-attribute}); never {@code
+   * X-Forwarded-For}, which any client can write to pick its own bucket.
+   */
+  static String clientAddress(HttpRequest request) {
+    return request
+        .getAttribute(akka.http.javadsl.model.AttributeKeys.remoteAddress)
+        .flatMap(a -> a.getAddress())
+        .map(java.net.InetAddress::getHostAddress)
+        .orElse("unknown");
   }
 
   private Decision decide(HttpRequest request) {
@@ -155,25 +207,33 @@ public final class Authorizer extends AllDirectives {
             // this matcher does not (a prefix, an encoded slash) can reach a route with less.
             ? new RouteAccess.Rule(Scope.ADMIN, RouteAccess.Shopper.NONE)
             : RouteAccess.of(match.route(), settings.metricsOpen());
-    if (rule.open()) {
-      return Decision.ALLOW;
-    }
     List<Pair<String, String>> query;
+    boolean unparsable = false;
     try {
       query = request.getUri().query().toList();
     } catch (RuntimeException e) {
+      query = List.of();
+      unparsable = true;
+    }
+    // A key anywhere in the query string (any parameter's name or value, a part of one, encoded or
+    // not) is in someone's access log now: refuse on every route, open ones included, so the
+    // mistake is seen and fixed. The detail never quotes it.
+    String keyIn = keyInQuery(request, query);
+    if (keyIn != null) {
+      return refuse(
+          Refusals.badRequest(
+              keyIn,
+              "an API key in the query string is refused (it lands in access logs); send it as"
+                  + " Authorization: Bearer <key>"));
+    }
+    if (rule.open()) {
+      return Decision.OPEN;
+    }
+    if (unparsable) {
       return refuse(Refusals.badRequest("query", "the query string cannot be parsed"));
     }
     String accessToken = null;
     for (Pair<String, String> p : query) {
-      if (keys.get().scopesOf(p.second()).isPresent()) {
-        // The key is now in someone's access log: refuse, so the mistake is seen and fixed.
-        return refuse(
-            Refusals.badRequest(
-                p.first(),
-                "an API key in the query string is refused (it lands in access logs); send it as"
-                    + " Authorization: Bearer <key>"));
-      }
       if (p.first().equals("access_token")) {
         accessToken = p.second();
       }
@@ -223,13 +283,13 @@ public final class Authorizer extends AllDirectives {
     if (credential.startsWith(ShopperTokens.PREFIX)) {
       return shopper(credential, match, rule);
     }
-    Optional<Set<Scope>> scopes = keys.get().scopesOf(credential);
-    if (scopes.isEmpty()) {
+    Optional<ApiKeys.Key> key = keys.get().find(credential);
+    if (key.isEmpty()) {
       return refuse(Refusals.unauthorized("unknown API key", true));
     }
-    Set<Scope> has = scopes.get();
+    Set<Scope> has = key.get().scopes();
     if (has.contains(Scope.ADMIN) || has.contains(rule.scope())) {
-      return Decision.ALLOW;
+      return Decision.allow(new Admission.Principal(Admission.Kind.KEY, key.get().id()), match);
     }
     return refuse(
         Refusals.forbidden(rule.scope(), "this route needs scope " + rule.scope().wire()));
@@ -242,12 +302,13 @@ public final class Authorizer extends AllDirectives {
     } catch (ShopperTokens.Invalid e) {
       return refuse(Refusals.unauthorized(e.getMessage(), true));
     }
+    Admission.Principal shopper = new Admission.Principal(Admission.Kind.SHOPPER, v.userId());
     return switch (rule.shopper()) {
       case PATH_USER ->
           v.userId().equals(match.userId())
-              ? Decision.ALLOW
+              ? Decision.allow(shopper, match)
               : refuse(Refusals.forbidden(null, "the token is for another user"));
-      case BODY_USERS -> new Decision(null, v.userId());
+      case BODY_USERS -> new Decision(null, v.userId(), shopper, match.route());
       case NONE ->
           refuse(
               Refusals.forbidden(
@@ -257,6 +318,23 @@ public final class Authorizer extends AllDirectives {
   }
 
   private static Decision refuse(HttpResponse response) {
-    return new Decision(response, null);
+    return new Decision(response, null, null, null);
+  }
+
+  /**
+   * Returns the query parameter holding an API key (in its name or value, decoded), {@code "query"}
+   * when a key shows only in the raw query string (split by an escape), or null.
+   */
+  private String keyInQuery(HttpRequest request, List<Pair<String, String>> query) {
+    ApiKeys k = keys.get();
+    for (Pair<String, String> p : query) {
+      if (k.occursIn(p.first())) {
+        return "query"; // the name holds the key: not to be echoed
+      }
+      if (k.occursIn(p.second())) {
+        return p.first().isEmpty() ? "query" : p.first();
+      }
+    }
+    return k.occursIn(request.getUri().rawQueryString().orElse("")) ? "query" : null;
   }
 }

@@ -89,4 +89,22 @@ class ApiKeysTest {
     nowMs.addAndGet(2000);
     assertEquals(Optional.of(Set.of(Scope.ADMIN)), keys.scopesOf("new-key-0123456789abc"), "kept");
   }
+
+  @Test
+  void aKeyIsFoundAnywhereInATextAndAfterAReloadOnlyTheKeysInForce() throws Exception {
+    String other = "other-key-0123456789";
+    Path f = write(KEY + " read\n" + other + " admin\n", 1000);
+    ApiKeys keys = ApiKeys.load(f, clock, Duration.ofSeconds(2));
+    assertTrue(keys.occursIn(KEY));
+    assertTrue(keys.occursIn("a=1&q=xx" + KEY + "yy"));
+    assertTrue(keys.occursIn("prefix" + other));
+    assertFalse(keys.occursIn(KEY.substring(1)));
+    assertFalse(keys.occursIn(KEY.substring(0, KEY.length() - 1) + "X"));
+    assertFalse(keys.occursIn(""));
+    assertFalse(keys.occursIn("k=10&exclude=a,b,c"));
+    write(other + " admin\n", 5000);
+    nowMs.addAndGet(3000);
+    assertFalse(keys.occursIn("q=" + KEY), "a removed key is no longer looked for");
+    assertTrue(keys.occursIn("q=" + other));
+  }
 }

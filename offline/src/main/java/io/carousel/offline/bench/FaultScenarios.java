@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Hostile-client scenarios against a running Carousel, each returning its figures: retries of large
  * batches and of concurrent single events (double counts), a WebSocket storm on one user (process
  * alive, admitted/refused), a slow reader (stale slates delivered after it reads again), a crawler
- * of unknown user ids, and idle TCP connections (latency of a new client).
+ * of unknown user ids, idle TCP connections (latency of a new client), and slowloris clients
+ * trickling their headers (closed by the server's header timeout?).
  *
  * <p>Every scenario uses fresh user ids (a run nonce), so it can run against a server that already
  * holds data. Figures, not assertions: the caller prints them as one JSON line.
@@ -327,6 +328,104 @@ final class FaultScenarios {
     for (Socket s : idle) {
       closeQuietly(s);
     }
+    Thread.sleep(500);
+    out.put("new_client_after", timedHealth());
+    return out;
+  }
+
+  /**
+   * Opens {@code n} connections that send a request line and then one header byte a second (each
+   * byte within any idle timeout), times a new client's {@code /health/alive} while they trickle,
+   * and waits up to 60 s for the server to close them: how many it answered 408, how many it
+   * closed, and when the last was closed.
+   */
+  Map<String, Object> slowloris(int n) throws InterruptedException {
+    List<Socket> slow = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Socket s = new Socket();
+      try {
+        s.connect(new InetSocketAddress(base.getHost(), base.getPort()), 2_000);
+        s.getOutputStream()
+            .write(
+                "GET /health/alive HTTP/1.1\r\nHost: x\r\nX-Slow: "
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        slow.add(s);
+      } catch (IOException e) {
+        closeQuietly(s);
+      }
+    }
+    long start = System.nanoTime();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("slow_connections", slow.size());
+    int[] answered408 = {0};
+    int[] closed = {0};
+    long[] lastClosedMs = {-1};
+    boolean[] done = new boolean[slow.size()];
+    StringBuilder[] got = new StringBuilder[slow.size()];
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                while (!Thread.currentThread().isInterrupted()) {
+                  Thread.sleep(1_000);
+                  for (int i = 0; i < slow.size(); i++) {
+                    try {
+                      slow.get(i).getOutputStream().write('a');
+                    } catch (IOException gone) {
+                      // closed by the server
+                    }
+                  }
+                }
+              } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    writer.setDaemon(true);
+    writer.start();
+    Thread.sleep(500);
+    out.put("new_client_while_trickling", timedHealth());
+    long until = start + 60_000_000_000L;
+    byte[] buf = new byte[512];
+    while (closed[0] < slow.size() && System.nanoTime() < until) {
+      for (int i = 0; i < slow.size(); i++) {
+        if (done[i]) {
+          continue;
+        }
+        if (got[i] == null) {
+          got[i] = new StringBuilder();
+        }
+        boolean ended;
+        try {
+          Socket s = slow.get(i);
+          s.setSoTimeout(1);
+          int b;
+          while ((b = s.getInputStream().read(buf)) > 0) {
+            got[i].append(new String(buf, 0, b, java.nio.charset.StandardCharsets.ISO_8859_1));
+          }
+          ended = true;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+          ended = false;
+        } catch (IOException reset) {
+          ended = true;
+        }
+        if (ended) {
+          done[i] = true;
+          closed[0]++;
+          lastClosedMs[0] = (System.nanoTime() - start) / 1_000_000;
+          if (got[i].toString().startsWith("HTTP/1.1 408")) {
+            answered408[0]++;
+          }
+        }
+      }
+      Thread.sleep(100);
+    }
+    writer.interrupt();
+    for (Socket s : slow) {
+      closeQuietly(s);
+    }
+    out.put("answered_408", answered408[0]);
+    out.put("closed_by_server_within_60s", closed[0]);
+    out.put("last_closed_ms", lastClosedMs[0]);
     Thread.sleep(500);
     out.put("new_client_after", timedHealth());
     return out;

@@ -37,6 +37,7 @@ public final class FaultsBench {
       int slowReaderEvents,
       int crawlerRequests,
       int idleConnections,
+      int slowlorisConnections,
       int loadEvents,
       int loadUsers,
       int loadReads) {}
@@ -95,6 +96,7 @@ public final class FaultsBench {
     out.put("retry_concurrent", attempt(() -> s.retryConcurrent(o.concurrentWriters())));
     out.put("slow_reader", attempt(() -> s.slowReader(o.slowReaderEvents())));
     out.put("idle_connections", attempt(() -> s.idleConnections(o.idleConnections())));
+    out.put("slowloris", attempt(() -> s.slowloris(o.slowlorisConnections())));
     // Last: on a server without subscriber limits the storm ends the process.
     out.put("socket_storm_many_users", attempt(() -> s.socketStorm(o.sockets(), false)));
     out.put("socket_storm_one_user", attempt(() -> s.socketStorm(o.sockets(), true)));
