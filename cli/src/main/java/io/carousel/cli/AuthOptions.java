@@ -11,8 +11,9 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * {@code serve}'s access options: {@code --api-keys FILE} (or env), {@code --insecure}, and HTTPS
- * ({@code --tls-keystore}, {@code --tls-password-file}).
+ * {@code serve}'s access options: {@code --api-keys FILE} (or env), {@code --insecure}, HTTPS
+ * ({@code --tls-keystore}, {@code --tls-password-file}) and pseudonymous user ids ({@code
+ * --user-id-key FILE}, or env).
  */
 final class AuthOptions {
   /** The environment variable read when {@code --api-keys} is not given. */
@@ -48,6 +49,17 @@ final class AuthOptions {
       description = "File holding the keystore password (first line).")
   Path tlsPasswordFile;
 
+  @Option(
+      names = "--user-id-key",
+      paramLabel = "FILE",
+      description =
+          "Pseudonymize user ids with HMAC-SHA256 under this key file (>= 32 bytes, the same on"
+              + " every node): journal, snapshots, logs, metrics and exports never hold the shop's"
+              + " ids; default: $"
+              + io.carousel.http.privacy.UserIds.KEY_ENV
+              + ", else off. An existing journal's users start afresh.")
+  Path userIdKey;
+
   /** Where the environment is read; tests replace it. */
   Map<String, String> env = System.getenv();
 
@@ -67,6 +79,15 @@ final class AuthOptions {
     if (file != null) {
       overrides.put("carousel.http.auth.api-keys-file", file.toAbsolutePath().toString());
     }
+    Path key = userIdKey;
+    String keyFromEnv = env.get(io.carousel.http.privacy.UserIds.KEY_ENV);
+    if (key == null && keyFromEnv != null && !keyFromEnv.isBlank()) {
+      key = Path.of(keyFromEnv.trim());
+    }
+    if (key != null) {
+      overrides.put("carousel.privacy.pseudonymize-user-ids", true);
+      overrides.put("carousel.privacy.user-id-key-file", key.toAbsolutePath().toString());
+    }
     if (insecure) {
       overrides.put("carousel.http.auth.insecure", true);
     }
@@ -85,6 +106,8 @@ final class AuthOptions {
         .apiKeysFile()
         .ifPresent(f -> ApiKeys.load(f, Clock.systemUTC(), settings.reloadCheck()));
     settings.checkExposure(out.getString("carousel.http.host"));
+    // A missing or short user id key fails now too, naming the file (never the key).
+    io.carousel.http.privacy.UserIds.fromConfig(out);
     return out;
   }
 }

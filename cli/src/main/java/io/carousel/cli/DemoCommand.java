@@ -100,6 +100,7 @@ final class DemoCommand implements Callable<Integer> {
             node.dataDir,
             TwoTowerConfig.defaults(),
             TRAIN_FRACTION,
+            io.carousel.engine.privacy.DpSettings.fromConfig(config),
             System.out);
     List<Interaction> replay = prepared.split().replay();
     if (maxEvents > 0 && replay.size() > maxEvents) {

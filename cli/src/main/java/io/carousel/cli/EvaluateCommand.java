@@ -40,6 +40,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin FileDatasetOptions file;
 
+  @picocli.CommandLine.Mixin PrivacyOptions privacy;
+
   @Option(
       names = "--data-dir",
       defaultValue = "carousel-data",
@@ -174,6 +176,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     validate();
+    privacy.all(); // a bad --dp-* value fails before the dataset is read
     dataset = file.fold(dataset);
     if (protocol.equals("published")) {
       return SessionBenchmarkCommand.run(this);
@@ -229,7 +232,7 @@ final class EvaluateCommand implements Callable<Integer> {
             wideNeighbours);
     Evaluation.Report r;
     try {
-      r = Evaluation.run(d, textVectors, options, log);
+      r = Evaluation.run(d, textVectors, options, privacy.all(), log);
     } catch (OutOfMemoryError e) {
       // The up-front estimate missed; still one line and exit 2, not a stack trace.
       throw new IllegalArgumentException(

@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code carousel ope --from-journal}: reads the embedded journal of a data directory, writes the
  * served log as NDJSON ({@link ServedLog}) and prints the IPS/SNIPS/DR table of {@link JournalOpe}.
  */
-final class JournalOpeOutput {
+public final class JournalOpeOutput {
 
   private JournalOpeOutput() {}
 
@@ -28,7 +28,8 @@ final class JournalOpeOutput {
    * Runs the export and the estimates; returns the exit code 0; throws IllegalArgumentException
    * when there is no journal or no served slate, IOException when a file cannot be written.
    */
-  static int run(Path dataDir, Path export, Path report, boolean json, int resamples, long seed)
+  public static int run(
+      Path dataDir, Path export, Path report, boolean json, int resamples, long seed)
       throws Exception {
     Map<String, List<Object>> events = JournalReader.readEmbedded(dataDir, Duration.ofMinutes(2));
     List<ServedLog.Row> rows = ServedLog.rows(events);

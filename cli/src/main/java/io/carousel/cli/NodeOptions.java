@@ -59,6 +59,8 @@ public final class NodeOptions {
 
   private boolean folded;
 
+  @Mixin PrivacyOptions privacy;
+
   @Option(
       names = "--data-root",
       description =
@@ -102,12 +104,13 @@ public final class NodeOptions {
       }
       overrides.put("carousel.http.port", port);
     }
-    return ConfigFactory.parseMap(overrides)
-        .withFallback(ConfigFactory.systemProperties())
-        .withFallback(ConfigFactory.parseResources("persistence-" + persistence + ".conf"))
-        .withFallback(ConfigFactory.parseResources(config + ".conf"))
-        .withFallback(ConfigFactory.defaultReference())
-        .resolve();
+    return privacy.apply(
+        ConfigFactory.parseMap(overrides)
+            .withFallback(ConfigFactory.systemProperties())
+            .withFallback(ConfigFactory.parseResources("persistence-" + persistence + ".conf"))
+            .withFallback(ConfigFactory.parseResources(config + ".conf"))
+            .withFallback(ConfigFactory.defaultReference())
+            .resolve());
   }
 
   /** Returns true when {@code --dataset} was given on the command line (valid after toConfig). */

@@ -58,6 +58,7 @@ final class ServeCommand implements Callable<Integer> {
                   node.dataDir,
                   TwoTowerConfig.defaults(),
                   trainFraction,
+                  io.carousel.engine.privacy.DpSettings.fromConfig(config),
                   System.out)
               .modelDir();
     }

@@ -78,4 +78,27 @@ class AuthOptionsTest {
     assertTrue(e.getMessage().contains("line 1"), e.getMessage());
     assertTrue(!e.getMessage().contains("a-key-that-is-long-enough"), e.getMessage());
   }
+
+  @Test
+  void userIdKeyFromTheOptionElseTheEnvironmentTurnsPseudonymsOnAndAShortKeyFailsAtOnce()
+      throws Exception {
+    Path key = Files.write(tmp.resolve("user-id.key"), new byte[32]);
+    AuthOptions fromEnv = new AuthOptions();
+    fromEnv.env = Map.of(io.carousel.http.privacy.UserIds.KEY_ENV, key.toString());
+    Config c = fromEnv.apply(host("127.0.0.1"));
+    assertTrue(c.getBoolean("carousel.privacy.pseudonymize-user-ids"));
+    assertEquals(key.toAbsolutePath().toString(), c.getString("carousel.privacy.user-id-key-file"));
+    AuthOptions none = new AuthOptions();
+    none.env = Map.of();
+    assertEquals(
+        false, none.apply(host("127.0.0.1")).getBoolean("carousel.privacy.pseudonymize-user-ids"));
+    AuthOptions shortKey = new AuthOptions();
+    shortKey.env = Map.of();
+    shortKey.userIdKey = Files.write(tmp.resolve("short.key"), new byte[8]);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> shortKey.apply(host("127.0.0.1")));
+    assertTrue(
+        e.getMessage().contains("short.key") && e.getMessage().contains("32 bytes"),
+        e.getMessage());
+  }
 }

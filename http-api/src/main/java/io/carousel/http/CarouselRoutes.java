@@ -43,6 +43,7 @@ public final class CarouselRoutes extends AllDirectives {
   private final ActorSystem<?> system;
   private final io.carousel.http.auth.Authorizer auth;
   private final TokenRoutes tokens;
+  private final io.carousel.http.privacy.UserIds ids;
   private final io.carousel.http.limits.Admission admission;
 
   /**
@@ -102,14 +103,16 @@ public final class CarouselRoutes extends AllDirectives {
     this.askTimeout = settings.askTimeout();
     this.maxBodyBytes = settings.maxBodyBytes();
     this.maxK = settings.maxK();
+    // Shop ids become Carousel's ids here and nowhere else (docs/security.md, item 5).
+    this.ids = io.carousel.http.privacy.UserIds.fromConfig(system.settings().config());
     this.ingest =
-        new EventIngest(sharding, askTimeout, Clock.systemUTC(), settings.futureTolerance());
+        new EventIngest(sharding, askTimeout, Clock.systemUTC(), settings.futureTolerance(), ids);
     this.items = new ItemIngest(system, askTimeout, deps.model(), deps.availability());
     this.ops = new OpsRoutes(system, deps.metrics(), registry, askTimeout, ready);
     this.requestMetrics = new RequestMetrics(registry);
     this.slates = new SlateCache(settings.slateCacheSize());
     this.cluster = new ClusterStatus(system, sharding, askTimeout);
-    this.streams = new StreamRoute(system, settings, this::entity);
+    this.streams = new StreamRoute(system, settings, this::entity, ids);
     this.system = system;
     system.systemActorOf(
         SlateCacheEvictor.create(slates),
@@ -304,6 +307,25 @@ public final class CarouselRoutes extends AllDirectives {
         : complete(ErrorMapping.fromFailure(result.failed().get()));
   }
 
+  /**
+   * {@link #completeTry} for a user's route: an error the user actor phrased with Carousel's id
+   * {@code id} names the shop's {@code userId} instead.
+   */
+  private Route completeTry(scala.util.Try<HttpResponse> result, String userId, String id) {
+    if (result.isSuccess() || !ids.pseudonymous()) {
+      return completeTry(result);
+    }
+    Throwable t = result.failed().get();
+    Throwable cause =
+        t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+            ? t.getCause()
+            : t;
+    if (cause instanceof akka.pattern.StatusReply.ErrorMessage e) {
+      cause = new akka.pattern.StatusReply.ErrorMessage(ids.external(e.getMessage(), userId, id));
+    }
+    return complete(ErrorMapping.fromFailure(cause));
+  }
+
   private Route recommendations(String userId) {
     return parameterOptional(
         "k",
@@ -377,16 +399,17 @@ public final class CarouselRoutes extends AllDirectives {
             }
           }
           long start = System.nanoTime();
+          String id = ids.internal(userId);
           CompletionStage<HttpResponse> reply =
-              entity(userId)
+              entity(id)
                   .<UserProfile.SlateReply>askWithStatus(
                       r ->
                           new UserProfile.Recommend(
                               k, List.copyOf(exclude), context.orElse(null), r),
                       askTimeout)
-                  .thenApply(s -> fresh(userId, s, start))
-                  .exceptionally(failure -> cachedOrFail(userId, k, exclude, failure));
-          return onComplete(reply, this::completeTry);
+                  .thenApply(s -> fresh(userId, id, s, start))
+                  .exceptionally(failure -> cachedOrFail(userId, id, k, exclude, failure));
+          return onComplete(reply, t -> completeTry(t, userId, id));
         });
   }
 
@@ -410,10 +433,12 @@ public final class CarouselRoutes extends AllDirectives {
    * Answers a slate the user actor just served; one it did not log (a user never seen) has no
    * {@code slateId} and the header {@code Carousel-Slate-Logged: false}.
    */
-  private HttpResponse fresh(String userId, UserProfile.SlateReply reply, long requestStartNanos) {
+  private HttpResponse fresh(
+      String userId, String id, UserProfile.SlateReply reply, long requestStartNanos) {
+    // Cached under Carousel's id, answered in the shop's.
     SlateResponse slate = SlateResponse.of(reply);
-    slates.put(userId, slate, requestStartNanos);
-    HttpResponse response = Json.response(200, slate);
+    slates.put(id, slate, requestStartNanos);
+    HttpResponse response = Json.response(200, slate.withUserId(userId));
     return reply.logged()
         ? response
         : response.addHeader(akka.http.javadsl.model.HttpHeader.parse(SLATE_LOGGED, "false"));
@@ -424,7 +449,8 @@ public final class CarouselRoutes extends AllDirectives {
    * cannot be persisted and the actor restarts), answers the user's last slate again, marked as not
    * logged; otherwise rethrows for {@link ErrorMapping}.
    */
-  private HttpResponse cachedOrFail(String userId, int k, List<String> exclude, Throwable failure) {
+  private HttpResponse cachedOrFail(
+      String userId, String id, int k, List<String> exclude, Throwable failure) {
     Throwable cause =
         failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
             ? failure.getCause()
@@ -432,13 +458,13 @@ public final class CarouselRoutes extends AllDirectives {
     boolean timedOut =
         cause instanceof akka.pattern.AskTimeoutException
             || cause instanceof java.util.concurrent.TimeoutException;
-    Optional<SlateResponse> cached = timedOut ? slates.get(userId, k, exclude) : Optional.empty();
+    Optional<SlateResponse> cached = timedOut ? slates.get(id, k, exclude) : Optional.empty();
     if (cached.isEmpty()) {
       throw failure instanceof java.util.concurrent.CompletionException ce
           ? ce
           : new java.util.concurrent.CompletionException(failure);
     }
-    return Json.response(200, cached.get())
+    return Json.response(200, cached.get().withUserId(userId))
         .addHeader(akka.http.javadsl.model.HttpHeader.parse(SLATE_LOGGED, "false"));
   }
 
@@ -457,11 +483,12 @@ public final class CarouselRoutes extends AllDirectives {
     if (invalid.isPresent()) {
       return complete(invalid.get());
     }
+    String id = ids.internal(userId);
     CompletionStage<HttpResponse> reply =
-        entity(userId)
+        entity(id)
             .<ProfileSummary>askWithStatus(UserProfile.GetSummary::new, askTimeout)
-            .thenApply(s -> Json.response(200, ProfileResponse.of(s)));
-    return onComplete(reply, this::completeTry);
+            .thenApply(s -> Json.response(200, ProfileResponse.of(s).withUserId(userId)));
+    return onComplete(reply, t -> completeTry(t, userId, id));
   }
 
   private Route forget(String userId) {
@@ -472,28 +499,29 @@ public final class CarouselRoutes extends AllDirectives {
     // The cache is emptied before the user actor forgets (no cached answer meanwhile) and, on
     // every node, again after it did (a GET in flight cannot put the old slate back); 204 only
     // then. A node that does not confirm is logged: the user is forgotten all the same.
-    slates.forget(userId);
+    String id = ids.internal(userId);
+    slates.forget(id);
     CompletionStage<HttpResponse> reply =
-        entity(userId)
+        entity(id)
             .<akka.Done>askWithStatus(UserProfile.Forget::new, askTimeout)
             .thenCompose(
                 done ->
-                    SlateCacheEvictor.evictEverywhere(system, userId, askTimeout)
+                    SlateCacheEvictor.evictEverywhere(system, id, askTimeout)
                         .handle(
                             (ok, failure) -> {
-                              slates.forget(userId);
+                              slates.forget(id);
                               if (failure != null) {
                                 system
                                     .log()
                                     .warn(
                                         "forgot user {}, but a node's slate cache did not confirm"
                                             + " the eviction: {}",
-                                        userId,
+                                        id,
                                         failure.toString());
                               }
                               return HttpResponse.create().withStatus(204);
                             }));
-    return onComplete(reply, this::completeTry);
+    return onComplete(reply, t -> completeTry(t, userId, id));
   }
 
   private Route stream(String userId) {

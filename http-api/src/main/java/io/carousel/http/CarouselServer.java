@@ -215,7 +215,15 @@ public final class CarouselServer implements AutoCloseable {
               "catalogue-view");
           ProfileDependencies deps =
               ProfileDependencies.of(
-                  model.view(), scoring, userSettings, Clock.systemUTC(), metrics, availability);
+                      model.view(),
+                      scoring,
+                      userSettings,
+                      Clock.systemUTC(),
+                      metrics,
+                      availability,
+                      io.carousel.engine.privacy.DpSettings.fromConfig(config))
+                  // What the journal protocol leaves of a forgotten user (docs/security.md).
+                  .withPurge(io.carousel.http.journal.JournalPurge.of(system, config));
           UserProfile.initSharding(system, deps);
           AtomicBoolean ready = new AtomicBoolean(false);
           CarouselRoutes routes =
@@ -252,6 +260,14 @@ public final class CarouselServer implements AutoCloseable {
                               "http-unbind",
                               () -> binding.unbind().thenApply(u -> Done.getInstance()));
                       ready.set(true);
+                      io.carousel.http.privacy.UserIds ids =
+                          io.carousel.http.privacy.UserIds.fromConfig(config);
+                      LOG.info(
+                          "user ids: {}",
+                          ids.pseudonymous()
+                              ? "pseudonymous, HMAC-SHA256 keyed by "
+                                  + ids.keyFile().map(Object::toString).orElse("a key")
+                              : "stored as the shop sends them (no --user-id-key)");
                       LOG.info(
                           "Carousel serving {}://{}:{}/ (model {}, {} items, persistence {})",
                           tls(config) ? "https" : "http",

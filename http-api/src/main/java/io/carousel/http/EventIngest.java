@@ -66,16 +66,23 @@ final class EventIngest {
   private final Duration askTimeout;
   private final Clock clock;
   private final Duration futureTolerance;
+  private final io.carousel.http.privacy.UserIds ids;
 
   /**
    * @param futureTolerance how far after {@code clock}'s now an event may be dated (clock skew)
+   * @param ids maps each event's shop user id to Carousel's (the user actor's entity id)
    */
   EventIngest(
-      ClusterSharding sharding, Duration askTimeout, Clock clock, Duration futureTolerance) {
+      ClusterSharding sharding,
+      Duration askTimeout,
+      Clock clock,
+      Duration futureTolerance,
+      io.carousel.http.privacy.UserIds ids) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
     this.clock = clock;
     this.futureTolerance = futureTolerance;
+    this.ids = ids;
   }
 
   private long latestAcceptedMs() {
@@ -91,7 +98,8 @@ final class EventIngest {
       } catch (EventParser.InvalidInput ex) {
         return CompletableFuture.completedFuture(problemFor(ex));
       }
-      return record(e.userId(), List.of(e))
+      String id = ids.internal(e.userId());
+      return record(id, List.of(e))
           .thenApply(
               r -> {
                 UserProfile.Recorded one = r.results().get(0);
@@ -109,6 +117,12 @@ final class EventIngest {
                 if (timedOut(failure)) {
                   return Json.problem(
                       Problem.of(503, "Service Unavailable", null, OUTCOME_UNKNOWN));
+                }
+                if (rootCause(failure) instanceof akka.pattern.StatusReply.ErrorMessage m) {
+                  // Phrased by the user actor with Carousel's id: answered in the shop's.
+                  return ErrorMapping.fromFailure(
+                      new akka.pattern.StatusReply.ErrorMessage(
+                          ids.external(m.getMessage(), e.userId(), id)));
                 }
                 throw failure instanceof CompletionException ce
                     ? ce
@@ -161,7 +175,10 @@ final class EventIngest {
       }
       try {
         parsed[i] = EventParser.parse(lines[i], latest);
-        linesByUser.computeIfAbsent(parsed[i].userId(), u -> new ArrayList<>()).add(i);
+        // Grouped by Carousel's id: an actor's lines, whatever id the shop gave.
+        linesByUser
+            .computeIfAbsent(ids.internal(parsed[i].userId()), u -> new ArrayList<>())
+            .add(i);
       } catch (EventParser.InvalidInput ex) {
         results[i] = new EventResult(i + 1, null, "rejected", ex.field(), ex.getMessage());
         errors.add(new Problem.LineError(i + 1, ex.field(), ex.getMessage()));
@@ -225,7 +242,12 @@ final class EventIngest {
               String detail =
                   timedOut(failure)
                       ? OUTCOME_UNKNOWN
-                      : "the user actor failed (" + rootCause(failure).getMessage() + "); retry";
+                      : "the user actor failed ("
+                          + ids.external(
+                              rootCause(failure).getMessage(),
+                              parsed[chunk.get(0)].userId(),
+                              userId)
+                          + "); retry";
               for (int i : chunk) {
                 results[i] = new EventResult(i + 1, parsed[i].eventId(), "unknown", null, detail);
               }
@@ -326,6 +348,7 @@ final class EventIngest {
     return HttpResponse.create().withStatus(503).withEntity(Json.PROBLEM_JSON, Json.bytes(problem));
   }
 
+  /** Sends {@code events} to the actor of Carousel's user id {@code userId}. */
   private CompletionStage<UserProfile.BatchRecorded> record(
       String userId, List<EventRequest> events) {
     List<UserProfile.Interaction> interactions =

@@ -32,4 +32,19 @@ public record ProfileResponse(
         s.posteriorUpdates(),
         s.subscribers());
   }
+
+  /** Returns this summary addressed to {@code shopUserId} (the id the request named). */
+  public ProfileResponse withUserId(String shopUserId) {
+    return new ProfileResponse(
+        shopUserId,
+        eventsByType,
+        eventCount,
+        lastEventTime,
+        slatesServed,
+        rewardsObserved,
+        rewardSum,
+        recentItems,
+        policyUpdates,
+        subscribers);
+  }
 }

@@ -37,4 +37,9 @@ public record SlateResponse(
         Instant.ofEpochMilli(r.servedAtMs()).toString(),
         r.trigger());
   }
+
+  /** Returns this slate addressed to {@code shopUserId} (the id the request named). */
+  public SlateResponse withUserId(String shopUserId) {
+    return new SlateResponse(shopUserId, slateId, items, policy, modelVersion, servedAt, trigger);
+  }
 }

@@ -32,24 +32,28 @@ final class StreamRoute extends AllDirectives {
   private final StreamLimits limits;
   private final Duration resubscribe;
   private final Function<String, EntityRef<UserProfile.Command>> users;
+  private final io.carousel.http.privacy.UserIds ids;
 
   StreamRoute(
       ActorSystem<?> system,
       HttpSettings settings,
-      Function<String, EntityRef<UserProfile.Command>> users) {
+      Function<String, EntityRef<UserProfile.Command>> users,
+      io.carousel.http.privacy.UserIds ids) {
     this.system = system;
     this.limits = new StreamLimits(settings.streamMaxPerNode(), settings.streamMaxPerUser());
     this.resubscribe = settings.streamResubscribe();
     this.users = users;
+    this.ids = ids;
   }
 
   /** The stream of {@code userId}'s slates of {@code k} items (both already validated). */
   Route stream(String userId, int k) {
-    return extractWebSocketUpgrade(upgrade -> admit(userId, k, upgrade));
+    return extractWebSocketUpgrade(upgrade -> admit(userId, ids.internal(userId), k, upgrade));
   }
 
-  private Route admit(String userId, int k, WebSocketUpgrade upgrade) {
-    Object held = limits.acquire(userId);
+  /** Admits a stream of the shop's {@code userId}, Carousel's {@code id}. */
+  private Route admit(String userId, String id, int k, WebSocketUpgrade upgrade) {
+    Object held = limits.acquire(id);
     if (held instanceof StreamLimits.Refusal r) {
       return complete(
           Json.problem(
@@ -64,7 +68,7 @@ final class StreamRoute extends AllDirectives {
     system
         .scheduler()
         .scheduleOnce(START_GRACE, permit::releaseUnlessStarted, system.executionContext());
-    return complete(upgrade.handleMessagesWith(slateFlow(userId, k, permit)));
+    return complete(upgrade.handleMessagesWith(slateFlow(userId, id, k, permit)));
   }
 
   /**
@@ -73,9 +77,9 @@ final class StreamRoute extends AllDirectives {
    * forgets, and gives the permit back.
    */
   private Flow<Message, Message, NotUsed> slateFlow(
-      String userId, int k, StreamLimits.Permit permit) {
+      String userId, String id, int k, StreamLimits.Permit permit) {
     Source<Message, NotUsed> out =
-        SlateSubscription.following(users.apply(userId), k, resubscribe).map(StreamRoute::text);
+        SlateSubscription.following(users.apply(id), k, resubscribe).map(m -> text(m, userId));
     return Flow.fromSinkAndSourceCoupled(Sink.<Message>ignore(), out)
         .watchTermination(
             (mat, done) -> {
@@ -85,12 +89,15 @@ final class StreamRoute extends AllDirectives {
             });
   }
 
-  /** A slate as its JSON, or the closing message {@code {"closed": code, "reason": text}}. */
-  private static Message text(UserProfile.StreamMessage m) {
+  /**
+   * A slate as its JSON, addressed to the shop's {@code userId}, or the closing message {@code
+   * {"closed": code, "reason": text}}.
+   */
+  private static Message text(UserProfile.StreamMessage m, String userId) {
     Object body =
         m instanceof UserProfile.StreamClosed c
             ? Map.of("closed", c.code(), "reason", c.reason())
-            : SlateResponse.of((UserProfile.SlateReply) m);
+            : SlateResponse.of((UserProfile.SlateReply) m).withUserId(userId);
     return TextMessage.create(new String(Json.bytes(body), StandardCharsets.UTF_8));
   }
 

@@ -62,12 +62,13 @@ final class H2Node implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ProfileDependencies deps =
         ProfileDependencies.of(
-            FixedModel.view(),
-            kit.spawn(FixedModel.scoring()),
-            UserProfileSettings.fromConfig(config),
-            Clock.systemUTC(),
-            new CarouselMetrics(new SimpleMeterRegistry()),
-            new ItemAvailability(FixedModel.view().catalog()));
+                FixedModel.view(),
+                kit.spawn(FixedModel.scoring()),
+                UserProfileSettings.fromConfig(config),
+                Clock.systemUTC(),
+                new CarouselMetrics(new SimpleMeterRegistry()),
+                new ItemAvailability(FixedModel.view().catalog()))
+            .withPurge(io.carousel.http.journal.JournalPurge.of(kit.system(), config));
     UserProfile.initSharding(kit.system(), deps);
     sharding = ClusterSharding.get(kit.system());
     HttpSettings http = HttpSettings.fromConfig(config);

@@ -110,11 +110,13 @@ class HostileClientsTest {
       assertTrue(slates >= 1 && bytes <= 64 * 1024, "stale bytes " + bytes + " in " + slates);
       // The last one is the newest: no slate of this user was served after it.
       JsonNode newest = Json.MAPPER.readTree(last);
-      int seq = Integer.parseInt(newest.get("slateId").asText().replaceAll(".*/", ""));
+      // Slate ids are <user>/<n>.<nonce> (unique across forget and re-creation): n is the count.
+      int seq = Integer.parseInt(newest.get("slateId").asText().replaceAll(".*/|\\..*", ""));
       JsonNode next =
           Json.MAPPER.readTree(
               send("GET", "/v1/users/" + user + "/recommendations?k=1", null).body());
-      assertEquals(seq + 1, Integer.parseInt(next.get("slateId").asText().replaceAll(".*/", "")));
+      assertEquals(
+          seq + 1, Integer.parseInt(next.get("slateId").asText().replaceAll(".*/|\\..*", "")));
     }
   }
 

@@ -67,6 +67,36 @@ public final class TrendPopularity {
   }
 
   /**
+   * Records a batch of counts as of one moment (a DP window release): advances the clock by {@code
+   * interactions}, then adds {@code counts[i]} (each finite and &gt;= 0, possibly fractional) to
+   * item i with the weight of the new clock. Throws IllegalArgumentException on a length mismatch,
+   * a negative or non-finite count, or interactions &lt; 0.
+   */
+  public void observeCounts(double[] counts, long interactions) {
+    if (counts.length != raw.length || interactions < 0) {
+      throw new IllegalArgumentException(
+          "need " + raw.length + " counts and interactions >= 0, got " + counts.length);
+    }
+    for (double c : counts) {
+      if (!(c >= 0) || Double.isInfinite(c)) {
+        throw new IllegalArgumentException("counts must be finite and >= 0, got " + c);
+      }
+    }
+    clock += interactions;
+    double w = weightNow();
+    if (w > RESCALE_AT) {
+      rescale(w);
+      w = weightNow();
+    }
+    for (int i = 0; i < raw.length; i++) {
+      if (counts[i] > 0) {
+        raw[i] += counts[i] * w;
+        rawMax = Math.max(rawMax, raw[i]);
+      }
+    }
+  }
+
+  /**
    * Returns the decayed count of {@code item}: Σ over its interactions of 2^(−age/halfLife), with
    * age in interactions (the newest has age 0, weight 1).
    */

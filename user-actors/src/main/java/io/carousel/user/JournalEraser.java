@@ -19,9 +19,11 @@ import java.util.function.Function;
 /**
  * A short-lived child of a {@link UserProfile} that physically deletes the user's journal events up
  * to a sequence number and every snapshot up to it, through the journal and snapshot-store protocol
- * that every Akka persistence plugin implements (H2/JDBC and Cassandra alike). Events persisted
- * after that sequence number are untouched, so a user who comes back right away starts a fresh
- * history. Reports once, then stops; a failure or a timeout is reported, never swallowed.
+ * that every Akka persistence plugin implements (H2/JDBC and Cassandra alike), then runs the
+ * store's {@link HistoryPurge} for the rows the protocol leaves behind (the highest event row,
+ * {@code deleted_to}, the id in the list of persistence ids). Events persisted after that sequence
+ * number are untouched, so a user who comes back right away starts a fresh history. Reports once,
+ * then stops; a failure or a timeout is reported, never swallowed.
  */
 final class JournalEraser {
   private JournalEraser() {}
@@ -31,13 +33,15 @@ final class JournalEraser {
    *
    * @param persistenceId whose events and snapshots go
    * @param toSequenceNr inclusive upper bound
-   * @param timeout how long to wait for both stores
+   * @param timeout how long to wait for both stores, and then again for the purge
+   * @param purge what removes the rows the protocol leaves
    * @param report maps null (success) or the failure to the parent's message
    */
   static <T> Behavior<Object> create(
       String persistenceId,
       long toSequenceNr,
       Duration timeout,
+      HistoryPurge purge,
       ActorRef<T> parent,
       Function<Throwable, T> report) {
     return Behaviors.setup(
@@ -57,12 +61,25 @@ final class JournalEraser {
                       SnapshotSelectionCriteria.create(toSequenceNr, Long.MAX_VALUE)),
                   classicSelf);
           ctx.setReceiveTimeout(timeout, "timeout");
-          return waiting(parent, report, 2);
+          Runnable purging =
+              () ->
+                  ctx.pipeToSelf(
+                      purge
+                          .purge(persistenceId, toSequenceNr)
+                          .toCompletableFuture()
+                          .orTimeout(
+                              timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS),
+                      (done, failure) -> failure == null ? PURGED : new PurgeFailed(failure));
+          return waiting(parent, report, 2, purging);
         });
   }
 
+  private static final Object PURGED = "purged";
+
+  private record PurgeFailed(Throwable cause) {}
+
   private static <T> Behavior<Object> waiting(
-      ActorRef<T> parent, Function<Throwable, T> report, int outstanding) {
+      ActorRef<T> parent, Function<Throwable, T> report, int outstanding, Runnable purging) {
     return Behaviors.receive(Object.class)
         .onMessage(
             Object.class,
@@ -74,6 +91,11 @@ final class JournalEraser {
                 failure = f.cause();
               } else if ("timeout".equals(msg)) {
                 failure = new java.util.concurrent.TimeoutException("journal did not confirm");
+              } else if (msg instanceof PurgeFailed f) {
+                failure = f.cause();
+              } else if (msg == PURGED) {
+                parent.tell(report.apply(null));
+                return Behaviors.stopped();
               } else if (!(msg instanceof DeleteMessagesSuccess)
                   && !(msg instanceof DeleteSnapshotsSuccess)) {
                 return Behaviors.same();
@@ -83,10 +105,12 @@ final class JournalEraser {
                 return Behaviors.stopped();
               }
               if (outstanding == 1) {
-                parent.tell(report.apply(null));
-                return Behaviors.stopped();
+                // Events and snapshots are gone: now the rows the protocol keeps (the purge has
+                // its own timeout; the receive timeout would be reset by nothing else anyway).
+                purging.run();
+                return waiting(parent, report, 0, purging);
               }
-              return waiting(parent, report, outstanding - 1);
+              return waiting(parent, report, outstanding - 1, purging);
             })
         .build();
   }

@@ -21,6 +21,7 @@ import io.carousel.policy.PooledPrior;
 public final class NodePool {
   private volatile PooledPrior current;
   private volatile long impressions;
+  private volatile boolean frozen;
 
   /** Starts the pool at {@code prior}. */
   public NodePool(PooledPrior prior) {
@@ -30,6 +31,19 @@ public final class NodePool {
   /** Returns the current immutable snapshot. */
   public PooledPrior snapshot() {
     return current;
+  }
+
+  /**
+   * Stops learning: the pool stays at its current snapshot (the DP mode, where the pooled prior is
+   * not learnt from shoppers at all; docs/security.md, "Differential privacy (item 6)").
+   */
+  public void freeze() {
+    frozen = true;
+  }
+
+  /** Returns whether {@link #freeze} was called. */
+  public boolean frozen() {
+    return frozen;
   }
 
   /** Returns how many impressions this node pooled since it started. */
@@ -42,7 +56,7 @@ public final class NodePool {
    * rewards[i]}; throws IllegalArgumentException on a dimension mismatch or a non-finite reward.
    */
   public void observe(float[][] features, double[] rewards) {
-    if (features.length == 0) {
+    if (features.length == 0 || frozen) {
       return;
     }
     synchronized (this) {

@@ -1,5 +1,7 @@
 package io.carousel.user;
 
+import io.carousel.engine.privacy.DpSettings;
+import io.carousel.engine.privacy.WindowedCounts;
 import io.carousel.policy.TrendPopularity;
 
 /**
@@ -13,11 +15,17 @@ import io.carousel.policy.TrendPopularity;
  * from zero and the normalised values (log1p(c)/log1p(max c)) are meaningful again after a few
  * short half-lives; in a cluster each node counts the interactions of the users it hosts, which
  * sharding spreads evenly, so every node sees a sample of the same trend.
+ *
+ * <p>With DP on ({@code carousel.privacy.dp}), interactions are not counted one by one: they are
+ * gathered per wall-clock window with each user's contribution clipped, and only the window's
+ * Laplace-noised counts enter the trends ({@link WindowedCounts}; docs/security.md, "Differential
+ * privacy (item 6)"), so slates lag the trend by up to one window.
  */
 public final class NodeTrends {
   private final int size;
   private final TrendPopularity[] trends;
   private final double[] halfLives;
+  private final WindowedCounts windows;
 
   /**
    * Creates zero counts for {@code items} catalogue items, one trend per entry of {@code halfLives}
@@ -25,11 +33,69 @@ public final class NodeTrends {
    * IllegalArgumentException if items < 1 or a half-life is not finite and > 0.
    */
   public NodeTrends(int items, double... halfLives) {
+    this(items, DpSettings.OFF, halfLives);
+  }
+
+  /**
+   * As {@link #NodeTrends(int, double...)}, with the DP window release of {@code dp} when it is on
+   * (noise from {@code dp.noise("trends")}).
+   */
+  public NodeTrends(int items, DpSettings dp, double... halfLives) {
+    this(items, dp, System::nanoTime, halfLives);
+  }
+
+  /** As above with the window clock {@code nanoClock} (tests). */
+  NodeTrends(
+      int items, DpSettings dp, java.util.function.LongSupplier nanoClock, double... halfLives) {
+    this.windows =
+        dp.enabled() && halfLives.length > 0
+            ? new WindowedCounts(
+                Math.max(1, items),
+                dp.trendItemsPerWindow(),
+                dp.budget().epsilon(),
+                dp.trendWindow().toNanos(),
+                dp.noise("trends"),
+                nanoClock)
+            : null;
     this.size = Math.max(1, items);
     this.halfLives = halfLives.clone();
     this.trends = new TrendPopularity[halfLives.length];
     for (int i = 0; i < trends.length; i++) {
       trends[i] = new TrendPopularity(Math.max(1, items), halfLives[i]);
+    }
+  }
+
+  /** Returns the DP window release, or null with DP off. */
+  public WindowedCounts privateWindows() {
+    return windows;
+  }
+
+  /**
+   * Records one interaction of {@code user} with catalogue index {@code item}: with DP off as
+   * {@link #observe(int)}; with DP on into the current window (released into the trends when it
+   * ends).
+   */
+  public void observe(String user, int item) {
+    if (windows == null) {
+      observe(item);
+      return;
+    }
+    double[] released = windows.observe(user, item);
+    if (released != null) {
+      apply(released);
+    }
+  }
+
+  private void apply(double[] released) {
+    double total = 0;
+    for (double c : released) {
+      total += c;
+    }
+    synchronized (trends) {
+      for (TrendPopularity t : trends) {
+        // The clock advances by the noisy number of interactions released (post-processing).
+        t.observeCounts(released, Math.round(total));
+      }
     }
   }
 

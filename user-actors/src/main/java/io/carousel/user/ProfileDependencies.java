@@ -32,7 +32,29 @@ public record ProfileDependencies(
     ItemAvailability availability,
     UserState emptyState,
     List<SlateAssembler> assemblers,
-    RetentionCriteria retention) {
+    RetentionCriteria retention,
+    HistoryPurge purge) {
+
+  /**
+   * Returns these dependencies with {@code purge} run after a forgotten user's events and snapshots
+   * were deleted (the default purges nothing).
+   */
+  public ProfileDependencies withPurge(HistoryPurge purge) {
+    return new ProfileDependencies(
+        model,
+        policies,
+        bandit,
+        trends,
+        scoring,
+        settings,
+        clock,
+        metrics,
+        availability,
+        emptyState,
+        assemblers,
+        retention,
+        purge);
+  }
 
   /**
    * Returns the policy of {@code userId}, one shared instance per arm: always the same policy for a
@@ -78,6 +100,30 @@ public record ProfileDependencies(
       Clock clock,
       CarouselMetrics metrics,
       ItemAvailability availability) {
+    return of(
+        model,
+        scoring,
+        settings,
+        clock,
+        metrics,
+        availability,
+        io.carousel.engine.privacy.DpSettings.OFF);
+  }
+
+  /**
+   * As {@link #of(ModelView, ActorRef, UserProfileSettings, Clock, CarouselMetrics,
+   * ItemAvailability)} with the DP mode {@code dp}: when on, the trends learn only from noisy
+   * window releases and the pooled prior is frozen at its prior (docs/security.md, "Differential
+   * privacy (item 6)").
+   */
+  public static ProfileDependencies of(
+      ModelView model,
+      ActorRef<ScoringModel.Command> scoring,
+      UserProfileSettings settings,
+      Clock clock,
+      CarouselMetrics metrics,
+      ItemAvailability availability,
+      io.carousel.engine.privacy.DpSettings dp) {
     for (String name : settings.policies()) {
       policy(name, settings); // fail fast on an unknown name
     }
@@ -104,7 +150,10 @@ public record ProfileDependencies(
                 settings.userStrength(),
                 settings.policies().stream().map(n -> policy(n, settings).id()).toList())
             : BanditModel.fixed(dim, settings.priorStrength());
-    NodeTrends trends = new NodeTrends(model.catalog().size(), settings.trendHalfLives());
+    if (dp.enabled()) {
+      bandit.pools().values().forEach(NodePool::freeze);
+    }
+    NodeTrends trends = new NodeTrends(model.catalog().size(), dp, settings.trendHalfLives());
     metrics.watchNode(bandit.pools(), trends);
     List<SlateAssembler> assemblers = new java.util.ArrayList<>();
     for (String name : settings.policies()) {
@@ -129,7 +178,8 @@ public record ProfileDependencies(
         availability,
         UserState.empty(bandit),
         List.copyOf(assemblers),
-        RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2));
+        RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2),
+        HistoryPurge.NONE);
   }
 
   private static SlatePolicy policy(String name, UserProfileSettings settings) {

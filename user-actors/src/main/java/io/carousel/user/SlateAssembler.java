@@ -145,7 +145,7 @@ final class SlateAssembler {
               modelScore, model.popularityOf(idx), false, model.projection(idx), trend[c]);
     }
     long seq = state.slatesServed() + 1;
-    String slateId = userId + "/" + seq;
+    String slateId = slateId(userId, seq);
     if (n == 0) {
       return new UserProfile.SlateServed(
           slateId,
@@ -210,5 +210,18 @@ final class SlateAssembler {
       return model.popularityOf(idx) >= 0.8f ? "popular" : "trending for new shoppers";
     }
     return model.popularityOf(idx) >= 0.8f ? "popular" : "picked for you by the model";
+  }
+
+  /**
+   * Returns a new slate id: {@code <userId>/<n>.<nonce>}, n counting the user's slates and the
+   * nonce 40 random bits. The count alone restarted at 1 after a forget, so a re-created user's
+   * slates reused the forgotten ones' ids (an event naming an old slate id could be credited to the
+   * new slate, and logs and exports mixed both); the nonce keeps ids unique across forget and
+   * re-creation without keeping anything of the forgotten user. The id is stored in {@code
+   * SlateServed}, so replay never recomputes it.
+   */
+  static String slateId(String userId, long seq) {
+    long nonce = java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 24;
+    return userId + "/" + seq + "." + Long.toString(nonce, 36);
   }
 }

@@ -82,6 +82,12 @@ final class UnreadableHistory {
   static final class Guard extends BehaviorInterceptor<Object, Object> {
     private final String userId;
     private final ProfileDependencies deps;
+
+    /** Returns the entity's shard, to passivate through; null outside sharding. */
+    ActorRef<ClusterSharding.ShardCommand> shard() {
+      return shard;
+    }
+
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final Supplier<Behavior<UserProfile.Command>> profile;
     private List<UserProfile.Command> waiting = new ArrayList<>(1);
@@ -212,6 +218,7 @@ final class UnreadableHistory {
             UserProfile.persistenceIdOf(guard.userId).id(),
             Long.MAX_VALUE,
             guard.deps.settings().askTimeout().multipliedBy(5),
+            guard.deps.purge(),
             ctx.getSelf(),
             failure -> new UserProfile.ErasedUnreadable(f.replyTo(), failure)));
     return Behaviors.receive(UserProfile.Command.class)

@@ -376,6 +376,14 @@ public final class UserProfile
    */
   private int generation;
 
+  /**
+   * True from a {@link Forget} until its {@link ForgetCompleted}: commands that read or write the
+   * history wait in the stash meanwhile, so that nothing is persisted between the {@link
+   * UserForgotten} and the purge of every row up to it (a purge of the journal's bookkeeping rows
+   * must not race a new event) and no answer is computed from a half-deleted history.
+   */
+  private boolean forgetting;
+
   private UserProfile(
       ActorContext<Command> ctx,
       String userId,
@@ -411,6 +419,9 @@ public final class UserProfile
   }
 
   private ReplyEffect<Event, UserState> onCommand(UserState s, Command c) {
+    if (forgetting && waitsForForget(c)) {
+      return Effect().stash();
+    }
     if (c instanceof RecordInteraction r) {
       return onRecordInteraction(s, r);
     } else if (c instanceof RecordInteractions r) {
@@ -443,6 +454,17 @@ public final class UserProfile
       return Effect().noReply(); // only the unreadable-history behaviour expects it
     }
     throw new IllegalStateException("unhandled command " + c.getClass().getName());
+  }
+
+  /** Commands that wait in the stash while a forget is under way (see {@link #forgetting}). */
+  private static boolean waitsForForget(Command c) {
+    return c instanceof RecordInteraction
+        || c instanceof RecordInteractions
+        || c instanceof Recommend
+        || c instanceof GetSummary
+        || c instanceof Forget
+        || c instanceof SubscribeSlate
+        || c == Passivate.INSTANCE;
   }
 
   @Override
@@ -506,7 +528,7 @@ public final class UserProfile
                   deps.metrics().eventIngested(i.type());
                   // Node-wide learning from every durable interaction: trends (the pool learns a
                   // slot when its slate closes, as the user's own state does).
-                  deps.trends().observe(deps.model().catalog().indexOf(i.itemId()));
+                  deps.trends().observe(userId, deps.model().catalog().indexOf(i.itemId()));
                 } else if (e instanceof RewardObserved) {
                   deps.metrics().clickOnServedSlate(policyId);
                 }
@@ -640,6 +662,7 @@ public final class UserProfile
 
   private ReplyEffect<Event, UserState> onForget(UserState state, Forget c) {
     generation++;
+    forgetting = true;
     subscribers.closeAll(
         ctx,
         new StreamClosed(
@@ -653,17 +676,28 @@ public final class UserProfile
                         persistenceId().id(),
                         lastSequenceNumber(ctx),
                         deps.settings().askTimeout().multipliedBy(5),
+                        deps.purge(),
                         ctx.getSelf(),
                         failure -> new ForgetCompleted(c.replyTo(), failure))))
         .thenNoReply();
   }
 
   private ReplyEffect<Event, UserState> onForgetCompleted(UserState state, ForgetCompleted c) {
+    forgetting = false;
     if (c.failure() != null) {
       ctx.getLog().error("forgetting user {} failed", userId, c.failure());
-      return Effect().reply(c.replyTo(), StatusReply.error("forgetting failed; retry"));
+      return Effect()
+          .reply(c.replyTo(), StatusReply.<Done>error("forgetting failed; retry"))
+          .thenUnstashAll();
     }
-    return Effect().reply(c.replyTo(), StatusReply.ack());
+    if (guard != null && guard.shard() != null) {
+      // A fresh incarnation starts the returning user at sequence number 1, as a never-seen user:
+      // the Cassandra journal lists a persistence id in all_persistence_ids only when its first
+      // event is written, and the purge has just removed it from there. Commands held during the
+      // forget are still answered by this incarnation first (the stop message queues behind).
+      guard.shard().tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+    }
+    return Effect().reply(c.replyTo(), StatusReply.ack()).thenUnstashAll();
   }
 
   /** A newly admitted subscription's first slate, unless it has gone or changed size since. */

@@ -178,7 +178,9 @@ class UserProfileTest {
             r -> new UserProfile.RecordInteraction("k1", item, EventType.CLICK, 2_000L, null, r));
     assertEquals(1, click.events().size(), "no reward on an unlogged slate");
     UserProfile.SlateReply logged = recommend(3, List.of());
-    assertEquals(userId + "/1", logged.slateId(), "a known user's slate is logged");
+    assertTrue(
+        logged.slateId().startsWith(userId + "/1."),
+        "a known user's slate is logged: " + logged.slateId());
     assertEquals(1, kit.getState().slatesServed());
   }
 
@@ -318,6 +320,72 @@ class UserProfileTest {
     assertEquals(0, kit.getState().eventCount(), "recovers empty");
     assertFalse(record("f1", "item-1", EventType.VIEW, 3_000L).duplicate(), "ids forgotten too");
     assertEquals(1, kit.getState().eventCount());
+  }
+
+  @Test
+  void slateIdsStayUniqueAcrossForgetAndRecreation() {
+    // The slate count restarts at 1 after a forget; the ids used to restart with it ("u/1"), so a
+    // re-created user's first slate had the forgotten user's first slate's id.
+    record("g1", "item-1", EventType.VIEW, 1_000L);
+    String before = recommend(3, List.of()).slateId();
+    assertTrue(kit.<StatusReply<Done>>runCommand(UserProfile.Forget::new).reply().isSuccess());
+    record("g2", "item-2", EventType.VIEW, 2_000L);
+    String after = recommend(3, List.of()).slateId();
+    assertTrue(before.startsWith(userId + "/1.") && after.startsWith(userId + "/1."), after);
+    assertNotEquals(before, after, "the re-created user's first slate has a new id");
+    assertEquals(after, kit.getState().pending().slateId(), "the id is the persisted one");
+    kit.restart();
+    assertEquals(after, kit.getState().pending().slateId(), "replay keeps the stored id");
+  }
+
+  @Test
+  void forgetPurgesUpToTheForgottenEventAndHoldsOtherCommandsUntilThen() {
+    var purged = new java.util.concurrent.CompletableFuture<Done>();
+    var calls = new java.util.concurrent.CopyOnWriteArrayList<String>();
+    HistoryPurge purge =
+        (pid, to) -> {
+          calls.add(pid + "@" + to);
+          return purged;
+        };
+    String id = "purge-" + UUID.randomUUID();
+    ActorRef<UserProfile.Command> user =
+        TESTKIT.spawn(UserProfile.create(id, deps.withPurge(purge)));
+    TestProbe<StatusReply<UserProfile.Recorded>> recorded = TESTKIT.createTestProbe();
+    user.tell(
+        new UserProfile.RecordInteraction(
+            "p1", "item-1", EventType.VIEW, 1_000L, null, recorded.getRef()));
+    assertEquals(1, recorded.receiveMessage().getValue().eventCount());
+    TestProbe<StatusReply<Done>> forgot = TESTKIT.createTestProbe();
+    user.tell(new UserProfile.Forget(forgot.getRef()));
+    user.tell(
+        new UserProfile.RecordInteraction(
+            "p2", "item-2", EventType.VIEW, 2_000L, null, recorded.getRef()));
+    forgot.expectNoMessage(java.time.Duration.ofMillis(300));
+    recorded.expectNoMessage(java.time.Duration.ZERO);
+    // seq 1 = p1, seq 2 = UserForgotten: the purge covers both and nothing after.
+    assertEquals(List.of(UserProfile.persistenceIdOf(id).id() + "@2"), calls);
+    purged.complete(Done.done());
+    assertTrue(forgot.receiveMessage().isSuccess());
+    UserProfile.Recorded after = recorded.receiveMessage().getValue();
+    assertEquals(1, after.eventCount(), "the event sent during the forget starts the new history");
+    assertFalse(after.duplicate());
+  }
+
+  @Test
+  void aFailedPurgeFailsTheForgetAndReleasesTheHeldCommands() {
+    HistoryPurge failing =
+        (pid, to) ->
+            java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("disk"));
+    ActorRef<UserProfile.Command> user =
+        TESTKIT.spawn(UserProfile.create("fail-" + UUID.randomUUID(), deps.withPurge(failing)));
+    TestProbe<StatusReply<Done>> forgot = TESTKIT.createTestProbe();
+    TestProbe<StatusReply<UserProfile.Recorded>> recorded = TESTKIT.createTestProbe();
+    user.tell(new UserProfile.Forget(forgot.getRef()));
+    user.tell(
+        new UserProfile.RecordInteraction(
+            "q1", "item-2", EventType.VIEW, 2_000L, null, recorded.getRef()));
+    assertTrue(forgot.receiveMessage().isError(), "a failed purge is a failed forget (retry)");
+    assertTrue(recorded.receiveMessage().isSuccess());
   }
 
   @Test

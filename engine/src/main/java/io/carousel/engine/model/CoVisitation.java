@@ -349,6 +349,47 @@ public final class CoVisitation {
     return CoVisitationFile.read(dir.resolve(FILE_NAME));
   }
 
+  /**
+   * Returns statistics from given per-item neighbour weights (the DP build, {@link
+   * io.carousel.engine.privacy.PrivateCoVisitation}): {@code cosIds[i]}/{@code cosWeights[i]} and
+   * {@code nextIds[i]}/{@code nextWeights[i]} are item i's candidates, each list keeping its top
+   * {@code maxNeighbours} by weight (ties: lower index) as {@link #build} does.
+   *
+   * @throws IllegalArgumentException if a list is out of range, a weight negative or not finite
+   */
+  public static CoVisitation fromNeighbours(
+      int numItems,
+      int maxNeighbours,
+      int[][] cosIds,
+      float[][] cosWeights,
+      int[][] nextIds,
+      float[][] nextWeights) {
+    if (maxNeighbours < 1 || cosIds.length != numItems || nextIds.length != numItems) {
+      throw new IllegalArgumentException("need maxNeighbours >= 1 and one list per item");
+    }
+    Builder cos = new Builder(numItems, maxNeighbours);
+    Builder nxt = new Builder(numItems, maxNeighbours);
+    for (int i = 0; i < numItems; i++) {
+      check(cosIds[i], cosWeights[i], numItems);
+      check(nextIds[i], nextWeights[i], numItems);
+      cos.add(i, cosIds[i], cosWeights[i]);
+      nxt.add(i, nextIds[i], nextWeights[i]);
+    }
+    return new CoVisitation(numItems, maxNeighbours, cos.build(), nxt.build());
+  }
+
+  private static void check(int[] ids, float[] w, int numItems) {
+    if (ids.length != w.length) {
+      throw new IllegalArgumentException("ids and weights differ in length");
+    }
+    for (int t = 0; t < ids.length; t++) {
+      if (ids[t] < 0 || ids[t] >= numItems || !(w[t] >= 0) || Float.isInfinite(w[t])) {
+        throw new IllegalArgumentException(
+            "neighbour " + ids[t] + " with weight " + w[t] + " is out of range");
+      }
+    }
+  }
+
   /** Returns statistics from already validated lists (for {@link CoVisitationFile}). */
   static CoVisitation of(int numItems, int maxNeighbours, Csr cosine, Csr next) {
     return new CoVisitation(numItems, maxNeighbours, cosine, next);

@@ -43,6 +43,9 @@ public final class CarouselRecommender implements Recommender, AutoCloseable {
   private final IntConsumer onBatch;
   private final int wideNeighbours;
   private WideWeights wideWeights = WideWeights.NONE;
+  private io.carousel.engine.privacy.DpSettings privacy = io.carousel.engine.privacy.DpSettings.OFF;
+  private io.carousel.engine.privacy.PrivateCoVisitation.Result privateRelease;
+  private List<int[]> fitSequences;
   private WideAndDeep ranking;
   private int[] warmIndex;
   private TwoTowerScorer scorer;
@@ -188,13 +191,52 @@ public final class CarouselRecommender implements Recommender, AutoCloseable {
       }
     }
     deleteQuietly(dir.getParent());
-    CoVisitation coVisitation = CoVisitation.build(sequences, n, wideNeighbours);
-    ranking = new WideAndDeep(allItems, scorer.logitScale(), coVisitation, wideWeights);
+    fitSequences = sequences;
+    ranking =
+        new WideAndDeep(allItems, scorer.logitScale(), coVisitation(sequences, n), wideWeights);
     LOG.debug(
         "{}: {} items without co-visitation get a transferred wide term ({} reverse entries)",
         name,
         ranking.coldTransfer().coldItems(),
         ranking.coldTransfer().entries());
+  }
+
+  private CoVisitation coVisitation(List<int[]> sequences, int n) {
+    if (!privacy.enabled()) {
+      privateRelease = null;
+      return CoVisitation.build(sequences, n, wideNeighbours);
+    }
+    privateRelease =
+        io.carousel.engine.privacy.PrivateCoVisitation.build(
+            sequences,
+            n,
+            wideNeighbours,
+            privacy,
+            privacy.noise("co-visitation"),
+            new io.carousel.engine.privacy.PrivacyAccountant());
+    return privateRelease.coVisitation();
+  }
+
+  /**
+   * Sets the DP mode of the co-visitation statistics (default off); after {@link #fit} it rebuilds
+   * them from the same fit sequences (the towers stay as trained: no DP-SGD), so one trained model
+   * can be scored at several budgets.
+   */
+  public void setPrivacy(io.carousel.engine.privacy.DpSettings dp) {
+    privacy = dp;
+    if (ranking != null) {
+      ranking =
+          new WideAndDeep(
+              allItems,
+              scorer.logitScale(),
+              coVisitation(fitSequences, allItems.length),
+              wideWeights);
+    }
+  }
+
+  /** Returns the last DP release of the co-visitation statistics, or null with DP off. */
+  public io.carousel.engine.privacy.PrivateCoVisitation.Result privateRelease() {
+    return privateRelease;
   }
 
   /** Sets the weights of the wide terms for later {@link #score} calls (before or after fit). */

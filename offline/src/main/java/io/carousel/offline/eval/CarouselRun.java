@@ -132,6 +132,36 @@ record CarouselRun(
       WideWeights wide,
       Metrics wideValidation,
       PrintStream log) {
+    return retrain(
+        name, towerName, textVectors, split, options, wide, wideValidation, List.of(), log);
+  }
+
+  /**
+   * A DP variant of the {@code carousel} row: the same retrained towers with the co-visitation
+   * statistics released under {@code dp} and the wide weights {@code wide} chosen on validation
+   * with DP statistics ({@code wideValidation}).
+   */
+  record PrivateVariant(
+      String name,
+      io.carousel.engine.privacy.DpSettings dp,
+      WideWeights wide,
+      Metrics wideValidation) {}
+
+  /**
+   * As {@link #retrain(String, String, float[][], LeaveOneOut, Evaluation.Options, WideWeights,
+   * Metrics, PrintStream)}, followed by one row per DP variant scored with the same retrained
+   * towers (only the wide statistics differ).
+   */
+  List<Evaluation.ModelResult> retrain(
+      String name,
+      String towerName,
+      float[][] textVectors,
+      LeaveOneOut split,
+      Evaluation.Options options,
+      WideWeights wide,
+      Metrics wideValidation,
+      List<PrivateVariant> variants,
+      PrintStream log) {
     TwoTowerConfig testConfig = config.withEpochs(chosenEpochs());
     List<int[]> fit = split.fitSequences(Stage.TEST);
     long batches = TwoTowerTrainer.batchesPerEpoch(fit, testConfig) * testConfig.epochs();
@@ -174,6 +204,22 @@ record CarouselRun(
         test.setWideWeights(WideWeights.NONE);
         rows.add(row(towerName, test, split, validation, r, settings + ", wide: none", log));
       }
+      for (PrivateVariant v : variants) {
+        test.setPrivacy(v.dp());
+        test.setWideWeights(v.wide());
+        rows.add(
+            row(
+                v.name(),
+                test,
+                split,
+                v.wideValidation(),
+                r,
+                String.format(
+                    "%s, wide: %s (chosen on validation with DP statistics); %s; %s",
+                    settings, v.wide().describe(), v.dp(), test.privateRelease().describe()),
+                log));
+      }
+      test.setPrivacy(io.carousel.engine.privacy.DpSettings.OFF);
       return rows;
     }
   }

@@ -136,6 +136,22 @@ public final class Evaluation {
    */
   public static Report run(
       Dataset dataset, float[][] textVectors, Options options, PrintStream log) {
+    return run(dataset, textVectors, options, List.of(), log);
+  }
+
+  /**
+   * As {@link #run(Dataset, float[][], Options, PrintStream)}, plus one {@code carousel} row per DP
+   * mode in {@code privacy} that is on, named {@code carousel dp ε=E}: the same retrained towers
+   * with the co-visitation statistics released under that budget and wide weights chosen on
+   * validation with DP statistics (docs/security.md, "Differential privacy (item 6)"). Modes that
+   * are off are the plain {@code carousel} row.
+   */
+  public static Report run(
+      Dataset dataset,
+      float[][] textVectors,
+      Options options,
+      List<io.carousel.engine.privacy.DpSettings> privacy,
+      PrintStream log) {
     LeaveOneOut split = LeaveOneOut.of(dataset, options.coldShare(), options.seed());
     int numItems = split.numItems();
     log.printf(
@@ -191,7 +207,7 @@ public final class Evaluation {
             List.of(() -> new BprMf(64, 30, 0.05, 0.002, options.seed())),
             r -> "factors=64, epochs=30, lr=0.05, reg=0.002",
             log));
-    results.addAll(carouselRows(split, textVectors, options, log));
+    results.addAll(carouselRows(split, textVectors, options, privacy, log));
     return new Report(
         dataset.name(),
         PROTOCOL,
@@ -209,7 +225,11 @@ public final class Evaluation {
    * from one retrained model, and {@code carousel-no-text} (its own epochs, the same wide weights).
    */
   private static List<ModelResult> carouselRows(
-      LeaveOneOut split, float[][] textVectors, Options options, PrintStream log) {
+      LeaveOneOut split,
+      float[][] textVectors,
+      Options options,
+      List<io.carousel.engine.privacy.DpSettings> privacy,
+      PrintStream log) {
     List<ModelResult> rows = new ArrayList<>();
     TwoTowerConfig chosen = options.carouselGrid().get(0);
     WideWeights wide = null;
@@ -230,6 +250,21 @@ public final class Evaluation {
         WideGrid.Choice choice = best.chooseWide(split, options, log);
         wide = choice.weights();
         chosen = best.config();
+        List<CarouselRun.PrivateVariant> variants = new ArrayList<>();
+        for (io.carousel.engine.privacy.DpSettings dp : privacy) {
+          if (!dp.enabled()) {
+            continue;
+          }
+          best.model().setPrivacy(dp);
+          log.printf(
+              "carousel dp: %s; validation release %s%n",
+              dp, best.model().privateRelease().describe());
+          WideGrid.Choice c = best.chooseWide(split, options, log);
+          variants.add(
+              new CarouselRun.PrivateVariant(
+                  "carousel dp ε=" + dp.budget().label(), dp, c.weights(), c.validation()));
+        }
+        best.model().setPrivacy(io.carousel.engine.privacy.DpSettings.OFF);
         rows.addAll(
             best.retrain(
                 "carousel",
@@ -239,6 +274,7 @@ public final class Evaluation {
                 options,
                 wide,
                 choice.validation(),
+                variants,
                 log));
       } finally {
         if (best != null) {

@@ -5,6 +5,9 @@ import io.carousel.engine.Item;
 import io.carousel.engine.model.CoVisitation;
 import io.carousel.engine.model.ModelMeta;
 import io.carousel.engine.model.WideWeights;
+import io.carousel.engine.privacy.DpSettings;
+import io.carousel.engine.privacy.PrivacyAccountant;
+import io.carousel.engine.privacy.PrivateCoVisitation;
 import io.carousel.engine.text.MiniLmTextEncoder;
 import io.carousel.offline.data.Dataset;
 import io.carousel.offline.data.DatasetReader;
@@ -88,6 +91,23 @@ public final class TrainingPipeline {
       TwoTowerConfig config,
       double trainFraction,
       PrintStream log) {
+    return prepare(dataRoot, datasetName, dataDir, config, trainFraction, DpSettings.OFF, log);
+  }
+
+  /**
+   * As {@link #prepare(Path, String, Path, TwoTowerConfig, double, PrintStream)} with the DP mode
+   * {@code dp}: when on, the training popularity and the wide co-visitation statistics shipped with
+   * the model are one DP release ({@link PrivateCoVisitation}), the model folder's name includes
+   * the budget, and the release is logged. The two towers are trained as without DP (no DP-SGD).
+   */
+  public static Prepared prepare(
+      Path dataRoot,
+      String datasetName,
+      Path dataDir,
+      TwoTowerConfig config,
+      double trainFraction,
+      DpSettings dp,
+      PrintStream log) {
     Dataset dataset = DatasetReader.read(dataRoot, datasetName);
     Catalog catalog = dataset.catalog();
     TimeSplit split = TimeSplit.byTime(dataset.interactions(), trainFraction);
@@ -128,11 +148,47 @@ public final class TrainingPipeline {
     }
     String fingerprint =
         fingerprint(
-            datasetName, trainFraction, config, split.train().size(), encoder.modelId(), texts);
+            datasetName,
+            trainFraction,
+            config,
+            split.train().size(),
+            encoder.modelId(),
+            texts,
+            // Unchanged without DP, so existing model folders stay valid.
+            dp.enabled() ? "|dp=" + dp : "");
     Path modelDir = dataDir.resolve("models").resolve(folderName(datasetName) + "-" + fingerprint);
-    ModelMeta meta = new ModelMeta(datasetName, split.train().size(), catalog.items(), counts);
     List<int[]> sequences =
         new ArrayList<>(TimeSplit.sequencesByUser(split.train(), catalog).values());
+    if (dp.enabled() && Files.isRegularFile(modelDir.resolve(ModelMeta.FILE))) {
+      // The noisy release is on disk; a second one would spend the budget again.
+      log.printf("model %s (%s) is up to date; not re-training%n", modelDir, dp);
+      return new Prepared(
+          dataset,
+          split,
+          modelDir,
+          ModelMeta.read(modelDir),
+          null,
+          embedSeconds,
+          encoder.hits(),
+          encoder.misses());
+    }
+    PrivateCoVisitation.Result dpRelease = null;
+    if (dp.enabled()) {
+      PrivacyAccountant accountant = new PrivacyAccountant();
+      dpRelease =
+          PrivateCoVisitation.build(
+              sequences,
+              catalog.size(),
+              CoVisitation.DEFAULT_NEIGHBOURS,
+              dp,
+              dp.noise("co-visitation"),
+              accountant);
+      counts = dpRelease.itemCounts();
+      log.printf(
+          "%s: training statistics released once: %s; spent %s%n",
+          dp, dpRelease.describe(), accountant.spent());
+    }
+    ModelMeta meta = new ModelMeta(datasetName, split.train().size(), catalog.items(), counts);
     if (Files.isRegularFile(modelDir.resolve(ModelMeta.FILE))) {
       log.printf("model %s is up to date; not re-training%n", modelDir);
       String wideProblem = wideProblem(modelDir);
@@ -155,7 +211,14 @@ public final class TrainingPipeline {
             TwoTowerTrainer.trainAndExport(textVectors, sequences, config, tmp, n -> bar.stepTo(n));
       }
       meta.write(tmp);
-      writeWide(textVectors, sequences, config, tmp, log);
+      writeWide(
+          textVectors,
+          sequences,
+          config,
+          tmp,
+          dpRelease == null ? null : dpRelease.coVisitation(),
+          dp,
+          log);
       deleteRecursively(modelDir);
       Files.move(tmp, modelDir);
     } catch (IOException e) {
@@ -206,10 +269,37 @@ public final class TrainingPipeline {
       TwoTowerConfig config,
       Path dir,
       PrintStream log) {
-    WideWeights weights = chooseWide(textVectors, sequences, config, log);
+    writeWide(textVectors, sequences, config, dir, null, DpSettings.OFF, log);
+  }
+
+  /**
+   * As above; with DP on, {@code released} is the DP release to write and the wide weights are
+   * chosen with DP co-visitation of the choice's own fit data.
+   */
+  private static void writeWide(
+      float[][] textVectors,
+      List<int[]> sequences,
+      TwoTowerConfig config,
+      Path dir,
+      CoVisitation released,
+      DpSettings dp,
+      PrintStream log) {
+    WideWeights weights =
+        chooseWide(
+            textVectors,
+            sequences,
+            config,
+            (int)
+                Math.min(
+                    Integer.MAX_VALUE,
+                    Math.max(MIN_CHOICE_USERS, MAX_CHOICE_CELLS / Math.max(1, textVectors.length))),
+            dp,
+            log);
     long t0 = System.nanoTime();
     CoVisitation coVisitation =
-        CoVisitation.build(sequences, textVectors.length, CoVisitation.DEFAULT_NEIGHBOURS);
+        released != null
+            ? released
+            : CoVisitation.build(sequences, textVectors.length, CoVisitation.DEFAULT_NEIGHBOURS);
     try {
       coVisitation.write(dir);
       weights.write(dir);
@@ -253,6 +343,16 @@ public final class TrainingPipeline {
       TwoTowerConfig config,
       int maxUsers,
       PrintStream log) {
+    return chooseWide(textVectors, sequences, config, maxUsers, DpSettings.OFF, log);
+  }
+
+  private static WideWeights chooseWide(
+      float[][] textVectors,
+      List<int[]> sequences,
+      TwoTowerConfig config,
+      int maxUsers,
+      DpSettings dp,
+      PrintStream log) {
     LeaveOneOut split = LeaveOneOut.ofSequences(textVectors.length, sequences);
     int heldOut = split.evaluatedUsers().length;
     if (heldOut == 0) {
@@ -288,6 +388,9 @@ public final class TrainingPipeline {
                 config,
                 0,
                 n -> bar.stepTo(n))) {
+      // With DP the weights suit noisy statistics; this internal release is not shipped (only the
+      // two chosen weights are; docs/security.md says what that choice leaks).
+      model.setPrivacy(dp);
       model.fit(fit, textVectors.length);
       WideGrid.Choice choice =
           WideGrid.choose(
@@ -322,11 +425,21 @@ public final class TrainingPipeline {
       TwoTowerConfig config,
       int trainSize,
       String textModel,
-      List<String> texts) {
+      List<String> texts,
+      String privacy) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(
-          (dataset + "|" + trainFraction + "|" + config + "|" + trainSize + "|" + textModel)
+          (dataset
+                  + "|"
+                  + trainFraction
+                  + "|"
+                  + config
+                  + "|"
+                  + trainSize
+                  + "|"
+                  + textModel
+                  + privacy)
               .getBytes(StandardCharsets.UTF_8));
       for (String t : texts) {
         md.update(t.getBytes(StandardCharsets.UTF_8));
