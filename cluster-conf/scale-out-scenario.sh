@@ -13,7 +13,7 @@ cd "$root"
 export CAROUSEL_CASSANDRA_HOME="${CAROUSEL_CASSANDRA_HOME:-$root/cluster-conf/cassandra/target/scale-out}"
 export CQL_PORT="${SCENARIO_CQL_PORT:-39042}" STORAGE_PORT="${SCENARIO_STORAGE_PORT:-37000}"
 export JMX_PORT="${SCENARIO_JMX_PORT:-37199}"
-work="$root/http-api/target/scale-out"
+work="$root/cli/target/scale-out"
 
 for port in 8081 8082 8083 25521 25522 25523; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -38,7 +38,8 @@ mvn -B -q -o -DskipTests package dependency:build-classpath -Dmdep.includeScope=
   -Dmdep.outputFile=target/test-classpath.txt >&2 \
   || mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.includeScope=test \
        -Dmdep.outputFile=target/test-classpath.txt >&2
-cp="http-api/target/test-classes:http-api/target/classes:$(cat http-api/target/test-classpath.txt)"
+# The scenario and its node helpers are cli test classes (they start `carousel serve` JVMs).
+cp="cli/target/test-classes:cli/target/classes:$(cat cli/target/test-classpath.txt)"
 rm -rf "$work"
 mkdir -p "$work"
 export TF_CPP_MIN_LOG_LEVEL=2

@@ -27,10 +27,10 @@ if [[ -f "$HOME/.m2/repository/org/tensorflow/tensorflow-core-native/1.1.0/tenso
   mvn_offline=(-o)
 fi
 # The launcher rebuilds with -Pgpu when CAROUSEL_GPU=1; force it by removing the CPU jar's marker.
-rm -f http-api/target/classpath.txt
+rm -f cli/target/classpath.txt
 mvn -B -q "${mvn_offline[@]}" -Pgpu -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
-grep -o 'tensorflow-core-native-[^:]*gpu[^:]*\.jar' http-api/target/classpath.txt | tee -a "$out/report.txt"
+grep -o 'tensorflow-core-native-[^:]*gpu[^:]*\.jar' cli/target/classpath.txt | tee -a "$out/report.txt"
 
 echo "== devices" | tee -a "$out/report.txt"
 export TF_CPP_MIN_LOG_LEVEL=0
@@ -45,7 +45,7 @@ echo "== scoring benchmark" | tee -a "$out/report.txt"
 export TF_CPP_MIN_LOG_LEVEL=1
 CAROUSEL_GPU=1 timeout 300 ./carousel bench scoring --seconds 3 --warmup 1 "$@" 2>&1 | tee -a "$out/report.txt"
 echo "report: $out/report.txt"
-# http-api/target/classpath.txt now names the GPU natives; they also run on a CPU-only host (soft
+# cli/target/classpath.txt now names the GPU natives; they also run on a CPU-only host (soft
 # placement), but `mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 # -Dmdep.includeScope=runtime` without -Pgpu restores the smaller CPU build.
 exit "$seen"

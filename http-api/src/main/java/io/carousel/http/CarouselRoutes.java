@@ -143,7 +143,8 @@ public final class CarouselRoutes extends AllDirectives {
           "GET /health/ready",
           "GET /metrics",
           "GET /openapi.yaml",
-          "GET /demo");
+          "GET /demo",
+          "GET /");
 
   /** Returns the complete route tree. */
   public Route routes() {

@@ -291,7 +291,7 @@ public final class CarouselServer implements AutoCloseable {
   }
 
   /** Returns whether the node serves HTTPS. */
-  static boolean tls(Config config) {
+  public static boolean tls(Config config) {
     return !config.getString("carousel.http.tls.keystore").isBlank();
   }
 
@@ -360,7 +360,7 @@ public final class CarouselServer implements AutoCloseable {
     }
   }
 
-  static String rootMessage(Throwable t) {
+  public static String rootMessage(Throwable t) {
     Throwable r = t;
     while (r.getCause() != null && r.getCause() != r) {
       r = r.getCause();

@@ -8,6 +8,8 @@ import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpCharsets;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.Uri;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import io.carousel.user.CarouselMetrics;
@@ -64,6 +66,8 @@ final class OpsRoutes extends AllDirectives {
                                 HttpCharsets.UTF_8)))),
         path(
             "demo", () -> get(() -> getFromResource("web/demo.html", ContentTypes.TEXT_HTML_UTF8))),
+        // The address start-up prints: a person who opens it lands on the demo page.
+        pathSingleSlash(() -> get(() -> redirect(Uri.create("/demo"), StatusCodes.FOUND))),
         path(segment("health").slash("alive"), () -> get(this::alive)),
         path(segment("health").slash("ready"), () -> get(this::readiness)));
   }

@@ -49,7 +49,8 @@ final class RequestMetrics {
               "/health/ready",
               "/metrics",
               "/openapi.yaml",
-              "/demo" ->
+              "/demo",
+              "/" ->
           path;
       default -> "other";
     };

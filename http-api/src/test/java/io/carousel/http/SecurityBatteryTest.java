@@ -188,7 +188,8 @@ class SecurityBatteryTest {
       }
     }
     assertEquals(
-        Set.of("GET /health/alive", "GET /health/ready", "GET /openapi.yaml", "GET /demo"), open);
+        Set.of("GET /health/alive", "GET /health/ready", "GET /openapi.yaml", "GET /demo", "GET /"),
+        open);
   }
 
   @Test

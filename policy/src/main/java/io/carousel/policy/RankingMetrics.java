@@ -20,7 +20,7 @@ public final class RankingMetrics {
    * best first), else 0.0; throws IllegalArgumentException if k < 1.
    */
   public static double hitAt(int[] ranked, int target, int k) {
-    return rankWithin(ranked, target, k) >= 0 ? 1.0 : 0.0;
+    return hitAtRank(rankWithin(ranked, target, k), k);
   }
 
   /**
@@ -28,8 +28,7 @@ public final class RankingMetrics {
    * 0.0; throws IllegalArgumentException if k < 1.
    */
   public static double ndcgAt(int[] ranked, int target, int k) {
-    int rank = rankWithin(ranked, target, k);
-    return rank >= 0 ? Math.log(2) / Math.log(rank + 2.0) : 0.0;
+    return ndcgAtRank(rankWithin(ranked, target, k), k);
   }
 
   /**
@@ -37,8 +36,25 @@ public final class RankingMetrics {
    * users this is MRR@K); throws IllegalArgumentException if k < 1.
    */
   public static double reciprocalRankAt(int[] ranked, int target, int k) {
-    int rank = rankWithin(ranked, target, k);
-    return rank >= 0 ? 1.0 / (rank + 1) : 0.0;
+    return reciprocalRankAtRank(rankWithin(ranked, target, k), k);
+  }
+
+  /**
+   * HR@K from the 0-based rank of the one relevant item (-1: not ranked): 1.0 when {@code 0 <= rank
+   * < k}, else 0.0. The evaluation ranks by counting instead of sorting and calls these directly.
+   */
+  public static double hitAtRank(int rank, int k) {
+    return rank >= 0 && rank < k ? 1.0 : 0.0;
+  }
+
+  /** NDCG@K from the 0-based rank (-1: not ranked): 1 / log2(rank + 2) below k, else 0.0. */
+  public static double ndcgAtRank(int rank, int k) {
+    return rank >= 0 && rank < k ? 1 / (Math.log(rank + 2.0) / Math.log(2)) : 0.0;
+  }
+
+  /** Reciprocal rank 1 / (rank + 1) for a 0-based rank below k (-1: not ranked), else 0.0. */
+  public static double reciprocalRankAtRank(int rank, int k) {
+    return rank >= 0 && rank < k ? 1.0 / (rank + 1) : 0.0;
   }
 
   /**

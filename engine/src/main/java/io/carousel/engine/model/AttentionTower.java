@@ -42,7 +42,7 @@ import org.tensorflow.types.TInt32;
  * element-wise ops and reductions; no {@code BatchMatMul}, {@code Softmax} or {@code Gather} along
  * axis 1.
  */
-final class AttentionTower {
+public final class AttentionTower {
   /** Added to the variance in layer normalisation. */
   static final float NORM_EPSILON = 1e-6f;
 
@@ -55,7 +55,7 @@ final class AttentionTower {
    *
    * @param <T> {@code float[][]} for values, {@code Operand<TFloat32>} inside a graph
    */
-  record Weights<T>(
+  public record Weights<T>(
       T positions,
       T query,
       T key,
@@ -86,7 +86,7 @@ final class AttentionTower {
             "attention_norm2_bias");
 
     /** Returns the twelve weights in declaration order. */
-    List<T> all() {
+    public List<T> all() {
       return List.of(
           positions,
           query,
@@ -103,7 +103,7 @@ final class AttentionTower {
     }
 
     /** Builds weights from twelve values in the order of {@link #all()}. */
-    static <T> Weights<T> of(List<T> w) {
+    public static <T> Weights<T> of(List<T> w) {
       if (w.size() != NAMES.size()) {
         throw new IllegalArgumentException(
             "expected " + NAMES.size() + " attention weights, got " + w.size());
@@ -114,7 +114,7 @@ final class AttentionTower {
     }
 
     /** Returns {@code f(name, weight)} applied to every weight. */
-    <U> Weights<U> map(BiFunction<String, T, U> f) {
+    public <U> Weights<U> map(BiFunction<String, T, U> f) {
       List<T> a = all();
       List<U> out = new java.util.ArrayList<>(a.size());
       for (int k = 0; k < a.size(); k++) {
@@ -132,7 +132,7 @@ final class AttentionTower {
    * identity, W_1 {@code N(0, 1/dim)} (norm-preserving), W_2 {@code N(0, 0.1²/dim²)} (output norm
    * about 0.1), gains 1, biases 0.
    */
-  static Weights<float[][]> initial(Random rng, int historyLength, int dim) {
+  public static Weights<float[][]> initial(Random rng, int historyLength, int dim) {
     double unit = 1 / Math.sqrt(dim);
     float[][] ones = new float[1][dim];
     java.util.Arrays.fill(ones[0], 1f);

@@ -1,5 +1,6 @@
 package io.carousel.engine.model;
 
+import io.carousel.policy.TopK;
 import java.util.function.IntPredicate;
 
 /**
@@ -165,7 +166,7 @@ public final class ExactTopK {
       throw new IllegalArgumentException(
           "queries, k and exclude must have the same length and scale must be > 0");
     }
-    Heap[] heaps = new Heap[b];
+    TopK.Heap[] heaps = new TopK.Heap[b];
     for (int q = 0; q < b; q++) {
       if (queries[q].length != dim) {
         throw new IllegalArgumentException("query " + q + " has width " + queries[q].length);
@@ -173,7 +174,7 @@ public final class ExactTopK {
       if (k[q] < 0) {
         throw new IllegalArgumentException("k must be >= 0: " + k[q]);
       }
-      heaps[q] = new Heap(Math.min(k[q], numItems));
+      heaps[q] = new TopK.Heap(Math.min(k[q], numItems));
     }
     IntPredicate[] ex = exclude == null ? new IntPredicate[b] : exclude;
     float[] s0 = new float[block];
@@ -200,7 +201,7 @@ public final class ExactTopK {
     }
     TopN[] out = new TopN[b];
     for (int q = 0; q < b; q++) {
-      out[q] = heaps[q].drain(scale);
+      out[q] = TopN.drain(heaps[q], scale);
     }
     return out;
   }
@@ -261,8 +262,8 @@ public final class ExactTopK {
   }
 
   /** Feeds a block's scores (items {@code first ..first + n}) to one heap, ascending by item. */
-  private static void offer(Heap heap, float[] s, int first, int n, IntPredicate exclude) {
-    if (heap.capacity == 0) {
+  private static void offer(TopK.Heap heap, float[] s, int first, int n, IntPredicate exclude) {
+    if (heap.capacity() == 0) {
       return;
     }
     for (int i = 0; i < n; i++) {
@@ -275,8 +276,8 @@ public final class ExactTopK {
     }
   }
 
-  private static void consider(Heap heap, int item, float s, IntPredicate exclude) {
-    if (heap.capacity == 0
+  private static void consider(TopK.Heap heap, int item, float s, IntPredicate exclude) {
+    if (heap.capacity() == 0
         || Float.isNaN(s)
         // Ascending scan: an equal score has a higher index than the root, so it loses the tie.
         || (heap.full() && !(s > heap.minScore()))
@@ -284,95 +285,5 @@ public final class ExactTopK {
       return;
     }
     heap.offer(item, s);
-  }
-
-  /** Bounded binary min-heap of (item, score); the root is the worst kept entry. */
-  private static final class Heap {
-    final int capacity;
-    final int[] ids;
-    final float[] scores;
-    int size;
-
-    Heap(int capacity) {
-      this.capacity = capacity;
-      this.ids = new int[capacity];
-      this.scores = new float[capacity];
-    }
-
-    boolean full() {
-      return size == capacity;
-    }
-
-    float minScore() {
-      return scores[0];
-    }
-
-    void offer(int id, float score) {
-      if (size < capacity) {
-        ids[size] = id;
-        scores[size] = score;
-        siftUp(size++);
-      } else {
-        ids[0] = id;
-        scores[0] = score;
-        siftDown();
-      }
-    }
-
-    TopN drain(float scale) {
-      int n = size;
-      int[] outIds = new int[n];
-      float[] outScores = new float[n];
-      for (int pos = n - 1; pos >= 0; pos--) {
-        outIds[pos] = ids[0];
-        outScores[pos] = scores[0] * scale;
-        size--;
-        ids[0] = ids[size];
-        scores[0] = scores[size];
-        siftDown();
-      }
-      return new TopN(outIds, outScores);
-    }
-
-    /** True when entry a ranks below entry b: lower score, or equal and higher index. */
-    private boolean worse(int a, int b) {
-      return scores[a] < scores[b] || (scores[a] == scores[b] && ids[a] > ids[b]);
-    }
-
-    private void siftUp(int pos) {
-      while (pos > 0) {
-        int parent = (pos - 1) >>> 1;
-        if (!worse(pos, parent)) {
-          return;
-        }
-        swap(pos, parent);
-        pos = parent;
-      }
-    }
-
-    private void siftDown() {
-      int pos = 0;
-      while (true) {
-        int left = 2 * pos + 1;
-        if (left >= size) {
-          return;
-        }
-        int child = left + 1 < size && worse(left + 1, left) ? left + 1 : left;
-        if (!worse(child, pos)) {
-          return;
-        }
-        swap(pos, child);
-        pos = child;
-      }
-    }
-
-    private void swap(int a, int b) {
-      int id = ids[a];
-      ids[a] = ids[b];
-      ids[b] = id;
-      float s = scores[a];
-      scores[a] = scores[b];
-      scores[b] = s;
-    }
   }
 }

@@ -26,7 +26,7 @@ import org.tensorflow.types.TInt32;
  * without the id embedding, which gives an item never seen in training (a cold item) a vector from
  * its text alone.
  */
-final class ServingGraph implements AutoCloseable {
+public final class ServingGraph implements AutoCloseable {
   static final String SCORE = "score";
   static final String SESSION_VECTOR = "session_vector";
   static final String ITEM_VECTORS = "item_vectors";
@@ -122,7 +122,7 @@ final class ServingGraph implements AutoCloseable {
   }
 
   /** Builds the serving graph and a session with its variables initialised. */
-  static ServingGraph build(ServingParams params) {
+  public static ServingGraph build(ServingParams params) {
     return new ServingGraph(params);
   }
 
@@ -142,7 +142,7 @@ final class ServingGraph implements AutoCloseable {
    *
    * @throws IOException if the directory is not empty or cannot be written
    */
-  void export(Path dir, boolean useText) throws IOException {
+  public void export(Path dir, boolean useText) throws IOException {
     if (Files.isDirectory(dir)) {
       try (var entries = Files.list(dir)) {
         if (entries.findAny().isPresent()) {

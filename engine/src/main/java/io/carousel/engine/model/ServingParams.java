@@ -13,7 +13,7 @@ package io.carousel.engine.model;
  * @param attention the attention block's weights (attention, else null), see {@link
  *     AttentionTower.Weights}
  */
-record ServingParams(
+public record ServingParams(
     float[][] itemVectors,
     float[] positionLogits,
     float[][] dense,
@@ -25,7 +25,7 @@ record ServingParams(
   /**
    * @throws IllegalArgumentException unless exactly one tower's weights are present
    */
-  ServingParams {
+  public ServingParams {
     boolean pooling = positionLogits != null && dense != null && bias != null;
     if (pooling == (attention != null)) {
       throw new IllegalArgumentException("expected the weights of exactly one session tower");
@@ -33,7 +33,7 @@ record ServingParams(
   }
 
   /** Parameters of a pooling-tower model. */
-  ServingParams(
+  public ServingParams(
       float[][] itemVectors,
       float[] positionLogits,
       float[][] dense,

@@ -9,7 +9,7 @@ import java.util.Random;
  * history {@code items[max(0, t-N) .. t-1]}, left-padded with {@link #PAD} to length N, and the
  * target {@code items[t]}. Histories are stored flat, {@code int[numExamples * N]}.
  */
-final class TrainingExamples {
+public final class TrainingExamples {
   /** Padding value; the graph masks every negative index out of the pooling. */
   static final int PAD = -1;
 
@@ -28,7 +28,7 @@ final class TrainingExamples {
    *
    * @throws IllegalArgumentException if an item index is outside {@code [0, numItems)}
    */
-  static TrainingExamples from(List<int[]> sequences, int historyLength, int numItems) {
+  public static TrainingExamples from(List<int[]> sequences, int historyLength, int numItems) {
     int count = countExamples(sequences);
     int[] histories = new int[count * historyLength];
     int[] targets = new int[count];
@@ -58,7 +58,7 @@ final class TrainingExamples {
    * @throws IllegalArgumentException if the lengths differ or an index is outside {@code [0,
    *     numItems)}
    */
-  static TrainingExamples heldOut(
+  public static TrainingExamples heldOut(
       List<int[]> histories, int[] targets, int historyLength, int numItems) {
     if (histories.size() != targets.length) {
       throw new IllegalArgumentException(
@@ -83,7 +83,7 @@ final class TrainingExamples {
   }
 
   /** Returns the number of examples the sequences give: the sum of {@code max(0, length - 1)}. */
-  static int countExamples(List<int[]> sequences) {
+  public static int countExamples(List<int[]> sequences) {
     long count = 0;
     for (int[] seq : sequences) {
       count += Math.max(0, seq.length - 1);
@@ -105,12 +105,12 @@ final class TrainingExamples {
   }
 
   /** Returns the number of examples. */
-  int size() {
+  public int size() {
     return targets.length;
   }
 
   /** Returns a permutation of the example indices, shuffled by Fisher-Yates with {@code rng}. */
-  int[] shuffledOrder(Random rng) {
+  public int[] shuffledOrder(Random rng) {
     int[] order = new int[size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -128,7 +128,7 @@ final class TrainingExamples {
    * Copies the examples {@code order[from .. from+count-1]} into {@code historyOut} ({@code
    * int[count * N]}) and {@code targetOut} ({@code int[count]}).
    */
-  void gather(int[] order, int from, int count, int[] historyOut, int[] targetOut) {
+  public void gather(int[] order, int from, int count, int[] historyOut, int[] targetOut) {
     for (int k = 0; k < count; k++) {
       int e = order[from + k];
       System.arraycopy(histories, e * historyLength, historyOut, k * historyLength, historyLength);

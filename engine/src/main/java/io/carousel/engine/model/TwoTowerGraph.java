@@ -20,7 +20,7 @@ import org.tensorflow.types.TInt32;
  * YouTube Recommendations", RecSys 2016, §3; Yi et al., "Sampling-Bias-Corrected Neural Modeling",
  * RecSys 2019, §3 for the normalised, temperature scaled dot product).
  */
-final class TwoTowerGraph {
+public final class TwoTowerGraph {
   /** Added under the square root of L2 normalisation so that a zero vector maps to zero. */
   static final float NORM_EPSILON = 1e-12f;
 
@@ -38,7 +38,7 @@ final class TwoTowerGraph {
    * @param historyLength N
    * @param dim vector width
    */
-  record SessionTower(
+  public record SessionTower(
       Operand<TFloat32> positionLogits,
       Operand<TFloat32> dense,
       Operand<TFloat32> bias,
@@ -48,7 +48,7 @@ final class TwoTowerGraph {
       int dim) {
 
     /** The pooling tower. */
-    static SessionTower pooling(
+    public static SessionTower pooling(
         Operand<TFloat32> positionLogits,
         Operand<TFloat32> dense,
         Operand<TFloat32> bias,
@@ -59,7 +59,7 @@ final class TwoTowerGraph {
     }
 
     /** The attention tower. */
-    static SessionTower attention(
+    public static SessionTower attention(
         AttentionTower.Weights<Operand<TFloat32>> attention,
         Operand<TFloat32> logScale,
         int historyLength,
@@ -81,7 +81,7 @@ final class TwoTowerGraph {
    * Returns the item vectors {@code float[numItems][dim]}: {@code normalize(text · wText + ids)},
    * or {@code normalize(ids)} when {@code text} is null.
    */
-  static Operand<TFloat32> itemVectors(
+  public static Operand<TFloat32> itemVectors(
       Ops tf, Operand<TFloat32> text, Operand<TFloat32> wText, Operand<TFloat32> ids) {
     Operand<TFloat32> raw = text == null ? ids : tf.math.add(tf.linalg.matMul(text, wText), ids);
     return l2Normalize(tf, raw);
@@ -93,7 +93,7 @@ final class TwoTowerGraph {
    * w} holds attention weights, else the pooling tower, where an all-padding history pools to zero,
    * so its vector is {@code normalize(bias)}.
    */
-  static Operand<TFloat32> sessionVectors(
+  public static Operand<TFloat32> sessionVectors(
       Ops tf, Operand<TInt32> history, Operand<TFloat32> itemVectors, SessionTower w) {
     if (w.attention() != null) {
       return AttentionTower.sessionVectors(
@@ -117,7 +117,7 @@ final class TwoTowerGraph {
   }
 
   /** Returns the logits {@code float[B][numItems]} = {@code exp(logScale) · sessions · itemsᵀ}. */
-  static Operand<TFloat32> logits(
+  public static Operand<TFloat32> logits(
       Ops tf, Operand<TFloat32> sessions, Operand<TFloat32> itemVectors, SessionTower w) {
     Operand<TFloat32> cosines = tf.linalg.matMul(sessions, itemVectors, MatMul.transposeB(true));
     return tf.math.mul(cosines, tf.math.exp(w.logScale()));
@@ -128,7 +128,7 @@ final class TwoTowerGraph {
    * against {@code targets} {@code int[B]}, written as {@code logsumexp(logits) - logits[target]}
    * because {@code SparseSoftmaxCrossEntropyWithLogits} has no registered gradient in TF-Java.
    */
-  static Operand<TFloat32> crossEntropy(
+  public static Operand<TFloat32> crossEntropy(
       Ops tf, Operand<TFloat32> logits, Operand<TInt32> targets, int numClasses) {
     Operand<TFloat32> max =
         tf.stopGradient(tf.reduceMax(logits, tf.constant(1), ReduceMax.keepDims(true)));

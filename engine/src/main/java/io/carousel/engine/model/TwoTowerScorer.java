@@ -159,7 +159,8 @@ public final class TwoTowerScorer implements AutoCloseable {
   }
 
   /**
-   * Loads the model that {@link TwoTowerTrainer} exported to {@code savedModelDir}.
+   * Loads the model that {@code io.carousel.offline.train.TwoTowerTrainer} exported to {@code
+   * savedModelDir}.
    *
    * <p>Loads the wide part too: {@value CoVisitation#FILE_NAME} and {@value WideWeights#FILE_NAME}
    * must both be there, or both be absent (a model trained before the wide term, which scores with

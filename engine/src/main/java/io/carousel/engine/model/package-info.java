@@ -1,6 +1,6 @@
 /**
- * The two-tower next-item model in TensorFlow Java graph mode: {@link
- * io.carousel.engine.model.TwoTowerTrainer} trains it and exports a SavedModel (session tower:
+ * The two-tower next-item model in TensorFlow Java graph mode: {@code
+ * io.carousel.offline.train.TwoTowerTrainer} trains it and exports a SavedModel (session tower:
  * softmax-weighted pooling or one SASRec self-attention block, {@link
  * io.carousel.engine.model.SessionTowerType}), {@link io.carousel.engine.model.TwoTowerScorer}
  * loads and serves it, {@link io.carousel.engine.model.TopN} picks the best items from a score row,

@@ -61,6 +61,7 @@ public final class RouteAccess {
     // The spec and the demo page are static and public; the page asks for a token itself.
     t.put("GET /openapi.yaml", OPEN);
     t.put("GET /demo", OPEN);
+    t.put("GET /", OPEN);
     return java.util.Collections.unmodifiableMap(t);
   }
 

@@ -20,8 +20,9 @@ final class RouteMatcher {
     for (String route : routeTable) {
       int space = route.indexOf(' ');
       String path = route.substring(space + 1);
-      templates.add(
-          new Template(route, route.substring(0, space), path.substring(1).split("/", -1)));
+      // "/" has no segment, as Akka sees it.
+      String[] segments = path.equals("/") ? new String[0] : path.substring(1).split("/", -1);
+      templates.add(new Template(route, route.substring(0, space), segments));
     }
   }
 

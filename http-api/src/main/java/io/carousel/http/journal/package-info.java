@@ -1,8 +1,8 @@
 /**
- * Reading the served log back out of the journal for offline evaluation: the user profiles'
- * SlateServed and RewardObserved events are read through Akka Persistence Query ({@link
- * io.carousel.http.journal.JournalReader}), paired into one row per shown slot ({@link
- * io.carousel.http.journal.ServedLog}) and evaluated with IPS/SNIPS/DR ({@link
- * io.carousel.http.journal.JournalOpe}).
+ * The node's own journal: its H2 upkeep ({@link io.carousel.http.journal.H2Maintenance}) and the
+ * reader of the user profiles' events through Akka Persistence Query ({@link
+ * io.carousel.http.journal.JournalReader}), which the server uses to refuse a journal held by
+ * another process and {@code io.carousel.offline.ope} uses to pair SlateServed and RewardObserved
+ * events into the served log for IPS/SNIPS/DR.
  */
 package io.carousel.http.journal;

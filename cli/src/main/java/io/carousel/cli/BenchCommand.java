@@ -1,0 +1,183 @@
+package io.carousel.cli;
+
+import io.carousel.engine.model.DevicePlacement;
+import io.carousel.offline.bench.ScoringBench;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code carousel bench}: {@code scoring} measures candidate retrieval (requests/s, p50/p99 ms,
+ * resident memory) for micro-batch windows against the no-batching path; {@code devices} reports
+ * whether TensorFlow sees a GPU.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks: bench scoring | bench devices | bench faults | bench serve.",
+    subcommands = {
+      BenchCommand.Scoring.class,
+      BenchCommand.Devices.class,
+      FaultsCommand.class,
+      ServeBenchCommand.class
+    })
+final class BenchCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** Without a subcommand: prints the usage. */
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** {@code carousel bench scoring}: see {@link ScoringBench}. */
+  @Command(
+      name = "scoring",
+      mixinStandardHelpOptions = true,
+      description =
+          "Closed-loop retrieval benchmark on synthetic unit vectors: no-batching (full score"
+              + " row + heap) vs exact chunked top-k with micro-batch windows; prints a table.")
+  static final class Scoring implements Callable<Integer> {
+    @Option(
+        names = "--items",
+        split = ",",
+        defaultValue = "100000,1000000",
+        description = "Catalogue sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> itemCounts;
+
+    @Option(
+        names = "--dim",
+        defaultValue = "64",
+        description = "Width (default: ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Option(
+        names = "--windows",
+        split = ",",
+        defaultValue = "1,8,32,128",
+        description = "Micro-batch windows (default: ${DEFAULT-VALUE}).")
+    List<Integer> windows;
+
+    @Option(
+        names = "--clients",
+        defaultValue = "64",
+        description = "Concurrent closed-loop clients (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(
+        names = "--workers",
+        defaultValue = "2",
+        description = "Scoring threads, as the ScoringModel pool (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(
+        names = "--k",
+        defaultValue = "100",
+        description = "Candidates per request (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(
+        names = "--flush-ms",
+        defaultValue = "2",
+        description = "Micro-batch flush deadline, ms (default: ${DEFAULT-VALUE}).")
+    long flushMs;
+
+    @Option(
+        names = "--seconds",
+        defaultValue = "5",
+        description = "Measured seconds per configuration (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(
+        names = "--warmup",
+        defaultValue = "1.5",
+        description = "Unmeasured seconds before each (default: ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(
+        names = "--hnsw-items",
+        defaultValue = "100000",
+        description =
+            "Also build a Lucene HNSW index for catalogues up to this size and measure its"
+                + " recall@k against exact (default: ${DEFAULT-VALUE}; 0 = never).")
+    int hnswItems;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      if (dim < 1 || clients < 1 || workers < 1 || k < 1 || seconds <= 0 || warmup < 0) {
+        throw new IllegalArgumentException("--dim, --clients, --workers, --k must be >= 1");
+      }
+      System.out.printf(
+          "retrieval benchmark: %d clients, %d workers, k=%d, flush %d ms, %d cores, VmRSS at"
+              + " start %d MiB%n",
+          clients,
+          workers,
+          k,
+          flushMs,
+          Runtime.getRuntime().availableProcessors(),
+          ScoringBench.rssMiB());
+      System.out.println(
+          "| items | path | window | requests/s | p50 ms | p99 ms | mean batch | VmRSS MiB |");
+      System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|");
+      List<ScoringBench.HnswRow> hnsw = new java.util.ArrayList<>();
+      for (int n : itemCounts) {
+        ScoringBench bench = new ScoringBench(n, dim, k, 42L);
+        print(bench.run(0, clients, workers, flushMs, warmup, seconds));
+        for (int w : windows) {
+          print(bench.run(w, clients, workers, flushMs, warmup, seconds));
+        }
+        if (n <= hnswItems) {
+          hnsw.addAll(bench.hnsw(new int[] {k, 2 * k, 4 * k}, 200));
+        }
+      }
+      if (!hnsw.isEmpty()) {
+        System.out.printf("%nLucene HNSW (M 16, beam 100) vs exact, one thread, k=%d:%n", k);
+        System.out.println(
+            "| items | ef | build s | recall@k | HNSW queries/s | exact queries/s (B=1) |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|");
+        for (ScoringBench.HnswRow r : hnsw) {
+          System.out.printf(
+              "| %d | %d | %.1f | %.3f | %.0f | %.0f |%n",
+              r.items(),
+              r.ef(),
+              r.buildSeconds(),
+              r.recall(),
+              r.hnswQueriesPerSecond(),
+              r.exactQueriesPerSecond());
+        }
+      }
+      return 0;
+    }
+
+    private static void print(ScoringBench.Row r) {
+      System.out.printf(
+          "| %d | %s | %d | %.1f | %.2f | %.2f | %.1f | %d |%n",
+          r.items(),
+          r.path(),
+          r.window(),
+          r.requestsPerSecond(),
+          r.p50Ms(),
+          r.p99Ms(),
+          r.meanBatch(),
+          r.rssMiB());
+      System.out.flush();
+    }
+  }
+
+  /** {@code carousel bench devices}: the TensorFlow version and whether GPU:0 runs an op. */
+  @Command(
+      name = "devices",
+      mixinStandardHelpOptions = true,
+      description = "Report the TensorFlow version and whether TensorFlow sees /device:GPU:0.")
+  static final class Devices implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      DevicePlacement.Probe p = DevicePlacement.probeGpu();
+      System.out.println("tensorflow " + p.tensorflowVersion());
+      System.out.println(
+          "gpu visible: " + p.gpuVisible() + (p.gpuVisible() ? "" : " (" + p.detail() + ")"));
+      return p.gpuVisible() ? 0 : 3;
+    }
+  }
+}

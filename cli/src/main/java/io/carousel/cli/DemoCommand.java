@@ -1,0 +1,148 @@
+package io.carousel.cli;
+
+import io.carousel.http.CarouselServer;
+import io.carousel.http.LoadedModel;
+import io.carousel.offline.data.Interaction;
+import io.carousel.offline.demo.DemoRun;
+import io.carousel.offline.train.TrainingPipeline;
+import io.carousel.offline.train.TwoTowerConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code carousel demo}: the whole loop on real data — import, embed, train, serve, replay the
+ * later interactions through the real HTTP API, report, then keep serving (or exit).
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train on the earlier interactions of a real dataset, serve, replay the later ones as live"
+            + " traffic through the HTTP API, and report online HR@10, latency and freshness.")
+final class DemoCommand implements Callable<Integer> {
+  /** Share of interactions (by time) used for training; the rest is replayed. */
+  static final double TRAIN_FRACTION = 0.8;
+
+  @Mixin NodeOptions node;
+
+  @Option(names = "--report", description = "Report folder (default: <data-dir>/report/<dataset>).")
+  Path report;
+
+  @Option(
+      names = "--insecure",
+      description = "Allow a non-loopback --host: the demo serves every route open (no API keys).")
+  boolean insecure;
+
+  @Option(names = "--exit", description = "Exit after the replay instead of serving on.")
+  boolean exit;
+
+  @Option(
+      names = "--max-events",
+      defaultValue = "5000",
+      description =
+          "Replay at most this many of the later events, 0 = all (default: ${DEFAULT-VALUE}).")
+  int maxEvents;
+
+  @Option(
+      names = "--workers",
+      defaultValue = "4",
+      description =
+          "Concurrent replay clients; users are partitioned over them (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(
+      names = "--k",
+      defaultValue = "10",
+      description = "Slate size (default: ${DEFAULT-VALUE}).")
+  int k;
+
+  @Override
+  public Integer call() throws Exception {
+    if (maxEvents < 0 || workers < 1 || k < 1) {
+      throw new IllegalArgumentException("--max-events must be >= 0, --workers and --k >= 1");
+    }
+    // The demo closes its own server and then returns its exit code; with exit-jvm on (the node
+    // default, so that a downed cluster node exits) closing it would end the JVM with code 0
+    // before an error is printed.
+    var config =
+        node.toConfig()
+            .withValue(
+                "akka.coordinated-shutdown.exit-jvm",
+                com.typesafe.config.ConfigValueFactory.fromAnyRef(false));
+    // Before training or loading: a second demo on the same --data-dir, or a busy port, was
+    // refused only after the model was loaded and the server started.
+    CarouselServer.checkCanStart(config);
+    // The replay's event ids are fixed: on a used journal it would replay duplicates only. Refused
+    // here, before the embedding and the training, not once the server has started.
+    if ("embedded".equals(config.getString("carousel.persistence.kind"))) {
+      long stored = io.carousel.http.journal.JournalReader.storedUserEvents(node.dataDir);
+      if (stored > 0) {
+        throw new IllegalArgumentException(
+            "the journal under "
+                + node.dataDir
+                + " already holds "
+                + stored
+                + " user events: a second demo here would only replay duplicates. Use a fresh"
+                + " --data-dir, or delete <data-dir>/journal to start over");
+      }
+    }
+    // The demo's replay client sends no key: it serves open, so only on loopback unless told.
+    io.carousel.http.auth.AuthSettings.fromConfig(config)
+        .checkExposure(insecure ? "127.0.0.1" : config.getString("carousel.http.host"));
+    TrainingPipeline.Prepared prepared =
+        TrainingPipeline.prepare(
+            node.dataRoot(),
+            node.dataset,
+            node.dataDir,
+            TwoTowerConfig.defaults(),
+            TRAIN_FRACTION,
+            io.carousel.engine.privacy.DpSettings.fromConfig(config),
+            System.out);
+    List<Interaction> replay = prepared.split().replay();
+    if (maxEvents > 0 && replay.size() > maxEvents) {
+      System.out.printf(
+          "replaying the first %d of %d later events (--max-events 0 replays all)%n",
+          maxEvents, replay.size());
+      replay = replay.subList(0, maxEvents);
+    }
+    Path reportDir =
+        report != null
+            ? report
+            : node.dataDir.resolve("report").resolve(TrainingPipeline.folderName(node.dataset));
+    try (LoadedModel loaded =
+            LoadedModel.load(
+                prepared.modelDir(), prepared.meta().catalog(), prepared.meta().trainCounts());
+        CarouselServer server = CarouselServer.start(config, loaded)) {
+      System.out.print(
+          ServeCommand.addresses("http", server.host(), server.port(), "replaying the demo"));
+      DemoRun.Outcome outcome =
+          DemoRun.run(
+              server.host(),
+              server.port(),
+              prepared,
+              replay,
+              k,
+              workers,
+              config.getString("carousel.persistence.kind"),
+              reportDir);
+      System.out.println(outcome.humanSummary());
+      System.out.println("report: " + outcome.files());
+      if (!exit) {
+        System.out.printf(
+            "serving on http://%s:%d/ — try: curl 'http://%s:%d/v1/users/%s/recommendations?k=5'"
+                + "  (Ctrl-C to stop)%n",
+            server.host(),
+            server.port(),
+            server.host(),
+            server.port(),
+            replay.isEmpty() ? "someone" : replay.get(0).userId());
+        server.awaitTermination();
+      }
+      return outcome.invariantsHold() ? 0 : 1;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.carousel.cli;
+
+import io.carousel.engine.model.ModelMeta;
+import io.carousel.http.CarouselServer;
+import io.carousel.http.LoadedModel;
+import io.carousel.offline.train.TrainingPipeline;
+import io.carousel.offline.train.TwoTowerConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code carousel serve}: starts one node and serves until Ctrl-C. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Start the server alone (trains the dataset's model first if there is none).")
+final class ServeCommand implements Callable<Integer> {
+  @Mixin NodeOptions node;
+
+  @Mixin AuthOptions auth;
+
+  @Option(
+      names = "--model",
+      description =
+          "A trained model directory (with model-meta.json), instead of --dataset; default: the"
+              + " --dataset's.")
+  Path model;
+
+  @Option(
+      names = "--train-fraction",
+      defaultValue = "1.0",
+      description =
+          "Share of the --dataset's interactions (earliest first) the model is trained on when no"
+              + " --model is given; the demo holds the later 20 %% back to replay (default:"
+              + " ${DEFAULT-VALUE}, all of them).")
+  double trainFraction;
+
+  @Option(
+      names = "--catalogue-items",
+      defaultValue = "0",
+      description =
+          "Serve a catalogue of this many items: when the trained one is smaller, extend it with"
+              + " synthetic items drawn from the trained item vectors (benchmarks at 100k / 1M"
+              + " items; docs/scoring.md). Default: ${DEFAULT-VALUE}, the trained catalogue.")
+  int catalogueItems;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!(trainFraction > 0 && trainFraction <= 1)) {
+      throw new IllegalArgumentException(
+          "--train-fraction must be in (0, 1], got " + trainFraction);
+    }
+    var config = auth.apply(node.toConfig());
+    if (model != null && node.datasetGiven()) {
+      throw new IllegalArgumentException("give --dataset or --model, not both");
+    }
+    // Before training or loading: a busy port or journal failed only after them.
+    CarouselServer.checkCanStart(config);
+    Path modelDir = model;
+    if (modelDir == null) {
+      modelDir =
+          TrainingPipeline.prepare(
+                  node.dataRoot(),
+                  node.dataset,
+                  node.dataDir,
+                  TwoTowerConfig.defaults(),
+                  trainFraction,
+                  io.carousel.engine.privacy.DpSettings.fromConfig(config),
+                  System.out)
+              .modelDir();
+    }
+    ModelMeta meta = ModelMeta.read(modelDir);
+    try (LoadedModel loaded =
+            LoadedModel.load(modelDir, meta.catalog(), meta.trainCounts(), catalogueItems);
+        CarouselServer server = CarouselServer.start(config, loaded)) {
+      System.out.print(
+          addresses(
+              CarouselServer.tls(config) ? "https" : "http",
+              server.host(),
+              server.port(),
+              "Ctrl-C to stop"));
+      server.awaitTermination();
+    }
+    return 0;
+  }
+
+  /**
+   * The start-up lines: the base address, then the demo page, the metrics and the API description,
+   * so that the first address a person opens answers ({@code /} redirects to {@code /demo}).
+   */
+  static String addresses(String scheme, String host, int port, String hint) {
+    String base = scheme + "://" + host + ":" + port;
+    return String.format(
+        "Carousel serving %s/ — %s%n  demo page  %s/demo%n  metrics    %s/metrics%n"
+            + "  API        %s/openapi.yaml%n",
+        base, hint, base, base, base);
+  }
+}

@@ -1,7 +1,0 @@
-/**
- * Off-policy evaluation of Carousel's bandit policies on the Open Bandit Dataset: the context map
- * x(user, item) for OBD ({@link io.carousel.engine.ope.ObdFeatures}) and the learn-on-the-first-
- * half, estimate-on-the-second-half protocol ({@link io.carousel.engine.ope.OpenBanditOpe}) behind
- * {@code carousel ope}.
- */
-package io.carousel.engine.ope;

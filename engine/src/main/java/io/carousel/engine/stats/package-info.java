@@ -1,2 +1,0 @@
-/** Statistics shared by the offline evaluation and the bandit simulation: paired bootstraps. */
-package io.carousel.engine.stats;

@@ -1,2 +1,0 @@
-/** Load generators behind {@code carousel bench}: scoring throughput and latency, device check. */
-package io.carousel.http.bench;
