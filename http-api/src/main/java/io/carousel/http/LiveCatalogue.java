@@ -116,7 +116,13 @@ final class LiveCatalogue implements Consumer<List<Catalogue.Availability>>, Aut
     List<LiveItems.Entry> entries = new ArrayList<>();
     for (int i = 0; i < vectors.length; i++) {
       Catalogue.ItemText t = texts.items().get(i);
-      entries.add(new LiveItems.Entry(t.itemId(), vectors[i], t.category(), t.textHash()));
+      entries.add(
+          new LiveItems.Entry(
+              t.itemId(),
+              vectors[i],
+              t.category(),
+              t.textHash(),
+              ItemIngest.shortTitle(t.title())));
     }
     live.put(entries);
     for (Catalogue.ItemText t : texts.items()) {

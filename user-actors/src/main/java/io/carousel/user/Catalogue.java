@@ -95,9 +95,21 @@ public final class Catalogue
   /** Commands. */
   public sealed interface Command extends CborSerializable {}
 
-  /** Upserts items; replies with how many were known before. */
-  public record Upsert(List<ItemUpsert> items, ActorRef<StatusReply<Upserted>> replyTo)
-      implements Command {}
+  /**
+   * Upserts items; replies with how many were known before. {@code knownToModel}: the ids among
+   * {@code items} that the serving model was trained on, which count as updated even on their first
+   * upsert (they existed before it); null (a node that predates the field) = none.
+   */
+  public record Upsert(
+      List<ItemUpsert> items,
+      ActorRef<StatusReply<Upserted>> replyTo,
+      java.util.Set<String> knownToModel)
+      implements Command {
+    /** An upsert of items the model does not know. */
+    public Upsert(List<ItemUpsert> items, ActorRef<StatusReply<Upserted>> replyTo) {
+      this(items, replyTo, java.util.Set.of());
+    }
+  }
 
   /**
    * Marks an item deleted; replies false (and persists nothing) when the item is neither in the
@@ -331,7 +343,9 @@ public final class Catalogue
     // An id repeated within one batch is created once; its later lines update it.
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (ItemUpsert u : c.items()) {
-      if (!seen.add(u.itemId()) || state.items().containsKey(u.itemId())) {
+      if (!seen.add(u.itemId())
+          || state.items().containsKey(u.itemId())
+          || (c.knownToModel() != null && c.knownToModel().contains(u.itemId()))) {
         updated++;
       }
     }

@@ -17,8 +17,9 @@ import java.util.List;
  * bandit form and node pool ({@link BanditModel}), the node's trend popularities ({@link
  * NodeTrends}), the scoring actor(s), settings, a clock (injected so tests are deterministic) and
  * metrics, the one immutable empty state every new user starts from, and per policy arm one slate
- * assembler (policies are stateless and thread-safe) and one retention rule — shared, not copied
- * per user, because every object per user actor counts (docs/durability.md).
+ * assembler (policies are stateless and thread-safe), one retention rule and the node's exploration
+ * of new items ({@link NewItemExploration}) — shared, not copied per user, because every object per
+ * user actor counts (docs/durability.md).
  */
 public record ProfileDependencies(
     ModelView model,
@@ -32,7 +33,8 @@ public record ProfileDependencies(
     ItemAvailability availability,
     UserState emptyState,
     List<SlateAssembler> assemblers,
-    RetentionCriteria retention) {
+    RetentionCriteria retention,
+    NewItemExploration exploration) {
 
   /**
    * Returns the policy of {@code userId}, one shared instance per arm: always the same policy for a
@@ -106,6 +108,8 @@ public record ProfileDependencies(
             : BanditModel.fixed(dim, settings.priorStrength());
     NodeTrends trends = new NodeTrends(model.catalog().size(), settings.trendHalfLives());
     metrics.watchNode(bandit.pools(), trends);
+    NewItemExploration exploration =
+        new NewItemExploration(settings.explorationShare(), settings.explorationArms());
     List<SlateAssembler> assemblers = new java.util.ArrayList<>();
     for (String name : settings.policies()) {
       assemblers.add(
@@ -115,7 +119,8 @@ public record ProfileDependencies(
               availability,
               settings.maxPerCategory(),
               trends,
-              bandit));
+              bandit,
+              exploration));
     }
     return new ProfileDependencies(
         view,
@@ -129,7 +134,8 @@ public record ProfileDependencies(
         availability,
         UserState.empty(bandit),
         List.copyOf(assemblers),
-        RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2));
+        RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2),
+        exploration);
   }
 
   private static SlatePolicy policy(String name, UserProfileSettings settings) {
