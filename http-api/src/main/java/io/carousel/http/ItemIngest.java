@@ -108,17 +108,24 @@ final class ItemIngest {
           Json.problem(Problem.of(400, "Bad Request", "itemId", problem)));
     }
     int trained = catalog.indexOf(itemId);
-    int liveIdx = model.live().snapshot().indexOf(itemId);
-    String known = trained >= 0 ? "training" : liveIdx >= 0 ? "text" : "pending";
+    LiveItems.Snapshot live = model.live().snapshot();
+    int liveIdx = live.indexOf(itemId);
     return Catalogue.ref(system)
         .<Catalogue.Texts>ask(r -> new Catalogue.GetTexts(List.of(itemId), r), askTimeout)
         .thenApply(
             texts -> {
               if (!texts.items().isEmpty()) {
                 Catalogue.ItemText t = texts.items().get(0);
-                if (!t.available() && trained < 0 && liveIdx < 0) {
+                if (t.deleted() || (!t.available() && trained < 0 && liveIdx < 0)) {
                   return notFound(itemId);
                 }
+                // "text" only once the current text is embedded; a changed text is pending again.
+                String known =
+                    trained >= 0
+                        ? "training"
+                        : liveIdx >= 0 && live.get(liveIdx).textHash() == t.textHash()
+                            ? "text"
+                            : "pending";
                 // A trained item changed only in stock or category keeps its training text.
                 String title =
                     t.title() == null && trained >= 0 ? catalog.get(trained).text() : t.title();
@@ -136,7 +143,7 @@ final class ItemIngest {
                         null,
                         availability.snapshot().categories()[trained],
                         availability.snapshot().available(trained),
-                        known));
+                        "training"));
               }
               return notFound(itemId);
             });

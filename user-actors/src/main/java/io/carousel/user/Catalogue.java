@@ -133,14 +133,18 @@ public final class Catalogue
    */
   public static final int TEXT_BATCH = 3;
 
-  /** One item's text and business state, as {@link GetTexts} answers it. */
+  /**
+   * One item's text and business state, as {@link GetTexts} answers it; {@code deleted} (false from
+   * a node that predates it) tells a deleted item from one out of stock.
+   */
   public record ItemText(
       String itemId,
       String title,
       String description,
       String category,
       boolean available,
-      int textHash)
+      int textHash,
+      boolean deleted)
       implements CborSerializable {}
 
   /** Reply to {@link GetTexts}. */
@@ -383,7 +387,8 @@ public final class Catalogue
                 s.description(),
                 s.category(),
                 !s.deleted() && s.inStock(),
-                textHash(s.title(), s.description())));
+                textHash(s.title(), s.description()),
+                s.deleted()));
       }
     }
     return new Texts(List.copyOf(out));

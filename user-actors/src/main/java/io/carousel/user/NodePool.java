@@ -32,7 +32,18 @@ public final class NodePool {
     return current;
   }
 
-  /** Returns how many impressions this node pooled since it started. */
+  /**
+   * Replaces the pool with a restored one ({@link NodeState}): {@code prior} with {@code
+   * impressions} pooled so far.
+   */
+  public void restore(PooledPrior prior, long impressions) {
+    synchronized (this) {
+      current = prior;
+      this.impressions = impressions;
+    }
+  }
+
+  /** Returns how many impressions this node pooled (restored ones included). */
   public long impressions() {
     return impressions;
   }

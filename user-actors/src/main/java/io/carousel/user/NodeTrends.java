@@ -75,6 +75,60 @@ public final class NodeTrends {
     return out;
   }
 
+  /**
+   * Returns the exact state of every trend with its item ids ({@code ids[i]} of index i), for
+   * {@link NodeState}.
+   */
+  public java.util.List<NodeState.Trend> save(java.util.function.IntFunction<String> ids) {
+    java.util.List<NodeState.Trend> out = new java.util.ArrayList<>();
+    synchronized (trends) {
+      for (TrendPopularity t : trends) {
+        TrendPopularity.Saved s = t.save();
+        java.util.Map<String, Double> raw = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < s.raw().length && i < size; i++) {
+          if (s.raw()[i] != 0) {
+            raw.put(ids.apply(i), s.raw()[i]);
+          }
+        }
+        out.add(new NodeState.Trend(s.halfLife(), s.clock(), s.landmark(), raw));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Restores the trends of {@code saved} whose half-life this node has, mapping item ids to indices
+   * with {@code indexOf} (an id this model lacks is dropped); returns how many were restored.
+   */
+  public int restore(
+      java.util.List<NodeState.Trend> saved, java.util.function.ToIntFunction<String> indexOf) {
+    int restored = 0;
+    synchronized (trends) {
+      for (int t = 0; t < trends.length; t++) {
+        for (NodeState.Trend s : saved) {
+          if (Double.compare(s.halfLife(), halfLives[t]) != 0) {
+            continue;
+          }
+          double[] raw = new double[size];
+          s.raw()
+              .forEach(
+                  (id, r) -> {
+                    int idx = indexOf.applyAsInt(id);
+                    if (idx >= 0 && idx < size) {
+                      raw[idx] = r;
+                    }
+                  });
+          trends[t] =
+              TrendPopularity.restore(
+                  new TrendPopularity.Saved(s.halfLife(), s.clock(), s.landmark(), raw));
+          restored++;
+          break;
+        }
+      }
+    }
+    return restored;
+  }
+
   /** Returns the number of interactions observed since the node started. */
   public long interactions() {
     if (trends.length == 0) {
