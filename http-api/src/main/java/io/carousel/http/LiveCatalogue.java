@@ -67,6 +67,19 @@ final class LiveCatalogue implements Consumer<List<Catalogue.Availability>>, Aut
               return t;
             },
             new ThreadPoolExecutor.AbortPolicy());
+    // Loaded at start, not with the first new item: MiniLM takes seconds to load (measured 3-7 s
+    // on a busy 2-core box), which the first item after a start would otherwise wait for.
+    executor.execute(
+        () -> {
+          try {
+            if (encoder == null) {
+              encoder = encoderFactory.get();
+            }
+          } catch (RuntimeException e) {
+            LOG.warn(
+                "loading the text encoder failed; retried with the first item: {}", e.toString());
+          }
+        });
   }
 
   /** Called on the catalogue view's thread: cheap bookkeeping, the embedding goes elsewhere. */

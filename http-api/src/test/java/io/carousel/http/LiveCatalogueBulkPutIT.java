@@ -74,7 +74,7 @@ class LiveCatalogueBulkPutIT {
   @Test
   void p99OfRecommendationsWhileAThousandItemsAreEmbeddedVersusIdle(@TempDir Path data)
       throws Exception {
-    Path modelDir = SyntheticModel.create(data.resolve("model"));
+    Path modelDir = SyntheticModel.create(data);
     Config config = LiveCatalogueIT.config(data.resolve("node"), "");
     try (LoadedModel loaded = LiveCatalogueIT.load(modelDir);
         CarouselServer server = CarouselServer.start(config, loaded, miniLmCutTo8())) {
@@ -86,7 +86,9 @@ class LiveCatalogueBulkPutIT {
       run(base, 3_000, () -> false);
       LiveCatalogueIT.send(
           "PUT", base + "/v1/items", "{\"itemId\":\"warm\",\"title\":\"A warm-up item\"}");
-      LiveCatalogueIT.awaitKnown(base, "warm", "text");
+      System.out.printf(
+          "LIVE-BULK-PUT warm-up item embedded %.2f s after its PUT (MiniLM loaded at start)%n",
+          LiveCatalogueIT.awaitKnown(base, "warm", "text", 120));
 
       List<Long> idle = run(base, IDLE_MS, () -> false);
 
