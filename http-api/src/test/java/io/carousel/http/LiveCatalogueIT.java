@@ -74,14 +74,14 @@ class LiveCatalogueIT {
 
   static Config config(Path dataDir, String overrides) {
     return ConfigFactory.parseString(
-            overrides
-                + "\nakka.remote.artery.canonical.port = 0\n"
+            "akka.remote.artery.canonical.port = 0\n"
                 + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
                 + "akka.coordinated-shutdown.exit-jvm = off\n"
                 + "carousel.http.port = 0\n"
                 + "carousel.data-dir = \""
                 + dataDir.toAbsolutePath()
-                + "\"\n")
+                + "\"\n"
+                + overrides)
         .withFallback(ConfigFactory.parseResources("persistence-embedded.conf"))
         .withFallback(ConfigFactory.parseResources("carousel.conf"))
         .withFallback(ConfigFactory.defaultReference())
@@ -286,6 +286,57 @@ class LiveCatalogueIT {
       assertFalse(item7.get("available").asBoolean());
       assertEquals("training", item7.get("known").asText());
     }
+  }
+
+  /**
+   * Two nodes in one JVM (each its own embedded journal: only the catalogue entity, on one of them,
+   * persists here): an item PUT on node 1 reaches node 2 through the catalogue's delta topic and a
+   * {@code GetTexts} ask, and node 2 embeds it and serves it, like node 1.
+   */
+  @Test
+  void anItemPutOnOneNodeIsEmbeddedAndServedByTheOther(@TempDir Path data) throws Exception {
+    int p1 = TestPorts.free();
+    String seed = "akka.cluster.seed-nodes = [\"akka://carousel@127.0.0.1:" + p1 + "\"]\n";
+    String common =
+        "carousel.user-profile.candidates = 10\ncarousel.live-items.exploration-share = 0\n";
+    try (LoadedModel m1 = load(model);
+        CarouselServer n1 =
+            CarouselServer.start(
+                config(data.resolve("n1"), common + "akka.remote.artery.canonical.port = " + p1),
+                m1,
+                likeEncoder());
+        LoadedModel m2 = load(model);
+        CarouselServer n2 =
+            CarouselServer.start(config(data.resolve("n2"), common + seed), m2, likeEncoder())) {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (up(n1) < 2 || up(n2) < 2) {
+        assertTrue(System.nanoTime() < deadline, "no two-node cluster in 60 s");
+        Thread.sleep(200);
+      }
+      assertEquals(
+          201,
+          send("PUT", base(n1) + "/v1/items", "{\"itemId\":\"x-1\",\"title\":\"like item-5\"}")
+              .statusCode());
+      long t0 = System.nanoTime();
+      double onNode2 = awaitKnown(base(n2), "x-1", "text");
+      double onNode1 = (System.nanoTime() - t0) / 1e9 + awaitKnown(base(n1), "x-1", "text");
+      JsonNode listing2 = json(send("GET", base(n2) + "/v1/items?offset=40", null));
+      assertEquals("x-1", listing2.get("items").get(0).get("itemId").asText());
+      int served = servedTo(base(n2), "x-node2", 5, "x-1", 10);
+      System.out.printf(
+          "LIVE-CATALOGUE two nodes: x-1 PUT on node 1 embedded on node 2 after %.3f s, on node 1"
+              + " by %.3f s; served to %d/10 item-5 shoppers through node 2%n",
+          onNode2, onNode1, served);
+      assertTrue(served > 0);
+    }
+  }
+
+  private static int up(CarouselServer n) throws Exception {
+    int up = 0;
+    for (JsonNode m : json(send("GET", base(n) + "/v1/cluster", null)).get("members")) {
+      up += m.get("status").asText().equals("Up") ? 1 : 0;
+    }
+    return up;
   }
 
   @Test
