@@ -100,7 +100,11 @@ final class ItemIngest {
     return text == null || text.length() <= 120 ? text : text.substring(0, 117) + "...";
   }
 
-  /** {@code GET /v1/items/{id}}: 200 with {@link ItemDetail}, 404 for an unknown or deleted id. */
+  /**
+   * {@code GET /v1/items/{id}}: 200 with {@link ItemDetail}; 404 for an unknown id or a deleted
+   * item the model was not trained on (a deleted trained item answers 200, {@code available:
+   * false}).
+   */
   CompletionStage<HttpResponse> get(String itemId) {
     String problem = EventParser.idProblem("itemId", itemId);
     if (problem != null) {
@@ -116,7 +120,9 @@ final class ItemIngest {
             texts -> {
               if (!texts.items().isEmpty()) {
                 Catalogue.ItemText t = texts.items().get(0);
-                if (t.deleted() || (!t.available() && trained < 0 && liveIdx < 0)) {
+                // A deleted item the model was not trained on is gone (404); a trained one stays
+                // listed as unavailable, as before.
+                if (trained < 0 && (t.deleted() || (!t.available() && liveIdx < 0))) {
                   return notFound(itemId);
                 }
                 // "text" only once the current text is embedded; a changed text is pending again.
