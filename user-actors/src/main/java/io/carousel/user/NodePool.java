@@ -14,8 +14,8 @@ import io.carousel.policy.PooledPrior;
  * complete snapshot. Scope and durability: in a cluster each node pools over the users it hosts
  * (sharding spreads users evenly, so every node learns the same shared weights from a share of the
  * traffic). The pool is saved with the node state ({@link NodeState}, every save-interval and at
- * stop) and restored when the node starts; a new node starts from its prior (trust the model score).
- * Recovery never replays into the pool, so no impression is counted twice.
+ * stop) and restored when the node starts; a new node starts from its prior (trust the model
+ * score). Recovery never replays into the pool, so no impression is counted twice.
  */
 public final class NodePool {
   private volatile PooledPrior current;

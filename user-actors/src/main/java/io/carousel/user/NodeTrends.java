@@ -10,8 +10,8 @@ import io.carousel.policy.TrendPopularity;
  * <p>Thread-safe: user actors run on many threads, so every observation and every read of a slate's
  * candidates takes one lock; the work inside is O(half-lives) per observation and O(half-lives ·
  * candidates) per read, far below a journal write. Saved with the node state ({@link NodeState})
- * and restored when the node starts; in a cluster each node counts the interactions of the users
- * it hosts, which sharding spreads evenly, so every node sees a sample of the same trend.
+ * and restored when the node starts; in a cluster each node counts the interactions of the users it
+ * hosts, which sharding spreads evenly, so every node sees a sample of the same trend.
  */
 public final class NodeTrends {
   private final int size;
