@@ -82,7 +82,8 @@ class CatalogueAcrossNodesIT {
                 HttpRequest.newBuilder(URI.create(n1.base + "/v1/items"))
                     .header("Content-Type", "application/x-ndjson")
                     .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
-        assertEquals(200, bulk.statusCode(), bulk.body());
+        // 201 on a fresh journal, 200 when an earlier run left the items in the shared Cassandra.
+        assertEquals(2, bulk.statusCode() / 100, bulk.body());
         JsonNode r = Json.MAPPER.readTree(bulk.body());
         assertEquals(BULK_BATCH, r.get("created").asInt() + r.get("updated").asInt(), bulk.body());
       }

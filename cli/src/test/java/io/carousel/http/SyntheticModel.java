@@ -70,8 +70,17 @@ final class SyntheticModel {
     train(Path.of(args[0]));
   }
 
-  private static void train(Path modelDir) {
+  /**
+   * Returns the "text" vectors the model is trained with ({@code float[ITEMS][8]}, the same on
+   * every call): a test's text encoder can give a live item the text of a trained one.
+   */
+  static float[][] textVectors() {
     Random rng = new Random(42);
+    sessions(rng);
+    return text(rng);
+  }
+
+  private static List<int[]> sessions(Random rng) {
     List<int[]> sessions = new ArrayList<>();
     for (int u = 0; u < 200; u++) {
       int[] s = new int[8];
@@ -81,12 +90,23 @@ final class SyntheticModel {
       }
       sessions.add(s);
     }
+    return sessions;
+  }
+
+  private static float[][] text(Random rng) {
     float[][] text = new float[ITEMS][8];
     for (float[] t : text) {
       for (int j = 0; j < t.length; j++) {
         t[j] = (float) rng.nextGaussian();
       }
     }
+    return text;
+  }
+
+  private static void train(Path modelDir) {
+    Random rng = new Random(42);
+    List<int[]> sessions = sessions(rng);
+    float[][] text = text(rng);
     TwoTowerConfig config = new TwoTowerConfig(16, 10, 1, 64, 0.01, 42L, true);
     TwoTowerTrainer.trainAndExport(text, sessions, config, modelDir, null);
     List<Item> items = new ArrayList<>();

@@ -23,8 +23,14 @@ public final class LiveItems {
    *
    * @param vector L2-normalised item vector {@code float[dim]} from text alone
    * @param textHash hash of the text the vector was computed from (re-embedded when it changes)
+   * @param title the item's title as embedded (listed by {@code GET /v1/items}), may be null
    */
-  public record Entry(String itemId, float[] vector, String category, int textHash) {}
+  public record Entry(String itemId, float[] vector, String category, int textHash, String title) {
+    /** An entry without title. */
+    public Entry(String itemId, float[] vector, String category, int textHash) {
+      this(itemId, vector, category, textHash, null);
+    }
+  }
 
   /** One immutable state: entries by live index, ids, and the removed ones (deleted, no stock). */
   public record Snapshot(
@@ -101,7 +107,7 @@ public final class LiveItems {
     Entry e = entries.get(j);
     if (category != null && !category.equals(e.category())) {
       List<Entry> next = new ArrayList<>(entries);
-      next.set(j, new Entry(itemId, e.vector(), category, e.textHash()));
+      next.set(j, new Entry(itemId, e.vector(), category, e.textHash(), e.title()));
       entries = List.copyOf(next);
     }
     current.set(new Snapshot(old.base(), entries, old.index(), removed));

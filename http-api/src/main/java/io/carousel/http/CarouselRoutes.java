@@ -108,7 +108,9 @@ public final class CarouselRoutes extends AllDirectives {
     this.ingest =
         new EventIngest(sharding, askTimeout, Clock.systemUTC(), settings.futureTolerance(), ids);
     this.items = new ItemIngest(system, askTimeout, deps.model(), deps.availability());
-    this.ops = new OpsRoutes(system, deps.metrics(), registry, askTimeout, ready);
+    this.ops =
+        new OpsRoutes(
+            system, deps.metrics(), registry, askTimeout, ready, () -> OpsRoutes.nodeSummary(deps));
     this.requestMetrics = new RequestMetrics(registry);
     this.slates = new SlateCache(settings.slateCacheSize());
     this.cluster = new ClusterStatus(system, sharding, askTimeout);

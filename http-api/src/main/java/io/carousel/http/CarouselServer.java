@@ -70,10 +70,19 @@ public final class CarouselServer implements AutoCloseable {
    *     host and port cannot be bound (in use, or not an address of this machine)
    */
   public static CarouselServer start(Config config, LoadedModel model) {
+    // MiniLM's batches run on the live catalogue's one embedding thread, not on one per core.
+    return start(config, model, () -> new io.carousel.engine.text.MiniLmTextEncoder(Runnable::run));
+  }
+
+  /** As {@link #start(Config, LoadedModel)}, embedding live items' text with {@code encoders}. */
+  static CarouselServer start(
+      Config config,
+      LoadedModel model,
+      java.util.function.Supplier<io.carousel.engine.text.TextEncoder> encoders) {
     checkJournalFree(config);
     CompletableFuture<Tcp.ServerBinding> bound = new CompletableFuture<>();
     ActorSystem<Void> system =
-        ActorSystem.create(guardian(config, model, bound), "carousel", config);
+        ActorSystem.create(guardian(config, model, bound, encoders), "carousel", config);
     try {
       Tcp.ServerBinding b = bound.get(60, TimeUnit.SECONDS);
       return new CarouselServer(system, b);
@@ -160,7 +169,10 @@ public final class CarouselServer implements AutoCloseable {
   }
 
   private static Behavior<Void> guardian(
-      Config config, LoadedModel model, CompletableFuture<Tcp.ServerBinding> bound) {
+      Config config,
+      LoadedModel model,
+      CompletableFuture<Tcp.ServerBinding> bound,
+      java.util.function.Supplier<io.carousel.engine.text.TextEncoder> encoders) {
     return Behaviors.setup(
         ctx -> {
           ActorSystem<Void> system = ctx.getSystem();
@@ -210,7 +222,7 @@ public final class CarouselServer implements AutoCloseable {
                 new LiveCatalogue(
                     system,
                     model.scorer(),
-                    io.carousel.engine.text.MiniLmTextEncoder::new,
+                    encoders,
                     model.view().live(),
                     Duration.ofSeconds(5),
                     1024));
@@ -231,6 +243,24 @@ public final class CarouselServer implements AutoCloseable {
                       io.carousel.engine.privacy.DpSettings.fromConfig(config))
                   // What the journal protocol leaves of a forgotten user (docs/security.md).
                   .withPurge(io.carousel.http.journal.JournalPurge.of(system, config));
+          // Node-wide learning from the last run, before the first slate (NodeStateStore).
+          NodeStateStore nodeState =
+              new NodeStateStore(
+                  java.nio.file.Path.of(config.getString("carousel.data-dir")),
+                  deps,
+                  Clock.systemUTC());
+          nodeState.restore();
+          nodeState.start(config.getDuration("carousel.node-state.save-interval"));
+          CoordinatedShutdown.get(system)
+              .addTask(
+                  CoordinatedShutdown.PhaseServiceStop(),
+                  "node-state-save",
+                  () ->
+                      CompletableFuture.supplyAsync(
+                          () -> {
+                            nodeState.close();
+                            return Done.getInstance();
+                          }));
           UserProfile.initSharding(system, deps);
           AtomicBoolean ready = new AtomicBoolean(false);
           CarouselRoutes routes =

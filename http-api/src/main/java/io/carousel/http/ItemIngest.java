@@ -85,18 +85,26 @@ final class ItemIngest {
     for (int i = offset; i < Math.min(total, (long) offset + limit); i++) {
       if (i >= catalog.size()) {
         LiveItems.Entry e = live.get(i);
-        page.add(new ItemView(e.itemId(), null, e.category(), live.available(i)));
+        page.add(new ItemView(e.itemId(), e.title(), e.category(), live.available(i)));
         continue;
       }
-      String text = catalog.get(i).text();
-      String title = text.length() > 120 ? text.substring(0, 117) + "..." : text;
+      String title = shortTitle(catalog.get(i).text());
       page.add(
           new ItemView(catalog.get(i).itemId(), title, snap.categories()[i], snap.available(i)));
     }
     return new ItemPage(total, offset, page);
   }
 
-  /** {@code GET /v1/items/{id}}: 200 with {@link ItemDetail}, 404 for an unknown or deleted id. */
+  /** A title as the listing shows it: at most 120 characters. */
+  static String shortTitle(String text) {
+    return text == null || text.length() <= 120 ? text : text.substring(0, 117) + "...";
+  }
+
+  /**
+   * {@code GET /v1/items/{id}}: 200 with {@link ItemDetail}; 404 for an unknown id or a deleted
+   * item the model was not trained on (a deleted trained item answers 200, {@code available:
+   * false}).
+   */
   CompletionStage<HttpResponse> get(String itemId) {
     String problem = EventParser.idProblem("itemId", itemId);
     if (problem != null) {
@@ -104,21 +112,33 @@ final class ItemIngest {
           Json.problem(Problem.of(400, "Bad Request", "itemId", problem)));
     }
     int trained = catalog.indexOf(itemId);
-    int liveIdx = model.live().snapshot().indexOf(itemId);
-    String known = trained >= 0 ? "training" : liveIdx >= 0 ? "text" : "pending";
+    LiveItems.Snapshot live = model.live().snapshot();
+    int liveIdx = live.indexOf(itemId);
     return Catalogue.ref(system)
         .<Catalogue.Texts>ask(r -> new Catalogue.GetTexts(List.of(itemId), r), askTimeout)
         .thenApply(
             texts -> {
               if (!texts.items().isEmpty()) {
                 Catalogue.ItemText t = texts.items().get(0);
-                if (!t.available() && trained < 0 && liveIdx < 0) {
+                // A deleted item the model was not trained on is gone (404); a trained one stays
+                // listed as unavailable, as before.
+                if (trained < 0 && (t.deleted() || (!t.available() && liveIdx < 0))) {
                   return notFound(itemId);
                 }
+                // "text" only once the current text is embedded; a changed text is pending again.
+                String known =
+                    trained >= 0
+                        ? "training"
+                        : liveIdx >= 0 && live.get(liveIdx).textHash() == t.textHash()
+                            ? "text"
+                            : "pending";
+                // A trained item changed only in stock or category keeps its training text.
+                String title =
+                    t.title() == null && trained >= 0 ? catalog.get(trained).text() : t.title();
                 return Json.response(
                     200,
                     new ItemDetail(
-                        itemId, t.title(), t.description(), t.category(), t.available(), known));
+                        itemId, title, t.description(), t.category(), t.available(), known));
               }
               if (trained >= 0) {
                 return Json.response(
@@ -129,7 +149,7 @@ final class ItemIngest {
                         null,
                         availability.snapshot().categories()[trained],
                         availability.snapshot().available(trained),
-                        known));
+                        "training"));
               }
               return notFound(itemId);
             });
@@ -139,7 +159,11 @@ final class ItemIngest {
     return Json.problem(Problem.of(404, "Not Found", "itemId", "no item '" + itemId + "'"));
   }
 
-  /** Upserts the items in {@code body}; 200 with per-line results, 422 when no line is valid. */
+  /**
+   * Upserts the items in {@code body}: 201 with per-line results when at least one item is new
+   * (neither in the catalogue nor trained on), 200 when every valid line updated a known item, 422
+   * when no line is valid.
+   */
   CompletionStage<HttpResponse> upsert(String body) {
     String[] lines = body.split("\r?\n", -1);
     if (EventIngest.overLineCap(lines)) {
@@ -177,20 +201,30 @@ final class ItemIngest {
     CompletionStage<Catalogue.Upserted> done =
         CompletableFuture.completedFuture(new Catalogue.Upserted(0, 0));
     for (List<Catalogue.ItemUpsert> part : parts(valid)) {
+      java.util.Set<String> inModel = new java.util.HashSet<>();
+      for (Catalogue.ItemUpsert item : part) {
+        if (catalog.indexOf(item.itemId()) >= 0) {
+          inModel.add(item.itemId());
+        }
+      }
       done =
           done.thenCompose(
               sum ->
                   Catalogue.ref(system)
                       .<Catalogue.Upserted>askWithStatus(
-                          r -> new Catalogue.Upsert(part, r), askTimeout)
+                          r -> new Catalogue.Upsert(part, r, java.util.Set.copyOf(inModel)),
+                          askTimeout)
                       .thenApply(
                           u ->
                               new Catalogue.Upserted(
                                   sum.created() + u.created(), sum.updated() + u.updated())));
     }
+    // 201 when the request created at least one item, 200 when it only updated known ones.
     return done.thenApply(
         u ->
-            Json.response(200, new UpsertResult(u.created(), u.updated(), errors.size(), results)));
+            Json.response(
+                u.created() > 0 ? 201 : 200,
+                new UpsertResult(u.created(), u.updated(), errors.size(), results)));
   }
 
   /** Splits {@code items}, in order, into parts of at most {@link #MAX_UPSERT_BYTES} estimated. */

@@ -67,6 +67,19 @@ final class LiveCatalogue implements Consumer<List<Catalogue.Availability>>, Aut
               return t;
             },
             new ThreadPoolExecutor.AbortPolicy());
+    // Loaded at start, not with the first new item: MiniLM takes seconds to load (measured 3-7 s
+    // on a busy 2-core box), which the first item after a start would otherwise wait for.
+    executor.execute(
+        () -> {
+          try {
+            if (encoder == null) {
+              encoder = encoderFactory.get();
+            }
+          } catch (RuntimeException e) {
+            LOG.warn(
+                "loading the text encoder failed; retried with the first item: {}", e.toString());
+          }
+        });
   }
 
   /** Called on the catalogue view's thread: cheap bookkeeping, the embedding goes elsewhere. */
@@ -116,7 +129,13 @@ final class LiveCatalogue implements Consumer<List<Catalogue.Availability>>, Aut
     List<LiveItems.Entry> entries = new ArrayList<>();
     for (int i = 0; i < vectors.length; i++) {
       Catalogue.ItemText t = texts.items().get(i);
-      entries.add(new LiveItems.Entry(t.itemId(), vectors[i], t.category(), t.textHash()));
+      entries.add(
+          new LiveItems.Entry(
+              t.itemId(),
+              vectors[i],
+              t.category(),
+              t.textHash(),
+              ItemIngest.shortTitle(t.title())));
     }
     live.put(entries);
     for (Catalogue.ItemText t : texts.items()) {

@@ -35,13 +35,19 @@ final class OpsRoutes extends AllDirectives {
   private final MeterRegistry registry;
   private final Duration askTimeout;
   private final Supplier<Boolean> ready;
+  private final Supplier<Object> node;
 
+  /**
+   * @param node the node-wide learning as {@code /v1/stats} shows it under {@code node}
+   */
   OpsRoutes(
       ActorSystem<?> system,
       CarouselMetrics metrics,
       MeterRegistry registry,
       Duration askTimeout,
-      Supplier<Boolean> ready) {
+      Supplier<Boolean> ready,
+      Supplier<Object> node) {
+    this.node = node;
     this.system = system;
     this.metrics = metrics;
     this.registry = registry;
@@ -89,7 +95,53 @@ final class OpsRoutes extends AllDirectives {
                         "impressions", p.impressions(),
                         "clicks", p.clicks(),
                         "ctr", p.ctr())));
-    return complete(Json.response(200, Map.of("scope", "this node", "policies", policies)));
+    return complete(
+        Json.response(200, Map.of("scope", "this node", "policies", policies, "node", node.get())));
+  }
+
+  /**
+   * The node-wide learning as {@code /v1/stats} shows it: per trend its interactions and ten most
+   * trending items, per policy pool the impressions and updates learned and the pooled mean, the
+   * new items' exploration statistics. Equal before a restart and after it (NodeStateStore).
+   */
+  static Map<String, Object> nodeSummary(io.carousel.user.ProfileDependencies deps) {
+    io.carousel.user.NodeState s = io.carousel.user.NodeState.capture(deps, 0);
+    java.util.List<Object> trends = new java.util.ArrayList<>();
+    for (io.carousel.user.NodeState.Trend t : s.trends()) {
+      java.util.List<Map<String, Object>> top = new java.util.ArrayList<>();
+      t.raw().entrySet().stream()
+          .sorted(
+              Map.Entry.<String, Double>comparingByValue()
+                  .reversed()
+                  .thenComparing(Map.Entry.comparingByKey()))
+          .limit(10)
+          .forEach(e -> top.add(Map.of("itemId", e.getKey(), "weight", e.getValue())));
+      trends.add(
+          Map.of(
+              "halfLife",
+              t.halfLife(),
+              "interactions",
+              t.clock(),
+              "landmark",
+              t.landmark(),
+              "top",
+              top));
+    }
+    Map<String, Object> pools = new LinkedHashMap<>();
+    s.pools()
+        .forEach(
+            (policy, p) ->
+                pools.put(
+                    policy,
+                    Map.of(
+                        "impressions", p.impressions(),
+                        "updates", p.global().updates(),
+                        "mean", p.global().mean())));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("trends", trends);
+    out.put("pools", pools);
+    out.put("newItems", s.newItems());
+    return out;
   }
 
   private Route scrape() {

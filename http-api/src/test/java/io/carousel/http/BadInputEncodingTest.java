@@ -129,7 +129,7 @@ class BadInputEncodingTest extends HttpTestBase {
     String id = "rep-" + UUID.randomUUID();
     String body = "{\"itemId\":\"" + id + "\",\"title\":\"A\"}\n{\"itemId\":\"" + id + "\"}\n";
     HttpResponse<String> r = send("PUT", "/v1/items", "application/x-ndjson", body);
-    assertEquals(200, r.statusCode(), r.body());
+    assertEquals(201, r.statusCode(), r.body());
     JsonNode res = Json.MAPPER.readTree(r.body());
     assertEquals(1, res.get("created").asInt(), r.body());
     assertEquals(1, res.get("updated").asInt(), r.body());

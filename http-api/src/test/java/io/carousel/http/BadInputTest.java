@@ -400,7 +400,7 @@ class BadInputTest extends HttpTestBase {
   void invalidItemLineDoesNotFailTheGoodLines() throws Exception {
     String body = "{\"itemId\":\"good-item\"}\n{\"itemId\":\"bad\\" + "ud800x\"}\n";
     HttpResponse<String> r = send("PUT", "/v1/items", "application/x-ndjson", body);
-    assertEquals(200, r.statusCode(), r.body());
+    assertEquals(201, r.statusCode(), r.body());
     assertEquals(1, Json.MAPPER.readTree(r.body()).get("rejected").asInt(), r.body());
   }
 

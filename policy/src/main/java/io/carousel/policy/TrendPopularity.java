@@ -120,6 +120,33 @@ public final class TrendPopularity {
     return v;
   }
 
+  /**
+   * The exact state of a trend, to save and restore across restarts: {@code raw[i]} are the forward
+   * weights relative to {@code landmark} (see the class comment), {@code clock} the interactions
+   * counted so far.
+   */
+  public record Saved(double halfLife, long clock, long landmark, double[] raw) {}
+
+  /** Returns a copy of the exact state. */
+  public Saved save() {
+    return new Saved(halfLife, clock, landmark, raw.clone());
+  }
+
+  /**
+   * Returns a trend in the state {@code saved}, over {@code saved.raw().length} items; throws
+   * IllegalArgumentException on an invalid half-life or no items.
+   */
+  public static TrendPopularity restore(Saved saved) {
+    TrendPopularity t = new TrendPopularity(saved.raw().length, saved.halfLife());
+    t.clock = saved.clock();
+    t.landmark = saved.landmark();
+    for (int i = 0; i < t.raw.length; i++) {
+      t.raw[i] = saved.raw()[i];
+      t.rawMax = Math.max(t.rawMax, t.raw[i]);
+    }
+    return t;
+  }
+
   // The weight an interaction at the current clock adds, relative to the landmark.
   private double weightNow() {
     return Math.pow(2.0, (clock - landmark) / halfLife);

@@ -143,6 +143,17 @@ public final class CarouselMetrics {
     return impressions == 0 ? 0 : (double) clicks / impressions;
   }
 
+  /** Adds restored per-policy statistics ({@link NodeState}) to this node's. */
+  public void restorePolicyStats(Map<String, PolicyStats> saved) {
+    saved.forEach(
+        (p, s) -> {
+          LongAdder[] a = stats(p);
+          a[0].add(s.slates());
+          a[1].add(s.impressions());
+          a[2].add(s.clicks());
+        });
+  }
+
   /** Returns per-policy slates, impressions, clicks and CTR on this node, by policy name. */
   public Map<String, PolicyStats> policyStats() {
     Map<String, PolicyStats> out = new TreeMap<>();

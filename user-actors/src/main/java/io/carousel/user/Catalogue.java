@@ -95,9 +95,21 @@ public final class Catalogue
   /** Commands. */
   public sealed interface Command extends CborSerializable {}
 
-  /** Upserts items; replies with how many were known before. */
-  public record Upsert(List<ItemUpsert> items, ActorRef<StatusReply<Upserted>> replyTo)
-      implements Command {}
+  /**
+   * Upserts items; replies with how many were known before. {@code knownToModel}: the ids among
+   * {@code items} that the serving model was trained on, which count as updated even on their first
+   * upsert (they existed before it); null (a node that predates the field) = none.
+   */
+  public record Upsert(
+      List<ItemUpsert> items,
+      ActorRef<StatusReply<Upserted>> replyTo,
+      java.util.Set<String> knownToModel)
+      implements Command {
+    /** An upsert of items the model does not know. */
+    public Upsert(List<ItemUpsert> items, ActorRef<StatusReply<Upserted>> replyTo) {
+      this(items, replyTo, java.util.Set.of());
+    }
+  }
 
   /**
    * Marks an item deleted; replies false (and persists nothing) when the item is neither in the
@@ -121,14 +133,18 @@ public final class Catalogue
    */
   public static final int TEXT_BATCH = 3;
 
-  /** One item's text and business state, as {@link GetTexts} answers it. */
+  /**
+   * One item's text and business state, as {@link GetTexts} answers it; {@code deleted} (false from
+   * a node that predates it) tells a deleted item from one out of stock.
+   */
   public record ItemText(
       String itemId,
       String title,
       String description,
       String category,
       boolean available,
-      int textHash)
+      int textHash,
+      boolean deleted)
       implements CborSerializable {}
 
   /** Reply to {@link GetTexts}. */
@@ -331,7 +347,9 @@ public final class Catalogue
     // An id repeated within one batch is created once; its later lines update it.
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (ItemUpsert u : c.items()) {
-      if (!seen.add(u.itemId()) || state.items().containsKey(u.itemId())) {
+      if (!seen.add(u.itemId())
+          || state.items().containsKey(u.itemId())
+          || (c.knownToModel() != null && c.knownToModel().contains(u.itemId()))) {
         updated++;
       }
     }
@@ -369,7 +387,8 @@ public final class Catalogue
                 s.description(),
                 s.category(),
                 !s.deleted() && s.inStock(),
-                textHash(s.title(), s.description())));
+                textHash(s.title(), s.description()),
+                s.deleted()));
       }
     }
     return new Texts(List.copyOf(out));

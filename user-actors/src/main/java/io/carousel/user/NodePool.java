@@ -13,10 +13,9 @@ import io.carousel.policy.PooledPrior;
  * (Sherman–Morrison), and replace a volatile reference; readers never lock and always see a
  * complete snapshot. Scope and durability: in a cluster each node pools over the users it hosts
  * (sharding spreads users evenly, so every node learns the same shared weights from a share of the
- * traffic). The pool is not persisted: after a restart it starts again from its prior (mean: trust
- * the model score), i.e. a node serves the model's own ranking until a few hundred slates have
- * taught it the shared weights again; each user's own statistics are in its journal and survive.
- * Recovery never replays into the pool, so no impression is counted twice.
+ * traffic). The pool is saved with the node state ({@link NodeState}, every save-interval and at
+ * stop) and restored when the node starts; a new node starts from its prior (trust the model
+ * score). Recovery never replays into the pool, so no impression is counted twice.
  */
 public final class NodePool {
   private volatile PooledPrior current;
@@ -46,7 +45,18 @@ public final class NodePool {
     return frozen;
   }
 
-  /** Returns how many impressions this node pooled since it started. */
+  /**
+   * Replaces the pool with a restored one ({@link NodeState}): {@code prior} with {@code
+   * impressions} pooled so far.
+   */
+  public void restore(PooledPrior prior, long impressions) {
+    synchronized (this) {
+      current = prior;
+      this.impressions = impressions;
+    }
+  }
+
+  /** Returns how many impressions this node pooled (restored ones included). */
   public long impressions() {
     return impressions;
   }

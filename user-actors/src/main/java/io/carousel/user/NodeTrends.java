@@ -11,10 +11,9 @@ import io.carousel.policy.TrendPopularity;
  *
  * <p>Thread-safe: user actors run on many threads, so every observation and every read of a slate's
  * candidates takes one lock; the work inside is O(half-lives) per observation and O(half-lives ·
- * candidates) per read, far below a journal write. Not persisted: after a restart the counts start
- * from zero and the normalised values (log1p(c)/log1p(max c)) are meaningful again after a few
- * short half-lives; in a cluster each node counts the interactions of the users it hosts, which
- * sharding spreads evenly, so every node sees a sample of the same trend.
+ * candidates) per read, far below a journal write. Saved with the node state ({@link NodeState})
+ * and restored when the node starts; in a cluster each node counts the interactions of the users it
+ * hosts, which sharding spreads evenly, so every node sees a sample of the same trend.
  *
  * <p>With DP on ({@code carousel.privacy.dp}), interactions are not counted one by one: they are
  * gathered per wall-clock window with each user's contribution clipped, and only the window's
@@ -139,6 +138,60 @@ public final class NodeTrends {
       }
     }
     return out;
+  }
+
+  /**
+   * Returns the exact state of every trend with its item ids ({@code ids[i]} of index i), for
+   * {@link NodeState}.
+   */
+  public java.util.List<NodeState.Trend> save(java.util.function.IntFunction<String> ids) {
+    java.util.List<NodeState.Trend> out = new java.util.ArrayList<>();
+    synchronized (trends) {
+      for (TrendPopularity t : trends) {
+        TrendPopularity.Saved s = t.save();
+        java.util.Map<String, Double> raw = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < s.raw().length && i < size; i++) {
+          if (s.raw()[i] != 0) {
+            raw.put(ids.apply(i), s.raw()[i]);
+          }
+        }
+        out.add(new NodeState.Trend(s.halfLife(), s.clock(), s.landmark(), raw));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Restores the trends of {@code saved} whose half-life this node has, mapping item ids to indices
+   * with {@code indexOf} (an id this model lacks is dropped); returns how many were restored.
+   */
+  public int restore(
+      java.util.List<NodeState.Trend> saved, java.util.function.ToIntFunction<String> indexOf) {
+    int restored = 0;
+    synchronized (trends) {
+      for (int t = 0; t < trends.length; t++) {
+        for (NodeState.Trend s : saved) {
+          if (Double.compare(s.halfLife(), halfLives[t]) != 0) {
+            continue;
+          }
+          double[] raw = new double[size];
+          s.raw()
+              .forEach(
+                  (id, r) -> {
+                    int idx = indexOf.applyAsInt(id);
+                    if (idx >= 0 && idx < size) {
+                      raw[idx] = r;
+                    }
+                  });
+          trends[t] =
+              TrendPopularity.restore(
+                  new TrendPopularity.Saved(s.halfLife(), s.clock(), s.landmark(), raw));
+          restored++;
+          break;
+        }
+      }
+    }
+    return restored;
   }
 
   /** Returns the number of interactions observed since the node started. */

@@ -17,8 +17,9 @@ import java.util.List;
  * bandit form and node pool ({@link BanditModel}), the node's trend popularities ({@link
  * NodeTrends}), the scoring actor(s), settings, a clock (injected so tests are deterministic) and
  * metrics, the one immutable empty state every new user starts from, and per policy arm one slate
- * assembler (policies are stateless and thread-safe) and one retention rule — shared, not copied
- * per user, because every object per user actor counts (docs/durability.md).
+ * assembler (policies are stateless and thread-safe), one retention rule and the node's exploration
+ * of new items ({@link NewItemExploration}) — shared, not copied per user, because every object per
+ * user actor counts (docs/durability.md).
  */
 public record ProfileDependencies(
     ModelView model,
@@ -33,7 +34,8 @@ public record ProfileDependencies(
     UserState emptyState,
     List<SlateAssembler> assemblers,
     RetentionCriteria retention,
-    HistoryPurge purge) {
+    HistoryPurge purge,
+    NewItemExploration exploration) {
 
   /**
    * Returns these dependencies with {@code purge} run after a forgotten user's events and snapshots
@@ -53,7 +55,8 @@ public record ProfileDependencies(
         emptyState,
         assemblers,
         retention,
-        purge);
+        purge,
+        exploration);
   }
 
   /**
@@ -155,6 +158,8 @@ public record ProfileDependencies(
     }
     NodeTrends trends = new NodeTrends(model.catalog().size(), dp, settings.trendHalfLives());
     metrics.watchNode(bandit.pools(), trends);
+    NewItemExploration exploration =
+        new NewItemExploration(settings.explorationShare(), settings.explorationArms());
     List<SlateAssembler> assemblers = new java.util.ArrayList<>();
     for (String name : settings.policies()) {
       assemblers.add(
@@ -164,7 +169,8 @@ public record ProfileDependencies(
               availability,
               settings.maxPerCategory(),
               trends,
-              bandit));
+              bandit,
+              exploration));
     }
     return new ProfileDependencies(
         view,
@@ -179,7 +185,8 @@ public record ProfileDependencies(
         UserState.empty(bandit),
         List.copyOf(assemblers),
         RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2),
-        HistoryPurge.NONE);
+        HistoryPurge.NONE,
+        exploration);
   }
 
   private static SlatePolicy policy(String name, UserProfileSettings settings) {

@@ -25,12 +25,14 @@ final class SlateAssembler {
   private final int maxPerCategory;
   private final NodeTrends trends;
   private final BanditModel bandit;
+  private final NewItemExploration exploration;
 
   /**
    * @param availability live categories (and stock) of the model's items
    * @param maxPerCategory most items of one category in a slate; 0 = no cap
    * @param trends the node's trend popularities, as many as the model view's layout has trends
    * @param bandit the node's bandit form (pooled or fixed prior) of the layout's dimension
+   * @param exploration the node's exploration of new (text-only) items
    */
   SlateAssembler(
       ModelView model,
@@ -38,7 +40,9 @@ final class SlateAssembler {
       ItemAvailability availability,
       int maxPerCategory,
       NodeTrends trends,
-      BanditModel bandit) {
+      BanditModel bandit,
+      NewItemExploration exploration) {
+    this.exploration = exploration;
     this.model = model;
     this.policy = policy;
     this.availability = availability;
@@ -115,6 +119,7 @@ final class SlateAssembler {
    * @param nowMs serve time, epoch ms
    * @param trigger why the slate was made: {@code request}, {@code subscribe} or {@code event}
    * @param viewing whether the request named the item on screen ({@code context})
+   * @param excluded dense indices no slot may hold (the query's business rules), may be null
    * @return the event to persist; its item list may be empty when there are no candidates
    */
   UserProfile.SlateServed assemble(
@@ -124,7 +129,8 @@ final class SlateAssembler {
       int k,
       long nowMs,
       String trigger,
-      boolean viewing) {
+      boolean viewing,
+      java.util.BitSet excluded) {
     ScoringModel.Scores scores = capPerCategory(finiteOnly(candidates));
     int n = scores.items().length;
     float[][] features = new float[n][];
@@ -146,7 +152,14 @@ final class SlateAssembler {
     }
     long seq = state.slatesServed() + 1;
     String slateId = slateId(userId, seq);
-    if (n == 0) {
+    SplittableRandom rng = new SplittableRandom(userId.hashCode() * 31L + seq);
+    // The exploration slot (NewItemExploration): decided before the policy chooses, from arms the
+    // policy cannot reach (new items outside the candidates), so each slot has one way to an item.
+    int[] arms =
+        exploration.arms(model.live().snapshot(), excluded, scores.items(), state.session());
+    double q = arms.length == 0 ? 0 : exploration.probability(k);
+    boolean explore = q > 0 && new SplittableRandom(rng.nextLong()).nextDouble() < q;
+    if (n == 0 && !explore) {
       return new UserProfile.SlateServed(
           slateId,
           List.of(),
@@ -160,25 +173,50 @@ final class SlateAssembler {
           model.modelVersion());
     }
     LinearPosterior posterior = bandit.serving(state, policy.id());
+    int policySlots = explore ? Math.min(k - 1, n) : Math.min(k, n);
     Slate slate =
-        policy.choose(posterior, features, k, new SplittableRandom(userId.hashCode() * 31L + seq));
-    int slots = slate.chosen().length;
+        policySlots == 0
+            ? new Slate(new int[0], new double[0])
+            : policy.choose(posterior, features, policySlots, rng);
+    int slots = slate.chosen().length + (explore ? 1 : 0);
     List<String> items = new ArrayList<>(slots);
     double[] estimates = new double[slots];
+    double[] propensities = new double[slots];
     float[][] slotFeatures = new float[slots][];
     List<String> reasons = new ArrayList<>(slots);
-    for (int j = 0; j < slots; j++) {
+    for (int j = 0; j < slate.chosen().length; j++) {
       int c = slate.chosen()[j];
       int idx = scores.items()[c];
       items.add(model.itemId(idx));
       slotFeatures[j] = features[c];
       estimates[j] = posterior.meanScore(features[c]);
+      propensities[j] = slate.propensities()[j];
       reasons.add(reason(state, idx, slate.propensities()[j], viewing));
+    }
+    if (explore) {
+      NewItemExploration.Choice choice = exploration.choose(arms, model::itemId, rng);
+      int j = slots - 1;
+      // A new item: no model score among the candidates (below all of them: 0), no popularity.
+      float[] x =
+          cf.buildFromProjection(
+              0f,
+              model.popularityOf(choice.item()),
+              false,
+              model.projection(choice.item()),
+              trends.values(new int[] {choice.item()})[0]);
+      items.add(model.itemId(choice.item()));
+      slotFeatures[j] = x;
+      estimates[j] = posterior.meanScore(x);
+      propensities[j] = q * choice.propensity();
+      reasons.add("exploring a new item");
+    } else if (q > 0 && slate.chosen().length == k) {
+      // The policy's item in the exploration position was shown because the slot did not explore.
+      propensities[k - 1] *= 1 - q;
     }
     return new UserProfile.SlateServed(
         slateId,
         items,
-        slate.propensities(),
+        propensities,
         estimates,
         slotFeatures,
         policy.id(),

@@ -191,7 +191,8 @@ public final class UserProfile
       long startNanos,
       boolean viewing,
       ActorRef<StreamMessage> pushTo,
-      int generation)
+      int generation,
+      java.util.BitSet excluded)
       implements Command {}
 
   /** Reply to {@link RecordInteraction}: {@code duplicate} when the event id was already seen. */
@@ -529,6 +530,9 @@ public final class UserProfile
                   // Node-wide learning from every durable interaction: trends (the pool learns a
                   // slot when its slate closes, as the user's own state does).
                   deps.trends().observe(userId, deps.model().catalog().indexOf(i.itemId()));
+                  if (deps.model().catalog().indexOf(i.itemId()) < 0) {
+                    deps.exploration().interaction(i.itemId());
+                  }
                 } else if (e instanceof RewardObserved) {
                   deps.metrics().clickOnServedSlate(policyId);
                 }
@@ -568,7 +572,9 @@ public final class UserProfile
     if (query.coldStart()) {
       ScoringModel.Scores popular = query.popular(deps.model().popularity(), topN);
       ctx.getSelf()
-          .tell(new ScoresReady(k, popular, null, trigger, replyTo, start, false, pushTo, gen));
+          .tell(
+              new ScoresReady(
+                  k, popular, null, trigger, replyTo, start, false, pushTo, gen, query.excluded()));
       return;
     }
     ctx.askWithStatus(
@@ -578,7 +584,16 @@ public final class UserProfile
         r -> new ScoringModel.Score(query.history(), topN, query.excluded()::get, r),
         (scores, failure) ->
             new ScoresReady(
-                k, scores, failure, trigger, replyTo, start, context != null, pushTo, gen));
+                k,
+                scores,
+                failure,
+                trigger,
+                replyTo,
+                start,
+                context != null,
+                pushTo,
+                gen,
+                query.excluded()));
   }
 
   private ReplyEffect<Event, UserState> onScoresReady(UserState state, ScoresReady r) {
@@ -613,13 +628,15 @@ public final class UserProfile
             r.k(),
             deps.clock().millis(),
             r.trigger(),
-            r.viewing());
+            r.viewing(),
+            r.excluded());
     if (!logs(state)) {
       // A shopper this journal has never seen (a crawler, a first page view): the slate is served
       // but not logged, so a read writes nothing and creates no profile; without a slate id no
       // interaction can earn a reward on it, and OPE never sees it.
       SlateReply unlogged = served.toReply(userId).unlogged();
       deps.metrics().slateServed(policyId, served.trigger(), served.itemIds().size());
+      countNewItemImpressions(served);
       push(r, unlogged);
       return r.replyTo() == null
           ? Effect().noReply()
@@ -635,11 +652,22 @@ public final class UserProfile
                   deps.metrics().persisted(start);
                   deps.bandit().pool(policyId, closing.features(), closing.rewards());
                   deps.metrics().slateServed(policyId, served.trigger(), served.itemIds().size());
+                  countNewItemImpressions(served);
                   push(r, reply);
                 });
     return r.replyTo() == null
         ? effect.thenNoReply()
         : effect.thenReply(r.replyTo(), s -> StatusReply.success(reply));
+  }
+
+  /** Counts the impressions of new (text-only) items in a served slate for their exploration. */
+  private void countNewItemImpressions(SlateServed served) {
+    int trained = deps.model().catalog().size();
+    for (String id : served.itemIds()) {
+      if (deps.model().indexOf(id) >= trained) {
+        deps.exploration().impression(id);
+      }
+    }
   }
 
   /**

@@ -35,6 +35,10 @@ import java.util.List;
  * @param projectionStrength the pool's prior precision on the seen flag and the 12 projected item
  *     dims, > 0
  * @param maxSubscribers most WebSocket subscribers of one user; the next one is refused, > 0
+ * @param explorationShare most share of impressions given to new (text-only) items through the
+ *     exploration slot, in [0, 1] ({@code carousel.live-items.exploration-share}; {@link
+ *     NewItemExploration})
+ * @param explorationArms most new items one exploration slot chooses among, >= 1
  */
 public record UserProfileSettings(
     int historyLength,
@@ -55,7 +59,9 @@ public record UserProfileSettings(
     boolean pooledPrior,
     double userStrength,
     double projectionStrength,
-    int maxSubscribers) {
+    int maxSubscribers,
+    double explorationShare,
+    int explorationArms) {
 
   /** Returns the context layout the trend half-lives ask for (16, 17 or 18 features). */
   public ContextFeatures.Layout layout() {
@@ -106,7 +112,9 @@ public record UserProfileSettings(
         c.getBoolean("pooled-prior.enabled"),
         c.getDouble("pooled-prior.user-strength"),
         c.getDouble("pooled-prior.projection-strength"),
-        positive(c, "max-subscribers"));
+        positive(c, "max-subscribers"),
+        config.getDouble("carousel.live-items.exploration-share"),
+        config.getInt("carousel.live-items.exploration-arms"));
   }
 
   private static int positive(Config c, String key) {
