@@ -102,6 +102,8 @@ final class DemoCommand implements Callable<Integer> {
                 prepared.modelDir(), prepared.meta().catalog(), prepared.meta().trainCounts());
         CarouselServer server = CarouselServer.start(config, loaded)) {
       System.out.printf("Carousel serving http://%s:%d/%n", server.host(), server.port());
+      // Printed now too: the page shows the replay's shoppers' slates changing while it runs.
+      DemoLinks.lines(config, server.host(), server.port()).forEach(System.out::println);
       DemoRun.Outcome outcome =
           DemoRun.run(
               server.host(),
@@ -123,6 +125,7 @@ final class DemoCommand implements Callable<Integer> {
             server.host(),
             server.port(),
             replay.isEmpty() ? "someone" : replay.get(0).userId());
+        DemoLinks.lines(config, server.host(), server.port()).forEach(System.out::println);
         server.awaitTermination();
       }
       return outcome.invariantsHold() ? 0 : 1;

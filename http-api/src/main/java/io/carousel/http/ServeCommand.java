@@ -66,6 +66,7 @@ final class ServeCommand implements Callable<Integer> {
       System.out.printf(
           "Carousel serving %s://%s:%d/ — Ctrl-C to stop%n",
           CarouselServer.tls(config) ? "https" : "http", server.host(), server.port());
+      DemoLinks.lines(config, server.host(), server.port()).forEach(System.out::println);
       server.awaitTermination();
     }
     return 0;
