@@ -53,8 +53,24 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
    * @param replyTo gets {@link Scores}, or an error if the request is invalid or scoring failed
    */
   public record Score(
-      int[] history, int topN, IntPredicate exclude, ActorRef<StatusReply<Scores>> replyTo)
-      implements Command {}
+      int[] history,
+      int topN,
+      IntPredicate exclude,
+      ActorRef<StatusReply<Scores>> replyTo,
+      long sentNanos)
+      implements Command {
+    /** A request sent now ({@code sentNanos} = {@link System#nanoTime()}, for shedding). */
+    public Score(
+        int[] history, int topN, IntPredicate exclude, ActorRef<StatusReply<Scores>> replyTo) {
+      this(history, topN, exclude, replyTo, System.nanoTime());
+    }
+  }
+
+  /**
+   * The error text of a shed request (it waited past {@link ScoringSettings#maxQueueDelay()}); the
+   * HTTP layer answers it 503 with {@code Retry-After}.
+   */
+  public static final String OVERLOADED = "overloaded: scoring queue full, retry";
 
   /**
    * The answer to {@link Score}.
@@ -73,6 +89,7 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
   private final TwoTowerScorer scorer;
   private final ScoringSettings settings;
   private final IntConsumer onFlush;
+  private final Runnable onShed;
   private final List<Score> buffer;
   private final LiveItems live;
 
@@ -82,8 +99,10 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
       TwoTowerScorer scorer,
       ScoringSettings settings,
       IntConsumer onFlush,
+      Runnable onShed,
       LiveItems live) {
     super(context);
+    this.onShed = onShed;
     this.live = live;
     this.timers = timers;
     this.scorer = scorer;
@@ -116,11 +135,26 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
    */
   public static Behavior<Command> create(
       TwoTowerScorer scorer, ScoringSettings settings, IntConsumer onFlush, LiveItems live) {
+    return create(scorer, settings, onFlush, null, live);
+  }
+
+  /**
+   * As above, with a callback run (on the actor's thread) for every request shed because it waited
+   * past {@link ScoringSettings#maxQueueDelay()}.
+   *
+   * @param onShed may be null
+   */
+  public static Behavior<Command> create(
+      TwoTowerScorer scorer,
+      ScoringSettings settings,
+      IntConsumer onFlush,
+      Runnable onShed,
+      LiveItems live) {
     return Behaviors.setup(
         context -> {
           context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
           return Behaviors.withTimers(
-              timers -> new ScoringModel(context, timers, scorer, settings, onFlush, live));
+              timers -> new ScoringModel(context, timers, scorer, settings, onFlush, onShed, live));
         });
   }
 
@@ -136,6 +170,16 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
     String invalid = validate(request);
     if (invalid != null) {
       request.replyTo().tell(StatusReply.error(invalid));
+      return this;
+    }
+    long maxWait = settings.maxQueueDelay().toNanos();
+    if (maxWait > 0 && System.nanoTime() - request.sentNanos() > maxWait) {
+      // Queued behind batches for longer than the bound: past capacity. Answering now keeps the
+      // queue (and every later request's wait) bounded; scoring it would only add to the tail.
+      if (onShed != null) {
+        onShed.run();
+      }
+      request.replyTo().tell(StatusReply.error(OVERLOADED));
       return this;
     }
     buffer.add(request);

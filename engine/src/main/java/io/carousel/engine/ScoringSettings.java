@@ -10,8 +10,11 @@ import java.time.Duration;
  * @param maxBatchSize a batch runs as soon as it holds this many requests
  * @param flushDelay a batch runs this long after its first request at the latest (ms scale)
  * @param poolSize number of {@link ScoringModel} actors per node
+ * @param maxQueueDelay a request that waited longer than this in a worker's queue is shed (answered
+ *     at once with {@link ScoringModel#OVERLOADED}) instead of scored; zero turns shedding off
  */
-public record ScoringSettings(int maxBatchSize, Duration flushDelay, int poolSize) {
+public record ScoringSettings(
+    int maxBatchSize, Duration flushDelay, int poolSize, Duration maxQueueDelay) {
   /** Path of the dispatcher that {@link ScoringModel} actors should be spawned on. */
   public static final String DISPATCHER = "carousel.scoring.dispatcher";
 
@@ -23,13 +26,23 @@ public record ScoringSettings(int maxBatchSize, Duration flushDelay, int poolSiz
       throw new IllegalArgumentException(
           "max-batch-size and pool-size must be positive: " + maxBatchSize + ", " + poolSize);
     }
-    if (flushDelay.isNegative()) {
-      throw new IllegalArgumentException("flush-delay must not be negative: " + flushDelay);
+    if (flushDelay.isNegative() || maxQueueDelay.isNegative()) {
+      throw new IllegalArgumentException(
+          "flush-delay and max-queue-delay must not be negative: "
+              + flushDelay
+              + ", "
+              + maxQueueDelay);
     }
   }
 
+  /** Settings without shedding (max-queue-delay 0). */
+  public ScoringSettings(int maxBatchSize, Duration flushDelay, int poolSize) {
+    this(maxBatchSize, flushDelay, poolSize, Duration.ZERO);
+  }
+
   /**
-   * Reads {@code carousel.scoring.{max-batch-size, flush-delay, pool-size}} from {@code config}.
+   * Reads {@code carousel.scoring.{max-batch-size, flush-delay, pool-size, max-queue-delay}} from
+   * {@code config}.
    *
    * @throws com.typesafe.config.ConfigException if a key is missing or has the wrong type
    * @throws IllegalArgumentException if a value is out of range
@@ -37,6 +50,9 @@ public record ScoringSettings(int maxBatchSize, Duration flushDelay, int poolSiz
   public static ScoringSettings fromConfig(Config config) {
     Config c = config.getConfig("carousel.scoring");
     return new ScoringSettings(
-        c.getInt("max-batch-size"), c.getDuration("flush-delay"), c.getInt("pool-size"));
+        c.getInt("max-batch-size"),
+        c.getDuration("flush-delay"),
+        c.getInt("pool-size"),
+        c.getDuration("max-queue-delay"));
   }
 }

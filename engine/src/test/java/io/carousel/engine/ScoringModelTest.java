@@ -65,6 +65,58 @@ class ScoringModelTest {
   }
 
   @Test
+  void shedsRequestsThatWaitedPastTheQueueBoundAndServesTheNextOnes() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger shed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ActorRef<ScoringModel.Command> model =
+        testKit.spawn(
+            ScoringModel.create(
+                scorer,
+                new ScoringSettings(1, Duration.ofMillis(1), 1, Duration.ofMillis(50)),
+                null,
+                shed::incrementAndGet,
+                null),
+            akka.actor.typed.DispatcherSelector.blocking());
+    // The first request's exclude predicate stalls its batch for 400 ms: the five sent meanwhile
+    // wait in the worker's queue past the 50 ms bound.
+    java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+    java.util.function.IntPredicate slow =
+        i -> {
+          if (stalled.getCount() > 0) {
+            stalled.countDown();
+            try {
+              Thread.sleep(400);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return false;
+        };
+    int[] history = {10, 11, 12};
+    TestProbe<StatusReply<ScoringModel.Scores>> first = testKit.createTestProbe();
+    model.tell(new ScoringModel.Score(history, 3, slow, first.ref()));
+    assertTrue(stalled.await(5, java.util.concurrent.TimeUnit.SECONDS));
+    List<TestProbe<StatusReply<ScoringModel.Scores>>> queued = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      TestProbe<StatusReply<ScoringModel.Scores>> p = testKit.createTestProbe();
+      queued.add(p);
+      model.tell(new ScoringModel.Score(history, 3, null, p.ref()));
+    }
+    assertTrue(first.receiveMessage(Duration.ofSeconds(5)).isSuccess());
+    for (TestProbe<StatusReply<ScoringModel.Scores>> p : queued) {
+      StatusReply<ScoringModel.Scores> r = p.receiveMessage(Duration.ofSeconds(5));
+      assertTrue(r.isError(), "a request queued 400 ms is shed");
+      assertEquals(ScoringModel.OVERLOADED, r.getError().getMessage());
+    }
+    assertEquals(5, shed.get());
+    // The queue has drained: a request sent now is scored.
+    TestProbe<StatusReply<ScoringModel.Scores>> after = testKit.createTestProbe();
+    model.tell(new ScoringModel.Score(history, 3, null, after.ref()));
+    assertEquals(13, after.receiveMessage(Duration.ofSeconds(5)).getValue().items()[0]);
+    assertEquals(5, shed.get());
+  }
+
+  @Test
   void neverReturnsAnExcludedItem() {
     ActorRef<ScoringModel.Command> model =
         testKit.spawn(ScoringModel.create(scorer, new ScoringSettings(4, Duration.ofMillis(1), 1)));

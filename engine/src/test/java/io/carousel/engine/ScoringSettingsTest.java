@@ -11,7 +11,7 @@ class ScoringSettingsTest {
   @Test
   void readsTheDefaultsFromReferenceConf() {
     ScoringSettings s = ScoringSettings.fromConfig(ConfigFactory.load());
-    assertEquals(new ScoringSettings(32, Duration.ofMillis(2), 2), s);
+    assertEquals(new ScoringSettings(32, Duration.ofMillis(2), 2, Duration.ofMillis(50)), s);
     assertEquals(
         2,
         ConfigFactory.load()
@@ -23,7 +23,8 @@ class ScoringSettingsTest {
     ScoringSettings s =
         ScoringSettings.fromConfig(
             ConfigFactory.parseString(
-                    "carousel.scoring { max-batch-size = 8, flush-delay = 500us, pool-size = 4 }")
+                    "carousel.scoring { max-batch-size = 8, flush-delay = 500us, pool-size = 4,"
+                        + " max-queue-delay = 0 }")
                 .withFallback(ConfigFactory.load()));
     assertEquals(new ScoringSettings(8, Duration.ofNanos(500_000), 4), s);
   }

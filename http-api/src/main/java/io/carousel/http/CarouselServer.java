@@ -175,6 +175,12 @@ public final class CarouselServer implements AutoCloseable {
                   .description("Requests per TensorFlow session run")
                   .publishPercentileHistogram()
                   .register(registry);
+          io.micrometer.core.instrument.Counter shed =
+              io.micrometer.core.instrument.Counter.builder("carousel.scoring.shed")
+                  .description(
+                      "Score requests shed (503 + Retry-After) after waiting past"
+                          + " carousel.scoring.max-queue-delay")
+                  .register(registry);
           ActorRef<ScoringModel.Command> scoring =
               ctx.spawn(
                   Routers.pool(
@@ -184,6 +190,7 @@ public final class CarouselServer implements AutoCloseable {
                                       model.scorer(),
                                       scoringSettings,
                                       batchSizes::record,
+                                      shed::increment,
                                       model.view().live()))
                               .onFailure(SupervisorStrategy.restart()))
                       .withRoundRobinRouting()

@@ -38,6 +38,12 @@ public final class ErrorMapping {
       // A stored row this build cannot read: permanent until the user is deleted, so not a 503.
       return Json.problem(Problem.of(500, "Internal Server Error", null, e.getMessage()));
     }
+    if (t instanceof StatusReply.ErrorMessage e
+        && e.getMessage().startsWith(io.carousel.engine.ScoringModel.OVERLOADED)) {
+      // Shed past capacity: nothing was done, the client may retry after a short pause.
+      return Json.problem(Problem.of(503, "Service Unavailable", null, e.getMessage()))
+          .addHeader(akka.http.javadsl.model.HttpHeader.parse("Retry-After", "1"));
+    }
     if (t instanceof StatusReply.ErrorMessage e) {
       return Json.problem(Problem.of(503, "Service Unavailable", null, e.getMessage()));
     }

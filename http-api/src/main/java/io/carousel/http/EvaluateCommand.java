@@ -173,6 +173,46 @@ final class EvaluateCommand implements Callable<Integer> {
               + " cases (default: all).")
   int maxCases;
 
+  @Option(
+      names = "--validation-share",
+      defaultValue = "0.1",
+      description =
+          "With --protocol published: the latest share of the training sessions whose prefixes"
+              + " choose carousel's mixture (the towers train on the rest; default:"
+              + " ${DEFAULT-VALUE}).")
+  double validationShare;
+
+  @Option(
+      names = "--validation-cases",
+      defaultValue = "3000",
+      description =
+          "With --protocol published: at most this many validation prefixes, a seeded sample"
+              + " (default: ${DEFAULT-VALUE}).")
+  int validationCases;
+
+  @Option(
+      names = "--max-users",
+      defaultValue = "2147483647",
+      description =
+          "Leave-one-out: evaluate a seeded sample (--seed) of at most this many users; every"
+              + " user's events stay fit data (default: all).")
+  int maxUsers;
+
+  @Option(
+      names = "--allow-repeats",
+      description =
+          "Leave-one-out: the shop's repeat behaviour allowed; the user's earlier items stay"
+              + " rankable for every model (default: excluded, a target viewed before is a miss) and"
+              + " a 'repeat' row is added. The published protocol always allows repeats.")
+  boolean allowRepeats;
+
+  @Option(
+      names = "--no-session-tower",
+      description =
+          "With --protocol published: carousel's mixture without the tower part (kNN and repeat"
+              + " parts only; no tower training).")
+  boolean noSessionTower;
+
   @Override
   public Integer call() {
     validate();
@@ -232,7 +272,7 @@ final class EvaluateCommand implements Callable<Integer> {
             wideNeighbours);
     Evaluation.Report r;
     try {
-      r = Evaluation.run(d, textVectors, options, privacy.all(), log);
+      r = Evaluation.run(d, textVectors, options, privacy.all(), allowRepeats, maxUsers, log);
     } catch (OutOfMemoryError e) {
       // The up-front estimate missed; still one line and exit 2, not a stack trace.
       throw new IllegalArgumentException(
@@ -242,7 +282,7 @@ final class EvaluateCommand implements Callable<Integer> {
               + " --dim, or raise the heap (JAVA_OPTS=-Xmx…)");
     }
     log.println();
-    log.println(Evaluation.PROTOCOL);
+    log.println(r.protocol());
     log.print(EvaluationReportWriter.table(r));
     if (offline.report != null) {
       log.println("report: " + EvaluationReportWriter.write(r, offline.report));
@@ -272,6 +312,12 @@ final class EvaluateCommand implements Callable<Integer> {
     atLeast("--ease-max-items", easeMaxItems, 1);
     atLeast("--wide-neighbours", wideNeighbours, 1);
     atLeast("--max-cases", maxCases, 1);
+    atLeast("--validation-cases", validationCases, 1);
+    atLeast("--max-users", maxUsers, 1);
+    if (!(validationShare > 0 && validationShare < 1)) {
+      throw new IllegalArgumentException(
+          "--validation-share must be between 0 and 1 (exclusive), got " + validationShare);
+    }
     if (!protocol.equals("leave-one-out") && !protocol.equals("published")) {
       throw new IllegalArgumentException(
           "--protocol must be leave-one-out or published, got " + protocol);

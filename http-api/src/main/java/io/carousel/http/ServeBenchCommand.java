@@ -91,6 +91,32 @@ final class ServeBenchCommand implements Callable<Integer> {
       description = "Pause between freshness probes, ms (default: ${DEFAULT-VALUE}).")
   long probeMs;
 
+  @Option(
+      names = "--catalogue-items",
+      defaultValue = "0",
+      description =
+          "Catalogue size the started server serves: the trained catalogue extended by synthetic"
+              + " items drawn from the trained item vectors (serve --catalogue-items; default:"
+              + " ${DEFAULT-VALUE}, the trained catalogue). With --url, start the server with it.")
+  int catalogueItems;
+
+  @Option(
+      names = "--server-jvm",
+      split = " ",
+      description =
+          "Extra JVM options of the started server, space separated (e.g."
+              + " -XX:StartFlightRecording=filename=/tmp/s.jfr).")
+  List<String> serverJvm = new ArrayList<>();
+
+  @Option(
+      names = "--kinds",
+      split = ",",
+      defaultValue = "health,get,post,mix",
+      description =
+          "Phases to run, of health, get, post, mix (default: ${DEFAULT-VALUE}; keep health: it is"
+              + " the floor).")
+  List<String> kinds;
+
   @Option(names = "--report", description = "Folder for serve-bench.json and serve-bench.png.")
   Path report;
 
@@ -100,10 +126,19 @@ final class ServeBenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--users must be >= 2, --history, --connections, --probe-ms >= 1, --seconds > 0");
     }
+    if (!List.of("health", "get", "post", "mix").containsAll(kinds)) {
+      throw new IllegalArgumentException("--kinds must be of health, get, post, mix: " + kinds);
+    }
     if (rates.stream().anyMatch(r -> r <= 0)) {
       throw new IllegalArgumentException("--rates must be > 0");
     }
+    if (catalogueItems < 0) {
+      throw new IllegalArgumentException("--catalogue-items must be >= 0");
+    }
     List<String> serveArgs = new ArrayList<>(List.of("--dataset", dataset));
+    if (catalogueItems > 0) {
+      serveArgs.addAll(List.of("--catalogue-items", Integer.toString(catalogueItems)));
+    }
     Map<String, Object> r =
         ServeBench.run(
             new ServeBench.Options(
@@ -112,7 +147,8 @@ final class ServeBenchCommand implements Callable<Integer> {
                 DataDirs.dataRoot(),
                 dataset,
                 serveArgs,
-                List.of(),
+                serverJvm,
+                catalogueItems,
                 users,
                 history,
                 connections,
@@ -120,7 +156,8 @@ final class ServeBenchCommand implements Callable<Integer> {
                 seconds,
                 warmup,
                 probeUsers,
-                probeMs));
+                probeMs,
+                kinds));
     System.out.println();
     System.out.print(ServeReport.table(r));
     if (report != null) {

@@ -35,6 +35,15 @@ final class ServeCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}, all of them).")
   double trainFraction;
 
+  @Option(
+      names = "--catalogue-items",
+      defaultValue = "0",
+      description =
+          "Serve a catalogue of this many items: when the trained one is smaller, extend it with"
+              + " synthetic items drawn from the trained item vectors (benchmarks at 100k / 1M"
+              + " items; docs/scoring.md). Default: ${DEFAULT-VALUE}, the trained catalogue.")
+  int catalogueItems;
+
   @Override
   public Integer call() throws Exception {
     if (!(trainFraction > 0 && trainFraction <= 1)) {
@@ -61,7 +70,8 @@ final class ServeCommand implements Callable<Integer> {
               .modelDir();
     }
     ModelMeta meta = ModelMeta.read(modelDir);
-    try (LoadedModel loaded = LoadedModel.load(modelDir, meta.catalog(), meta.trainCounts());
+    try (LoadedModel loaded =
+            LoadedModel.load(modelDir, meta.catalog(), meta.trainCounts(), catalogueItems);
         CarouselServer server = CarouselServer.start(config, loaded)) {
       System.out.printf(
           "Carousel serving %s://%s:%d/ — Ctrl-C to stop%n",

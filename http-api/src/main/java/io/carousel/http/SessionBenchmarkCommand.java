@@ -2,6 +2,7 @@ package io.carousel.http;
 
 import io.carousel.engine.data.SessionPickles;
 import io.carousel.engine.eval.SessionBenchmark;
+import io.carousel.engine.eval.SessionHybrid;
 import io.carousel.engine.model.SessionTowerType;
 import io.carousel.engine.model.TwoTowerConfig;
 import io.carousel.engine.model.WideWeights;
@@ -68,6 +69,12 @@ final class SessionBenchmarkCommand {
             c.easeMaxItems,
             c.maxCases,
             c.seed,
+            new SessionBenchmark.Options(
+                !c.noSessionTower,
+                c.validationShare,
+                c.validationCases,
+                c.seed,
+                SessionHybrid.Grid.standard()),
             log);
     log.println();
     log.println(SessionBenchmark.PROTOCOL);

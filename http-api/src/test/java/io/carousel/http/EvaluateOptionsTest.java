@@ -40,6 +40,10 @@ class EvaluateOptionsTest {
     assertRejected("--tower", "lstm");
     assertRejected("--protocol", "sr-gnn");
     assertRejected("--max-cases", "0");
+    assertRejected("--max-users", "0");
+    assertRejected("--validation-cases", "0");
+    assertRejected("--validation-share", "1");
+    assertRejected("--validation-share", "NaN");
   }
 
   @Test

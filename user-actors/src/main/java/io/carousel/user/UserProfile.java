@@ -589,7 +589,13 @@ public final class UserProfile
           : Effect().reply(r.replyTo(), StatusReply.error("the user was just forgotten; retry"));
     }
     if (r.failure() != null) {
-      ctx.getLog().warn("scoring failed for user {}: {}", userId, r.failure().getMessage());
+      String why = String.valueOf(r.failure().getMessage());
+      if (why.startsWith(ScoringModel.OVERLOADED)) {
+        // Shed past capacity (counted in carousel.scoring.shed): one log line each would flood.
+        ctx.getLog().debug("scoring shed for user {}", userId);
+      } else {
+        ctx.getLog().warn("scoring failed for user {}: {}", userId, why);
+      }
       return r.replyTo() == null
           ? Effect().noReply()
           : Effect().reply(r.replyTo(), StatusReply.error(r.failure()));

@@ -20,9 +20,12 @@ import java.util.Optional;
 public record BaselineComparison(
     String model, String baseline, double difference, double lo, double hi, int users) {
 
-  /** The baselines a two-tower row is compared with. */
+  /**
+   * The baselines a two-tower row is compared with ({@code repeat} occurs only with repeats
+   * allowed, where it can be the strongest).
+   */
   public static final List<String> BASELINES =
-      List.of("popularity", "markov", "item-knn", "ease", "bpr-mf");
+      List.of("popularity", "markov", "item-knn", "ease", "bpr-mf", "repeat");
 
   /** Bootstrap resamples. */
   static final int RESAMPLES = 2000;

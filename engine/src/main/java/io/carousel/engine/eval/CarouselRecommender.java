@@ -239,6 +239,21 @@ public final class CarouselRecommender implements Recommender, AutoCloseable {
     return privateRelease;
   }
 
+  /**
+   * Rebuilds the wide co-visitation terms from {@code sequences} and keeps the trained towers: the
+   * cheap part of a refit (the session benchmark tunes on a split of the training sessions, then
+   * refits the wide terms on all of them without training the towers again).
+   */
+  public void refitWide(List<int[]> sequences) {
+    if (ranking == null) {
+      throw new IllegalStateException("refitWide before fit");
+    }
+    fitSequences = sequences;
+    ranking =
+        new WideAndDeep(
+            allItems, scorer.logitScale(), coVisitation(sequences, allItems.length), wideWeights);
+  }
+
   /** Sets the weights of the wide terms for later {@link #score} calls (before or after fit). */
   public void setWideWeights(WideWeights weights) {
     wideWeights = weights;

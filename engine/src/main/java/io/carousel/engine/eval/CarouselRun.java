@@ -242,7 +242,8 @@ record CarouselRun(
         r.seconds(),
         settings,
         report.lossPerEpoch(),
-        report.validationLossPerEpoch());
+        report.validationLossPerEpoch(),
+        Evaluation.repeatsExcluded(test, split, log));
   }
 
   /** Returns the tuned hyper-parameters, human-readable (epochs reported separately). */

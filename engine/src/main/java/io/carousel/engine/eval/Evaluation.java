@@ -94,6 +94,8 @@ public final class Evaluation {
    * @param settings the validation-chosen setting, human-readable
    * @param trainLoss training loss per epoch (two-tower only, else empty)
    * @param validationLoss validation loss per epoch (two-tower only, else empty)
+   * @param testRepeatsExcluded with repeats allowed: the same fitted model's test metrics with the
+   *     user's earlier items excluded (the default protocol), else null
    */
   public record ModelResult(
       String name,
@@ -102,7 +104,35 @@ public final class Evaluation {
       double trainSeconds,
       String settings,
       List<Double> trainLoss,
-      List<Double> validationLoss) {}
+      List<Double> validationLoss,
+      Metrics testRepeatsExcluded) {
+    /** A row of the default protocol (no second test pass). */
+    public ModelResult(
+        String name,
+        Metrics validation,
+        Metrics test,
+        double trainSeconds,
+        String settings,
+        List<Double> trainLoss,
+        List<Double> validationLoss) {
+      this(name, validation, test, trainSeconds, settings, trainLoss, validationLoss, null);
+    }
+  }
+
+  /**
+   * Returns the test metrics of {@code r} with the user's earlier items excluded when {@code split}
+   * allows repeats (the same fitted model, a second test pass), else null.
+   */
+  static Metrics repeatsExcluded(Recommender r, LeaveOneOut split, PrintStream log) {
+    if (!split.repeatsAllowed()) {
+      return null;
+    }
+    Metrics m = Evaluator.evaluate(r, split.excludingRepeats(), Stage.TEST);
+    log.printf(
+        "%-18s   repeats excluded: HR@10 %.4f NDCG@10 %.4f MRR@20 %.4f%n",
+        "", m.hrAt10(), m.ndcgAt10(), m.mrrAt20());
+    return m;
+  }
 
   /**
    * A whole run.
@@ -136,23 +166,43 @@ public final class Evaluation {
    */
   public static Report run(
       Dataset dataset, float[][] textVectors, Options options, PrintStream log) {
-    return run(dataset, textVectors, options, List.of(), log);
+    return run(dataset, textVectors, options, List.of(), false, Integer.MAX_VALUE, log);
   }
+
+  /** Protocol line of a run with repeats allowed. */
+  public static final String PROTOCOL_REPEATS =
+      PROTOCOL.replace(
+          "the user's earlier items excluded",
+          "the user's earlier items NOT excluded (repeats allowed: a target viewed before can be a"
+              + " hit)");
 
   /**
    * As {@link #run(Dataset, float[][], Options, PrintStream)}, plus one {@code carousel} row per DP
    * mode in {@code privacy} that is on, named {@code carousel dp ε=E}: the same retrained towers
    * with the co-visitation statistics released under that budget and wide weights chosen on
    * validation with DP statistics (docs/security.md, "Differential privacy (item 6)"). Modes that
-   * are off are the plain {@code carousel} row.
+   * are off are the plain {@code carousel} row. With {@code allowRepeats} the user's earlier items
+   * stay rankable for every model ({@link LeaveOneOut#allowingRepeats}), a {@code repeat} row
+   * ({@link RepeatTerm}, decay chosen on validation) is added, and every row also carries the same
+   * fitted model's test metrics with repeats excluded.
+   *
+   * @param maxUsers evaluate a seeded sample ({@code options.seed()}) of at most this many users
+   *     (validation and test targets; every user's events stay fit data)
    */
   public static Report run(
       Dataset dataset,
       float[][] textVectors,
       Options options,
       List<io.carousel.engine.privacy.DpSettings> privacy,
+      boolean allowRepeats,
+      int maxUsers,
       PrintStream log) {
-    LeaveOneOut split = LeaveOneOut.of(dataset, options.coldShare(), options.seed());
+    LeaveOneOut split =
+        LeaveOneOut.of(dataset, options.coldShare(), options.seed())
+            .sampleEvaluated(maxUsers, options.seed());
+    if (allowRepeats) {
+      split = split.allowingRepeats();
+    }
     int numItems = split.numItems();
     log.printf(
         "%s: %d users (%d evaluated), %d items, %d cold%n",
@@ -184,6 +234,15 @@ public final class Evaluation {
     results.add(tuned(split, List.of(() -> new RandomScores(options.seed())), r -> "seeded", log));
     results.add(tuned(split, List.of(Popularity::new), r -> "-", log));
     results.add(tuned(split, List.of(Markov::new), r -> "-", log));
+    if (allowRepeats) {
+      results.add(
+          tuned(
+              split,
+              List.of(
+                  () -> new RepeatTerm(0.5f), () -> new RepeatTerm(0.8f), () -> new RepeatTerm(1f)),
+              r -> "decay=" + ((RepeatTerm) r).decay(),
+              log));
+    }
     // The same top-M cosine lists as carousel's wide term, so the two rows differ by the towers.
     results.add(
         tuned(
@@ -210,7 +269,7 @@ public final class Evaluation {
     results.addAll(carouselRows(split, textVectors, options, privacy, log));
     return new Report(
         dataset.name(),
-        PROTOCOL,
+        allowRepeats ? PROTOCOL_REPEATS : PROTOCOL,
         split.evaluatedUsers().length,
         numItems,
         split.numCold(),
@@ -337,6 +396,13 @@ public final class Evaluation {
         "%-18s test HR@10 %.4f NDCG@10 %.4f MRR@20 %.4f cov@10 %.3f (fit %.1f s)%n",
         r.name(), test.hrAt10(), test.ndcgAt10(), test.mrrAt20(), test.coverageAt10(), seconds);
     return new ModelResult(
-        r.name(), bestValid, test, seconds, describe.apply(r), List.of(), List.of());
+        r.name(),
+        bestValid,
+        test,
+        seconds,
+        describe.apply(r),
+        List.of(),
+        List.of(),
+        repeatsExcluded(r, split, log));
   }
 }

@@ -47,6 +47,7 @@ public final class LeaveOneOut {
   private final boolean[] cold;
   private final boolean[] validationCandidates;
   private final boolean[] testCandidates;
+  private final boolean repeats;
 
   private LeaveOneOut(
       int numItems, List<int[]> sequences, boolean[] listed, double coldShare, long seed) {
@@ -59,16 +60,37 @@ public final class LeaveOneOut {
     this.validationCandidates = known(listed, Stage.VALIDATION);
     this.testCandidates = known(listed, Stage.TEST);
     this.cold = chooseCold(validationCandidates, coldShare, seed);
+    this.repeats = false;
   }
 
   /** The same split as {@code full}, evaluating only {@code evaluated}. */
-  private LeaveOneOut(LeaveOneOut full, int[] evaluated) {
+  private LeaveOneOut(LeaveOneOut full, int[] evaluated, boolean repeats) {
     this.numItems = full.numItems;
     this.sequences = full.sequences;
     this.cold = full.cold;
     this.validationCandidates = full.validationCandidates;
     this.testCandidates = full.testCandidates;
     this.evaluated = evaluated;
+    this.repeats = repeats;
+  }
+
+  /**
+   * Returns the same split (fit data, targets, candidates) with the shop's repeat behaviour
+   * allowed: the user's earlier items stay rankable ({@link #seen} is empty), so a target the user
+   * viewed before can be a hit instead of a miss for every model.
+   */
+  public LeaveOneOut allowingRepeats() {
+    return new LeaveOneOut(this, evaluated, true);
+  }
+
+  /** Returns the same split with the user's earlier items excluded again (the default). */
+  public LeaveOneOut excludingRepeats() {
+    return repeats ? new LeaveOneOut(this, evaluated, false) : this;
+  }
+
+  /** Returns whether the user's earlier items stay rankable ({@link #allowingRepeats}). */
+  public boolean repeatsAllowed() {
+    return repeats;
   }
 
   /** Listed items and items that occur in {@code stage}'s fit data, cold items not yet removed. */
@@ -104,7 +126,7 @@ public final class LeaveOneOut {
     }
     int[] sample = Arrays.copyOf(perm, max);
     Arrays.sort(sample);
-    return new LeaveOneOut(this, sample);
+    return new LeaveOneOut(this, sample, repeats);
   }
 
   /**
@@ -296,8 +318,14 @@ public final class LeaveOneOut {
     return withoutCold(Arrays.copyOf(s, cut(s, stage)));
   }
 
-  /** Returns user {@code u}'s items before the {@code stage} target, cold included (to exclude). */
+  /**
+   * Returns user {@code u}'s items before the {@code stage} target, cold included (to exclude);
+   * none when repeats are allowed.
+   */
   public int[] seen(int u, Stage stage) {
+    if (repeats) {
+      return new int[0];
+    }
     int[] s = sequences.get(u);
     return Arrays.copyOf(s, cut(s, stage));
   }

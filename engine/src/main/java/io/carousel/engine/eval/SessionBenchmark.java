@@ -36,7 +36,18 @@ public final class SessionBenchmark {
    * @param fitSeconds fit wall time, s
    */
   public record Row(
-      String name, double pAt20, double mrrAt20, double fitSeconds, String settings) {}
+      String name,
+      double pAt20,
+      double mrrAt20,
+      double fitSeconds,
+      String settings,
+      double pHalfWidth,
+      double mrrHalfWidth) {
+    /** A row without intervals (the published figures). */
+    public Row(String name, double pAt20, double mrrAt20, double fitSeconds, String settings) {
+      this(name, pAt20, mrrAt20, fitSeconds, settings, Double.NaN, Double.NaN);
+    }
+  }
 
   /**
    * A run.
@@ -63,6 +74,7 @@ public final class SessionBenchmark {
       int easeMaxItems,
       int maxCases,
       long seed,
+      Options options,
       PrintStream log) {
     int numItems = data.numItems();
     List<int[]> train = new ArrayList<>(data.train().size());
@@ -89,14 +101,158 @@ public final class SessionBenchmark {
     for (Supplier<Recommender> s : models) {
       rows.add(row(s.get(), train, numItems, data, cases, log));
     }
+    rows.addAll(carousel(train, numItems, data, cases, config, wide, neighbours, options, log));
+    return new Report(name, numItems, cases.length, data.prefixes().size(), List.copyOf(rows));
+  }
+
+  /**
+   * Carousel's rows: the towers are trained on the first {@code 1 - validationShare} of the
+   * training sessions (file order, a time proxy), the {@link SessionHybrid} setting is chosen on
+   * prefixes of the rest, then the wide terms and the session-kNN part are refitted on all training
+   * sessions (the towers are not trained again) and the test cases scored. Nothing sees a test case
+   * before the test pass.
+   */
+  private static List<Row> carousel(
+      List<int[]> train,
+      int numItems,
+      SessionPickles data,
+      int[] cases,
+      TwoTowerConfig config,
+      WideWeights wide,
+      int neighbours,
+      Options options,
+      PrintStream log) {
+    int cut = (int) Math.round(train.size() * (1 - options.validationShare()));
+    List<int[]> fitPart = train.subList(0, cut);
+    List<int[]> vh = new ArrayList<>();
+    List<Integer> vt = new ArrayList<>();
+    for (int[] s : train.subList(cut, train.size())) {
+      for (int len = 1; len < s.length; len++) {
+        vh.add(Arrays.copyOf(s, len));
+        vt.add(s[len]);
+      }
+    }
+    int[] pick = sample(vh.size(), options.validationCases(), options.seed());
+    List<int[]> valHistories = new ArrayList<>(pick.length);
+    int[] valTargets = new int[pick.length];
+    for (int k = 0; k < pick.length; k++) {
+      valHistories.add(vh.get(pick[k]));
+      valTargets[k] = vt.get(pick[k]);
+    }
+    log.printf(
+        Locale.ROOT,
+        "validation: towers fit on the first %d of %d training sessions, %d of %d prefixes of the"
+            + " other %d%n",
+        cut,
+        train.size(),
+        pick.length,
+        vh.size(),
+        train.size() - cut);
+    List<Row> rows = new ArrayList<>();
     TwoTowerConfig c = config.withUseText(false);
     try (CarouselRecommender carousel =
         new CarouselRecommender(
             "carousel", new float[numItems][1], new boolean[numItems], c, 0, null, neighbours)) {
       carousel.setWideWeights(wide);
-      rows.add(row(carousel, train, numItems, data, cases, log));
+      double towerSeconds = 0;
+      if (options.tower()) {
+        long t0 = System.nanoTime();
+        carousel.fit(fitPart, numItems);
+        towerSeconds = (System.nanoTime() - t0) / 1e9;
+        log.printf(Locale.ROOT, "carousel towers trained in %.1f s%n", towerSeconds);
+      }
+      long t1 = System.nanoTime();
+      SessionHybrid.Tuned tuned =
+          SessionHybrid.tune(
+              options.tower() ? carousel : null,
+              fitPart,
+              numItems,
+              valHistories,
+              valTargets,
+              100,
+              500,
+              options.grid());
+      double tuneSeconds = (System.nanoTime() - t1) / 1e9;
+      log.printf(
+          Locale.ROOT,
+          "validation best (%.1f s): P@20 %.2f MRR@20 %.2f with %s%n",
+          tuneSeconds,
+          100 * tuned.pAt20(),
+          100 * tuned.mrrAt20(),
+          tuned.best().describe());
+      if (options.tower()) {
+        Recommender refit =
+            new Recommender() {
+              @Override
+              public String name() {
+                return "carousel";
+              }
+
+              @Override
+              public void fit(List<int[]> sequences, int n) {
+                carousel.refitWide(sequences);
+              }
+
+              @Override
+              public float[][] score(int[] users, int[][] histories) {
+                return carousel.score(users, histories);
+              }
+            };
+        Row r = row(refit, train, numItems, data, cases, log);
+        rows.add(
+            new Row(
+                r.name(),
+                r.pAt20(),
+                r.mrrAt20(),
+                towerSeconds + r.fitSeconds(),
+                CarouselRun.describe(c)
+                    + ", epochs="
+                    + c.epochs()
+                    + ", towers on the first "
+                    + cut
+                    + " sessions, wide on all",
+                r.pHalfWidth(),
+                r.mrrHalfWidth()));
+      }
+      SessionHybrid hybrid =
+          new SessionHybrid(options.tower() ? carousel : null, 100, 500, tuned.best());
+      Row h = row(hybrid, train, numItems, data, cases, log);
+      rows.add(
+          new Row(
+              h.name(),
+              h.pAt20(),
+              h.mrrAt20(),
+              towerSeconds + tuneSeconds + h.fitSeconds(),
+              tuned.best().describe()
+                  + String.format(
+                      Locale.ROOT,
+                      " (validation P@20 %.2f MRR@20 %.2f on %d cases)",
+                      100 * tuned.pAt20(),
+                      100 * tuned.mrrAt20(),
+                      tuned.cases()),
+              h.pHalfWidth(),
+              h.mrrHalfWidth()));
     }
-    return new Report(name, numItems, cases.length, data.prefixes().size(), List.copyOf(rows));
+    return rows;
+  }
+
+  /**
+   * Carousel's tuning options.
+   *
+   * @param tower whether the mixture has the tower part (false: kNN and repeat parts only)
+   * @param validationShare share of the training sessions (the latest) held out for validation
+   * @param validationCases at most this many validation prefixes, a seeded sample
+   */
+  public record Options(
+      boolean tower,
+      double validationShare,
+      int validationCases,
+      long seed,
+      SessionHybrid.Grid grid) {
+    /** Returns the defaults: tower on, 10 % of the sessions, 3,000 cases, the standard grid. */
+    public static Options defaults(long seed) {
+      return new Options(true, 0.1, 3000, seed, SessionHybrid.Grid.standard());
+    }
   }
 
   private static Row row(
@@ -112,6 +268,7 @@ public final class SessionBenchmark {
     boolean[] none = new boolean[numItems];
     double hits = 0;
     double mrr = 0;
+    double mrrSquares = 0;
     for (int from = 0; from < cases.length; from += Evaluator.BATCH) {
       int count = Math.min(Evaluator.BATCH, cases.length - from);
       int[][] histories = new int[count][];
@@ -123,15 +280,23 @@ public final class SessionBenchmark {
         int rank = Evaluator.rank(scores[b], data.labels()[cases[from + b]] - 1, none);
         hits += rank < 20 ? 1 : 0;
         mrr += rank < 20 ? 1.0 / (rank + 1) : 0;
+        mrrSquares += rank < 20 ? 1.0 / ((rank + 1.0) * (rank + 1.0)) : 0;
       }
     }
+    int n = Math.max(1, cases.length);
+    double p = hits / n;
+    double m = mrr / n;
     Row r =
         new Row(
             model.name(),
-            hits / Math.max(1, cases.length),
-            mrr / Math.max(1, cases.length),
+            p,
+            m,
             seconds,
-            settings(model));
+            settings(model),
+            // 95 % normal intervals over the cases: binomial for P@20, the sample variance of the
+            // reciprocal ranks for MRR@20.
+            1.96 * Math.sqrt(p * (1 - p) / n),
+            1.96 * Math.sqrt(Math.max(0, mrrSquares / n - m * m) / n));
     log.printf(
         Locale.ROOT,
         "%-12s P@20 %.2f MRR@20 %.2f (fit %.1f s; %s)%n",
@@ -144,6 +309,9 @@ public final class SessionBenchmark {
   }
 
   private static String settings(Recommender r) {
+    if (r instanceof SessionHybrid h) {
+      return h.setting().describe();
+    }
     if (r instanceof SessionKnn s) {
       return s.describe();
     }
@@ -195,7 +363,8 @@ public final class SessionBenchmark {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%s: %d items, %d of %d test cases%n| model | P@20 | MRR@20 | fit s | settings |%n"
+            "%s: %d items, %d of %d test cases (± half-width of the 95 %% interval over the"
+                + " cases)%n| model | P@20 | MRR@20 | fit s | settings |%n"
                 + "|---|---|---|---|---|%n",
             r.dataset(),
             r.items(),
@@ -205,10 +374,12 @@ public final class SessionBenchmark {
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %.2f | %.2f | %.1f | %s |%n",
+              "| %s | %.2f ± %.2f | %.2f ± %.2f | %.1f | %s |%n",
               row.name(),
               100 * row.pAt20(),
+              100 * row.pHalfWidth(),
               100 * row.mrrAt20(),
+              100 * row.mrrHalfWidth(),
               row.fitSeconds(),
               row.settings()));
     }

@@ -13,10 +13,17 @@ import java.util.List;
  * {@code s} ({@code w = 1 / (d + 1)}, the "div" weighting; repeats count at their latest position);
  * the {@code k} most similar neighbours vote, {@code score(j) = Σ_{n ∈ N_k(s), j ∈ n} sim(s, n)}.
  * Fit sessions are in time order (a later index is more recent).
+ *
+ * <p>With a {@code positionDecay} λ above 0 a neighbour's items vote by their distance from the
+ * neighbour's match, as in STAN (Garg et al., SIGIR 2019, its λ3): the match is the shared item
+ * latest in {@code s}, and an item {@code q} places from it in the neighbour votes {@code sim ·
+ * exp(-q / λ)}, so the items seen next to what the shopper looks at now count more. λ = 0 is plain
+ * V-SKNN.
  */
 public final class SessionKnn implements Recommender {
   private final int k;
   private final int sampleSize;
+  private final float positionDecay;
   private int numItems;
   private int[][] sessions = new int[0][];
   private int[][] sessionsOf = new int[0][];
@@ -28,8 +35,22 @@ public final class SessionKnn implements Recommender {
    * @param sampleSize most recent candidate sessions considered
    */
   public SessionKnn(int k, int sampleSize) {
+    this(k, sampleSize, 0);
+  }
+
+  /**
+   * Creates the model with STAN's position weighting of a neighbour's items.
+   *
+   * @param positionDecay λ of {@code exp(-q / λ)}, 0 for none (plain V-SKNN)
+   */
+  public SessionKnn(int k, int sampleSize, float positionDecay) {
+    if (k < 1 || sampleSize < 1 || !(positionDecay >= 0)) {
+      throw new IllegalArgumentException(
+          "k and sampleSize must be at least 1 and positionDecay at least 0");
+    }
     this.k = k;
     this.sampleSize = sampleSize;
+    this.positionDecay = positionDecay;
   }
 
   @Override
@@ -37,9 +58,19 @@ public final class SessionKnn implements Recommender {
     return "v-sknn";
   }
 
+  /** Returns λ of the neighbour position weighting, 0 for none. */
+  public float positionDecay() {
+    return positionDecay;
+  }
+
   /** Returns the settings, human-readable. */
   public String describe() {
-    return "k=" + k + ", sample=" + sampleSize + ", weights 1/(d+1)";
+    return "k="
+        + k
+        + ", sample="
+        + sampleSize
+        + ", weights 1/(d+1)"
+        + (positionDecay > 0 ? ", neighbour position decay " + positionDecay : "");
   }
 
   @Override
@@ -118,8 +149,23 @@ public final class SessionKnn implements Recommender {
     Arrays.sort(keyed);
     for (int c = m - 1; c >= Math.max(0, m - k); c--) {
       float sim = Float.intBitsToFloat((int) (keyed[c] >>> 32));
-      for (int j : sessions[(int) keyed[c]]) {
-        row[j] += sim;
+      int[] nb = sessions[(int) keyed[c]];
+      if (positionDecay == 0) {
+        for (int j : nb) {
+          row[j] += sim;
+        }
+        continue;
+      }
+      int match = 0;
+      float best = -1;
+      for (int q = 0; q < nb.length; q++) {
+        if (weight[nb[q]] > best) {
+          best = weight[nb[q]];
+          match = q;
+        }
+      }
+      for (int q = 0; q < nb.length; q++) {
+        row[nb[q]] += sim * (float) Math.exp(-Math.abs(q - match) / positionDecay);
       }
     }
     for (int i : history) {

@@ -117,9 +117,7 @@ public final class ColdTransfer {
     }
     int[] k = new int[numCold];
     Arrays.fill(k, Math.min(neighbours, candidates.length));
-    TopN[] found =
-        new ExactTopK(ExactTopK.flatten(warmVectors), dim, ExactTopK.DEFAULT_CHUNK)
-            .search(queries, k, null, 1f);
+    TopN[] found = ExactTopK.of(warmVectors, ExactTopK.DEFAULT_CHUNK).search(queries, k, null, 1f);
     TopN[] nearest = new TopN[numCold];
     for (int c = 0; c < numCold; c++) {
       int[] ids = found[c].items().clone();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -35,6 +36,7 @@ public final class TwoTowerScorer implements AutoCloseable {
   private final float[][] itemVectors;
   private final float logitScale;
   private final WideAndDeep ranking;
+  private final int numItems;
 
   private TwoTowerScorer(
       Path dir,
@@ -73,6 +75,7 @@ public final class TwoTowerScorer implements AutoCloseable {
     this.logitScale = measureLogitScale();
     // load() has checked that the co-visitation lists cover the model's items.
     this.ranking = new WideAndDeep(itemVectors, logitScale, coVisitation, weights);
+    this.numItems = itemVectors.length;
     if (coVisitation != null) {
       LOG.info(
           "model {}: {} items without co-visitation get a wide term from their {} nearest warm"
@@ -82,6 +85,48 @@ public final class TwoTowerScorer implements AutoCloseable {
           ColdTransfer.DEFAULT_NEIGHBOURS,
           ranking.coldTransfer().entries());
     }
+  }
+
+  /** The same loaded model retrieving over {@code all} items (trained first). */
+  private TwoTowerScorer(TwoTowerScorer base, float[][] all) {
+    this.dir = base.dir;
+    this.bundle = base.bundle;
+    this.score = base.score;
+    this.sessionVector = base.sessionVector;
+    this.fromText = base.fromText;
+    this.metadata = base.metadata;
+    this.itemVectors = base.itemVectors;
+    this.logitScale = base.logitScale;
+    this.ranking =
+        new WideAndDeep(
+            all,
+            logitScale,
+            base.ranking.coVisitation(),
+            base.ranking.weights(),
+            ColdTransfer.DEFAULT_NEIGHBOURS);
+    this.numItems = all.length;
+  }
+
+  /**
+   * Returns this model retrieving over its trained items followed by {@code extra} (a synthetic
+   * catalogue extension, {@link CatalogueExtension}): item {@code trainedItems() + j} is {@code
+   * extra[j]}. The extra items are retrieval candidates scored by the tower logit, with no wide
+   * term (they have no co-visitation lists); in a history they are accepted but not read by the
+   * session tower or the wide term (they have no trained id). The returned scorer takes over the
+   * native session: close it, not this one.
+   *
+   * @param extra {@code float[E][dim]} L2-normalised vectors, held without copying (the caller must
+   *     not change them)
+   */
+  public TwoTowerScorer withExtraItems(float[][] extra) {
+    for (float[] v : extra) {
+      if (v.length != dim()) {
+        throw new IllegalArgumentException("extra item of width " + v.length + " != " + dim());
+      }
+    }
+    float[][] all = Arrays.copyOf(itemVectors, itemVectors.length + extra.length);
+    System.arraycopy(extra, 0, all, itemVectors.length, extra.length);
+    return new TwoTowerScorer(this, all);
   }
 
   /**
@@ -205,8 +250,18 @@ public final class TwoTowerScorer implements AutoCloseable {
     }
   }
 
-  /** Returns the number of items, the width of every score row. */
+  /**
+   * Returns the number of items retrieval ranks: the trained ones plus any {@link #withExtraItems}
+   * extension.
+   */
   public int numItems() {
+    return numItems;
+  }
+
+  /**
+   * Returns the number of items the model was trained on, the width of every {@link #score} row.
+   */
+  public int trainedItems() {
     return metadata.numItems();
   }
 
@@ -220,7 +275,7 @@ public final class TwoTowerScorer implements AutoCloseable {
     return metadata.historyLength();
   }
 
-  /** Returns a copy of the L2-normalised item matrix {@code float[numItems][dim]}. */
+  /** Returns a copy of the L2-normalised trained item matrix {@code float[trainedItems][dim]}. */
   public float[][] itemVectors() {
     float[][] copy = new float[itemVectors.length][];
     for (int i = 0; i < copy.length; i++) {
@@ -230,7 +285,7 @@ public final class TwoTowerScorer implements AutoCloseable {
   }
 
   /**
-   * Returns the scores {@code float[B][numItems]} (logits: cosine times the learned inverse
+   * Returns the scores {@code float[B][trainedItems]} (logits: cosine times the learned inverse
    * temperature) of every item after each history.
    *
    * @param histories {@code B} histories of item indices, most recent last, any length (the last N
@@ -324,14 +379,22 @@ public final class TwoTowerScorer implements AutoCloseable {
     }
     int n = historyLength();
     int[] flat = new int[b * n];
+    int trained = trainedItems();
     for (int i = 0; i < b; i++) {
+      boolean extended = false;
       for (int item : histories[i]) {
         if (item < 0 || item >= numItems()) {
           throw new IllegalArgumentException(
               "item index " + item + " outside [0, " + numItems() + ") in history " + i);
         }
+        extended |= item >= trained;
       }
-      TrainingExamples.padInto(histories[i], n, flat, i * n);
+      // An extension item has no trained id: the session tower reads the trained ones only.
+      int[] h =
+          extended
+              ? Arrays.stream(histories[i]).filter(item -> item < trained).toArray()
+              : histories[i];
+      TrainingExamples.padInto(h, n, flat, i * n);
     }
     try (TInt32 input = TInt32.tensorOf(Shape.of(b, n), DataBuffers.of(flat, true, false));
         Result r = function.call(Map.of(ServingGraph.HISTORY_INPUT, input))) {

@@ -44,9 +44,11 @@ public final class WideAndDeep {
    *
    * @param items {@code float[numItems][dim]} L2-normalised item vectors
    * @param logitScale positive factor from cosine to logit, the tower's learned inverse temperature
-   * @param coVisitation the wide statistics, or null for tower only
+   * @param coVisitation the wide statistics, or null for tower only; it may cover only the first
+   *     {@code coVisitation.numItems()} items (the trained ones), the rest get no wide term
    * @param weights the wide weights (ignored without co-visitation)
-   * @throws IllegalArgumentException if sizes disagree or the scale is not positive
+   * @throws IllegalArgumentException if the co-visitation has more items than {@code items} or the
+   *     scale is not positive
    */
   public WideAndDeep(
       float[][] items, float logitScale, CoVisitation coVisitation, WideWeights weights) {
@@ -74,10 +76,16 @@ public final class WideAndDeep {
     if (coldNeighbours < 0) {
       throw new IllegalArgumentException("cold neighbours must be >= 0: " + coldNeighbours);
     }
-    if (coVisitation == null || coldNeighbours == 0 || coVisitation.numItems() != items.length) {
+    if (coVisitation == null || coldNeighbours == 0 || coVisitation.numItems() > items.length) {
       return ColdTransfer.none(items.length);
     }
-    return ColdTransfer.build(items, coVisitation, coldNeighbours, ColdTransfer.MAX_BUILD_WORK);
+    // Items past the co-visitation's (a synthetic catalogue extension) have no wide term at all:
+    // the transfer is built over the trained prefix only.
+    float[][] trained =
+        coVisitation.numItems() == items.length
+            ? items
+            : Arrays.copyOf(items, coVisitation.numItems());
+    return ColdTransfer.build(trained, coVisitation, coldNeighbours, ColdTransfer.MAX_BUILD_WORK);
   }
 
   private WideAndDeep(
@@ -89,7 +97,7 @@ public final class WideAndDeep {
     if (!(logitScale > 0)) {
       throw new IllegalArgumentException("logitScale must be > 0: " + logitScale);
     }
-    if (coVisitation != null && coVisitation.numItems() != items.length) {
+    if (coVisitation != null && coVisitation.numItems() > items.length) {
       throw new IllegalArgumentException(
           "co-visitation has " + coVisitation.numItems() + " items, the model " + items.length);
     }
@@ -98,8 +106,7 @@ public final class WideAndDeep {
     this.coVisitation = coVisitation;
     this.weights = coVisitation == null ? WideWeights.NONE : weights;
     this.coldTransfer = coldTransfer;
-    int dim = items.length == 0 ? 1 : items[0].length;
-    this.retrieval = new ExactTopK(ExactTopK.flatten(items), dim, ExactTopK.DEFAULT_CHUNK);
+    this.retrieval = ExactTopK.of(items, ExactTopK.DEFAULT_CHUNK);
   }
 
   /** Returns the same towers and co-visitation with other weights. */
@@ -117,7 +124,27 @@ public final class WideAndDeep {
    * transferred from them; the one computation both {@link #scoreAll} and {@link #topN} use.
    */
   private CoVisitation.Terms wideTerms(int[] history) {
-    return coldTransfer.extend(coVisitation.terms(history, weights.knn(), weights.next()));
+    return coldTransfer.extend(
+        coVisitation.terms(coVisitedOnly(history), weights.knn(), weights.next()));
+  }
+
+  /**
+   * Returns {@code history} without the items past the co-visitation's (a synthetic catalogue
+   * extension): they have no co-visitation lists, so they add nothing to the wide term.
+   */
+  private int[] coVisitedOnly(int[] history) {
+    int n = coVisitation.numItems();
+    if (items.length == n) {
+      return history;
+    }
+    int[] out = new int[history.length];
+    int m = 0;
+    for (int h : history) {
+      if (h < n) {
+        out[m++] = h;
+      }
+    }
+    return m == out.length ? history : Arrays.copyOf(out, m);
   }
 
   /** Returns the weights in use ({@link WideWeights#NONE} without co-visitation). */

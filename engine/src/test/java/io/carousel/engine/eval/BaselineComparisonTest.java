@@ -40,4 +40,24 @@ class BaselineComparisonTest {
         c.lo() >= 0 && c.hi() <= 0.63 && c.lo() <= c.difference() && c.difference() <= c.hi());
     assertTrue(BaselineComparison.of(r, "carousel-no-text").isEmpty());
   }
+
+  @Test
+  void withRepeatsAllowedTheRepeatRowIsABaselineToo() {
+    Evaluation.Report r =
+        new Evaluation.Report(
+            "d",
+            "p",
+            2,
+            10,
+            0,
+            10,
+            0,
+            List.of(
+                row("markov", new double[] {0.2, 0.2}),
+                row("repeat", new double[] {1, 0.5}),
+                row("carousel", new double[] {0.5, 0.5})));
+    BaselineComparison c = BaselineComparison.of(r, "carousel").orElseThrow();
+    assertEquals("repeat", c.baseline());
+    assertEquals(-0.25, c.difference(), 1e-12);
+  }
 }

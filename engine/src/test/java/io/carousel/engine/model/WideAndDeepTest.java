@@ -100,6 +100,43 @@ class WideAndDeepTest {
   }
 
   @Test
+  void itemsPastTheCoVisitationGetNoWideTermAndTheUnionStaysExact() {
+    Random rng = new Random(31L);
+    int trained = 400;
+    float[][] items = unitRows(trained + 300, 16, rng);
+    CoVisitation cv =
+        CoVisitation.build(CoVisitationTest.randomSequences(400, trained, 4L), trained, 30);
+    WideAndDeep model = new WideAndDeep(items, 12.5f, cv, WideWeights.of(2, 2, "test"));
+    float[][] sessions = unitRows(8, 16, rng);
+    // Histories mixing trained and extension items: the extension ones add no wide term.
+    int[][] histories = new int[8][];
+    for (int q = 0; q < 8; q++) {
+      histories[q] = new int[] {rng.nextInt(trained), trained + rng.nextInt(300), q};
+    }
+    float[][] full = model.scoreAll(sessions, histories);
+    int[] k = new int[8];
+    java.util.Arrays.fill(k, 30);
+    TopN[] fast = model.topN(sessions, histories, k, null);
+    int extensionInTop = 0;
+    for (int q = 0; q < 8; q++) {
+      float[] tower = model.towerLogits(sessions[q]);
+      for (int j = trained; j < items.length; j++) {
+        assertEquals(tower[j], full[q][j], 0f, "extension item " + j + " has a wide term");
+      }
+      TopN brute = TopN.select(full[q], k[q], null);
+      assertArrayEquals(brute.items(), fast[q].items());
+      assertArrayEquals(brute.scores(), fast[q].scores(), 0f);
+      for (int i : fast[q].items()) {
+        extensionInTop += i >= trained ? 1 : 0;
+      }
+      int[] trainedOnly = {histories[q][0], histories[q][2]};
+      float[] same = model.scoreAll(new float[][] {sessions[q]}, new int[][] {trainedOnly})[0];
+      assertArrayEquals(same, full[q], 0f);
+    }
+    assertTrue(extensionInTop > 0, "extension items are retrieved");
+  }
+
+  @Test
   void withoutCoVisitationItIsThePureTowerRanking() {
     Random rng = new Random(5L);
     float[][] items = unitRows(100, 8, rng);

@@ -116,6 +116,11 @@ final class ChildServer implements AutoCloseable {
     return base;
   }
 
+  /** Returns the child's CPU time so far (user + system, all threads), in ns; -1 if unknown. */
+  long cpuNanos() {
+    return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+  }
+
   /** Returns whether the child process is still running. */
   boolean alive() {
     return process.isAlive();

@@ -52,7 +52,27 @@ final class LoadDriver {
       double p99Ms,
       double p999Ms,
       double maxMs,
-      double serviceP99Ms) {}
+      double serviceP99Ms,
+      double serverCpuMsPerRequest) {
+    /** Returns this result with the server's CPU time per answered request (NaN: unknown). */
+    Result withServerCpu(double ms) {
+      return new Result(
+          kind,
+          loop,
+          offeredPerSecond,
+          connections,
+          seconds,
+          achievedPerSecond,
+          ok,
+          errors,
+          p50Ms,
+          p99Ms,
+          p999Ms,
+          maxMs,
+          serviceP99Ms,
+          ms);
+    }
+  }
 
   /**
    * Runs a closed loop: {@code connections} threads, each sending {@code request.apply(n)} (n a
@@ -144,7 +164,8 @@ final class LoadDriver {
         rec.correctedMs(99),
         rec.correctedMs(99.9),
         rec.correctedMs(100),
-        rec.serviceMs(99));
+        rec.serviceMs(99),
+        Double.NaN);
   }
 
   /** A GET of {@code base + path}. */

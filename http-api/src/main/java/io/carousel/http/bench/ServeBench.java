@@ -28,7 +28,9 @@ import java.util.stream.Collectors;
  * /health/alive} (the floor, same server, same run), GET recommendations, POST events and a mix (2
  * GET : 1 POST), with WebSocket freshness probed during each open-loop mix.
  *
- * <p>The catalogue is the dataset's own: extending it with synthetic items is not implemented.
+ * <p>With {@code catalogueItems} above the dataset's catalogue, the started server extends it with
+ * synthetic items ({@code serve --catalogue-items}, {@link
+ * io.carousel.engine.model.CatalogueExtension}).
  */
 public final class ServeBench {
   /** What to run. */
@@ -39,6 +41,7 @@ public final class ServeBench {
       String dataset,
       List<String> serveArgs,
       List<String> jvmArgs,
+      int catalogueItems,
       int users,
       int historyCap,
       int connections,
@@ -46,7 +49,8 @@ public final class ServeBench {
       double seconds,
       double warmupSeconds,
       int probeUsers,
-      long probePeriodMs) {}
+      long probePeriodMs,
+      List<String> kinds) {}
 
   private static final int BATCH_LINES = 300;
 
@@ -59,13 +63,22 @@ public final class ServeBench {
     out.put("run", run);
     out.put("dataset", o.dataset());
     out.put("cores", Runtime.getRuntime().availableProcessors());
-    out.put("catalogue_extension", "not implemented: the dataset's own catalogue is served");
     Dataset d = DatasetReader.read(o.dataRoot(), o.dataset());
-    out.put("catalogue_items", d.catalog().size());
+    out.put("trained_catalogue_items", d.catalog().size());
+    out.put(
+        "catalogue_items",
+        o.catalogueItems() > d.catalog().size() ? o.catalogueItems() : d.catalog().size());
+    out.put(
+        "catalogue_extension",
+        o.catalogueItems() > d.catalog().size()
+            ? "synthetic items drawn from the trained item vectors: a random trained item's vector"
+                + " + Gaussian noise of 0.5 x each dimension's std, L2-normalised, in its"
+                + " category, popularity 0, no wide term (CatalogueExtension)"
+            : "none: the dataset's own catalogue");
     out.put("log_interactions", d.interactions().size());
     if (o.url() != null) {
       out.put("server", o.url().toString());
-      measure(o.url(), d, o, run, out);
+      measure(o.url(), () -> -1L, d, o, run, out);
       return out;
     }
     Files.createDirectories(o.dataDir());
@@ -74,12 +87,18 @@ public final class ServeBench {
     try (ChildServer server =
         ChildServer.start(o.dataDir(), o.serveArgs(), o.jvmArgs(), log, Duration.ofMinutes(10))) {
       out.put("server", server.base().toString());
-      measure(server.base(), d, o, run, out);
+      measure(server.base(), server::cpuNanos, d, o, run, out);
     }
     return out;
   }
 
-  private static void measure(URI base, Dataset d, Options o, String run, Map<String, Object> out)
+  private static void measure(
+      URI base,
+      java.util.function.LongSupplier serverCpu,
+      Dataset d,
+      Options o,
+      String run,
+      Map<String, Object> out)
       throws Exception {
     LoadDriver driver = new LoadDriver();
     try {
@@ -102,11 +121,16 @@ public final class ServeBench {
       kinds.put("get", get);
       kinds.put("post", post);
       kinds.put("mix", mix);
+      kinds.keySet().retainAll(o.kinds());
+      Cpu cpu = new Cpu(serverCpu);
       // Unmeasured: JIT, connection pools and caches on both sides.
       driver.closed("warmup", mix, o.connections(), o.warmupSeconds());
       List<LoadDriver.Result> phases = new ArrayList<>();
       for (var k : kinds.entrySet()) {
-        phases.add(report(driver.closed(k.getKey(), k.getValue(), o.connections(), o.seconds())));
+        cpu.start(k.getKey() + " closed");
+        phases.add(
+            report(
+                cpu.stop(driver.closed(k.getKey(), k.getValue(), o.connections(), o.seconds()))));
       }
       List<Map<String, Object>> freshness = new ArrayList<>();
       try (FreshnessProbe probe = new FreshnessProbe(driver.http(), base, probeUsers)) {
@@ -116,12 +140,15 @@ public final class ServeBench {
         for (double rate : o.rates()) {
           for (var k : kinds.entrySet()) {
             if (k.getKey().equals("mix") && probes > 0) {
+              cpu.start("mix open " + rate);
               Map<String, Object> f =
-                  mixWithProbe(driver, probe, k.getValue(), rate, o, run, items);
+                  mixWithProbe(driver, probe, k.getValue(), rate, o, run, items, cpu);
               phases.add((LoadDriver.Result) f.remove("phase"));
               freshness.add(f);
             } else {
-              phases.add(report(driver.open(k.getKey(), k.getValue(), rate, o.seconds())));
+              cpu.start(k.getKey() + " open " + rate);
+              phases.add(
+                  report(cpu.stop(driver.open(k.getKey(), k.getValue(), rate, o.seconds()))));
             }
           }
         }
@@ -140,7 +167,8 @@ public final class ServeBench {
       double rate,
       Options o,
       String run,
-      List<String> items)
+      List<String> items,
+      Cpu cpu)
       throws Exception {
     LatencyRecorder fresh = new LatencyRecorder();
     long end = System.nanoTime() + (long) (o.seconds() * 1e9);
@@ -166,6 +194,7 @@ public final class ServeBench {
     t.start();
     LoadDriver.Result r = driver.open("mix", mix, rate, o.seconds());
     t.join();
+    r = cpu.stop(r);
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("offered_per_second", rate);
     f.put("probes", counts[0]);
@@ -275,6 +304,34 @@ public final class ServeBench {
 
   private static String pick(List<String> xs) {
     return xs.get(ThreadLocalRandom.current().nextInt(xs.size()));
+  }
+
+  /**
+   * The started server's CPU time over each phase, per answered request (all of the server's
+   * threads: HTTP, actors, scoring, journal, GC and JIT), and the phase's wall-clock start and end
+   * (for cutting a JFR recording).
+   */
+  private static final class Cpu {
+    private final java.util.function.LongSupplier nanos;
+    private long startNanos;
+
+    Cpu(java.util.function.LongSupplier nanos) {
+      this.nanos = nanos;
+    }
+
+    void start(String phase) {
+      System.out.printf("phase %s starts %s%n", phase, java.time.LocalTime.now());
+      startNanos = nanos.getAsLong();
+    }
+
+    LoadDriver.Result stop(LoadDriver.Result r) {
+      long end = nanos.getAsLong();
+      System.out.printf("phase ends %s%n", java.time.LocalTime.now());
+      long answered = r.ok() + r.errors();
+      return startNanos < 0 || end < 0 || answered == 0
+          ? r
+          : r.withServerCpu((end - startNanos) / 1e6 / answered);
+    }
   }
 
   private static LoadDriver.Result report(LoadDriver.Result r) {

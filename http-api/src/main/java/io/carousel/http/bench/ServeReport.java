@@ -20,13 +20,13 @@ public final class ServeReport {
   /** The Markdown table header of {@link #row}. */
   public static final String HEADER =
       "| kind | loop | offered/s | conns | achieved/s | ok | errors | p50 ms | p99 ms | p999 ms |"
-          + " max ms | service p99 ms |\n"
-          + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+          + " max ms | service p99 ms | server CPU ms/req |\n"
+          + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
   /** One phase as a Markdown table row; latencies are coordinated-omission corrected. */
   static String row(LoadDriver.Result r) {
     return String.format(
-        "| %s | %s | %s | %s | %.0f | %d | %d | %.2f | %.2f | %.2f | %.1f | %.2f |",
+        "| %s | %s | %s | %s | %.0f | %d | %d | %.2f | %.2f | %.2f | %.1f | %.2f | %s |",
         r.kind(),
         r.loop(),
         r.offeredPerSecond() > 0 ? String.format("%.0f", r.offeredPerSecond()) : "-",
@@ -38,7 +38,10 @@ public final class ServeReport {
         r.p99Ms(),
         r.p999Ms(),
         r.maxMs(),
-        r.serviceP99Ms());
+        r.serviceP99Ms(),
+        Double.isNaN(r.serverCpuMsPerRequest())
+            ? "-"
+            : String.format("%.2f", r.serverCpuMsPerRequest()));
   }
 
   /** Prints every phase of {@code report} as one table. */

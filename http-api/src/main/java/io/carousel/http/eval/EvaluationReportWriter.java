@@ -57,6 +57,12 @@ public final class EvaluationReportWriter {
         row.put("cold_hr_at_10", round(t.coldHrAt10()));
         row.put("cold_ndcg_at_10", round(t.coldNdcgAt10()));
       }
+      if (m.testRepeatsExcluded() != null) {
+        Metrics x = m.testRepeatsExcluded();
+        row.put("repeats_excluded_hr_at_10", round(x.hrAt10()));
+        row.put("repeats_excluded_ndcg_at_10", round(x.ndcgAt10()));
+        row.put("repeats_excluded_mrr_at_20", round(x.mrrAt20()));
+      }
       row.put("settings", m.settings());
       if (!m.trainLoss().isEmpty()) {
         row.put("train_loss_per_epoch", m.trainLoss());
@@ -91,6 +97,10 @@ public final class EvaluationReportWriter {
     }
   }
 
+  private static boolean excludedToo(Evaluation.Report r) {
+    return r.models().stream().anyMatch(m -> m.testRepeatsExcluded() != null);
+  }
+
   /**
    * Returns a fixed-width text table of the test metrics (cold columns when there are cold items).
    */
@@ -115,9 +125,11 @@ public final class EvaluationReportWriter {
             "cov@10",
             "valNDCG",
             "train s",
-            r.coldItems() > 0 ? "  coldHR@10 coldNDCG@10" : ""));
+            (r.coldItems() > 0 ? "  coldHR@10 coldNDCG@10" : "")
+                + (excludedToo(r) ? "  | repeats excluded: HR@10 NDCG@10 MRR@20" : "")));
     for (Evaluation.ModelResult m : r.models()) {
       Metrics t = m.test();
+      Metrics x = m.testRepeatsExcluded();
       sb.append(
           String.format(
               "%-18s %8.4f %8.4f %8.4f %8.4f %9.4f %9.1f%s%n",
@@ -128,9 +140,13 @@ public final class EvaluationReportWriter {
               t.coverageAt10(),
               m.validation().ndcgAt10(),
               m.trainSeconds(),
-              r.coldItems() > 0
-                  ? String.format("  %9.4f %11.4f", t.coldHrAt10(), t.coldNdcgAt10())
-                  : ""));
+              (r.coldItems() > 0
+                      ? String.format("  %9.4f %11.4f", t.coldHrAt10(), t.coldNdcgAt10())
+                      : "")
+                  + (x != null
+                      ? String.format(
+                          "  | %26.4f %7.4f %6.4f", x.hrAt10(), x.ndcgAt10(), x.mrrAt20())
+                      : "")));
     }
     for (String model : List.of("carousel", "carousel-tower", "carousel-no-text")) {
       BaselineComparison.of(r, model)
