@@ -1,6 +1,7 @@
 package io.carousel.cli;
 
 import io.carousel.http.CarouselServer;
+import io.carousel.http.DemoLinks;
 import io.carousel.http.LoadedModel;
 import io.carousel.offline.data.Interaction;
 import io.carousel.offline.demo.DemoRun;
@@ -119,6 +120,8 @@ final class DemoCommand implements Callable<Integer> {
         CarouselServer server = CarouselServer.start(config, loaded)) {
       System.out.print(
           ServeCommand.addresses("http", server.host(), server.port(), "replaying the demo"));
+      // With API keys the page needs a shopper token: how to mint one (never the key itself).
+      DemoLinks.withKeys(config, server.host(), server.port()).forEach(System.out::println);
       DemoRun.Outcome outcome =
           DemoRun.run(
               server.host(),
@@ -140,6 +143,7 @@ final class DemoCommand implements Callable<Integer> {
             server.host(),
             server.port(),
             replay.isEmpty() ? "someone" : replay.get(0).userId());
+        DemoLinks.withKeys(config, server.host(), server.port()).forEach(System.out::println);
         server.awaitTermination();
       }
       return outcome.invariantsHold() ? 0 : 1;

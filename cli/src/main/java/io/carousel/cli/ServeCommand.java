@@ -2,6 +2,7 @@ package io.carousel.cli;
 
 import io.carousel.engine.model.ModelMeta;
 import io.carousel.http.CarouselServer;
+import io.carousel.http.DemoLinks;
 import io.carousel.http.LoadedModel;
 import io.carousel.offline.train.TrainingPipeline;
 import io.carousel.offline.train.TwoTowerConfig;
@@ -81,6 +82,7 @@ final class ServeCommand implements Callable<Integer> {
               server.host(),
               server.port(),
               "Ctrl-C to stop"));
+      DemoLinks.withKeys(config, server.host(), server.port()).forEach(System.out::println);
       server.awaitTermination();
     }
     return 0;

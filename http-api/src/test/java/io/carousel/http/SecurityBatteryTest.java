@@ -168,6 +168,14 @@ class SecurityBatteryTest {
       assertEquals(
           rule.open() ? "open" : rule.scope().wire(), op.path("x-carousel-scope").asText(), route);
       assertEquals(rule.open(), op.has("security") && op.get("security").isEmpty(), route);
+      String shopper =
+          switch (rule.shopper()) {
+            case NONE -> "";
+            case PATH_USER -> "own-user";
+            case BODY_USERS -> "own-events";
+            case ANY -> "any";
+          };
+      assertEquals(shopper, op.path("x-carousel-shopper").asText(), route + " x-carousel-shopper");
     }
   }
 
@@ -297,10 +305,18 @@ class SecurityBatteryTest {
   }
 
   @Test
-  void anotherUsersTokenIs403OnEveryProtectedRoute() throws Exception {
+  void anotherUsersTokenIs403OnEveryProtectedRouteButTheCatalogue() throws Exception {
     String token = s.token(SHOPPER, 600);
     for (String route : specRoutes()) {
       if (rule(route).open()) {
+        continue;
+      }
+      if (rule(route).shopper() == RouteAccess.Shopper.ANY) {
+        // Public product data: whose token it is does not matter (checked below for each).
+        assertTrue(route.startsWith("GET /v1/items"), route + " lets any shopper token read it");
+        HttpResponse<String> r =
+            s.send(victim(route, "").header("Authorization", "Bearer " + token));
+        assertEquals(200, r.statusCode(), route + ": " + r.body());
         continue;
       }
       refused(
@@ -384,13 +400,64 @@ class SecurityBatteryTest {
             .POST(HttpRequest.BodyPublishers.ofString(otherLine.replace(",", ",\n"))),
         403,
         token);
-    for (String route : new String[] {"GET /v1/users/{userId}", "POST /v1/tokens"}) {
+    for (String route :
+        new String[] {
+          "POST /v1/tokens",
+          "DELETE /v1/users/{userId}",
+          "PUT /v1/items",
+          "DELETE /v1/items/{itemId}",
+          "GET /v1/stats"
+        }) {
       refused(
           route + " with its user's token",
           request(route, SHOPPER, "item-1", "").header("Authorization", bearer),
           403,
           token);
     }
+  }
+
+  /**
+   * What the {@code /demo} page needs with keys on: its own user's summary and the catalogue (list
+   * and one item), with its token as {@code Authorization: Bearer}; another user's summary stays
+   * 403.
+   */
+  @Test
+  void aShopperTokenReadsItsOwnSummaryAndTheCatalogueButNotAnotherUsersSummary() throws Exception {
+    String token = s.token(VICTIM, 600);
+    String bearer = "Bearer " + token;
+    HttpResponse<String> own =
+        s.send(
+            request("GET /v1/users/{userId}", VICTIM, "item-1", "")
+                .header("Authorization", bearer));
+    assertEquals(200, own.statusCode(), own.body());
+    assertEquals(s.eventCount(VICTIM), Json.MAPPER.readTree(own.body()).get("eventCount").asLong());
+    HttpResponse<String> list =
+        s.send(
+            request("GET /v1/items", VICTIM, "item-1", "?limit=5").header("Authorization", bearer));
+    assertEquals(200, list.statusCode(), list.body());
+    assertEquals(5, Json.MAPPER.readTree(list.body()).get("items").size(), list.body());
+    HttpResponse<String> one =
+        s.send(
+            request("GET /v1/items/{itemId}", VICTIM, "item-3", "")
+                .header("Authorization", bearer));
+    assertEquals(200, one.statusCode(), one.body());
+    assertEquals("item-3", Json.MAPPER.readTree(one.body()).get("itemId").asText(), one.body());
+    HttpResponse<String> other =
+        refused(
+            "another user's summary with a shopper token",
+            request("GET /v1/users/{userId}", SHOPPER, "item-1", "")
+                .header("Authorization", bearer),
+            403,
+            token);
+    assertTrue(other.body().contains("another user"), other.body());
+    // The summary's path spelled differently does not slip past the user check.
+    refused(
+        "another user's summary, percent-encoded path",
+        HttpRequest.newBuilder(URI.create(s.base() + "/v1/users/shopper%2Duser"))
+            .header("Authorization", bearer)
+            .GET(),
+        403,
+        token);
   }
 
   @Test

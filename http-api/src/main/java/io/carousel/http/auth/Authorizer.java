@@ -309,11 +309,13 @@ public final class Authorizer extends AllDirectives {
               ? Decision.allow(shopper, match)
               : refuse(Refusals.forbidden(null, "the token is for another user"));
       case BODY_USERS -> new Decision(null, v.userId(), shopper, match.route());
+      case ANY -> Decision.allow(shopper, match);
       case NONE ->
           refuse(
               Refusals.forbidden(
                   rule.scope(),
-                  "a shopper token allows only its user's recommendations, stream and events"));
+                  "a shopper token allows only its user's recommendations, stream, events and"
+                      + " summary, and the catalogue"));
     };
   }
 

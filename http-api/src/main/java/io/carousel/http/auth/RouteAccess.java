@@ -18,7 +18,12 @@ public final class RouteAccess {
     /** Allowed when the path's {@code {userId}} is the token's user. */
     PATH_USER,
     /** Allowed when every event of the body (JSON or NDJSON) is the token's user's. */
-    BODY_USERS
+    BODY_USERS,
+    /**
+     * Allowed with any valid token: public product data (the catalogue) that every shop shows to
+     * every visitor anyway, which a page needs to render the slate's titles.
+     */
+    ANY
   }
 
   /**
@@ -47,10 +52,11 @@ public final class RouteAccess {
     // The GET's form for exclude lists longer than a URL: the same rule.
     t.put("POST /v1/users/{userId}/recommendations", new Rule(Scope.READ, Shopper.PATH_USER));
     t.put("GET /v1/users/{userId}/stream", new Rule(Scope.READ, Shopper.PATH_USER));
-    t.put("GET /v1/users/{userId}", new Rule(Scope.READ, Shopper.NONE));
+    // A shopper may see what is kept of them (their own summary, as the demo page shows it).
+    t.put("GET /v1/users/{userId}", new Rule(Scope.READ, Shopper.PATH_USER));
     t.put("DELETE /v1/users/{userId}", new Rule(Scope.ADMIN, Shopper.NONE));
-    t.put("GET /v1/items", new Rule(Scope.READ, Shopper.NONE));
-    t.put("GET /v1/items/{itemId}", new Rule(Scope.READ, Shopper.NONE));
+    t.put("GET /v1/items", new Rule(Scope.READ, Shopper.ANY));
+    t.put("GET /v1/items/{itemId}", new Rule(Scope.READ, Shopper.ANY));
     t.put("PUT /v1/items", new Rule(Scope.ADMIN, Shopper.NONE));
     t.put("DELETE /v1/items/{itemId}", new Rule(Scope.ADMIN, Shopper.NONE));
     t.put("GET /v1/stats", new Rule(Scope.ADMIN, Shopper.NONE));
@@ -58,7 +64,7 @@ public final class RouteAccess {
     t.put("GET /health/alive", OPEN);
     t.put("GET /health/ready", OPEN);
     t.put("GET /metrics", new Rule(Scope.ADMIN, Shopper.NONE));
-    // The spec and the demo page are static and public; the page asks for a token itself.
+    // The spec and the demo page are static and public; the page sends a token itself.
     t.put("GET /openapi.yaml", OPEN);
     t.put("GET /demo", OPEN);
     t.put("GET /", OPEN);
