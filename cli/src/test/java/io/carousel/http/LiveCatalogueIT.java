@@ -208,6 +208,7 @@ class LiveCatalogueIT {
                 + "carousel.live-items.exploration-share = 0\n");
     try (LoadedModel loaded = load(model);
         CarouselServer server = CarouselServer.start(config, loaded, likeEncoder())) {
+      awaitUp(server);
       String base = base(server);
       int total = json(send("GET", base + "/v1/items?limit=1000", null)).get("total").asInt();
       assertEquals(SyntheticModel.ITEMS, total);
@@ -331,6 +332,21 @@ class LiveCatalogueIT {
     }
   }
 
+  /**
+   * Waits until the node is Up: the catalogue's change topic reaches this node's view only once the
+   * cluster receptionist lists it, so a PUT in a node's first moments is embedded by the next
+   * re-read (30 s) rather than at once.
+   */
+  private static void awaitUp(CarouselServer n) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (up(n) < 1) {
+      assertTrue(System.nanoTime() < deadline, "node not Up in 60 s");
+      Thread.sleep(100);
+    }
+    // The receptionist's listing reaches the catalogue entity's topic shortly after Up.
+    Thread.sleep(1_000);
+  }
+
   private static int up(CarouselServer n) throws Exception {
     int up = 0;
     for (JsonNode m : json(send("GET", base(n) + "/v1/cluster", null)).get("members")) {
@@ -345,6 +361,7 @@ class LiveCatalogueIT {
     JsonNode before;
     try (LoadedModel loaded = load(model);
         CarouselServer server = CarouselServer.start(config, loaded, likeEncoder())) {
+      awaitUp(server);
       String base = base(server);
       assertEquals(
           201,
