@@ -6,7 +6,6 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.pubsub.Topic;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
@@ -56,6 +55,12 @@ public final class Catalogue
 
   /** The topic every node listens on. */
   public static final String TOPIC = "catalogue";
+
+  /**
+   * The longest a delta waits for a new topic instance to learn the views ({@link
+   * CataloguePublisher}); the views' resync covers any node it still misses.
+   */
+  static final Duration PUBLISH_HOLD = Duration.ofSeconds(5);
 
   /**
    * Most items in one {@link AvailabilityChanged} or {@link Page}. A max-length item (id of {@value
@@ -295,7 +300,7 @@ public final class Catalogue
   }
 
   private final ActorContext<Command> ctx;
-  private final ActorRef<Topic.Command<AvailabilityChanged>> topic;
+  private final ActorRef<CataloguePublisher.Publish> publisher;
   private final Clock clock;
 
   private Catalogue(ActorContext<Command> ctx, Clock clock) {
@@ -303,7 +308,7 @@ public final class Catalogue
         PersistenceId.of(TYPE_KEY.name(), ENTITY_ID),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.ctx = ctx;
-    this.topic = ctx.spawn(Topic.create(AvailabilityChanged.class, TOPIC), "topic");
+    this.publisher = ctx.spawn(CataloguePublisher.create(PUBLISH_HOLD), "publisher");
     this.clock = clock;
   }
 
@@ -400,7 +405,7 @@ public final class Catalogue
       changed.add(Availability.of(id, state.items().get(id)));
     }
     for (AvailabilityChanged m : deltas(changed, lastSequenceNumber(ctx))) {
-      topic.tell(Topic.publish(m));
+      publisher.tell(new CataloguePublisher.Publish(m));
     }
   }
 }
