@@ -114,7 +114,10 @@ public final class RowReport {
     return List.copyOf(first);
   }
 
-  /** Returns e.g. {@code "shop.csv: 40 rows, 2 bad (5.00 %); line 7: ...; line 9: ..."}. */
+  /**
+   * Returns e.g. {@code "shop.csv: 40 rows, 2 bad (5.00 %); line 7: ...; line 9: ...; rows by type:
+   * pv→view 38"}.
+   */
   public String summary() {
     StringBuilder s =
         new StringBuilder(
@@ -126,14 +129,14 @@ public final class RowReport {
                 bad,
                 rows == 0 ? 0.0 : 100.0 * bad / rows,
                 ignored == 0 ? "" : ", " + ignored + " ignored (--types ...=ignore)"));
-    if (!byType.isEmpty()) {
-      s.append("; rows by type: ").append(typeSummary());
-    }
     for (BadRow b : first) {
       s.append("; line ").append(b.line()).append(": ").append(b.reason());
     }
     if (bad > first.size()) {
       s.append("; ... ").append(bad - first.size()).append(" more");
+    }
+    if (!byType.isEmpty()) {
+      s.append("; rows by type: ").append(typeSummary());
     }
     return s.toString();
   }
