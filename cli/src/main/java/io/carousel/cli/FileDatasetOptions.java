@@ -32,8 +32,9 @@ public final class FileDatasetOptions {
   @Option(
       names = "--types",
       description =
-          "file: datasets: file value=event type pairs, e.g. pv=view,fav=click,remove=ignore"
-              + " (view, click, add_to_cart, purchase, or ignore to skip the rows; default: the"
+          "file: datasets: file value=event type pairs, e.g. pv=view,fav=0.6,remove=ignore"
+              + " (view, click, add_to_cart, purchase, a reward weight in [0, 1] (a target with"
+              + " that probability; 0 = context only), or ignore to skip the rows; default: the"
               + " values themselves).")
   String types;
 

@@ -89,7 +89,7 @@ public final class FileLogReader {
         interactions,
         mapping,
         required,
-        (row, cols) -> interaction(row, cols, source, log));
+        (row, cols) -> interaction(row, cols, source, log, interactions));
     interactions.check(source.maxBadRows());
     return new Reports(interactions, items);
   }
@@ -120,7 +120,7 @@ public final class FileLogReader {
 
   /** A row reader's verdict: null when the row was good, else why not. */
   private static String interaction(
-      Function<String, String> row, Columns cols, FileSource s, LogBuilder log) {
+      Function<String, String> row, Columns cols, FileSource s, LogBuilder log, RowReport counts) {
     String user = row.apply("user");
     String item = row.apply("item");
     String time = row.apply("time");
@@ -131,25 +131,34 @@ public final class FileLogReader {
       }
     }
     String rawType = row.apply("type");
+    String t = rawType == null ? "" : rawType.trim();
     EventType type;
-    if (rawType == null || rawType.isBlank()) {
+    double weight = 1.0;
+    if (t.isEmpty()) {
       type = EventType.VIEW;
-    } else if (s.ignoredTypes().contains(rawType.trim())) {
+    } else if (s.ignoredTypes().contains(t)) {
+      counts.typed(t, FileSource.IGNORE);
       return IGNORED;
-    } else if (s.types().containsKey(rawType.trim())) {
-      type = s.types().get(rawType.trim());
+    } else if (s.weights().containsKey(t)) {
+      weight = s.weights().get(t);
+      type = FileSource.nearestType(weight);
+    } else if (s.types().containsKey(t)) {
+      type = s.types().get(t);
     } else {
       try {
         type = EventType.fromWire(rawType);
       } catch (IllegalArgumentException e) {
-        String t = rawType.trim();
         return "unknown event type '"
             + rawType
             + "' in "
             + cols.describe("type")
             + " (fix: map it with --types "
             + t
-            + "=view|click|add_to_cart|purchase, or "
+            + "=view|click|add_to_cart|purchase, to a reward weight in [0, 1] with "
+            + t
+            + "=<weight> (e.g. "
+            + t
+            + "=0.5; 0 = context only, never a target), or "
             + t
             + "=ignore to skip such rows)";
       }
@@ -160,7 +169,10 @@ public final class FileLogReader {
     } catch (IllegalArgumentException e) {
       return e.getMessage() + " in " + cols.describe("time");
     }
-    log.add(new Interaction(user.trim(), item.trim(), type, ms));
+    log.add(new Interaction(user.trim(), item.trim(), type, ms, weight));
+    if (!t.isEmpty()) {
+      counts.typed(t, s.weights().containsKey(t) ? "weight " + weight : type.wireName());
+    }
     String category = row.apply("category");
     if (category != null && !category.isBlank() && !log.isDescribed(item.trim())) {
       // The --items file (read first) wins; otherwise the first category seen for the item.

@@ -1,6 +1,7 @@
 package io.carousel.offline.data;
 
 import io.carousel.policy.EventType;
+import io.carousel.policy.RewardWeights;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,9 @@ import java.util.Set;
  *     is a 1-based position
  * @param ignoredTypes the file's event-type values whose rows are skipped and counted as ignored
  *     ({@code --types remove=ignore}), not bad
+ * @param weights the file's event-type values mapped to a reward weight in [0, 1] ({@code --types
+ *     fav=0.6}): such a row is an {@link Interaction} of that weight (a target with that
+ *     probability, 0 = context only), sent to the live API as {@link #nearestType} of it
  */
 public record FileSource(
     Path path,
@@ -36,7 +40,8 @@ public record FileSource(
     Path items,
     double maxBadRows,
     boolean noHeader,
-    Set<String> ignoredTypes) {
+    Set<String> ignoredTypes,
+    Map<String, Double> weights) {
   /** The prefix that marks a file dataset name. */
   public static final String PREFIX = "file:";
 
@@ -96,7 +101,20 @@ public record FileSource(
       Map<String, EventType> types,
       Path items,
       double maxBadRows) {
-    this(path, format, columns, types, items, maxBadRows, false, Set.of());
+    this(path, format, columns, types, items, maxBadRows, false, Set.of(), Map.of());
+  }
+
+  /** A source without types mapped to a weight. */
+  public FileSource(
+      Path path,
+      Format format,
+      Map<String, String> columns,
+      Map<String, EventType> types,
+      Path items,
+      double maxBadRows,
+      boolean noHeader,
+      Set<String> ignoredTypes) {
+    this(path, format, columns, types, items, maxBadRows, noHeader, ignoredTypes, Map.of());
   }
 
   /**
@@ -144,9 +162,16 @@ public record FileSource(
         throw new IllegalArgumentException("--types maps '" + t + "' twice");
       }
     }
+    for (Map.Entry<String, Double> w : weights.entrySet()) {
+      if (types.containsKey(w.getKey()) || ignoredTypes.contains(w.getKey())) {
+        throw new IllegalArgumentException("--types maps '" + w.getKey() + "' twice");
+      }
+      checkWeight(w.getKey(), String.valueOf(w.getValue()), w.getValue());
+    }
     columns = Map.copyOf(columns);
     types = Map.copyOf(types);
     ignoredTypes = Set.copyOf(ignoredTypes);
+    weights = Map.copyOf(weights);
   }
 
   /**
@@ -192,6 +217,7 @@ public record FileSource(
     Map<String, String> columns = Map.of();
     Map<String, EventType> types = Map.of();
     Set<String> ignored = Set.of();
+    Map<String, Double> weights = Map.of();
     Path items = null;
     double maxBad = DEFAULT_MAX_BAD_ROWS;
     boolean noHeader = false;
@@ -208,6 +234,7 @@ public record FileSource(
         case "types" -> {
           types = types(value);
           ignored = ignoredTypes(value);
+          weights = weights(value);
         }
         case "no-header" -> noHeader = Boolean.parseBoolean(value);
         case "items" -> items = value.isEmpty() ? null : Path.of(value);
@@ -215,7 +242,7 @@ public record FileSource(
         default -> throw new IllegalArgumentException("unknown dataset option '" + key + "'");
       }
     }
-    return new FileSource(path, format, columns, types, items, maxBad, noHeader, ignored);
+    return new FileSource(path, format, columns, types, items, maxBad, noHeader, ignored, weights);
   }
 
   /**
@@ -284,7 +311,7 @@ public record FileSource(
   private static Map<String, EventType> types(String value) {
     Map<String, EventType> out = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : pairs("--types", value).entrySet()) {
-      if (e.getValue().equalsIgnoreCase(IGNORE)) {
+      if (e.getValue().equalsIgnoreCase(IGNORE) || looksNumeric(e.getValue())) {
         continue;
       }
       try {
@@ -295,14 +322,76 @@ public record FileSource(
                 + e.getKey()
                 + "="
                 + e.getValue()
-                + ": the target must be view, click, add_to_cart, purchase or ignore (the reward"
-                + " of each is carousel.user-profile.rewards), e.g. --types "
+                + ": the target must be view, click, add_to_cart, purchase, ignore or a reward"
+                + " weight in [0, 1] (the reward of each built-in type is"
+                + " carousel.user-profile.rewards; 0 = context only), e.g. --types "
                 + e.getKey()
-                + "=click",
+                + "=click or --types "
+                + e.getKey()
+                + "=0.5",
             bad);
       }
     }
     return out;
+  }
+
+  /** The {@code --types} pairs whose target is a number, checked to lie in [0, 1]. */
+  private static Map<String, Double> weights(String value) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : pairs("--types", value).entrySet()) {
+      if (!looksNumeric(e.getValue())) {
+        continue;
+      }
+      double w;
+      try {
+        w = Double.parseDouble(e.getValue());
+      } catch (NumberFormatException bad) {
+        w = Double.NaN;
+      }
+      checkWeight(e.getKey(), e.getValue(), w);
+      out.put(e.getKey(), w);
+    }
+    return out;
+  }
+
+  /** Digits, sign, point or exponent only: meant as a weight, so checked as one. */
+  private static boolean looksNumeric(String v) {
+    return !v.isEmpty()
+        && v.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+')
+        && v.chars().anyMatch(c -> c >= '0' && c <= '9');
+  }
+
+  private static void checkWeight(String type, String given, double w) {
+    if (!(w >= 0 && w <= 1)) {
+      throw new IllegalArgumentException(
+          "--types "
+              + type
+              + "="
+              + given
+              + ": a reward weight must be a number in [0, 1] (1 = a target like a click, 0 ="
+              + " context only: kept in the shopper's history, never a target), e.g. --types "
+              + type
+              + "=0.5, or "
+              + type
+              + "=ignore to skip such rows");
+    }
+  }
+
+  /**
+   * Returns the built-in type whose default serving reward ({@link RewardWeights#defaults()}, the
+   * values of {@code carousel.user-profile.rewards}) is nearest {@code weight}, ties to the earlier
+   * type (view before click): what a replay to the live API, which accepts only the four types,
+   * sends for a type mapped to a weight.
+   */
+  public static EventType nearestType(double weight) {
+    RewardWeights rewards = RewardWeights.defaults();
+    EventType best = EventType.VIEW;
+    for (EventType t : EventType.values()) {
+      if (Math.abs(rewards.of(t) - weight) < Math.abs(rewards.of(best) - weight)) {
+        best = t;
+      }
+    }
+    return best;
   }
 
   private static Set<String> ignoredTypes(String value) {

@@ -42,8 +42,16 @@ final class LogBuilder {
     if (!dedupeUserItem) {
       key = key + '\u0000' + interaction.timestampMs();
     }
+    // The earliest wins; at the same time the heavier (a purchase over a context-only wishlist
+    // row logged at the same instant), so a repeat never hides a target.
     interactions.merge(
-        key, interaction, (old, neu) -> neu.timestampMs() < old.timestampMs() ? neu : old);
+        key,
+        interaction,
+        (old, neu) ->
+            neu.timestampMs() < old.timestampMs()
+                    || (neu.timestampMs() == old.timestampMs() && neu.weight() > old.weight())
+                ? neu
+                : old);
   }
 
   /** Describes an item; the first description of an id wins (meta files repeat asins). */

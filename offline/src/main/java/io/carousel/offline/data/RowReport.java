@@ -2,8 +2,10 @@ package io.carousel.offline.data;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Counts the rows of one file and keeps the first {@value #SHOWN} bad ones with their 1-based line
@@ -26,6 +28,9 @@ public final class RowReport {
   private long bad;
   private long ignored;
   private final List<BadRow> first = new ArrayList<>();
+  // The file's type value → its rows read (good or ignored) and what it was read as.
+  private final Map<String, Long> byType = new LinkedHashMap<>();
+  private final Map<String, String> readAs = new LinkedHashMap<>();
 
   /** Starts an empty report for {@code file}. */
   public RowReport(Path file) {
@@ -40,6 +45,15 @@ public final class RowReport {
   void ignored() {
     rows++;
     ignored++;
+  }
+
+  /**
+   * Counts a row (good or ignored) with the file's event type {@code value}, read as {@code as} (a
+   * built-in type, {@code weight w} or {@code ignore}).
+   */
+  void typed(String value, String as) {
+    byType.merge(value, 1L, Long::sum);
+    readAs.putIfAbsent(value, as);
   }
 
   void bad(long line, String reason) {
@@ -70,12 +84,40 @@ public final class RowReport {
     return ignored;
   }
 
+  /**
+   * Returns the rows read (good or ignored) per value of the file's type column, in order of first
+   * appearance; empty when the file has no type column.
+   */
+  public Map<String, Long> rowsByType() {
+    return Map.copyOf(byType);
+  }
+
+  /** Returns e.g. {@code "pv→view 800, fav→weight 0.6 52, remove→ignore 10"}, "" without types. */
+  public String typeSummary() {
+    StringBuilder s = new StringBuilder();
+    for (Map.Entry<String, Long> e : byType.entrySet()) {
+      if (s.length() > 0) {
+        s.append(", ");
+      }
+      String as = readAs.get(e.getKey());
+      s.append(e.getKey());
+      if (!as.equals(e.getKey())) {
+        s.append('\u2192').append(as);
+      }
+      s.append(' ').append(e.getValue());
+    }
+    return s.toString();
+  }
+
   /** Returns the first {@value #SHOWN} rejected rows, in file order. */
   public List<BadRow> firstBad() {
     return List.copyOf(first);
   }
 
-  /** Returns e.g. {@code "shop.csv: 40 rows, 2 bad (5.00 %); line 7: ...; line 9: ..."}. */
+  /**
+   * Returns e.g. {@code "shop.csv: 40 rows, 2 bad (5.00 %); line 7: ...; line 9: ...; rows by type:
+   * pv→view 38"}.
+   */
   public String summary() {
     StringBuilder s =
         new StringBuilder(
@@ -92,6 +134,9 @@ public final class RowReport {
     }
     if (bad > first.size()) {
       s.append("; ... ").append(bad - first.size()).append(" more");
+    }
+    if (!byType.isEmpty()) {
+      s.append("; rows by type: ").append(typeSummary());
     }
     return s.toString();
   }
@@ -113,7 +158,7 @@ public final class RowReport {
               + ": all "
               + rows
               + " rows have an ignored type (fix: map at least one type to view, click,"
-              + " add_to_cart or purchase with --types)");
+              + " add_to_cart, purchase or a reward weight with --types, e.g. --types x=0.5)");
     }
     if (rows == 0) {
       throw new BadRowsException(

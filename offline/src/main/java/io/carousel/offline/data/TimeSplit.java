@@ -83,4 +83,31 @@ public record TimeSplit(List<Interaction> train, List<Interaction> replay) {
         (user, items) -> out.put(user, items.stream().mapToInt(Integer::intValue).toArray()));
     return out;
   }
+
+  /**
+   * Returns each user's <em>target</em> items ({@link Interaction#isTarget()}) as catalogue indices
+   * in time order, as {@link #sequencesByUser} returns all of them: what training learns to
+   * predict. Context-only interactions (weight 0, or a weight's failed draw) are left out; the same
+   * as {@link #sequencesByUser} when every weight is 1.
+   */
+  public static Map<String, int[]> trainingSequences(
+      List<Interaction> interactions, Catalog catalog) {
+    return sequencesByUser(interactions.stream().filter(Interaction::isTarget).toList(), catalog);
+  }
+
+  /**
+   * Returns the popularity count of every catalogue item: its target interactions ({@link
+   * Interaction#isTarget()}), so an interaction of weight w counts with probability w and a
+   * context-only one never; one per interaction when every weight is 1.
+   */
+  public static long[] itemCounts(List<Interaction> interactions, Catalog catalog) {
+    long[] counts = new long[catalog.size()];
+    for (Interaction i : interactions) {
+      int idx = catalog.indexOf(i.itemId());
+      if (idx >= 0 && i.isTarget()) {
+        counts[idx]++;
+      }
+    }
+    return counts;
+  }
 }

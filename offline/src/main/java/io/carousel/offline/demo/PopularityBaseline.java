@@ -49,7 +49,8 @@ final class PopularityBaseline {
   synchronized void observe(Interaction i) {
     int idx = catalog.indexOf(i.itemId());
     if (idx >= 0) {
-      counts[idx]++;
+      // A context-only event (--types fav=0) joins the history but not the popularity.
+      counts[idx] += i.isTarget() ? 1 : 0;
       seen.computeIfAbsent(i.userId(), u -> new HashSet<>()).add(idx);
     }
   }

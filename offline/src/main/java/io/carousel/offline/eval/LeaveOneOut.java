@@ -31,6 +31,14 @@ import java.util.Random;
  * possible targets, known only by their text. They are chosen from the item order alone (a seeded
  * shuffle), never from the targets, and only among items a shop would have in its catalogue at both
  * stages.
+ *
+ * <p>Weighted event types (issue 13 §4, {@code --types fav=0.5}): only a target interaction ({@link
+ * Interaction#isTarget()}: weight 1 always, weight w with probability w, weight 0 never) can be
+ * held out, and only targets are fit data (what a model learns to predict, as in training). A
+ * context-only interaction stays in the user's history and seen items before a target; the test
+ * target is the user's last target, the validation target the target before it, and a user is
+ * evaluated when something precedes the validation target. Context-only interactions after the last
+ * target are no stage's data. With every weight 1 this is the plain protocol above.
  */
 public final class LeaveOneOut {
   /** Which held-out item is the target. */
@@ -43,6 +51,11 @@ public final class LeaveOneOut {
 
   private final int numItems;
   private final List<int[]> sequences;
+  // Per user: the positions of the validation and test targets; -1 when the user is not evaluated.
+  private final int[] validationCut;
+  private final int[] testCut;
+  // Per user: which positions may be fit data and targets; null when all may (every weight 1).
+  private final List<boolean[]> targetable;
   private final int[] evaluated;
   private final boolean[] cold;
   private final boolean[] validationCandidates;
@@ -50,12 +63,27 @@ public final class LeaveOneOut {
   private final boolean repeats;
 
   private LeaveOneOut(
-      int numItems, List<int[]> sequences, boolean[] listed, double coldShare, long seed) {
+      int numItems,
+      List<int[]> sequences,
+      List<boolean[]> targetable,
+      boolean[] listed,
+      double coldShare,
+      long seed) {
     this.numItems = numItems;
     this.sequences = sequences;
+    this.targetable = targetable;
+    this.validationCut = new int[sequences.size()];
+    this.testCut = new int[sequences.size()];
+    for (int u = 0; u < sequences.size(); u++) {
+      int test = lastTargetable(u, sequences.get(u).length);
+      int validation = test < 0 ? -1 : lastTargetable(u, test);
+      boolean eval = validation >= 1;
+      testCut[u] = eval ? test : -1;
+      validationCut[u] = eval ? validation : -1;
+    }
     this.evaluated =
         java.util.stream.IntStream.range(0, sequences.size())
-            .filter(u -> sequences.get(u).length >= 3)
+            .filter(u -> testCut[u] >= 0)
             .toArray();
     this.validationCandidates = known(listed, Stage.VALIDATION);
     this.testCandidates = known(listed, Stage.TEST);
@@ -67,6 +95,9 @@ public final class LeaveOneOut {
   private LeaveOneOut(LeaveOneOut full, int[] evaluated, boolean repeats) {
     this.numItems = full.numItems;
     this.sequences = full.sequences;
+    this.targetable = full.targetable;
+    this.validationCut = full.validationCut;
+    this.testCut = full.testCut;
     this.cold = full.cold;
     this.validationCandidates = full.validationCandidates;
     this.testCandidates = full.testCandidates;
@@ -96,8 +127,9 @@ public final class LeaveOneOut {
   /** Listed items and items that occur in {@code stage}'s fit data, cold items not yet removed. */
   private boolean[] known(boolean[] listed, Stage stage) {
     boolean[] known = listed.clone();
-    for (int[] s : sequences) {
-      int end = s.length >= 3 ? cut(s, stage) : s.length;
+    for (int u = 0; u < sequences.size(); u++) {
+      int[] s = sequences.get(u);
+      int end = testCut[u] >= 0 ? cut(u, stage) : s.length;
       for (int k = 0; k < end; k++) {
         known[s[k]] = true;
       }
@@ -148,16 +180,29 @@ public final class LeaveOneOut {
         listed[i] = true;
       }
     }
-    Map<String, List<Integer>> byUser = new LinkedHashMap<>();
+    Map<String, List<Interaction>> byUser = new LinkedHashMap<>();
+    boolean weighted = false;
     for (Interaction it : dataset.interactions()) {
-      int i = catalog.indexOf(it.itemId());
-      if (i >= 0) {
-        byUser.computeIfAbsent(it.userId(), u -> new ArrayList<>()).add(i);
+      if (catalog.indexOf(it.itemId()) >= 0) {
+        byUser.computeIfAbsent(it.userId(), u -> new ArrayList<>()).add(it);
+        weighted |= it.weight() < 1;
       }
     }
     List<int[]> seqs = new ArrayList<>(byUser.size());
-    byUser.values().forEach(l -> seqs.add(l.stream().mapToInt(Integer::intValue).toArray()));
-    return new LeaveOneOut(catalog.size(), seqs, listed, coldShare, seed);
+    List<boolean[]> targetable = weighted ? new ArrayList<>(byUser.size()) : null;
+    for (List<Interaction> l : byUser.values()) {
+      int[] seq = new int[l.size()];
+      boolean[] t = new boolean[l.size()];
+      for (int k = 0; k < seq.length; k++) {
+        seq[k] = catalog.indexOf(l.get(k).itemId());
+        t[k] = l.get(k).isTarget();
+      }
+      seqs.add(seq);
+      if (weighted) {
+        targetable.add(t);
+      }
+    }
+    return new LeaveOneOut(catalog.size(), seqs, targetable, listed, coldShare, seed);
   }
 
   /**
@@ -173,7 +218,7 @@ public final class LeaveOneOut {
    * catalogue file (candidates at every stage, events or not).
    */
   public static LeaveOneOut ofSequences(int numItems, List<int[]> sequences, boolean[] listed) {
-    return new LeaveOneOut(numItems, List.copyOf(sequences), listed.clone(), 0, 0L);
+    return new LeaveOneOut(numItems, List.copyOf(sequences), null, listed.clone(), 0, 0L);
   }
 
   /**
@@ -307,7 +352,7 @@ public final class LeaveOneOut {
     List<int[]> out = new ArrayList<>(sequences.size());
     for (int u = 0; u < sequences.size(); u++) {
       int[] s = sequences.get(u);
-      out.add(withoutCold(s.length >= 3 ? Arrays.copyOf(s, cut(s, stage)) : s));
+      out.add(withoutCold(targetsOnly(u, testCut[u] >= 0 ? cut(u, stage) : s.length)));
     }
     return out;
   }
@@ -315,7 +360,7 @@ public final class LeaveOneOut {
   /** Returns user {@code u}'s history before the {@code stage} target, cold items removed. */
   public int[] history(int u, Stage stage) {
     int[] s = sequences.get(u);
-    return withoutCold(Arrays.copyOf(s, cut(s, stage)));
+    return withoutCold(Arrays.copyOf(s, cut(u, stage)));
   }
 
   /**
@@ -327,17 +372,52 @@ public final class LeaveOneOut {
       return new int[0];
     }
     int[] s = sequences.get(u);
-    return Arrays.copyOf(s, cut(s, stage));
+    return Arrays.copyOf(s, cut(u, stage));
   }
 
   /** Returns user {@code u}'s {@code stage} target item. */
   public int target(int u, Stage stage) {
     int[] s = sequences.get(u);
-    return s[cut(s, stage)];
+    return s[cut(u, stage)];
   }
 
-  private static int cut(int[] s, Stage stage) {
-    return stage == Stage.TEST ? s.length - 1 : s.length - 2;
+  /** The position of evaluated user {@code u}'s {@code stage} target. */
+  private int cut(int u, Stage stage) {
+    return stage == Stage.TEST ? testCut[u] : validationCut[u];
+  }
+
+  /** The last position before {@code end} of user {@code u} that may be a target, or -1. */
+  private int lastTargetable(int u, int end) {
+    if (targetable == null) {
+      return end - 1;
+    }
+    boolean[] t = targetable.get(u);
+    for (int k = end - 1; k >= 0; k--) {
+      if (t[k]) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** User {@code u}'s first {@code end} items that may be fit data (all with every weight 1). */
+  private int[] targetsOnly(int u, int end) {
+    int[] s = sequences.get(u);
+    if (targetable == null) {
+      return end == s.length ? s : Arrays.copyOf(s, end);
+    }
+    boolean[] t = targetable.get(u);
+    int n = 0;
+    for (int k = 0; k < end; k++) {
+      n += t[k] ? 1 : 0;
+    }
+    int[] out = new int[n];
+    for (int k = 0, j = 0; k < end; k++) {
+      if (t[k]) {
+        out[j++] = s[k];
+      }
+    }
+    return out;
   }
 
   private int[] withoutCold(int[] s) {

@@ -11,7 +11,6 @@ import io.carousel.engine.privacy.PrivateCoVisitation;
 import io.carousel.engine.text.MiniLmTextEncoder;
 import io.carousel.offline.data.Dataset;
 import io.carousel.offline.data.DatasetReader;
-import io.carousel.offline.data.Interaction;
 import io.carousel.offline.data.TimeSplit;
 import io.carousel.offline.eval.CarouselRecommender;
 import io.carousel.offline.eval.Evaluation;
@@ -139,13 +138,8 @@ public final class TrainingPipeline {
             + " included), %.1f s%n",
         encoder.modelId(), encoder.misses(), encoder.hits(), embedSeconds);
 
-    long[] counts = new long[catalog.size()];
-    for (Interaction i : split.train()) {
-      int idx = catalog.indexOf(i.itemId());
-      if (idx >= 0) {
-        counts[idx]++;
-      }
-    }
+    // Weighted event types (--types fav=0.5) count as targets only (issue 13 §4).
+    long[] counts = TimeSplit.itemCounts(split.train(), catalog);
     String fingerprint =
         fingerprint(
             datasetName,
@@ -158,7 +152,7 @@ public final class TrainingPipeline {
             dp.enabled() ? "|dp=" + dp : "");
     Path modelDir = dataDir.resolve("models").resolve(folderName(datasetName) + "-" + fingerprint);
     List<int[]> sequences =
-        new ArrayList<>(TimeSplit.sequencesByUser(split.train(), catalog).values());
+        new ArrayList<>(TimeSplit.trainingSequences(split.train(), catalog).values());
     if (dp.enabled() && Files.isRegularFile(modelDir.resolve(ModelMeta.FILE))) {
       // The noisy release is on disk; a second one would spend the budget again.
       log.printf("model %s (%s) is up to date; not re-training%n", modelDir, dp);

@@ -162,7 +162,9 @@ class FileImportTest {
     assertTrue(
         m.contains(
             "line 3: unknown event type 'wishlist' in column 'event' (3) (fix: map it with --types"
-                + " wishlist=view|click|add_to_cart|purchase, or wishlist=ignore to skip such rows)"),
+                + " wishlist=view|click|add_to_cart|purchase, to a reward weight in [0, 1] with"
+                + " wishlist=<weight> (e.g. wishlist=0.5; 0 = context only, never a target), or"
+                + " wishlist=ignore to skip such rows)"),
         m);
     assertTrue(m.contains(f.toString()), m);
     assertTrue(m.contains("allow a larger share with --max-bad-rows"), m);
@@ -185,10 +187,15 @@ class FileImportTest {
   void aTypeMappedToNothingKnownNamesTheTargets() {
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> FileSource.parse("file:x.csv;types=fav=0.5"));
+            IllegalArgumentException.class, () -> FileSource.parse("file:x.csv;types=fav=wish"));
     assertTrue(
-        e.getMessage().contains("must be view, click, add_to_cart, purchase or ignore"),
+        e.getMessage()
+            .contains(
+                "--types fav=wish: the target must be view, click, add_to_cart, purchase, ignore"
+                    + " or a reward weight in [0, 1]"),
         e.getMessage());
+    assertTrue(
+        e.getMessage().contains("e.g. --types fav=click or --types fav=0.5"), e.getMessage());
   }
 
   @Test
