@@ -167,7 +167,7 @@ final class JournalFixture {
     return new Replayed(
         UserProfile.persistenceIdOf(userId),
         deps::emptyState,
-        (s, e) -> ProfileEvents.apply((UserState) s, (UserProfile.Event) e, deps),
+        (s, e) -> UserProfile.applyEvent((UserState) s, (UserProfile.Event) e, deps),
         fromSnapshot);
   }
 
