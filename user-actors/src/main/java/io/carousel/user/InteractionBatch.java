@@ -23,7 +23,7 @@ record InteractionBatch(List<Event> events, List<Recorded> results) {
 
   /**
    * Returns the batch for {@code interactions} arriving at {@code arrivalMs} (epoch ms) on {@code
-   * state}; pure (the event handler {@link ProfileEvents} folds the state forward).
+   * state}; pure (the event handler {@link UserProfile#applyEvent} folds the state forward).
    */
   static InteractionBatch plan(
       UserState state, List<Interaction> interactions, long arrivalMs, ProfileDependencies deps) {
@@ -44,10 +44,10 @@ record InteractionBatch(List<Event> events, List<Recorded> results) {
                   i.eventId(), i.itemId(), i.type(), i.eventTimeMs(), i.slateId(), null),
               deps.settings().rewards());
       events.add(recorded);
-      s = ProfileEvents.apply(s, recorded, deps);
+      s = UserProfile.applyEvent(s, recorded, deps);
       if (reward != null) {
         events.add(reward);
-        s = ProfileEvents.apply(s, reward, deps);
+        s = UserProfile.applyEvent(s, reward, deps);
       }
       results.add(new Recorded(i.eventId(), false, s.eventCount()));
     }

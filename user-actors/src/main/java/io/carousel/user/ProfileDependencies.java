@@ -18,8 +18,9 @@ import java.util.List;
  * NodeTrends}), the scoring actor(s), settings, a clock (injected so tests are deterministic) and
  * metrics, the one immutable empty state every new user starts from, and per policy arm one slate
  * assembler (policies are stateless and thread-safe), one retention rule and the node's exploration
- * of new items ({@link NewItemExploration}) — shared, not copied per user, because every object per
- * user actor counts (docs/durability.md).
+ * of new items ({@link NewItemExploration}), and what feeds the node-wide parts from users' durable
+ * facts ({@link NodeLearning}) — shared, not copied per user, because every object per user actor
+ * counts (docs/durability.md).
  */
 public record ProfileDependencies(
     ModelView model,
@@ -35,7 +36,8 @@ public record ProfileDependencies(
     List<SlateAssembler> assemblers,
     RetentionCriteria retention,
     HistoryPurge purge,
-    NewItemExploration exploration) {
+    NewItemExploration exploration,
+    NodeLearning learning) {
 
   /**
    * Returns these dependencies with {@code purge} run after a forgotten user's events and snapshots
@@ -56,7 +58,8 @@ public record ProfileDependencies(
         assemblers,
         retention,
         purge,
-        exploration);
+        exploration,
+        learning);
   }
 
   /**
@@ -186,7 +189,8 @@ public record ProfileDependencies(
         List.copyOf(assemblers),
         RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2),
         HistoryPurge.NONE,
-        exploration);
+        exploration,
+        new NodeLearning(view, bandit, trends, exploration, metrics));
   }
 
   private static SlatePolicy policy(String name, UserProfileSettings settings) {

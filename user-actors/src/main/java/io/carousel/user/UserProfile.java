@@ -31,13 +31,17 @@ import java.util.List;
  * <p>Place in the flow: {@code http-api} sends {@link RecordInteraction} and {@link Recommend};
  * this actor persists {@link InteractionRecorded} (and {@link RewardObserved} when the item was in
  * the pending slate) <em>before</em> acknowledging, updates the session embedding and its own
- * bandit statistics in its event handler ({@link ProfileEvents}), then feeds the node-wide trend
- * popularities and pooled prior ({@link NodeTrends}, {@link NodePool}); it asks the node-local
+ * bandit statistics in its event handler ({@link #applyEvent}), then feeds the node-wide trend
+ * popularities, pooled prior and new-item statistics ({@link NodeLearning}); it asks the node-local
  * {@link ScoringModel} for candidates, lets the slate policy choose from contexts with the node's
  * trends and its posterior centred on the pool ({@link SlateAssembler}), persists {@link
  * SlateServed} with the features and propensities, and pushes each new slate of its own to the
  * WebSocket subscribers that asked for that size ({@link Subscriptions}; a slate asked for with
  * {@link Recommend} goes to its requester only).
+ *
+ * <p>The class reads as two tables, as the Akka guide's {@code ShoppingCart} does: the command
+ * table ({@link #onCommand}, one line per command to its handler) and the event table ({@link
+ * #applyEvent}, one line per event to a {@link UserState} method).
  *
  * <p>Persistence: events in the configured journal (embedded H2 or Cassandra), Jackson CBOR; a
  * snapshot every {@code snapshot-every} events, two kept. Subscribers are not persisted. A repeated
@@ -60,18 +64,33 @@ public final class UserProfile
    */
   public static final String UNREADABLE_HISTORY = UnreadableHistory.PREFIX;
 
-  /** The {@code trigger} of a slate asked for with {@code Recommend} (an HTTP GET). */
-  public static final String TRIGGER_REQUEST = "request";
+  /**
+   * Why a slate was made; its {@link #wireName} is the {@code trigger} of {@link SlateReply} and
+   * {@link SlateServed} (journal and wire) and the metrics' {@code trigger} tag.
+   */
+  public enum Trigger {
+    /** Asked for with {@link Recommend} (an HTTP GET). */
+    REQUEST("request"),
+    /** Pushed because the user's own event changed it. */
+    EVENT("event"),
+    /** The first slate pushed to a new subscriber. */
+    SUBSCRIBE("subscribe");
 
-  /** The {@code trigger} of a slate pushed because the user's own event changed it. */
-  public static final String TRIGGER_EVENT = "event";
+    private final String wireName;
 
-  /** The {@code trigger} of the first slate pushed to a new subscriber. */
-  public static final String TRIGGER_SUBSCRIBE = "subscribe";
+    Trigger(String wireName) {
+      this.wireName = wireName;
+    }
+
+    /** Returns the name slates and metrics carry. */
+    public String wireName() {
+      return wireName;
+    }
+  }
 
   /** Returns every {@code trigger} a user profile marks its slates with. */
   public static List<String> triggers() {
-    return List.of(TRIGGER_REQUEST, TRIGGER_EVENT, TRIGGER_SUBSCRIBE);
+    return java.util.Arrays.stream(Trigger.values()).map(Trigger::wireName).toList();
   }
 
   // ---- protocol ------------------------------------------------------------------------------
@@ -182,18 +201,30 @@ public final class UserProfile
     INSTANCE
   }
 
-  private record ScoresReady(
+  /**
+   * What a slate being computed was asked for, from the scoring ask to its answer: {@code k} items
+   * for {@code replyTo} (a requested slate), {@code pushTo} (a subscription's first slate) or the
+   * subscribers of size {@code k} (an event's slate), under the {@link #generation} it was asked
+   * in.
+   */
+  private record SlateRequest(
       int k,
-      ScoringModel.Scores scores,
-      Throwable failure,
-      String trigger,
+      Trigger trigger,
       ActorRef<StatusReply<SlateReply>> replyTo,
-      long startNanos,
-      boolean viewing,
       ActorRef<StreamMessage> pushTo,
       int generation,
-      java.util.BitSet excluded)
+      long startNanos) {}
+
+  /**
+   * The candidates of {@code request} were scored; {@code viewing}: the slate is for a shopper
+   * looking at a context item; {@code excluded}: catalogue indices never to serve.
+   */
+  private record ScoresReady(
+      SlateRequest request, ScoringModel.Scores scores, boolean viewing, java.util.BitSet excluded)
       implements Command {}
+
+  /** Scoring the candidates of {@code request} failed (timeout, shed, model error). */
+  private record ScoringFailed(SlateRequest request, Throwable failure) implements Command {}
 
   /** Reply to {@link RecordInteraction}: {@code duplicate} when the event id was already seen. */
   public record Recorded(String eventId, boolean duplicate, long eventCount)
@@ -371,9 +402,9 @@ public final class UserProfile
   private final UnreadableHistory.Guard guard;
 
   /**
-   * Bumped by every {@link Forget}: a {@link ScoresReady} asked for under an older generation was
-   * scored from the forgotten history and is dropped. In memory only (nothing is in flight after a
-   * restart).
+   * Bumped by every {@link Forget}: a slate asked for under an older generation ({@link
+   * SlateRequest}) was scored from the forgotten history and is dropped. In memory only (nothing is
+   * in flight after a restart).
    */
   private int generation;
 
@@ -412,6 +443,8 @@ public final class UserProfile
     return deps.retention();
   }
 
+  // ---- the command table ---------------------------------------------------------------------
+
   @Override
   public CommandHandlerWithReply<Command, Event, UserState> commandHandler() {
     // One method reference instead of a handler builder: the builder keeps ~10 objects (~0.3 KB)
@@ -419,41 +452,23 @@ public final class UserProfile
     return this::onCommand;
   }
 
+  /** The command table: one line per command, to its handler below. */
   private ReplyEffect<Event, UserState> onCommand(UserState s, Command c) {
-    if (forgetting && waitsForForget(c)) {
-      return Effect().stash();
-    }
-    if (c instanceof RecordInteraction r) {
-      return onRecordInteraction(s, r);
-    } else if (c instanceof RecordInteractions r) {
-      return onRecordInteractions(s, r);
-    } else if (c instanceof Recommend r) {
-      return onRecommend(s, r);
-    } else if (c instanceof ScoresReady r) {
-      return onScoresReady(s, r);
-    } else if (c instanceof GetSummary r) {
-      return Effect()
-          .reply(r.replyTo(), StatusReply.success(s.summary(userId, subscribers.size())));
-    } else if (c instanceof SubscribeSlate r) {
-      return onSubscribeSlate(s, r);
-    } else if (c instanceof Subscribe r) {
-      subscribers.subscribe(ctx, r.subscriber(), r.k());
-      return Effect().noReply();
-    } else if (c instanceof Forget r) {
-      return onForget(s, r);
-    } else if (c instanceof ForgetCompleted r) {
-      return onForgetCompleted(s, r);
-    } else if (c instanceof Unsubscribe r) {
-      subscribers.remove(ctx, r.subscriber());
-      return Effect().noReply();
-    } else if (c instanceof SubscriberTerminated r) {
-      subscribers.remove(ctx, r.subscriber());
-      return Effect().noReply();
-    } else if (c == Passivate.INSTANCE) {
-      return Effect().stop().thenNoReply();
-    } else if (c instanceof ErasedUnreadable) {
-      return Effect().noReply(); // only the unreadable-history behaviour expects it
-    }
+    if (forgetting && waitsForForget(c)) return Effect().stash();
+    if (c instanceof RecordInteraction r) return onRecordInteraction(s, r);
+    if (c instanceof RecordInteractions r) return onRecordInteractions(s, r);
+    if (c instanceof Recommend r) return onRecommend(s, r);
+    if (c instanceof ScoresReady r) return onScoresReady(s, r);
+    if (c instanceof ScoringFailed r) return onScoringFailed(r);
+    if (c instanceof GetSummary r) return onGetSummary(s, r);
+    if (c instanceof Subscribe r) return onSubscribe(r);
+    if (c instanceof SubscribeSlate r) return onSubscribeSlate(s, r);
+    if (c instanceof Unsubscribe r) return onUnsubscribe(r.subscriber());
+    if (c instanceof SubscriberTerminated r) return onUnsubscribe(r.subscriber());
+    if (c instanceof Forget r) return onForget(r);
+    if (c instanceof ForgetCompleted r) return onForgetCompleted(r);
+    if (c instanceof ErasedUnreadable) return Effect().noReply(); // for UnreadableHistory only
+    if (c == Passivate.INSTANCE) return Effect().stop().thenNoReply();
     throw new IllegalStateException("unhandled command " + c.getClass().getName());
   }
 
@@ -466,6 +481,32 @@ public final class UserProfile
         || c instanceof Forget
         || c instanceof SubscribeSlate
         || c == Passivate.INSTANCE;
+  }
+
+  // ---- the event table -----------------------------------------------------------------------
+
+  @Override
+  public EventHandler<UserState, Event> eventHandler() {
+    // One lambda instead of a handler builder (fewer objects per user actor).
+    return (state, e) -> applyEvent(state, e, deps);
+  }
+
+  /**
+   * The event table: how each persisted event changes a {@link UserState}, one line per event, the
+   * same during recovery and live (and when {@link InteractionBatch} folds a batch forward before
+   * persisting it). Pure apart from reading the node's shared, read-only model view; it never feeds
+   * the node-wide {@link NodeLearning}, which only live commands do, so a recovery never counts an
+   * interaction or impression twice.
+   *
+   * @throws IllegalStateException for an unknown event type
+   */
+  static UserState applyEvent(UserState s, Event e, ProfileDependencies deps) {
+    ModelView model = deps.model();
+    if (e instanceof InteractionRecorded i) return s.onInteraction(i, model, deps.settings());
+    if (e instanceof RewardObserved r) return s.onReward(r, deps.bandit());
+    if (e instanceof SlateServed served) return s.onSlateServed(served, model, deps.bandit());
+    if (e instanceof UserForgotten) return deps.emptyState();
+    throw new IllegalStateException("unhandled event " + e.getClass().getName());
   }
 
   @Override
@@ -487,12 +528,7 @@ public final class UserProfile
         .build();
   }
 
-  @Override
-  public EventHandler<UserState, Event> eventHandler() {
-    // One lambda instead of a handler builder (fewer objects per user actor); the handler itself
-    // is ProfileEvents.
-    return (state, e) -> ProfileEvents.apply(state, e, deps);
-  }
+  // ---- command handlers ----------------------------------------------------------------------
 
   private ReplyEffect<Event, UserState> onRecordInteraction(UserState state, RecordInteraction c) {
     var one =
@@ -521,28 +557,35 @@ public final class UserProfile
     long start = System.nanoTime();
     return Effect()
         .persist(batch.events())
-        .thenRun(
-            s -> {
-              deps.metrics().persisted(start);
-              for (Event e : batch.events()) {
-                if (e instanceof InteractionRecorded i) {
-                  deps.metrics().eventIngested(i.type());
-                  // Node-wide learning from every durable interaction: trends (the pool learns a
-                  // slot when its slate closes, as the user's own state does).
-                  deps.trends().observe(userId, deps.model().catalog().indexOf(i.itemId()));
-                  if (deps.model().catalog().indexOf(i.itemId()) < 0) {
-                    deps.exploration().interaction(i.itemId());
-                  }
-                } else if (e instanceof RewardObserved) {
-                  deps.metrics().clickOnServedSlate(policyId);
-                }
-              }
-              refreshSubscribers(s);
-            });
+        .thenRun(s -> deps.learning().recorded(userId, policyId, batch.events(), start))
+        .thenRun(this::refreshSubscribers);
   }
 
   private ReplyEffect<Event, UserState> onRecommend(UserState state, Recommend c) {
-    askScores(state, c.k(), c.exclude(), c.context(), TRIGGER_REQUEST, c.replyTo(), null);
+    askScores(state, c.k(), c.exclude(), c.context(), Trigger.REQUEST, c.replyTo(), null);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, UserState> onGetSummary(UserState state, GetSummary c) {
+    return Effect()
+        .reply(c.replyTo(), StatusReply.success(state.summary(userId, subscribers.size())));
+  }
+
+  private ReplyEffect<Event, UserState> onSubscribe(Subscribe c) {
+    subscribers.subscribe(ctx, c.subscriber(), c.k());
+    return Effect().noReply();
+  }
+
+  /** A newly admitted subscription's first slate, unless it has gone or changed size since. */
+  private ReplyEffect<Event, UserState> onSubscribeSlate(UserState state, SubscribeSlate c) {
+    if (subscribers.kOf(c.subscriber()) == c.k()) {
+      askScores(state, c.k(), List.of(), null, Trigger.SUBSCRIBE, null, c.subscriber());
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, UserState> onUnsubscribe(ActorRef<StreamMessage> subscriber) {
+    subscribers.remove(ctx, subscriber);
     return Effect().noReply();
   }
 
@@ -553,69 +596,49 @@ public final class UserProfile
    */
   private void refreshSubscribers(UserState state) {
     for (int k : subscribers.distinctKs()) {
-      askScores(state, k, List.of(), null, TRIGGER_EVENT, null, null);
+      askScores(state, k, List.of(), null, Trigger.EVENT, null, null);
     }
   }
 
+  /**
+   * Asks for scored candidates; the answer comes back as {@link ScoresReady} or {@link
+   * ScoringFailed}.
+   */
   private void askScores(
       UserState state,
       int k,
       List<String> exclude,
       String context,
-      String trigger,
+      Trigger trigger,
       ActorRef<StatusReply<SlateReply>> replyTo,
       ActorRef<StreamMessage> pushTo) {
-    int gen = generation;
     CandidateQuery query = CandidateQuery.of(state, exclude, context, deps);
     int topN = Math.max(k, deps.settings().candidates());
-    long start = System.nanoTime();
+    SlateRequest request =
+        new SlateRequest(k, trigger, replyTo, pushTo, generation, System.nanoTime());
     if (query.coldStart()) {
       ScoringModel.Scores popular = query.popular(deps.model().popularity(), topN);
-      ctx.getSelf()
-          .tell(
-              new ScoresReady(
-                  k, popular, null, trigger, replyTo, start, false, pushTo, gen, query.excluded()));
+      ctx.getSelf().tell(new ScoresReady(request, popular, false, query.excluded()));
       return;
     }
+    boolean viewing = context != null;
     ctx.askWithStatus(
         ScoringModel.Scores.class,
         deps.scoring(),
         deps.settings().askTimeout(),
         r -> new ScoringModel.Score(query.history(), topN, query.excluded()::get, r),
         (scores, failure) ->
-            new ScoresReady(
-                k,
-                scores,
-                failure,
-                trigger,
-                replyTo,
-                start,
-                context != null,
-                pushTo,
-                gen,
-                query.excluded()));
+            failure == null
+                ? new ScoresReady(request, scores, viewing, query.excluded())
+                : new ScoringFailed(request, failure));
   }
 
   private ReplyEffect<Event, UserState> onScoresReady(UserState state, ScoresReady r) {
-    if (r.generation() != generation) {
-      // Scored from the history a Forget has since erased: never serve or push it.
-      return r.replyTo() == null
-          ? Effect().noReply()
-          : Effect().reply(r.replyTo(), StatusReply.error("the user was just forgotten; retry"));
+    SlateRequest q = r.request();
+    if (q.generation() != generation) {
+      return forgotten(q);
     }
-    if (r.failure() != null) {
-      String why = String.valueOf(r.failure().getMessage());
-      if (why.startsWith(ScoringModel.OVERLOADED)) {
-        // Shed past capacity (counted in carousel.scoring.shed): one log line each would flood.
-        ctx.getLog().debug("scoring shed for user {}", userId);
-      } else {
-        ctx.getLog().warn("scoring failed for user {}: {}", userId, why);
-      }
-      return r.replyTo() == null
-          ? Effect().noReply()
-          : Effect().reply(r.replyTo(), StatusReply.error(r.failure()));
-    }
-    deps.metrics().candidatesRetrieved(r.startNanos());
+    deps.metrics().candidatesRetrieved(q.startNanos());
     // Serving this slate closes the previous one's attribution window: each of its slots is
     // learned once, with its strongest reward (0 if none), in the pool as in the state, and this
     // slate is chosen from the posterior that includes them.
@@ -625,9 +648,9 @@ public final class UserProfile
             userId,
             state.withPendingClosed(deps.bandit()),
             r.scores(),
-            r.k(),
+            q.k(),
             deps.clock().millis(),
-            r.trigger(),
+            q.trigger().wireName(),
             r.viewing(),
             r.excluded());
     if (!logs(state)) {
@@ -635,39 +658,44 @@ public final class UserProfile
       // but not logged, so a read writes nothing and creates no profile; without a slate id no
       // interaction can earn a reward on it, and OPE never sees it.
       SlateReply unlogged = served.toReply(userId).unlogged();
-      deps.metrics().slateServed(policyId, served.trigger(), served.itemIds().size());
-      countNewItemImpressions(served);
-      push(r, unlogged);
-      return r.replyTo() == null
-          ? Effect().noReply()
-          : Effect().reply(r.replyTo(), StatusReply.success(unlogged));
+      deps.learning().slateServed(policyId, served);
+      push(q, unlogged);
+      return reply(q, StatusReply.success(unlogged));
     }
     SlateReply reply = served.toReply(userId);
     long start = System.nanoTime();
     var effect =
         Effect()
             .persist(served)
-            .thenRun(
-                s -> {
-                  deps.metrics().persisted(start);
-                  deps.bandit().pool(policyId, closing.features(), closing.rewards());
-                  deps.metrics().slateServed(policyId, served.trigger(), served.itemIds().size());
-                  countNewItemImpressions(served);
-                  push(r, reply);
-                });
-    return r.replyTo() == null
+            .thenRun(s -> deps.learning().slateLogged(policyId, served, closing, start))
+            .thenRun(s -> push(q, reply));
+    return q.replyTo() == null
         ? effect.thenNoReply()
-        : effect.thenReply(r.replyTo(), s -> StatusReply.success(reply));
+        : effect.thenReply(q.replyTo(), s -> StatusReply.success(reply));
   }
 
-  /** Counts the impressions of new (text-only) items in a served slate for their exploration. */
-  private void countNewItemImpressions(SlateServed served) {
-    int trained = deps.model().catalog().size();
-    for (String id : served.itemIds()) {
-      if (deps.model().indexOf(id) >= trained) {
-        deps.exploration().impression(id);
-      }
+  private ReplyEffect<Event, UserState> onScoringFailed(ScoringFailed r) {
+    if (r.request().generation() != generation) {
+      return forgotten(r.request());
     }
+    String why = String.valueOf(r.failure().getMessage());
+    if (why.startsWith(ScoringModel.OVERLOADED)) {
+      // Shed past capacity (counted in carousel.scoring.shed): one log line each would flood.
+      ctx.getLog().debug("scoring shed for user {}", userId);
+    } else {
+      ctx.getLog().warn("scoring failed for user {}: {}", userId, why);
+    }
+    return reply(r.request(), StatusReply.error(r.failure()));
+  }
+
+  /** A slate scored from the history a {@link Forget} has since erased: never served or pushed. */
+  private ReplyEffect<Event, UserState> forgotten(SlateRequest q) {
+    return reply(q, StatusReply.error("the user was just forgotten; retry"));
+  }
+
+  /** Answers the requester of a slate, if it has one (pushed slates have none). */
+  private ReplyEffect<Event, UserState> reply(SlateRequest q, StatusReply<SlateReply> answer) {
+    return q.replyTo() == null ? Effect().noReply() : Effect().reply(q.replyTo(), answer);
   }
 
   /**
@@ -684,17 +712,17 @@ public final class UserProfile
    * subscriber, an event's slate of k items to those subscribed with k; a requested slate (its own
    * {@code exclude} and {@code context}) to nobody but its requester.
    */
-  private void push(ScoresReady r, SlateReply reply) {
-    if (r.pushTo() != null) {
-      if (subscribers.kOf(r.pushTo()) == r.k()) {
-        r.pushTo().tell(reply);
+  private void push(SlateRequest q, SlateReply reply) {
+    if (q.pushTo() != null) {
+      if (subscribers.kOf(q.pushTo()) == q.k()) {
+        q.pushTo().tell(reply);
       }
-    } else if (TRIGGER_EVENT.equals(r.trigger())) {
-      subscribers.pushTo(r.k(), reply);
+    } else if (q.trigger() == Trigger.EVENT) {
+      subscribers.pushTo(q.k(), reply);
     }
   }
 
-  private ReplyEffect<Event, UserState> onForget(UserState state, Forget c) {
+  private ReplyEffect<Event, UserState> onForget(Forget c) {
     generation++;
     forgetting = true;
     subscribers.closeAll(
@@ -703,20 +731,26 @@ public final class UserProfile
             CLOSED_FORGOTTEN, "the user was forgotten; a new stream starts from an empty profile"));
     return Effect()
         .persist(new UserForgotten(deps.clock().millis()))
-        .thenRun(
-            s ->
-                ctx.spawnAnonymous(
-                    JournalEraser.create(
-                        persistenceId().id(),
-                        lastSequenceNumber(ctx),
-                        deps.settings().askTimeout().multipliedBy(5),
-                        deps.purge(),
-                        ctx.getSelf(),
-                        failure -> new ForgetCompleted(c.replyTo(), failure))))
+        .thenRun(s -> eraseHistory(c.replyTo()))
         .thenNoReply();
   }
 
-  private ReplyEffect<Event, UserState> onForgetCompleted(UserState state, ForgetCompleted c) {
+  /**
+   * Spawns the eraser of every event and snapshot up to the {@link UserForgotten} just persisted;
+   * it reports with {@link ForgetCompleted}.
+   */
+  private void eraseHistory(ActorRef<StatusReply<Done>> replyTo) {
+    ctx.spawnAnonymous(
+        JournalEraser.create(
+            persistenceId().id(),
+            lastSequenceNumber(ctx),
+            deps.settings().askTimeout().multipliedBy(5),
+            deps.purge(),
+            ctx.getSelf(),
+            failure -> new ForgetCompleted(replyTo, failure)));
+  }
+
+  private ReplyEffect<Event, UserState> onForgetCompleted(ForgetCompleted c) {
     forgetting = false;
     if (c.failure() != null) {
       ctx.getLog().error("forgetting user {} failed", userId, c.failure());
@@ -732,13 +766,5 @@ public final class UserProfile
       guard.shard().tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
     }
     return Effect().reply(c.replyTo(), StatusReply.ack()).thenUnstashAll();
-  }
-
-  /** A newly admitted subscription's first slate, unless it has gone or changed size since. */
-  private ReplyEffect<Event, UserState> onSubscribeSlate(UserState state, SubscribeSlate c) {
-    if (subscribers.kOf(c.subscriber()) == c.k()) {
-      askScores(state, c.k(), List.of(), null, TRIGGER_SUBSCRIBE, null, c.subscriber());
-    }
-    return Effect().noReply();
   }
 }

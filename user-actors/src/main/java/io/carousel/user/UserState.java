@@ -200,6 +200,19 @@ public record UserState(
   }
 
   /**
+   * Applies an interaction as {@link #onInteraction(UserProfile.InteractionRecorded, String,
+   * float[], UserProfileSettings)} does, with the item's canonical id and vector looked up in
+   * {@code model} (none for an item the catalogue lacks).
+   */
+  UserState onInteraction(
+      UserProfile.InteractionRecorded e, ModelView model, UserProfileSettings settings) {
+    int idx = model.catalog().indexOf(e.itemId());
+    return idx < 0
+        ? onInteraction(e, e.itemId(), null, settings)
+        : onInteraction(e, model.catalog().get(idx).itemId(), model.itemVectors()[idx], settings);
+  }
+
+  /**
    * Applies an interaction: counters, recent items, idempotency log and the session embedding.
    *
    * @param itemId the event's item id, as the catalogue's own String instance when the item is in
@@ -285,6 +298,15 @@ public record UserState(
         slatesServed,
         rewardsObserved + (firstReward ? 1 : 0),
         rewardSum + (after - before));
+  }
+
+  /**
+   * Applies a served slate as {@link #onSlateServed(UserProfile.SlateServed, List,
+   * java.util.function.Function, BanditModel)} does, with the catalogue's own id instances and
+   * shared projections of {@code model}.
+   */
+  UserState onSlateServed(UserProfile.SlateServed e, ModelView model, BanditModel bandit) {
+    return onSlateServed(e, model.canonicalIds(e.itemIds()), model::projectionOf, bandit);
   }
 
   /**
