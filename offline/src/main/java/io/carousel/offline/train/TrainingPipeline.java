@@ -9,11 +9,6 @@ import io.carousel.engine.wide.CoVisitation;
 import io.carousel.engine.wide.WideWeights;
 import io.carousel.offline.data.Dataset;
 import io.carousel.offline.data.TimeSplit;
-import io.carousel.offline.eval.CarouselRecommender;
-import io.carousel.offline.eval.Evaluation;
-import io.carousel.offline.eval.LeaveOneOut;
-import io.carousel.offline.eval.LeaveOneOut.Stage;
-import io.carousel.offline.eval.WideGrid;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -30,25 +25,11 @@ import me.tongfei.progressbar.ProgressBar;
  * → two-tower training in TensorFlow Java → a {@link ModelFolder} under {@code
  * dataDir/models/<dataset>-<fingerprint>}: the SavedModel, {@link ModelMeta} and the wide part of
  * the served model, the {@link CoVisitation} lists built from the same training sequences and
- * {@link WideWeights} chosen as {@code carousel evaluate} chooses them ({@link #chooseWide}). A
+ * {@link WideWeights} chosen as {@code carousel evaluate} chooses them ({@link WideChoice}). A
  * model whose fingerprint (data, split, config) matches is reused, so a second run neither
  * re-embeds nor re-trains; a reused folder from before the wide part gets its wide files added.
  */
 public final class TrainingPipeline {
-  /**
-   * Wide weights used when the held-out choice cannot run: the middle of the evaluation grid, logit
-   * units.
-   */
-  public static final WideWeights FALLBACK_WIDE = WideWeights.of(1f, 1f, "fallback");
-
-  /**
-   * Largest held-out users × items scored per grid point; past it the held-out users are sampled.
-   */
-  static final long MAX_CHOICE_CELLS = 64L << 20;
-
-  /** Fewest held-out users a sampled wide weight choice scores. */
-  static final int MIN_CHOICE_USERS = 1000;
-
   /**
    * The outcome of {@link #prepare}.
    *
@@ -221,8 +202,8 @@ public final class TrainingPipeline {
 
   /**
    * Builds the co-visitation lists from the training sequences (or takes {@code released}, the DP
-   * release) and writes them with the weights of {@link #chooseWide} into {@code folder}; with DP
-   * on the weights are chosen with DP co-visitation of the choice's own fit data.
+   * release) and writes them with the weights of {@link WideChoice} into {@code folder}; with DP on
+   * the weights are chosen with DP co-visitation of the choice's own fit data.
    *
    * @throws UncheckedIOException if a file cannot be written
    */
@@ -235,17 +216,7 @@ public final class TrainingPipeline {
       PrintStream log) {
     float[][] textVectors = data.textVectors();
     List<int[]> sequences = data.sequences();
-    WideWeights weights =
-        chooseWide(
-            textVectors,
-            sequences,
-            config,
-            (int)
-                Math.min(
-                    Integer.MAX_VALUE,
-                    Math.max(MIN_CHOICE_USERS, MAX_CHOICE_CELLS / Math.max(1, textVectors.length))),
-            dp,
-            log);
+    WideWeights weights = WideChoice.choose(textVectors, sequences, config, dp, log);
     long t0 = System.nanoTime();
     CoVisitation coVisitation =
         released != null
@@ -264,96 +235,6 @@ public final class TrainingPipeline {
         (System.nanoTime() - t0) / 1e9,
         coVisitation.storedNeighbours(),
         coVisitation.maxNeighbours());
-  }
-
-  /**
-   * Chooses the wide weights as {@code carousel evaluate} does, on held-out data: each user's last
-   * training event (users with at least 3) is held out, the same configuration is trained on the
-   * rest for the same epochs, co-visitation is built from the rest, and the pair of {@link
-   * Evaluation.Options#DEFAULT_WIDE_GRID}² with the highest NDCG@10 on the held-out events wins
-   * ({@link WideGrid}). Costs one more training run on slightly less data. Falls back to {@link
-   * #FALLBACK_WIDE} only when nobody has 3 events; past {@link #MAX_CHOICE_CELLS} held-out users ×
-   * items it chooses on a seeded sample of the held-out users.
-   */
-  static WideWeights chooseWide(
-      float[][] textVectors, List<int[]> sequences, TwoTowerConfig config, PrintStream log) {
-    long maxUsers = Math.max(MIN_CHOICE_USERS, MAX_CHOICE_CELLS / Math.max(1, textVectors.length));
-    return chooseWide(
-        textVectors, sequences, config, (int) Math.min(Integer.MAX_VALUE, maxUsers), log);
-  }
-
-  /**
-   * As {@link #chooseWide(float[][], List, TwoTowerConfig, PrintStream)} with at most {@code
-   * maxUsers} held-out users scored per grid point: past it, a seeded sample ({@code
-   * config.seed()}) of {@code maxUsers} held-out users chooses (the training data stays the same),
-   * instead of falling back.
-   */
-  static WideWeights chooseWide(
-      float[][] textVectors,
-      List<int[]> sequences,
-      TwoTowerConfig config,
-      int maxUsers,
-      PrintStream log) {
-    return chooseWide(textVectors, sequences, config, maxUsers, DpSettings.OFF, log);
-  }
-
-  private static WideWeights chooseWide(
-      float[][] textVectors,
-      List<int[]> sequences,
-      TwoTowerConfig config,
-      int maxUsers,
-      DpSettings dp,
-      PrintStream log) {
-    LeaveOneOut split = LeaveOneOut.ofSequences(textVectors.length, sequences);
-    int heldOut = split.evaluatedUsers().length;
-    if (heldOut == 0) {
-      log.printf("no user has 3 training events; wide weights %s%n", FALLBACK_WIDE.describe());
-      return FALLBACK_WIDE;
-    }
-    String chosenBy =
-        String.format(java.util.Locale.ROOT, "held-out last event of %d users", heldOut);
-    if (heldOut > maxUsers) {
-      // Scoring every held-out user under every grid point costs users × items per point; a
-      // seeded sample keeps the choice (and its cost) bounded on a shop-sized log.
-      split = split.sampleEvaluated(maxUsers, config.seed());
-      chosenBy =
-          String.format(
-              java.util.Locale.ROOT,
-              "held-out last event of %d users sampled from %d",
-              maxUsers,
-              heldOut);
-      log.printf(
-          "%d held-out users x %d items: the wide weights are chosen on a seeded sample of %d"
-              + " users%n",
-          heldOut, textVectors.length, maxUsers);
-    }
-    List<int[]> fit = split.fitSequences(Stage.TEST);
-    long batches = TwoTowerTrainer.batchesPerEpoch(fit, config) * config.epochs();
-    try (ProgressBar bar = Progress.builder("choosing wide weights", batches).build();
-        CarouselRecommender model =
-            new CarouselRecommender(
-                "carousel",
-                textVectors,
-                new boolean[textVectors.length],
-                config,
-                0,
-                n -> bar.stepTo(n))) {
-      // With DP the weights suit noisy statistics; this internal release is not shipped (only the
-      // two chosen weights are; docs/security.md says what that choice leaks).
-      model.setPrivacy(dp);
-      model.fit(fit, textVectors.length);
-      WideGrid.Choice choice =
-          WideGrid.choose(
-              model,
-              split,
-              Stage.TEST,
-              Evaluation.Options.DEFAULT_WIDE_GRID,
-              Evaluation.Options.DEFAULT_WIDE_GRID,
-              chosenBy,
-              false,
-              log);
-      return choice.weights();
-    }
   }
 
   /**
