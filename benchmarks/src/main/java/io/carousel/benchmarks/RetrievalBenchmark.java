@@ -1,7 +1,7 @@
 package io.carousel.benchmarks;
 
-import io.carousel.engine.model.ExactTopK;
-import io.carousel.engine.model.TopN;
+import io.carousel.engine.retrieval.ExactTopK;
+import io.carousel.engine.retrieval.TopN;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,6 @@
 package io.carousel.benchmarks;
 
-import io.carousel.engine.model.TopN;
+import io.carousel.engine.retrieval.TopN;
 import java.util.function.IntPredicate;
 
 /**

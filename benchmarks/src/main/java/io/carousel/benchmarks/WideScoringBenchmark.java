@@ -1,9 +1,9 @@
 package io.carousel.benchmarks;
 
-import io.carousel.engine.model.CoVisitation;
-import io.carousel.engine.model.TopN;
-import io.carousel.engine.model.WideAndDeep;
-import io.carousel.engine.model.WideWeights;
+import io.carousel.engine.retrieval.TopN;
+import io.carousel.engine.wide.CoVisitation;
+import io.carousel.engine.wide.WideAndDeep;
+import io.carousel.engine.wide.WideWeights;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

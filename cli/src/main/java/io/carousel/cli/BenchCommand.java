@@ -1,6 +1,6 @@
 package io.carousel.cli;
 
-import io.carousel.engine.model.DevicePlacement;
+import io.carousel.engine.tower.DevicePlacement;
 import io.carousel.offline.bench.ScoringBench;
 import java.util.List;
 import java.util.concurrent.Callable;

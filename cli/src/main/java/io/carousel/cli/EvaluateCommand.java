@@ -1,14 +1,14 @@
 package io.carousel.cli;
 
 import io.carousel.engine.Item;
-import io.carousel.engine.model.SessionTowerType;
-import io.carousel.engine.model.WideWeights;
 import io.carousel.engine.text.MiniLmTextEncoder;
+import io.carousel.engine.wide.WideWeights;
 import io.carousel.offline.data.Dataset;
 import io.carousel.offline.data.DatasetReader;
 import io.carousel.offline.eval.Evaluation;
 import io.carousel.offline.report.EvaluationReportWriter;
 import io.carousel.offline.train.CachedTextEncoder;
+import io.carousel.offline.train.SessionTowerType;
 import io.carousel.offline.train.TwoTowerConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;

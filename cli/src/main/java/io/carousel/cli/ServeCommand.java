@@ -1,5 +1,6 @@
 package io.carousel.cli;
 
+import io.carousel.engine.model.ModelFolder;
 import io.carousel.engine.model.ModelMeta;
 import io.carousel.http.CarouselServer;
 import io.carousel.http.DemoLinks;
@@ -72,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
                   System.out)
               .modelDir();
     }
-    ModelMeta meta = ModelMeta.read(modelDir);
+    ModelMeta meta = ModelFolder.at(modelDir).meta();
     try (LoadedModel loaded =
             LoadedModel.load(modelDir, meta.catalog(), meta.trainCounts(), catalogueItems);
         CarouselServer server = CarouselServer.start(config, loaded)) {

@@ -1,10 +1,10 @@
 package io.carousel.cli;
 
-import io.carousel.engine.model.SessionTowerType;
-import io.carousel.engine.model.WideWeights;
+import io.carousel.engine.wide.WideWeights;
 import io.carousel.offline.data.SessionPickles;
 import io.carousel.offline.eval.SessionBenchmark;
 import io.carousel.offline.eval.SessionHybrid;
+import io.carousel.offline.train.SessionTowerType;
 import io.carousel.offline.train.TwoTowerConfig;
 import java.io.PrintStream;
 import java.util.List;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carousel.engine.Item;
-import io.carousel.engine.model.CoVisitation;
+import io.carousel.engine.model.ModelFolder;
 import io.carousel.engine.model.ModelMeta;
-import io.carousel.engine.model.WideWeights;
+import io.carousel.engine.wide.WideWeights;
 import io.carousel.offline.data.DatasetReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -131,25 +131,26 @@ class CommandLineTest {
     Files.writeString(
         dir.resolve("carousel-model.json"),
         "{\"format\":1,\"numItems\":2,\"dim\":2,\"historyLength\":4,\"useText\":true}");
-    new ModelMeta(
-            "test",
-            2,
-            List.of(new Item("a", "item a", "c"), new Item("b", "item b", "c")),
-            new long[] {1, 1})
-        .write(dir);
+    ModelFolder.at(dir)
+        .writeMeta(
+            new ModelMeta(
+                "test",
+                2,
+                List.of(new Item("a", "item a", "c"), new Item("b", "item b", "c")),
+                new long[] {1, 1}));
     return dir;
   }
 
   @Test
   void aCorruptOrMissingWideFileOfTheModelFolderIsOneLineNamingTheFolder() throws Exception {
     Path dir = modelFolder();
-    Files.write(dir.resolve(CoVisitation.FILE_NAME), new byte[0]);
-    WideWeights.of(1, 1, "test").write(dir);
+    Files.write(dir.resolve(ModelFolder.CO_VISITATION), new byte[0]);
+    ModelFolder.at(dir).writeWideWeights(WideWeights.of(1, 1, "test"));
     Run corrupt = run("serve", "--port", "0", "--model", dir.toString());
     assertEquals(2, corrupt.exitCode(), corrupt.err());
     assertEquals(
         "carousel: "
-            + dir.resolve(CoVisitation.FILE_NAME)
+            + dir.resolve(ModelFolder.CO_VISITATION)
             + " is truncated: 0 bytes, a co-visitation file has at least 40; delete the model"
             + " folder "
             + dir
@@ -157,22 +158,22 @@ class CommandLineTest {
             + System.lineSeparator(),
         corrupt.err());
 
-    Files.delete(dir.resolve(CoVisitation.FILE_NAME));
-    Files.createDirectory(dir.resolve(CoVisitation.FILE_NAME));
+    Files.delete(dir.resolve(ModelFolder.CO_VISITATION));
+    Files.createDirectory(dir.resolve(ModelFolder.CO_VISITATION));
     Run directory = run("serve", "--port", "0", "--model", dir.toString());
     assertEquals(2, directory.exitCode(), directory.err());
     assertTrue(
-        directory.err().startsWith("carousel: " + dir.resolve(CoVisitation.FILE_NAME)),
+        directory.err().startsWith("carousel: " + dir.resolve(ModelFolder.CO_VISITATION)),
         directory.err());
     assertEquals(1, directory.err().lines().count(), directory.err());
 
-    Files.delete(dir.resolve(CoVisitation.FILE_NAME));
+    Files.delete(dir.resolve(ModelFolder.CO_VISITATION));
     Run missing = run("serve", "--port", "0", "--model", dir.toString());
     assertEquals(2, missing.exitCode(), missing.err());
     assertTrue(
         missing
             .err()
-            .startsWith("carousel: " + dir.resolve(CoVisitation.FILE_NAME) + " is missing"),
+            .startsWith("carousel: " + dir.resolve(ModelFolder.CO_VISITATION) + " is missing"),
         missing.err());
     assertTrue(missing.err().contains("delete the model folder " + dir), missing.err());
   }

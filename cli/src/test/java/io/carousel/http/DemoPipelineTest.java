@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.carousel.engine.model.CoVisitation;
-import io.carousel.engine.model.WideWeights;
+import io.carousel.engine.model.ModelFolder;
+import io.carousel.engine.wide.WideWeights;
 import io.carousel.offline.data.DataDirs;
 import io.carousel.offline.data.Interaction;
 import io.carousel.offline.demo.DemoRun;
@@ -53,8 +53,10 @@ class DemoPipelineTest {
         TrainingPipeline.prepare(root.get(), "amazon-gift-cards", dataDir, cfg, 0.8, quiet);
     assertNotNull(prepared.training(), "first run trains");
     assertTrue(prepared.embedMisses() > 0);
-    assertTrue(CoVisitation.exists(prepared.modelDir()), "the wide part ships with the model");
-    WideWeights wide = WideWeights.read(prepared.modelDir());
+    assertTrue(
+        ModelFolder.at(prepared.modelDir()).hasCoVisitation(),
+        "the wide part ships with the model");
+    WideWeights wide = ModelFolder.at(prepared.modelDir()).wideWeights();
     assertTrue(wide.chosenBy().startsWith("held-out last event of "), wide.toString());
 
     TrainingPipeline.Prepared again =

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.carousel.engine.model.ModelFolder;
 import io.carousel.engine.model.ModelMeta;
 import io.carousel.engine.text.TextEncoder;
 import java.net.URI;
@@ -89,7 +90,7 @@ class LiveCatalogueIT {
   }
 
   static LoadedModel load(Path modelDir) {
-    ModelMeta meta = ModelMeta.read(modelDir);
+    ModelMeta meta = ModelFolder.at(modelDir).meta();
     return LoadedModel.load(modelDir, meta.catalog(), meta.trainCounts());
   }
 

@@ -1,6 +1,7 @@
 package io.carousel.http;
 
 import io.carousel.engine.Item;
+import io.carousel.engine.model.ModelFolder;
 import io.carousel.engine.model.ModelMeta;
 import io.carousel.offline.train.TwoTowerConfig;
 import io.carousel.offline.train.TwoTowerTrainer;
@@ -57,7 +58,7 @@ final class SyntheticModel {
       if (!done) {
         p.destroyForcibly().waitFor();
       }
-      if (done && p.exitValue() == 0 && Files.isRegularFile(modelDir.resolve(ModelMeta.FILE))) {
+      if (done && p.exitValue() == 0 && Files.isRegularFile(modelDir.resolve(ModelFolder.META))) {
         return modelDir;
       }
       output = Files.readString(log);
@@ -115,7 +116,8 @@ final class SyntheticModel {
       items.add(new Item("item-" + i, "item " + i, "c" + (i % 3)));
       counts[i] = 1 + i % 5;
     }
-    new ModelMeta("synthetic", sessions.size() * 7, items, counts).write(modelDir);
+    ModelFolder.at(modelDir)
+        .writeMeta(new ModelMeta("synthetic", sessions.size() * 7, items, counts));
   }
 
   private static void deleteRecursively(Path p) throws IOException {

@@ -1,6 +1,6 @@
 package io.carousel.engine;
 
-import io.carousel.engine.model.TopN;
+import io.carousel.engine.retrieval.TopN;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;

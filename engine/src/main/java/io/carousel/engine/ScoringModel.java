@@ -10,8 +10,8 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import akka.pattern.StatusReply;
-import io.carousel.engine.model.TopN;
-import io.carousel.engine.model.TwoTowerScorer;
+import io.carousel.engine.retrieval.TopN;
+import io.carousel.engine.tower.TwoTowerScorer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -25,9 +25,9 @@ import java.util.function.IntPredicate;
  * <p>Retrieval is exact and never materialises a {@code B × numItems} score matrix: the batch's
  * session vectors come from one TensorFlow call, then {@link TwoTowerScorer#topN} scans the item
  * matrix in chunks with a running top-k per request (see {@link
- * io.carousel.engine.model.ExactTopK}). When the model folder ships the wide co-visitation part,
- * the scores are the wide-and-deep sum that {@code carousel evaluate} measures ({@link
- * io.carousel.engine.model.WideAndDeep}): tower logit plus weighted co-occurrence and transition
+ * io.carousel.engine.retrieval.ExactTopK}). When the model folder ships the wide co-visitation
+ * part, the scores are the wide-and-deep sum that {@code carousel evaluate} measures ({@link
+ * io.carousel.engine.wide.WideAndDeep}): tower logit plus weighted co-occurrence and transition
  * terms of the whole requested history, exact through the tower top-k ∪ wide-candidates rescoring.
  *
  * <p>A batch runs when it holds {@link ScoringSettings#maxBatchSize()} requests or {@link

@@ -3,7 +3,7 @@ package io.carousel.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.carousel.engine.model.TopN;
+import io.carousel.engine.retrieval.TopN;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package io.carousel.http;
 
 import akka.actor.typed.ActorSystem;
 import io.carousel.engine.LiveItems;
-import io.carousel.engine.model.TwoTowerScorer;
 import io.carousel.engine.text.TextEncoder;
+import io.carousel.engine.tower.TwoTowerScorer;
 import io.carousel.user.Catalogue;
 import java.time.Duration;
 import java.util.ArrayList;

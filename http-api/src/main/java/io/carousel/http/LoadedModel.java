@@ -2,11 +2,10 @@ package io.carousel.http;
 
 import io.carousel.engine.Catalog;
 import io.carousel.engine.Item;
-import io.carousel.engine.model.CatalogueExtension;
-import io.carousel.engine.model.CoVisitation;
 import io.carousel.engine.model.ModelFileException;
-import io.carousel.engine.model.ModelMeta;
-import io.carousel.engine.model.TwoTowerScorer;
+import io.carousel.engine.model.ModelFolder;
+import io.carousel.engine.retrieval.CatalogueExtension;
+import io.carousel.engine.tower.TwoTowerScorer;
 import io.carousel.policy.ContextFeatures;
 import io.carousel.user.ModelView;
 import java.nio.file.Path;
@@ -56,7 +55,7 @@ public record LoadedModel(TwoTowerScorer scorer, ModelView view) implements Auto
       scorer.close();
       throw new ModelFileException(
           modelDir.toAbsolutePath(),
-          modelDir.toAbsolutePath().resolve(ModelMeta.FILE)
+          modelDir.toAbsolutePath().resolve(ModelFolder.META)
               + " lists "
               + catalog.size()
               + " items, the model at "
@@ -70,7 +69,7 @@ public record LoadedModel(TwoTowerScorer scorer, ModelView view) implements Auto
           "model {} has no {}: scoring with the two towers only (a model trained before the wide"
               + " term)",
           modelDir,
-          CoVisitation.FILE_NAME);
+          ModelFolder.CO_VISITATION);
     } else {
       LOG.info(
           "model {}: towers + wide co-visitation terms, {}",

@@ -5,8 +5,8 @@ import java.util.function.IntPredicate;
 /**
  * The one top-k selection of the code base: a bounded binary min-heap of (index, score) whose root
  * is the worst kept entry, O(n log k) for n offers (Knuth, TAOCP vol. 3, §5.2.3). The policies'
- * slates ({@link #select}), the model's best-n ({@code engine.model.TopN}) and the blocked
- * retrieval scan ({@code engine.model.ExactTopK}) all rank with it.
+ * slates ({@link #select}), the model's best-n ({@code engine.retrieval.TopN}) and the blocked
+ * retrieval scan ({@code engine.retrieval.ExactTopK}) all rank with it.
  *
  * <p>Order: higher score first, ties broken by the lower index; NaN ranks below every number.
  */

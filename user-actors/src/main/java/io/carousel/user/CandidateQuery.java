@@ -2,7 +2,7 @@ package io.carousel.user;
 
 import io.carousel.engine.Catalog;
 import io.carousel.engine.ScoringModel;
-import io.carousel.engine.model.TopN;
+import io.carousel.engine.retrieval.TopN;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;

@@ -1,17 +1,11 @@
 /**
- * The two-tower next-item model in TensorFlow Java graph mode: {@code
- * io.carousel.offline.train.TwoTowerTrainer} trains it and exports a SavedModel (session tower:
- * softmax-weighted pooling or one SASRec self-attention block, {@link
- * io.carousel.engine.model.SessionTowerType}), {@link io.carousel.engine.model.TwoTowerScorer}
- * loads and serves it, {@link io.carousel.engine.model.TopN} picks the best items from a score row,
- * {@link io.carousel.engine.model.ExactTopK} retrieves the top k of a batch without a {@code B × N}
- * matrix, {@link io.carousel.engine.model.HnswIndex} is the approximate (Lucene HNSW) option and
- * {@link io.carousel.engine.model.DevicePlacement} the soft GPU placement. The shipped score adds a
- * wide co-visitation term to the tower logit ({@link io.carousel.engine.model.WideAndDeep}, after
- * Cheng et al., DLRS 2016): {@link io.carousel.engine.model.CoVisitation} holds the sparse
- * co-occurrence cosine and transition lists, {@link io.carousel.engine.model.WideWeights} their
- * weights, both stored next to the SavedModel; {@link io.carousel.engine.model.ColdTransfer} gives
- * items without co-visitation (cold items) the neighbour-averaged wide term of their nearest warm
- * items by item vector, computed at load time.
+ * The model folder and its errors: {@link io.carousel.engine.model.ModelFolder} names, writes and
+ * reads every file of a trained model folder (the SavedModel's presence, {@link
+ * io.carousel.engine.model.ModelFolder.Sizes}, {@link io.carousel.engine.model.ModelMeta}, the
+ * co-visitation lists and the wide weights), with the file names and formats of the first trained
+ * models; {@link io.carousel.engine.model.ModelException} says what failed where, {@link
+ * io.carousel.engine.model.ModelFileException} names the folder to delete when a file is bad. The
+ * towers live in {@code engine.tower}, retrieval in {@code engine.retrieval}, the wide term in
+ * {@code engine.wide}; training is {@code io.carousel.offline.train}.
  */
 package io.carousel.engine.model;

@@ -1,6 +1,6 @@
 package io.carousel.engine.privacy;
 
-import io.carousel.engine.model.CoVisitation;
+import io.carousel.engine.wide.CoVisitation;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.carousel.engine.model.CoVisitation;
+import io.carousel.engine.wide.CoVisitation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.carousel.offline.bench;
 
-import io.carousel.engine.model.ExactTopK;
-import io.carousel.engine.model.HnswIndex;
-import io.carousel.engine.model.TopN;
+import io.carousel.engine.retrieval.ExactTopK;
+import io.carousel.engine.retrieval.HnswIndex;
+import io.carousel.engine.retrieval.TopN;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

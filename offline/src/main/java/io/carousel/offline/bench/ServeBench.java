@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  *
  * <p>With {@code catalogueItems} above the dataset's catalogue, the started server extends it with
  * synthetic items ({@code serve --catalogue-items}, {@link
- * io.carousel.engine.model.CatalogueExtension}).
+ * io.carousel.engine.retrieval.CatalogueExtension}).
  */
 public final class ServeBench {
   /** What to run. */

@@ -1,9 +1,9 @@
 package io.carousel.offline.eval;
 
-import io.carousel.engine.model.CoVisitation;
-import io.carousel.engine.model.TwoTowerScorer;
-import io.carousel.engine.model.WideAndDeep;
-import io.carousel.engine.model.WideWeights;
+import io.carousel.engine.tower.TwoTowerScorer;
+import io.carousel.engine.wide.CoVisitation;
+import io.carousel.engine.wide.WideAndDeep;
+import io.carousel.engine.wide.WideWeights;
 import io.carousel.offline.train.TwoTowerConfig;
 import io.carousel.offline.train.TwoTowerTrainer;
 import java.io.IOException;
@@ -29,7 +29,7 @@ import java.util.function.IntConsumer;
  * temperature) plus the wide co-visitation terms, weighted by {@link #setWideWeights} (none until
  * set, i.e. the pure two-tower ranking). The {@link CoVisitation} is rebuilt from the sequences of
  * every {@link #fit}; cold items never occur there, so their wide term is the neighbour average of
- * {@link io.carousel.engine.model.ColdTransfer} over their T nearest warm items by item vector
+ * {@link io.carousel.engine.wide.ColdTransfer} over their T nearest warm items by item vector
  * (their vectors from text), as is that of any warm item without a fit occurrence.
  */
 public final class CarouselRecommender implements Recommender, AutoCloseable {

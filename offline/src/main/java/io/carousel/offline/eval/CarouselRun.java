@@ -1,6 +1,6 @@
 package io.carousel.offline.eval;
 
-import io.carousel.engine.model.WideWeights;
+import io.carousel.engine.wide.WideWeights;
 import io.carousel.offline.eval.LeaveOneOut.Stage;
 import io.carousel.offline.train.TwoTowerConfig;
 import io.carousel.offline.train.TwoTowerTrainer;
@@ -197,7 +197,7 @@ record CarouselRun(
               settings,
               wide.describe(),
               options.wideNeighbours(),
-              io.carousel.engine.model.ColdTransfer.DEFAULT_NEIGHBOURS);
+              io.carousel.engine.wide.ColdTransfer.DEFAULT_NEIGHBOURS);
       test.setWideWeights(wide);
       rows.add(row(name, test, split, wideValidation, r, wideSettings, log));
       if (towerName != null) {

@@ -1,7 +1,7 @@
 package io.carousel.offline.eval;
 
-import io.carousel.engine.model.CoVisitation;
-import io.carousel.engine.model.WideWeights;
+import io.carousel.engine.wide.CoVisitation;
+import io.carousel.engine.wide.WideWeights;
 import io.carousel.offline.data.Dataset;
 import io.carousel.offline.eval.LeaveOneOut.Stage;
 import io.carousel.offline.train.TwoTowerConfig;
@@ -43,7 +43,7 @@ public final class Evaluation {
    * @param withText whether to run the two-tower model with text (the no-text ablation always runs)
    * @param seed cold items, BPR-MF, random baseline
    * @param wideKnn candidate weights of the co-occurrence cosine term, logit units (see {@link
-   *     io.carousel.engine.model.WideAndDeep})
+   *     io.carousel.engine.wide.WideAndDeep})
    * @param wideNext candidate weights of the transition term, logit units
    * @param wideNeighbours neighbours kept per item in the co-visitation lists
    */

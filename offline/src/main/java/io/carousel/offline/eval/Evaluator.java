@@ -1,6 +1,6 @@
 package io.carousel.offline.eval;
 
-import io.carousel.engine.model.TopN;
+import io.carousel.engine.retrieval.TopN;
 import io.carousel.policy.RankingMetrics;
 
 /** Scores every evaluated user with a fitted {@link Recommender} and computes {@link Metrics}. */

@@ -1,6 +1,6 @@
 package io.carousel.offline.eval;
 
-import io.carousel.engine.model.CoVisitation;
+import io.carousel.engine.wide.CoVisitation;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package io.carousel.offline.eval;
 
-import io.carousel.engine.model.WideWeights;
+import io.carousel.engine.wide.WideWeights;
 import io.carousel.offline.data.SessionPickles;
 import io.carousel.offline.train.TwoTowerConfig;
 import java.io.PrintStream;

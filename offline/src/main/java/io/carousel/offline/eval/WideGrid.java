@@ -1,7 +1,7 @@
 package io.carousel.offline.eval;
 
-import io.carousel.engine.model.WideAndDeep;
-import io.carousel.engine.model.WideWeights;
+import io.carousel.engine.wide.WideAndDeep;
+import io.carousel.engine.wide.WideWeights;
 import io.carousel.offline.eval.LeaveOneOut.Stage;
 import java.io.PrintStream;
 import java.util.ArrayList;

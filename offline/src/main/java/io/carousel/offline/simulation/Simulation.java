@@ -1,7 +1,7 @@
 package io.carousel.offline.simulation;
 
 import io.carousel.engine.Catalog;
-import io.carousel.engine.model.TwoTowerScorer;
+import io.carousel.engine.tower.TwoTowerScorer;
 import io.carousel.offline.data.Interaction;
 import io.carousel.offline.data.TimeSplit;
 import io.carousel.offline.train.TrainingPipeline;

@@ -1,10 +1,6 @@
 package io.carousel.offline.train;
 
-import io.carousel.engine.model.AttentionTower;
 import io.carousel.engine.model.ModelException;
-import io.carousel.engine.model.ServingParams;
-import io.carousel.engine.model.SessionTowerType;
-import io.carousel.engine.model.TwoTowerGraph;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

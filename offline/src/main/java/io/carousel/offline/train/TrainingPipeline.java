@@ -1,59 +1,35 @@
 package io.carousel.offline.train;
 
-import io.carousel.engine.Catalog;
-import io.carousel.engine.Item;
-import io.carousel.engine.model.CoVisitation;
+import io.carousel.engine.model.ModelFolder;
 import io.carousel.engine.model.ModelMeta;
-import io.carousel.engine.model.WideWeights;
 import io.carousel.engine.privacy.DpSettings;
 import io.carousel.engine.privacy.PrivacyAccountant;
 import io.carousel.engine.privacy.PrivateCoVisitation;
-import io.carousel.engine.text.MiniLmTextEncoder;
+import io.carousel.engine.wide.CoVisitation;
+import io.carousel.engine.wide.WideWeights;
 import io.carousel.offline.data.Dataset;
-import io.carousel.offline.data.DatasetReader;
 import io.carousel.offline.data.TimeSplit;
-import io.carousel.offline.eval.CarouselRecommender;
-import io.carousel.offline.eval.Evaluation;
-import io.carousel.offline.eval.LeaveOneOut;
-import io.carousel.offline.eval.LeaveOneOut.Stage;
-import io.carousel.offline.eval.WideGrid;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
 
 /**
- * dataset → MiniLM item-text vectors (cached on disk by text hash) → time split → two-tower
- * training in TensorFlow Java → SavedModel plus {@link ModelMeta} under {@code
- * dataDir/models/<dataset>-<fingerprint>}, with the wide part of the served model next to it: the
- * {@link CoVisitation} lists built from the same training sequences and {@link WideWeights} chosen
- * as {@code carousel evaluate} chooses them ({@link #chooseWide}). A model whose fingerprint (data,
- * split, config) matches is reused, so a second run neither re-embeds nor re-trains; a reused
- * folder from before the wide part gets its wide files added.
+ * dataset → {@link TrainingData} (time split, MiniLM item-text vectors cached on disk by text hash)
+ * → two-tower training in TensorFlow Java → a {@link ModelFolder} under {@code
+ * dataDir/models/<dataset>-<fingerprint>}: the SavedModel, {@link ModelMeta} and the wide part of
+ * the served model, the {@link CoVisitation} lists built from the same training sequences and
+ * {@link WideWeights} chosen as {@code carousel evaluate} chooses them ({@link WideChoice}). A
+ * model whose fingerprint (data, split, config) matches is reused, so a second run neither
+ * re-embeds nor re-trains; a reused folder from before the wide part gets its wide files added.
  */
 public final class TrainingPipeline {
-  /**
-   * Wide weights used when the held-out choice cannot run: the middle of the evaluation grid, logit
-   * units.
-   */
-  public static final WideWeights FALLBACK_WIDE = WideWeights.of(1f, 1f, "fallback");
-
-  /**
-   * Largest held-out users × items scored per grid point; past it the held-out users are sampled.
-   */
-  static final long MAX_CHOICE_CELLS = 64L << 20;
-
-  /** Fewest held-out users a sampled wide weight choice scores. */
-  static final int MIN_CHOICE_USERS = 1000;
-
   /**
    * The outcome of {@link #prepare}.
    *
@@ -107,198 +83,150 @@ public final class TrainingPipeline {
       double trainFraction,
       DpSettings dp,
       PrintStream log) {
-    Dataset dataset = DatasetReader.read(dataRoot, datasetName);
-    Catalog catalog = dataset.catalog();
-    TimeSplit split = TimeSplit.byTime(dataset.interactions(), trainFraction);
-    if (split.replay().isEmpty()) {
-      log.printf(
-          "dataset %s: %d interactions, %d items; training on all of them%n",
-          datasetName, dataset.interactions().size(), catalog.size());
-    } else {
-      log.printf(
-          "dataset %s: %d interactions, %d items; train %d (earlier), replay %d (later)%n",
-          datasetName,
-          dataset.interactions().size(),
-          catalog.size(),
-          split.train().size(),
-          split.replay().size());
-    }
-
-    List<String> texts = new ArrayList<>(catalog.size());
-    for (Item item : catalog.items()) {
-      texts.add(item.text());
-    }
-    long t0 = System.nanoTime();
-    CachedTextEncoder encoder =
-        new CachedTextEncoder(new MiniLmTextEncoder(), dataDir.resolve("cache"));
-    float[][] textVectors = encoder.encode(texts);
-    double embedSeconds = (System.nanoTime() - t0) / 1e9;
-    log.printf(
-        "item text embedded with %s: %d newly embedded, %d served from the cache (repeated texts"
-            + " included), %.1f s%n",
-        encoder.modelId(), encoder.misses(), encoder.hits(), embedSeconds);
-
-    // Weighted event types (--types fav=0.5) count as targets only (issue 13 §4).
-    long[] counts = TimeSplit.itemCounts(split.train(), catalog);
-    String fingerprint =
-        fingerprint(
-            datasetName,
-            trainFraction,
-            config,
-            split.train().size(),
-            encoder.modelId(),
-            texts,
-            // Unchanged without DP, so existing model folders stay valid.
-            dp.enabled() ? "|dp=" + dp : "");
-    Path modelDir = dataDir.resolve("models").resolve(folderName(datasetName) + "-" + fingerprint);
-    List<int[]> sequences =
-        new ArrayList<>(TimeSplit.trainingSequences(split.train(), catalog).values());
-    if (dp.enabled() && Files.isRegularFile(modelDir.resolve(ModelMeta.FILE))) {
+    TrainingData data = TrainingData.prepare(dataRoot, datasetName, dataDir, trainFraction, log);
+    Path modelDir =
+        dataDir
+            .resolve("models")
+            .resolve(
+                folderName(datasetName)
+                    + "-"
+                    + fingerprint(datasetName, trainFraction, config, data, dp));
+    ModelFolder folder = ModelFolder.at(modelDir);
+    if (dp.enabled() && folder.hasMeta()) {
       // The noisy release is on disk; a second one would spend the budget again.
       log.printf("model %s (%s) is up to date; not re-training%n", modelDir, dp);
-      return new Prepared(
-          dataset,
-          split,
-          modelDir,
-          ModelMeta.read(modelDir),
-          null,
-          embedSeconds,
-          encoder.hits(),
-          encoder.misses());
+      return prepared(data, modelDir, folder.meta(), null);
     }
-    PrivateCoVisitation.Result dpRelease = null;
-    if (dp.enabled()) {
-      PrivacyAccountant accountant = new PrivacyAccountant();
-      dpRelease =
-          PrivateCoVisitation.build(
-              sequences,
-              catalog.size(),
-              CoVisitation.DEFAULT_NEIGHBOURS,
-              dp,
-              dp.noise("co-visitation"),
-              accountant);
-      counts = dpRelease.itemCounts();
-      log.printf(
-          "%s: training statistics released once: %s; spent %s%n",
-          dp, dpRelease.describe(), accountant.spent());
-    }
-    ModelMeta meta = new ModelMeta(datasetName, split.train().size(), catalog.items(), counts);
-    if (Files.isRegularFile(modelDir.resolve(ModelMeta.FILE))) {
+    PrivateCoVisitation.Result dpRelease = dp.enabled() ? releaseOnce(data, dp, log) : null;
+    ModelMeta meta =
+        new ModelMeta(
+            datasetName,
+            data.split().train().size(),
+            data.catalog().items(),
+            dpRelease == null ? data.trainCounts() : dpRelease.itemCounts());
+    if (folder.hasMeta()) {
       log.printf("model %s is up to date; not re-training%n", modelDir);
-      String wideProblem = wideProblem(modelDir);
+      String wideProblem = folder.wideProblem();
       if (wideProblem != null) {
         log.printf("model %s: %s; rebuilding the wide files%n", modelDir, wideProblem);
-        writeWide(textVectors, sequences, config, modelDir, log);
+        writeWide(data, config, folder, null, DpSettings.OFF, log);
       }
-      return new Prepared(
-          dataset, split, modelDir, meta, null, embedSeconds, encoder.hits(), encoder.misses());
+      return prepared(data, modelDir, meta, null);
     }
-    long batches = TwoTowerTrainer.batchesPerEpoch(sequences, config) * config.epochs();
-    TwoTowerTrainer.TrainingReport report;
-    try {
-      Path tmp = modelDir.resolveSibling(modelDir.getFileName() + ".tmp");
-      deleteRecursively(tmp);
-      Files.createDirectories(tmp.getParent());
-      try (ProgressBar bar =
-          io.carousel.offline.train.Progress.builder("training two-tower", batches).build()) {
-        report =
-            TwoTowerTrainer.trainAndExport(textVectors, sequences, config, tmp, n -> bar.stepTo(n));
-      }
-      meta.write(tmp);
-      writeWide(
-          textVectors,
-          sequences,
-          config,
-          tmp,
-          dpRelease == null ? null : dpRelease.coVisitation(),
-          dp,
-          log);
-      deleteRecursively(modelDir);
-      Files.move(tmp, modelDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the model under " + modelDir, e);
-    }
+    TwoTowerTrainer.TrainingReport report =
+        trainAndExport(
+            data,
+            config,
+            meta,
+            dpRelease == null ? null : dpRelease.coVisitation(),
+            dp,
+            modelDir,
+            log);
     log.printf(
         "trained in %.1f s; loss per epoch %s; best epoch %d; SavedModel at %s%n",
         report.seconds(), report.lossesForDisplay(), report.bestEpoch(), modelDir);
-    return new Prepared(
-        dataset, split, modelDir, meta, report, embedSeconds, encoder.hits(), encoder.misses());
+    return prepared(data, modelDir, meta, report);
   }
 
   /**
-   * Returns why the wide files of the cached {@code modelDir} should be rebuilt (one or both is
-   * missing, or a file fails to read), or {@code null} when they read or when a path of theirs is
-   * not a regular file (a directory, say), which cannot be overwritten: then loading the model
-   * fails naming it and the folder to delete.
+   * The training statistics under DP: the training popularity and the wide co-visitation lists as
+   * one DP release, made once per model folder.
    */
-  static String wideProblem(Path modelDir) {
-    Path co = modelDir.resolve(CoVisitation.FILE_NAME);
-    Path weights = modelDir.resolve(WideWeights.FILE_NAME);
-    for (Path p : List.of(co, weights)) {
-      if (Files.exists(p) && !Files.isRegularFile(p)) {
-        return null;
-      }
-    }
-    if (!Files.exists(co) || !Files.exists(weights)) {
-      return "a wide file is missing";
-    }
-    try {
-      CoVisitation.read(modelDir);
-      WideWeights.read(modelDir);
-      return null;
-    } catch (IOException e) {
-      return e.getMessage();
-    }
+  private static PrivateCoVisitation.Result releaseOnce(
+      TrainingData data, DpSettings dp, PrintStream log) {
+    PrivacyAccountant accountant = new PrivacyAccountant();
+    PrivateCoVisitation.Result release =
+        PrivateCoVisitation.build(
+            data.sequences(),
+            data.catalog().size(),
+            CoVisitation.DEFAULT_NEIGHBOURS,
+            dp,
+            dp.noise("co-visitation"),
+            accountant);
+    log.printf(
+        "%s: training statistics released once: %s; spent %s%n",
+        dp, release.describe(), accountant.spent());
+    return release;
   }
 
   /**
-   * Builds the co-visitation lists from the training sequences and writes them with the weights of
-   * {@link #chooseWide} into {@code dir}.
+   * Trains the towers and writes the whole model folder {@code modelDir}: SavedModel, {@link
+   * ModelMeta} and the wide files ({@code released}, the DP release, when DP is on).
+   *
+   * @throws UncheckedIOException if the folder cannot be written
+   */
+  private static TwoTowerTrainer.TrainingReport trainAndExport(
+      TrainingData data,
+      TwoTowerConfig config,
+      ModelMeta meta,
+      CoVisitation released,
+      DpSettings dp,
+      Path modelDir,
+      PrintStream log) {
+    long batches = TwoTowerTrainer.batchesPerEpoch(data.sequences(), config) * config.epochs();
+    TwoTowerTrainer.TrainingReport[] report = new TwoTowerTrainer.TrainingReport[1];
+    try {
+      ModelFolder.create(
+          modelDir,
+          staging -> {
+            try (ProgressBar bar = Progress.builder("training two-tower", batches).build()) {
+              report[0] =
+                  TwoTowerTrainer.trainAndExport(
+                      data.textVectors(),
+                      data.sequences(),
+                      config,
+                      staging.dir(),
+                      n -> bar.stepTo(n));
+            }
+            staging.writeMeta(meta);
+            writeWide(data, config, staging, released, dp, log);
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the model under " + modelDir, e);
+    }
+    return report[0];
+  }
+
+  private static Prepared prepared(
+      TrainingData data, Path modelDir, ModelMeta meta, TwoTowerTrainer.TrainingReport report) {
+    return new Prepared(
+        data.dataset(),
+        data.split(),
+        modelDir,
+        meta,
+        report,
+        data.embedSeconds(),
+        data.embedHits(),
+        data.embedMisses());
+  }
+
+  /**
+   * Builds the co-visitation lists from the training sequences (or takes {@code released}, the DP
+   * release) and writes them with the weights of {@link WideChoice} into {@code folder}; with DP on
+   * the weights are chosen with DP co-visitation of the choice's own fit data.
    *
    * @throws UncheckedIOException if a file cannot be written
    */
   private static void writeWide(
-      float[][] textVectors,
-      List<int[]> sequences,
+      TrainingData data,
       TwoTowerConfig config,
-      Path dir,
-      PrintStream log) {
-    writeWide(textVectors, sequences, config, dir, null, DpSettings.OFF, log);
-  }
-
-  /**
-   * As above; with DP on, {@code released} is the DP release to write and the wide weights are
-   * chosen with DP co-visitation of the choice's own fit data.
-   */
-  private static void writeWide(
-      float[][] textVectors,
-      List<int[]> sequences,
-      TwoTowerConfig config,
-      Path dir,
+      ModelFolder folder,
       CoVisitation released,
       DpSettings dp,
       PrintStream log) {
-    WideWeights weights =
-        chooseWide(
-            textVectors,
-            sequences,
-            config,
-            (int)
-                Math.min(
-                    Integer.MAX_VALUE,
-                    Math.max(MIN_CHOICE_USERS, MAX_CHOICE_CELLS / Math.max(1, textVectors.length))),
-            dp,
-            log);
+    float[][] textVectors = data.textVectors();
+    List<int[]> sequences = data.sequences();
+    WideWeights weights = WideChoice.choose(textVectors, sequences, config, dp, log);
     long t0 = System.nanoTime();
     CoVisitation coVisitation =
         released != null
             ? released
             : CoVisitation.build(sequences, textVectors.length, CoVisitation.DEFAULT_NEIGHBOURS);
     try {
-      coVisitation.write(dir);
-      weights.write(dir);
+      folder.writeWide(coVisitation, weights);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the wide part of the model into " + dir, e);
+      throw new UncheckedIOException(
+          "cannot write the wide part of the model into " + folder.dir(), e);
     }
     // The chosen weights were printed once already, by the choice (WideGrid or the fallback).
     log.printf(
@@ -307,97 +235,6 @@ public final class TrainingPipeline {
         (System.nanoTime() - t0) / 1e9,
         coVisitation.storedNeighbours(),
         coVisitation.maxNeighbours());
-  }
-
-  /**
-   * Chooses the wide weights as {@code carousel evaluate} does, on held-out data: each user's last
-   * training event (users with at least 3) is held out, the same configuration is trained on the
-   * rest for the same epochs, co-visitation is built from the rest, and the pair of {@link
-   * Evaluation.Options#DEFAULT_WIDE_GRID}² with the highest NDCG@10 on the held-out events wins
-   * ({@link WideGrid}). Costs one more training run on slightly less data. Falls back to {@link
-   * #FALLBACK_WIDE} only when nobody has 3 events; past {@link #MAX_CHOICE_CELLS} held-out users ×
-   * items it chooses on a seeded sample of the held-out users.
-   */
-  static WideWeights chooseWide(
-      float[][] textVectors, List<int[]> sequences, TwoTowerConfig config, PrintStream log) {
-    long maxUsers = Math.max(MIN_CHOICE_USERS, MAX_CHOICE_CELLS / Math.max(1, textVectors.length));
-    return chooseWide(
-        textVectors, sequences, config, (int) Math.min(Integer.MAX_VALUE, maxUsers), log);
-  }
-
-  /**
-   * As {@link #chooseWide(float[][], List, TwoTowerConfig, PrintStream)} with at most {@code
-   * maxUsers} held-out users scored per grid point: past it, a seeded sample ({@code
-   * config.seed()}) of {@code maxUsers} held-out users chooses (the training data stays the same),
-   * instead of falling back.
-   */
-  static WideWeights chooseWide(
-      float[][] textVectors,
-      List<int[]> sequences,
-      TwoTowerConfig config,
-      int maxUsers,
-      PrintStream log) {
-    return chooseWide(textVectors, sequences, config, maxUsers, DpSettings.OFF, log);
-  }
-
-  private static WideWeights chooseWide(
-      float[][] textVectors,
-      List<int[]> sequences,
-      TwoTowerConfig config,
-      int maxUsers,
-      DpSettings dp,
-      PrintStream log) {
-    LeaveOneOut split = LeaveOneOut.ofSequences(textVectors.length, sequences);
-    int heldOut = split.evaluatedUsers().length;
-    if (heldOut == 0) {
-      log.printf("no user has 3 training events; wide weights %s%n", FALLBACK_WIDE.describe());
-      return FALLBACK_WIDE;
-    }
-    String chosenBy =
-        String.format(java.util.Locale.ROOT, "held-out last event of %d users", heldOut);
-    if (heldOut > maxUsers) {
-      // Scoring every held-out user under every grid point costs users × items per point; a
-      // seeded sample keeps the choice (and its cost) bounded on a shop-sized log.
-      split = split.sampleEvaluated(maxUsers, config.seed());
-      chosenBy =
-          String.format(
-              java.util.Locale.ROOT,
-              "held-out last event of %d users sampled from %d",
-              maxUsers,
-              heldOut);
-      log.printf(
-          "%d held-out users x %d items: the wide weights are chosen on a seeded sample of %d"
-              + " users%n",
-          heldOut, textVectors.length, maxUsers);
-    }
-    List<int[]> fit = split.fitSequences(Stage.TEST);
-    long batches = TwoTowerTrainer.batchesPerEpoch(fit, config) * config.epochs();
-    try (ProgressBar bar =
-            io.carousel.offline.train.Progress.builder("choosing wide weights", batches).build();
-        CarouselRecommender model =
-            new CarouselRecommender(
-                "carousel",
-                textVectors,
-                new boolean[textVectors.length],
-                config,
-                0,
-                n -> bar.stepTo(n))) {
-      // With DP the weights suit noisy statistics; this internal release is not shipped (only the
-      // two chosen weights are; docs/security.md says what that choice leaks).
-      model.setPrivacy(dp);
-      model.fit(fit, textVectors.length);
-      WideGrid.Choice choice =
-          WideGrid.choose(
-              model,
-              split,
-              Stage.TEST,
-              Evaluation.Options.DEFAULT_WIDE_GRID,
-              Evaluation.Options.DEFAULT_WIDE_GRID,
-              chosenBy,
-              false,
-              log);
-      return choice.weights();
-    }
   }
 
   /**
@@ -413,14 +250,18 @@ public final class TrainingPipeline {
     return "file-" + String.valueOf(file).replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
+  /**
+   * Returns the model folder's fingerprint: the first 5 bytes of SHA-256 over the dataset, split,
+   * configuration, training size, text model and every item text; unchanged without DP, so that
+   * existing model folders stay valid.
+   */
   private static String fingerprint(
       String dataset,
       double trainFraction,
       TwoTowerConfig config,
-      int trainSize,
-      String textModel,
-      List<String> texts,
-      String privacy) {
+      TrainingData data,
+      DpSettings dp) {
+    String privacy = dp.enabled() ? "|dp=" + dp : "";
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(
@@ -430,29 +271,18 @@ public final class TrainingPipeline {
                   + "|"
                   + config
                   + "|"
-                  + trainSize
+                  + data.split().train().size()
                   + "|"
-                  + textModel
+                  + data.textModel()
                   + privacy)
               .getBytes(StandardCharsets.UTF_8));
-      for (String t : texts) {
+      for (String t : data.texts()) {
         md.update(t.getBytes(StandardCharsets.UTF_8));
         md.update((byte) 0);
       }
       return HexFormat.of().formatHex(md.digest(), 0, 5);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

@@ -1,7 +1,5 @@
 package io.carousel.offline.train;
 
-import io.carousel.engine.model.SessionTowerType;
-
 /**
  * Hyper-parameters of the two-tower model and its training run.
  *

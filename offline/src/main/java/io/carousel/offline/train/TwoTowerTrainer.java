@@ -1,9 +1,6 @@
 package io.carousel.offline.train;
 
 import io.carousel.engine.model.ModelException;
-import io.carousel.engine.model.ServingGraph;
-import io.carousel.engine.model.ServingParams;
-import io.carousel.engine.model.TrainingExamples;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

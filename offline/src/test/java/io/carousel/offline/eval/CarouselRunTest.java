@@ -3,7 +3,7 @@ package io.carousel.offline.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.carousel.engine.model.SessionTowerType;
+import io.carousel.offline.train.SessionTowerType;
 import io.carousel.offline.train.TwoTowerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -7,7 +7,7 @@ import java.util.List;
  * Test reference: the former dense item-knn ({@code float[numItems][numItems]} co-occurrence
  * cosine), optionally truncated to each item's top {@code m} neighbours by weight (ties: lower
  * index), against which the sparse {@link ItemKnn} is checked. The cosine is computed as {@link
- * io.carousel.engine.model.CoVisitation} does (double division, rounded once to float) so that the
+ * io.carousel.engine.wide.CoVisitation} does (double division, rounded once to float) so that the
  * neighbour order at a tie is the same.
  */
 public final class DenseItemKnn implements Recommender {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.carousel.engine.model.SessionTowerType;
+import io.carousel.offline.train.SessionTowerType;
 import io.carousel.offline.train.TwoTowerConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;

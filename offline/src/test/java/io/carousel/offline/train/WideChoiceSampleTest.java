@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.carousel.engine.model.SessionTowerType;
-import io.carousel.engine.model.WideWeights;
+import io.carousel.engine.privacy.DpSettings;
+import io.carousel.engine.wide.WideWeights;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,7 @@ class WideChoiceSampleTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream log = new PrintStream(out, true, StandardCharsets.UTF_8);
 
-    WideWeights w = TrainingPipeline.chooseWide(text, seqs, config, 40, log);
+    WideWeights w = WideChoice.choose(text, seqs, config, 40, DpSettings.OFF, log);
 
     assertNotEquals("fallback", w.chosenBy(), out.toString(StandardCharsets.UTF_8));
     assertEquals("held-out last event of 40 users sampled from 150", w.chosenBy());
