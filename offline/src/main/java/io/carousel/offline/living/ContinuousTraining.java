@@ -171,6 +171,7 @@ public final class ContinuousTraining {
       sliceJson.put("cutMs", slice.cutMs());
       sliceJson.put("heldOutEvents", slice.heldOutEvents());
       sliceJson.put("users", slice.users().size());
+      sliceJson.put("targets", slice.targets());
       sliceJson.put("candidates", slice.candidates().size());
       boolean promote;
       String reason;

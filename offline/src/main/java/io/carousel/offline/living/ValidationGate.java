@@ -25,15 +25,17 @@ import java.util.function.IntPredicate;
  * difference over users.
  *
  * <p>The slice: the interactions from the cut time of {@link TimeSplit#byTime} at {@code 1 −
- * holdout} on (the candidate is trained on the interactions before it). Each user with a history
- * before the cut is evaluated once: the target is the user's first item in the slice that is not
- * already in that history (the next new item), the history is everything before the cut. The
- * candidates, the same for both models: every item with an event before the cut, and every item of
- * the live catalogue (known by its text). The user's history items are not ranked. A model ranks an
- * item it was not trained on as serving does with a live item, from its text through the model's
- * text tower ({@link TwoTowerScorer#itemVectorsFromText}); a model without a text tower cannot rank
- * it (a miss when it is the target). Scores are the served ones ({@link TwoTowerScorer#topN}:
- * towers plus the wide term).
+ * holdout} on (the candidate is trained on the interactions before it). Each interaction of the
+ * slice whose item is new to its user, and whose user has a history by then, is a next-item target
+ * (at most {@value #MAX_TARGETS_PER_USER} per user); its history is everything of the user before
+ * it, the slice's earlier events included (inputs, not training data, for both models alike).
+ * Metrics are means over users of each user's mean over their targets, and the interval resamples
+ * users (whole users, paired). The candidates, the same for both models: every item with an event
+ * before the cut, and every item of the live catalogue (known by its text). The user's history
+ * items are not ranked. A model ranks an item it was not trained on as serving does with a live
+ * item, from its text through the model's text tower ({@link TwoTowerScorer#itemVectorsFromText});
+ * a model without a text tower cannot rank it (a miss when it is the target). Scores are the served
+ * ones ({@link TwoTowerScorer#topN}: towers plus the wide term).
  */
 public final class ValidationGate {
   /** Ranking cut-off of the metrics. */
@@ -42,32 +44,47 @@ public final class ValidationGate {
   /** Bootstrap resamples of the interval. */
   static final int RESAMPLES = 1000;
 
-  /** Users scored per batch. */
+  /** Targets scored per batch. */
   private static final int BATCH = 256;
+
+  /**
+   * Most targets per user: keeps a shop-sized slice's cost bounded and a few heavy users from
+   * setting the cost (each user's metrics are averaged over their targets first anyway).
+   */
+  static final int MAX_TARGETS_PER_USER = 50;
 
   /**
    * The slice.
    *
    * @param cutMs the first held-out time, epoch ms
    * @param users evaluated user ids
-   * @param histories each user's items before the cut, in time order
-   * @param targets each user's next new item in the slice
+   * @param sequences each user's items in time order: before the cut, then in the slice
+   * @param targetUser per target, the index of its user
+   * @param targetAt per target, its position in the user's sequence (the history is what precedes)
    * @param candidates the items either model may rank
    * @param heldOutEvents interactions in the slice
    */
   public record Slice(
       long cutMs,
       List<String> users,
-      List<List<String>> histories,
-      List<String> targets,
+      List<List<String>> sequences,
+      int[] targetUser,
+      int[] targetAt,
       Set<String> candidates,
-      int heldOutEvents) {}
+      int heldOutEvents) {
+
+    /** Returns the number of targets. */
+    public int targets() {
+      return targetUser.length;
+    }
+  }
 
   /**
    * One model's metrics on the slice.
    *
-   * @param hitByUser 1 when the target is in the top {@value #K}
-   * @param ndcgByUser {@code 1 / log2(rank + 2)} within the top {@value #K}, else 0
+   * @param hitByUser each user's share of targets in the top {@value #K}
+   * @param ndcgByUser each user's mean of {@code 1 / log2(rank + 2)} within the top {@value #K} (0
+   *     beyond)
    * @param textOnlyItems candidates the model knew only from their text
    */
   public record Scored(String model, double[] hitByUser, double[] ndcgByUser, int textOnlyItems) {
@@ -115,29 +132,48 @@ public final class ValidationGate {
       throw new IllegalArgumentException("--holdout must be in (0, 1), got " + holdout);
     }
     TimeSplit split = TimeSplit.byTime(sorted, 1 - holdout);
-    Map<String, List<String>> before = new HashMap<>();
+    Map<String, List<String>> sequence = new LinkedHashMap<>();
     Set<String> candidates = new HashSet<>(liveItems);
     for (Interaction i : split.train()) {
-      before.computeIfAbsent(i.userId(), u -> new ArrayList<>()).add(i.itemId());
+      sequence.computeIfAbsent(i.userId(), u -> new ArrayList<>()).add(i.itemId());
       candidates.add(i.itemId());
     }
-    Map<String, String> target = new LinkedHashMap<>();
+    Map<String, Set<String>> seen = new HashMap<>();
+    sequence.forEach((u, items) -> seen.put(u, new HashSet<>(items)));
+    Map<String, List<Integer>> at = new LinkedHashMap<>();
     for (Interaction i : split.replay()) {
-      List<String> h = before.get(i.userId());
-      if (h == null || target.containsKey(i.userId()) || h.contains(i.itemId())) {
+      List<String> seq = sequence.computeIfAbsent(i.userId(), u -> new ArrayList<>());
+      Set<String> s = seen.computeIfAbsent(i.userId(), u -> new HashSet<>());
+      List<Integer> positions = at.computeIfAbsent(i.userId(), u -> new ArrayList<>());
+      // A target: an item new to a user who has a history, within the per-user cap.
+      if (!seq.isEmpty() && !s.contains(i.itemId()) && positions.size() < MAX_TARGETS_PER_USER) {
+        positions.add(seq.size());
+      }
+      seq.add(i.itemId());
+      s.add(i.itemId());
+    }
+    List<String> users = new ArrayList<>();
+    List<List<String>> sequences = new ArrayList<>();
+    List<int[]> targets = new ArrayList<>();
+    for (Map.Entry<String, List<Integer>> e : at.entrySet()) {
+      if (e.getValue().isEmpty()) {
         continue;
       }
-      target.put(i.userId(), i.itemId());
+      for (int position : e.getValue()) {
+        targets.add(new int[] {users.size(), position});
+      }
+      users.add(e.getKey());
+      sequences.add(List.copyOf(sequence.get(e.getKey())));
     }
-    List<String> users = new ArrayList<>(target.keySet());
-    List<List<String>> histories = new ArrayList<>(users.size());
-    List<String> targets = new ArrayList<>(users.size());
-    for (String u : users) {
-      histories.add(List.copyOf(before.get(u)));
-      targets.add(target.get(u));
+    int[] targetUser = new int[targets.size()];
+    int[] targetAt = new int[targets.size()];
+    for (int t = 0; t < targets.size(); t++) {
+      targetUser[t] = targets.get(t)[0];
+      targetAt[t] = targets.get(t)[1];
     }
     long cut = split.replay().isEmpty() ? Long.MAX_VALUE : split.replay().get(0).timestampMs();
-    return new Slice(cut, users, histories, targets, Set.copyOf(candidates), split.replay().size());
+    return new Slice(
+        cut, users, sequences, targetUser, targetAt, Set.copyOf(candidates), split.replay().size());
   }
 
   /**
@@ -182,16 +218,20 @@ public final class ValidationGate {
     int users = slice.users().size();
     double[] hit = new double[users];
     double[] ndcg = new double[users];
+    int[] targetsOf = new int[users];
     // Only trained items enter a history: the session tower and the wide term know no others.
     int trained = scorer.trainedItems();
+    int targets = slice.targets();
     try {
-      for (int from = 0; from < users; from += BATCH) {
-        int count = Math.min(BATCH, users - from);
+      for (int from = 0; from < targets; from += BATCH) {
+        int count = Math.min(BATCH, targets - from);
         int[][] histories = new int[count][];
         int[] k = new int[count];
         IntPredicate[] exclude = new IntPredicate[count];
         for (int b = 0; b < count; b++) {
-          List<String> h = slice.histories().get(from + b);
+          int t = from + b;
+          List<String> h =
+              slice.sequences().get(slice.targetUser()[t]).subList(0, slice.targetAt()[t]);
           Set<Integer> seen = new HashSet<>();
           List<Integer> idx = new ArrayList<>(h.size());
           for (String id : h) {
@@ -209,15 +249,18 @@ public final class ValidationGate {
         }
         TopN[] top = scorer.topN(histories, k, exclude);
         for (int b = 0; b < count; b++) {
-          Integer target = index.get(slice.targets().get(from + b));
+          int t = from + b;
+          int u = slice.targetUser()[t];
+          targetsOf[u]++;
+          Integer target = index.get(slice.sequences().get(u).get(slice.targetAt()[t]));
           if (target == null) {
             continue;
           }
           int[] items = top[b].items();
           for (int r = 0; r < items.length; r++) {
             if (items[r] == target) {
-              hit[from + b] = 1;
-              ndcg[from + b] = 1 / (Math.log(r + 2) / Math.log(2));
+              hit[u] += 1;
+              ndcg[u] += 1 / (Math.log(r + 2) / Math.log(2));
               break;
             }
           }
@@ -225,6 +268,10 @@ public final class ValidationGate {
       }
     } finally {
       scorer.close();
+    }
+    for (int u = 0; u < users; u++) {
+      hit[u] /= Math.max(1, targetsOf[u]);
+      ndcg[u] /= Math.max(1, targetsOf[u]);
     }
     return new Scored(name, hit, ndcg, textOnly);
   }
@@ -249,7 +296,7 @@ public final class ValidationGate {
     String reason =
         String.format(
             Locale.ROOT,
-            "NDCG@10 candidate − serving = %+.4f [%+.4f, %+.4f] over %d users: %s",
+            "NDCG@10 candidate − serving = %+.4f, 95%% interval [%+.4f, %+.4f] over %d users: %s",
             dn,
             in[0],
             in[1],
