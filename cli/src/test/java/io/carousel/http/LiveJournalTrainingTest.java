@@ -12,12 +12,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.carousel.cli.Main;
 import io.carousel.engine.Item;
 import io.carousel.engine.model.ModelMeta;
+import io.carousel.engine.text.MiniLmTextEncoder;
 import io.carousel.offline.data.DataDirs;
 import io.carousel.offline.data.Dataset;
 import io.carousel.offline.data.DatasetReader;
 import io.carousel.offline.data.Interaction;
 import io.carousel.offline.living.LiveLog;
 import io.carousel.offline.living.ModelRegistry;
+import io.carousel.offline.living.ValidationGate;
+import io.carousel.offline.train.CachedTextEncoder;
 import io.carousel.user.Catalogue;
 import io.carousel.user.UserProfile;
 import java.io.PrintWriter;
@@ -161,6 +164,28 @@ class LiveJournalTrainingTest {
     Item renamed = meta.items().get(ids.indexOf(first.itemId()));
     assertEquals("Renamed title. New description", renamed.text());
     assertNull(ModelRegistry.checksumProblem(registry.folder("v1")));
+
+    // An item added after training is ranked from its text, as serving ranks a live item.
+    List<Interaction> log = new ArrayList<>();
+    written.values().forEach(log::addAll);
+    log.sort(java.util.Comparator.comparingLong(Interaction::timestampMs));
+    ValidationGate.Slice slice = ValidationGate.slice(log, 0.1, Set.of("added-later"));
+    assertTrue(slice.candidates().contains("added-later"));
+    try (CachedTextEncoder encoder =
+        new CachedTextEncoder(new MiniLmTextEncoder(), data.resolve("cache"))) {
+      ValidationGate.Scored scored =
+          ValidationGate.score(
+              "v1",
+              registry.folder("v1"),
+              slice,
+              Map.of("added-later", "Star Wars (1977). Action, Sci-Fi"),
+              encoder);
+      assertEquals(1, scored.textOnlyItems());
+      assertEquals(slice.users().size(), scored.ndcgByUser().length);
+      System.out.printf(
+          "LIVE-GATE v1 on its own slice: %d users, %d targets, NDCG@10 %.4f, HR@10 %.4f%n",
+          slice.users().size(), slice.targets(), scored.ndcg(), scored.hr());
+    }
 
     // A changed file: the folder fails its checksums and cannot become current.
     Path pb = registry.folder("v1").resolve("saved_model.pb");
