@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ServeCommand.class,
+      TrainCommand.class,
       EvaluateCommand.class,
       OpeCommand.class,
       SimulateCommand.class,

@@ -443,6 +443,16 @@ public final class UserProfile
     return deps.retention();
   }
 
+  /** Tag of every {@link InteractionRecorded}: retraining reads them by tag (ADR 0012). */
+  public static final String INTERACTION_TAG = "interaction";
+
+  private static final java.util.Set<String> INTERACTION_TAGS = java.util.Set.of(INTERACTION_TAG);
+
+  @Override
+  public java.util.Set<String> tagsFor(Event event) {
+    return event instanceof InteractionRecorded ? INTERACTION_TAGS : java.util.Set.of();
+  }
+
   // ---- the command table ---------------------------------------------------------------------
 
   @Override

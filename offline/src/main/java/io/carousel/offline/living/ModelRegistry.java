@@ -1,0 +1,296 @@
+package io.carousel.offline.living;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carousel.engine.model.ModelFolder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The versioned models of a data directory (ADR 0012):
+ *
+ * <pre>
+ * D/models/v1/ ... vN/     model folders as TrainingPipeline writes them, plus
+ *                          version.json (what it was trained on) and checksums.sha256
+ * D/models/current         one line "vN": the promoted version (replaced by an atomic rename)
+ * D/models/decisions.json  every gate decision, oldest first (replaced by an atomic rename)
+ * </pre>
+ *
+ * Folders written by {@code serve}/{@code demo} ({@code <dataset>-<fingerprint>}) stay where they
+ * are; before the first promotion the newest of them is the serving model.
+ */
+public final class ModelRegistry {
+  /** The pointer file's name. */
+  public static final String CURRENT = "current";
+
+  /** The decision log's name. */
+  public static final String DECISIONS = "decisions.json";
+
+  /** Each version folder's manifest: {@code sha256sum} format, paths relative to the folder. */
+  public static final String CHECKSUMS = "checksums.sha256";
+
+  /** Each version folder's description (base dataset, counts, time range). */
+  public static final String VERSION = "version.json";
+
+  private static final Pattern VERSION_NAME = Pattern.compile("v([0-9]{1,9})");
+
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path models;
+
+  /** The registry under {@code dataDir/models}. */
+  public ModelRegistry(Path dataDir) {
+    this.models = dataDir.resolve("models");
+  }
+
+  /** Returns {@code dataDir/models}. */
+  public Path models() {
+    return models;
+  }
+
+  /** Returns the folder of version {@code name} ({@code vN}). */
+  public Path folder(String name) {
+    return models.resolve(name);
+  }
+
+  /** Returns the next free version name: one above the highest {@code vN} folder or decision. */
+  public String nextVersion() {
+    int max = 0;
+    if (Files.isDirectory(models)) {
+      try (Stream<Path> s = Files.list(models)) {
+        for (Path p : s.toList()) {
+          Matcher m = VERSION_NAME.matcher(p.getFileName().toString());
+          if (m.matches()) {
+            max = Math.max(max, Integer.parseInt(m.group(1)));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list " + models, e);
+      }
+    }
+    for (JsonNode d : decisions()) {
+      Matcher m = VERSION_NAME.matcher(d.path("version").asText(""));
+      if (m.matches()) {
+        max = Math.max(max, Integer.parseInt(m.group(1)));
+      }
+    }
+    return "v" + (max + 1);
+  }
+
+  /** Returns the promoted version's name, if any. */
+  public Optional<String> currentVersion() {
+    Path p = models.resolve(CURRENT);
+    if (!Files.isRegularFile(p)) {
+      return Optional.empty();
+    }
+    try {
+      String name = Files.readString(p, StandardCharsets.UTF_8).trim();
+      if (!VERSION_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            p.toAbsolutePath() + " holds '" + name + "', not a version name like v3");
+      }
+      return Optional.of(name);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + p, e);
+    }
+  }
+
+  /**
+   * Returns the model folder that serves now: the promoted version, else the newest folder with a
+   * {@code model-meta.json} that {@code serve} or {@code demo} trained; empty when there is none.
+   */
+  public Optional<Path> servingModel() {
+    Optional<String> current = currentVersion();
+    if (current.isPresent()) {
+      return Optional.of(folder(current.get()));
+    }
+    if (!Files.isDirectory(models)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> s = Files.list(models)) {
+      return s.filter(p -> !VERSION_NAME.matcher(p.getFileName().toString()).matches())
+          .filter(p -> !p.getFileName().toString().endsWith(".tmp"))
+          // A retrain's pipeline folder, moved to its vN at once (one left by a crash is no model).
+          .filter(p -> !p.getFileName().toString().startsWith("file-live-"))
+          .filter(p -> Files.isRegularFile(p.resolve(ModelFolder.META)))
+          .max(
+              (a, b) ->
+                  Long.compare(
+                      modified(a.resolve(ModelFolder.META)),
+                      modified(b.resolve(ModelFolder.META))));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + models, e);
+    }
+  }
+
+  private static long modified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Writes {@link #CHECKSUMS} into {@code folder}: the SHA-256 of every regular file below it
+   * (sorted by relative path, the manifest itself left out).
+   */
+  public static void writeChecksums(Path folder) {
+    StringBuilder out = new StringBuilder();
+    for (Path f : files(folder)) {
+      out.append(sha256(f)).append("  ").append(relative(folder, f)).append('\n');
+    }
+    writeAtomically(folder.resolve(CHECKSUMS), out.toString());
+  }
+
+  /**
+   * Returns why {@code folder} fails its manifest (missing manifest, a listed file missing or with
+   * another digest, a file not listed), or null when every file matches.
+   */
+  public static String checksumProblem(Path folder) {
+    Path manifest = folder.resolve(CHECKSUMS);
+    if (!Files.isRegularFile(manifest)) {
+      return "no " + CHECKSUMS + " in " + folder.toAbsolutePath();
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "cannot read " + manifest.toAbsolutePath() + ": " + e.getMessage();
+    }
+    List<String> listed = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isBlank()) {
+        continue;
+      }
+      int sep = line.indexOf("  ");
+      if (sep != 64) {
+        return manifest.toAbsolutePath() + " line " + (i + 1) + " is not '<sha256>  <path>'";
+      }
+      String name = line.substring(sep + 2);
+      Path f = folder.resolve(name).normalize();
+      if (!f.startsWith(folder.normalize()) || !Files.isRegularFile(f)) {
+        return f.toAbsolutePath() + " is missing (listed in " + CHECKSUMS + ")";
+      }
+      if (!sha256(f).equals(line.substring(0, 64))) {
+        return f.toAbsolutePath() + " fails its checksum";
+      }
+      listed.add(name);
+    }
+    for (Path f : files(folder)) {
+      if (!listed.contains(relative(folder, f))) {
+        return f.toAbsolutePath() + " is not in " + CHECKSUMS;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Points {@link #CURRENT} at {@code version}, after verifying its checksums (a temporary file
+   * renamed over the old pointer, so a reader sees the old or the new version, never a part).
+   *
+   * @throws IllegalStateException when the folder fails its checksums
+   */
+  public void promote(String version) {
+    String problem = checksumProblem(folder(version));
+    if (problem != null) {
+      throw new IllegalStateException("not promoting " + version + ": " + problem);
+    }
+    writeAtomically(models.resolve(CURRENT), version + "\n");
+  }
+
+  /** Returns the recorded decisions, oldest first (empty when there is no log yet). */
+  public List<JsonNode> decisions() {
+    Path p = models.resolve(DECISIONS);
+    if (!Files.isRegularFile(p)) {
+      return List.of();
+    }
+    try {
+      JsonNode root = JSON.readTree(p.toFile());
+      List<JsonNode> out = new ArrayList<>();
+      root.forEach(out::add);
+      return out;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read " + p.toAbsolutePath() + ": " + e.getMessage() + "; move it aside", e);
+    }
+  }
+
+  /** Appends {@code decision} to {@link #DECISIONS} (the whole log rewritten and renamed). */
+  public void record(ObjectNode decision) {
+    ArrayNode all = JSON.createArrayNode();
+    decisions().forEach(all::add);
+    all.add(decision);
+    try {
+      Files.createDirectories(models);
+      writeAtomically(models.resolve(DECISIONS), JSON.writeValueAsString(all) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + models.resolve(DECISIONS), e);
+    }
+  }
+
+  /** Writes {@code text} to a temporary sibling and renames it over {@code target}. */
+  static void writeAtomically(Path target, String text) {
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      try {
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target.toAbsolutePath(), e);
+    }
+  }
+
+  private static List<Path> files(Path folder) {
+    try (Stream<Path> s = Files.walk(folder)) {
+      return s.filter(Files::isRegularFile)
+          .filter(p -> !p.equals(folder.resolve(CHECKSUMS)))
+          .sorted((a, b) -> relative(folder, a).compareTo(relative(folder, b)))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + folder, e);
+    }
+  }
+
+  private static String relative(Path folder, Path f) {
+    return folder.relativize(f).toString().replace('\\', '/');
+  }
+
+  static String sha256(Path f) {
+    try (InputStream in = Files.newInputStream(f)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + f.toAbsolutePath(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK ships SHA-256", e);
+    }
+  }
+}
