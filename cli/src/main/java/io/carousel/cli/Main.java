@@ -1,7 +1,7 @@
 package io.carousel.cli;
 
 import io.carousel.engine.model.ModelFileException;
-import io.carousel.http.CarouselServer;
+import io.carousel.http.node.CarouselServer;
 import io.carousel.offline.data.DatasetMissingException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import io.carousel.engine.text.MiniLmTextEncoder;
 import io.carousel.engine.text.TextEncoder;
+import io.carousel.http.node.CarouselServer;
+import io.carousel.http.node.LoadedModel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -191,7 +191,7 @@ final class OutageLoad {
           r.statusCode(),
           (System.nanoTime() - start) / 1_000_000,
           r.body(),
-          r.headers().firstValue(CarouselRoutes.SLATE_LOGGED).orElse(null));
+          r.headers().firstValue(io.carousel.http.slates.UserRoutes.SLATE_LOGGED).orElse(null));
     } catch (IOException e) {
       return new Outcome(-1, (System.nanoTime() - start) / 1_000_000, e.toString(), null);
     } catch (InterruptedException e) {
