@@ -13,6 +13,7 @@ import io.carousel.engine.text.TextEncoder;
 import io.carousel.http.node.CarouselServer;
 import io.carousel.http.node.LoadedModel;
 import io.carousel.http.node.NodeStateStore;
+import io.carousel.offline.bench.cluster.SyntheticModel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

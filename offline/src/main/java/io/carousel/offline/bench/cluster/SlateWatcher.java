@@ -1,4 +1,4 @@
-package io.carousel.http;
+package io.carousel.offline.bench.cluster;
 
 import java.net.URI;
 import java.net.http.HttpClient;

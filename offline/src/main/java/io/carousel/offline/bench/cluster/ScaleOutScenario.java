@@ -1,6 +1,7 @@
-package io.carousel.http;
+package io.carousel.offline.bench.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,10 +27,11 @@ import java.util.concurrent.Semaphore;
  * nodes 1 and 2 on Cassandra under bounded event load, node 3 joins and takes shards, node 2 is
  * killed with SIGKILL, the split-brain resolver downs it and its users recover on the survivors.
  * WebSocket subscribers on node 1 follow users whose shards start on node 2. Every acknowledged
- * event is then checked against its user's {@code eventCount}. Usage: {@code main(workDir)} with
- * {@code CQL_PORT} set; the last line printed is the JSON report.
+ * event is then checked against its user's {@code eventCount}. Run by {@code carousel bench
+ * scale-out WORK} with {@code CQL_PORT} set; the last line printed is the JSON report.
  */
-final class ScaleOutScenario {
+public final class ScaleOutScenario {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration NODE_START = Duration.ofSeconds(180);
   private static final int NUMBER_OF_SHARDS = 100;
 
@@ -41,7 +43,7 @@ final class ScaleOutScenario {
    * @param warmUp load on two nodes before node 3 starts
    * @param subscribers WebSocket subscribers on node 1 for users first hosted on node 2
    */
-  record Options(
+  public record Options(
       Path work,
       Path model,
       String contactPoint,
@@ -56,34 +58,40 @@ final class ScaleOutScenario {
   private final long t0 = System.nanoTime();
   private final HttpClient http = HttpClient.newHttpClient();
 
-  ScaleOutScenario(Options options, PrintStream out) {
+  public ScaleOutScenario(Options options, PrintStream out) {
     this.o = options;
     this.out = out;
   }
 
-  /** Runs the scenario into {@code args[0]} (a work folder) and prints the JSON report last. */
-  public static void main(String[] args) throws Exception {
-    Path work = Files.createDirectories(Path.of(args[0]).toAbsolutePath());
-    CassandraNode.ensureRunning();
-    System.out.println("training the synthetic model (40 items) ...");
+  /**
+   * Runs the scenario as {@code carousel bench scale-out WORK} does: into {@code work} (a folder),
+   * on the fixed ports of local1..3, against the Cassandra on {@code $CQL_PORT}; prints progress
+   * and, last, the JSON report to {@code out}.
+   *
+   * @return the report
+   */
+  public static Map<String, Object> runDefault(Path work, PrintStream out) throws Exception {
+    work = Files.createDirectories(work.toAbsolutePath());
+    String contactPoint = ClusterNode.cassandraContactPoint();
+    out.println("training the synthetic model (40 items) ...");
     Path model = SyntheticModel.create(work);
     Options options =
         new Options(
             work,
             model,
-            CassandraNode.CONTACT_POINT,
+            contactPoint,
             ClusterNode.Ports.fixed(),
             200,
             8,
             Duration.ofSeconds(15),
             12);
-    Map<String, Object> report = new ScaleOutScenario(options, System.out).run();
-    System.out.println(Json.MAPPER.writeValueAsString(report));
-    System.exit(0);
+    Map<String, Object> report = new ScaleOutScenario(options, out).run();
+    out.println(MAPPER.writeValueAsString(report));
+    return report;
   }
 
   /** Runs the whole scenario; returns the report (see the class comment for its keys). */
-  Map<String, Object> run() throws Exception {
+  public Map<String, Object> run() throws Exception {
     String run = "scale-" + UUID.randomUUID().toString().substring(0, 8);
     List<ClusterNode> started = new ArrayList<>();
     List<SlateWatcher> watchers = new ArrayList<>();
@@ -96,8 +104,8 @@ final class ScaleOutScenario {
       n2.awaitReady(NODE_START);
       awaitMembers(n1, 2);
       log("nodes 1 and 2 Up; load: " + o.users() + " users, " + o.concurrency() + " in flight");
-      try (LoadDriver load =
-          new LoadDriver(run, o.users(), o.concurrency(), 2_000_000, List.of(n1.base, n2.base))) {
+      try (EventLoad load =
+          new EventLoad(run, o.users(), o.concurrency(), 2_000_000, List.of(n1.base, n2.base))) {
         load.start();
         Thread.sleep(o.warmUp().toMillis());
         Map<String, Integer> before = shardCounts(List.of(n1, n2));
@@ -168,8 +176,8 @@ final class ScaleOutScenario {
 
         Map<String, Object> verified = verify(load, n1.base);
         report.put("sent", load.sent());
-        report.put("acknowledged", load.count(LoadDriver.ACKED));
-        report.put("failed", load.count(LoadDriver.FAILED));
+        report.put("acknowledged", load.count(EventLoad.ACKED));
+        report.put("failed", load.count(EventLoad.FAILED));
         report.putAll(verified);
         report.put("failover_errors", failoverErrors);
         report.put("failover_seconds", round(failoverS));
@@ -202,13 +210,13 @@ final class ScaleOutScenario {
   }
 
   /** Per user: acknowledged events must all be in {@code eventCount}; returns lost etc. */
-  private Map<String, Object> verify(LoadDriver load, String base) throws Exception {
+  private Map<String, Object> verify(EventLoad load, String base) throws Exception {
     long lost = 0;
     long withoutAck = 0;
     long duplicated = 0;
     for (int u = 0; u < o.users(); u++) {
-      int acked = load.countForUser(u, LoadDriver.ACKED);
-      int failed = load.countForUser(u, LoadDriver.FAILED);
+      int acked = load.countForUser(u, EventLoad.ACKED);
+      int failed = load.countForUser(u, EventLoad.FAILED);
       long count = eventCount(base, load.user(u));
       lost += Math.max(0, acked - count);
       withoutAck += Math.max(0, Math.min(count - acked, failed));
@@ -225,7 +233,7 @@ final class ScaleOutScenario {
     for (int attempt = 0; attempt < 10; attempt++) {
       HttpResponse<String> r = get(base + "/v1/users/" + userId);
       if (r.statusCode() == 200) {
-        return Json.MAPPER.readTree(r.body()).get("eventCount").asLong();
+        return MAPPER.readTree(r.body()).get("eventCount").asLong();
       }
       Thread.sleep(500);
     }
@@ -236,7 +244,7 @@ final class ScaleOutScenario {
    * Asks every user's summary on the survivors until each answered 200 once; returns the {@code
    * nanoTime} when the last one did (at most 180 s).
    */
-  private long awaitEveryUserAnswers(LoadDriver load, List<String> bases, long since)
+  private long awaitEveryUserAnswers(EventLoad load, List<String> bases, long since)
       throws Exception {
     Set<Integer> pending = ConcurrentHashMap.newKeySet();
     for (int u = 0; u < o.users(); u++) {

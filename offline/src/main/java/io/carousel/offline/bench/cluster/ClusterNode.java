@@ -1,6 +1,7 @@
-package io.carousel.http;
+package io.carousel.offline.bench.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,37 +16,40 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One node of a loopback cluster in its own JVM: {@code io.carousel.cli.Main serve --config
- * local<n> --persistence cassandra --model DIR}, like {@link ChildNode}. With {@link Ports#fixed()}
- * it uses the overlay's own ports (Akka 2552n, HTTP 808n); with free ports (tests) it overrides
- * them and the seed nodes with {@code -D} properties. Heap 512 MB: three nodes, Cassandra and the
- * driver share two cores.
+ * local<n> --persistence cassandra --model DIR}, like the ITs' {@code ChildNode}. The class name
+ * {@code io.carousel.cli.Main} is a string: the {@code cli} module, on the caller's classpath,
+ * depends on this one, not the other way round. With {@link Ports#fixed()} it uses the overlay's
+ * own ports (Akka 2552n, HTTP 808n); with free ports (tests) it overrides them and the seed nodes
+ * with {@code -D} properties. Heap 512 MB: three nodes, Cassandra and the driver share two cores.
  */
-final class ClusterNode implements AutoCloseable {
+public final class ClusterNode implements AutoCloseable {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** Ports of nodes 1..3: Akka remoting and HTTP; index 0 is node 1. */
-  record Ports(int[] akka, int[] http, boolean overridden) {
+  public record Ports(int[] akka, int[] http, boolean overridden) {
     /** The ports written in local1..3.conf. */
-    static Ports fixed() {
+    public static Ports fixed() {
       return new Ports(new int[] {25521, 25522, 25523}, new int[] {8081, 8082, 8083}, false);
     }
 
     /** Six free loopback ports. */
-    static Ports free() throws IOException {
+    public static Ports free() throws IOException {
       int[] a = new int[3];
       int[] h = new int[3];
       for (int i = 0; i < 3; i++) {
-        a[i] = TestPorts.free();
-        h[i] = TestPorts.free();
+        a[i] = freePort();
+        h[i] = freePort();
       }
       return new Ports(a, h, true);
     }
   }
 
-  final int index;
-  final String base;
-  final String address;
+  public final int index;
+  public final String base;
+  public final String address;
   private final Process process;
   private final Path log;
 
@@ -58,7 +62,7 @@ final class ClusterNode implements AutoCloseable {
   }
 
   /** Launches node {@code index} (1..3) without waiting; see {@link #awaitReady(Duration)}. */
-  static ClusterNode launch(
+  public static ClusterNode launch(
       int index, Ports ports, Path workDir, Path modelDir, String contactPoint, List<String> jvm)
       throws IOException {
     int i = index - 1;
@@ -96,7 +100,7 @@ final class ClusterNode implements AutoCloseable {
    *
    * @throws IllegalStateException with the log tail when the JVM exits or the time runs out
    */
-  void awaitReady(Duration timeout) throws IOException, InterruptedException {
+  public void awaitReady(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -118,7 +122,7 @@ final class ClusterNode implements AutoCloseable {
   }
 
   /** Returns this node's {@code GET /v1/cluster} JSON, or null when it does not answer 200. */
-  JsonNode clusterOrNull() {
+  public JsonNode clusterOrNull() {
     try {
       HttpResponse<String> r =
           HTTP.send(
@@ -126,7 +130,7 @@ final class ClusterNode implements AutoCloseable {
                   .timeout(Duration.ofSeconds(3))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? Json.MAPPER.readTree(r.body()) : null;
+      return r.statusCode() == 200 ? MAPPER.readTree(r.body()) : null;
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {
@@ -166,5 +170,31 @@ final class ClusterNode implements AutoCloseable {
         process.destroyForcibly().waitFor();
       }
     }
+  }
+
+  /** Returns a free loopback port. */
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /**
+   * Returns the contact point of the Cassandra on {@code $CQL_PORT} (default 19042) of this host.
+   *
+   * @throws IllegalArgumentException saying how to start one when nothing listens there
+   */
+  public static String cassandraContactPoint() {
+    String env = System.getenv("CQL_PORT");
+    int port = env == null || env.isBlank() ? 19042 : Integer.parseInt(env.strip());
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "no Cassandra on 127.0.0.1:"
+              + port
+              + " (CQL_PORT): start one with cluster-conf/cassandra/start-cassandra.sh");
+    }
+    return "127.0.0.1:" + port;
   }
 }

@@ -1,4 +1,4 @@
-package io.carousel.http;
+package io.carousel.offline.bench.cluster;
 
 import io.carousel.engine.Item;
 import io.carousel.engine.model.ModelMeta;
@@ -24,8 +24,8 @@ import java.util.stream.Stream;
  * engine version can crash natively (SIGSEGV in AddSymbolicGradients, fixed on the model branch),
  * which would otherwise take the whole test JVM down.
  */
-final class SyntheticModel {
-  static final int ITEMS = 40;
+public final class SyntheticModel {
+  public static final int ITEMS = 40;
 
   private SyntheticModel() {}
 
@@ -36,7 +36,7 @@ final class SyntheticModel {
    * @return the model directory
    * @throws IllegalStateException with the child's output when every attempt failed
    */
-  static Path create(Path dir) throws Exception {
+  public static Path create(Path dir) throws Exception {
     Path modelDir = dir.resolve("synthetic");
     String output = "";
     for (int attempt = 1; attempt <= 3; attempt++) {
@@ -74,7 +74,7 @@ final class SyntheticModel {
    * Returns the "text" vectors the model is trained with ({@code float[ITEMS][8]}, the same on
    * every call): a test's text encoder can give a live item the text of a trained one.
    */
-  static float[][] textVectors() {
+  public static float[][] textVectors() {
     Random rng = new Random(42);
     sessions(rng);
     return text(rng);

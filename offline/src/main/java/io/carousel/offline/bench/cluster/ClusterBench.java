@@ -1,5 +1,6 @@
-package io.carousel.http;
+package io.carousel.offline.bench.cluster;
 
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,19 +24,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * after each step {@value #CLIENTS} closed-loop clients, spread round-robin over the nodes, each
  * repeat "POST an event, GET a slate" for random users of {@value #USERS} for {@value #SECONDS} s.
  * Prints one table row per size: acknowledged events/s and recommendation p50/p99 (client side).
- * Usage: {@code main(workDir)} with {@code CQL_PORT} set (see {@code docs/deployment.md}).
+ * Run by {@code carousel bench cluster WORK} with {@code CQL_PORT} set (see {@code
+ * docs/deployment.md}).
  */
-final class ClusterBench {
+public final class ClusterBench {
   private static final int CLIENTS = 16;
   private static final int USERS = 1000;
   private static final int SECONDS = 30;
 
   private ClusterBench() {}
 
-  /** Runs the three steps into {@code args[0]} and prints the table. */
-  public static void main(String[] args) throws Exception {
-    Path work = Files.createDirectories(Path.of(args[0]).toAbsolutePath());
-    CassandraNode.ensureRunning();
+  /**
+   * Runs the three steps into {@code work} against the Cassandra on {@code $CQL_PORT}, printing
+   * each row to {@code out} as it is measured and the whole table at the end.
+   *
+   * @return the table's rows (markdown)
+   */
+  public static List<String> run(Path work, PrintStream out) throws Exception {
+    work = Files.createDirectories(work.toAbsolutePath());
+    String contactPoint = ClusterNode.cassandraContactPoint();
     Path model = SyntheticModel.create(work);
     String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     List<ClusterNode> nodes = new ArrayList<>();
@@ -45,23 +52,22 @@ final class ClusterBench {
     try {
       for (int n = 1; n <= 3; n++) {
         ClusterNode node =
-            ClusterNode.launch(
-                n, ClusterNode.Ports.fixed(), work, model, CassandraNode.CONTACT_POINT, List.of());
+            ClusterNode.launch(n, ClusterNode.Ports.fixed(), work, model, contactPoint, List.of());
         nodes.add(node);
         node.awaitReady(Duration.ofSeconds(180));
         Thread.sleep(15_000); // let shards rebalance onto the new node
         List<String> bases = nodes.stream().map(x -> x.base).toList();
         measure(run + "-n" + n, bases, Duration.ofSeconds(5)); // warm-up, not reported
         rows.add(measure(run + "-n" + n, bases, Duration.ofSeconds(SECONDS)));
-        System.out.println(rows.get(rows.size() - 1));
+        out.println(rows.get(rows.size() - 1));
       }
     } finally {
       for (ClusterNode node : nodes) {
         node.close();
       }
     }
-    rows.forEach(System.out::println);
-    System.exit(0);
+    rows.forEach(out::println);
+    return rows;
   }
 
   private static String measure(String run, List<String> bases, Duration length) throws Exception {

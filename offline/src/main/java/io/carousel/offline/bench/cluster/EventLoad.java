@@ -1,4 +1,4 @@
-package io.carousel.http;
+package io.carousel.offline.bench.cluster;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * {@code <run>-e<i>}. Each event's outcome is kept, so the acknowledged events of every user can be
  * checked against its {@code eventCount} afterwards.
  */
-final class LoadDriver implements AutoCloseable {
+final class EventLoad implements AutoCloseable {
   static final int NOT_SENT = 0;
   static final int IN_FLIGHT = 1;
   static final int ACKED = 2;
@@ -41,7 +41,7 @@ final class LoadDriver implements AutoCloseable {
   private volatile boolean stop;
   private volatile int sent;
 
-  LoadDriver(String run, int users, int concurrency, int maxEvents, List<String> targets) {
+  EventLoad(String run, int users, int concurrency, int maxEvents, List<String> targets) {
     this.run = run;
     this.users = users;
     this.concurrency = concurrency;
