@@ -6,6 +6,7 @@
 # resolver downs it and its users recover on the survivors from Cassandra. Every acknowledged event is
 # checked per user against GET /v1/users/{id} eventCount. Bounded: every wait has a limit (about 3-4
 # minutes in all on 2 cores, plus the first build). The LAST line of output is the JSON report.
+# The same scenario on a Cassandra of your own: CQL_PORT=... ./carousel bench scale-out WORK
 #   KEEP_CASSANDRA=1  leave the scenario's Cassandra running afterwards (default: stopped)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,16 +34,9 @@ if [[ "${KEEP_CASSANDRA:-0}" != "1" ]]; then
 fi
 cluster-conf/cassandra/start-cassandra.sh >&2
 
-echo "scale-out: building (offline when possible; tests skipped)" >&2
-mvn -B -q -o -DskipTests package dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/test-classpath.txt >&2 \
-  || mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.includeScope=test \
-       -Dmdep.outputFile=target/test-classpath.txt >&2
-# The scenario and its node helpers are cli test classes (they start `carousel serve` JVMs).
-cp="cli/target/test-classes:cli/target/classes:$(cat cli/target/test-classpath.txt)"
 rm -rf "$work"
 mkdir -p "$work"
-export TF_CPP_MIN_LOG_LEVEL=2
-timeout 900 java -Xmx512m -cp "$cp" \
-  -Dcarousel.cassandra.scripts="$root/cluster-conf/cassandra" \
-  io.carousel.http.ScaleOutScenario "$work" | tee "$work/scenario.out"
+# The scenario is `carousel bench scale-out` (io.carousel.offline.bench.cluster): the launcher builds
+# when the jars are stale and its classpath is the one the nodes it starts run on.
+JAVA_OPTS="${JAVA_OPTS:--Xmx512m}" timeout 900 ./carousel bench scale-out "$work" \
+  | tee "$work/scenario.out"

@@ -2,25 +2,34 @@ package io.carousel.cli;
 
 import io.carousel.engine.tower.DevicePlacement;
 import io.carousel.offline.bench.ScoringBench;
+import io.carousel.offline.bench.cluster.ClusterBench;
+import io.carousel.offline.bench.cluster.ScaleOutScenario;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code carousel bench}: {@code scoring} measures candidate retrieval (requests/s, p50/p99 ms,
  * resident memory) for micro-batch windows against the no-batching path; {@code devices} reports
- * whether TensorFlow sees a GPU.
+ * whether TensorFlow sees a GPU; {@code scale-out} and {@code cluster} drive a loopback cluster of
+ * {@code serve} JVMs on Cassandra.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmarks: bench scoring | bench devices | bench faults | bench serve.",
+    description =
+        "Benchmarks: bench scoring | bench devices | bench faults | bench serve | bench scale-out"
+            + " | bench cluster.",
     subcommands = {
       BenchCommand.Scoring.class,
       BenchCommand.Devices.class,
       FaultsCommand.class,
-      ServeBenchCommand.class
+      ServeBenchCommand.class,
+      BenchCommand.ScaleOut.class,
+      BenchCommand.Cluster.class
     })
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -178,6 +187,44 @@ final class BenchCommand implements Runnable {
       System.out.println(
           "gpu visible: " + p.gpuVisible() + (p.gpuVisible() ? "" : " (" + p.detail() + ")"));
       return p.gpuVisible() ? 0 : 3;
+    }
+  }
+
+  /** {@code carousel bench scale-out WORK}: see {@link ScaleOutScenario}. */
+  @Command(
+      name = "scale-out",
+      mixinStandardHelpOptions = true,
+      description =
+          "Scale-out scenario on loopback (nodes local1..3, HTTP 8081-8083, Akka 25521-25523) on"
+              + " the Cassandra at $CQL_PORT: node 3 joins under load, node 2 is killed with"
+              + " SIGKILL; prints the JSON report last (cluster-conf/scale-out-scenario.sh runs"
+              + " it with its own Cassandra).")
+  static final class ScaleOut implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "WORK", description = "Folder for models, logs, data.")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+      ScaleOutScenario.runDefault(work, System.out);
+      return 0;
+    }
+  }
+
+  /** {@code carousel bench cluster WORK}: see {@link ClusterBench}. */
+  @Command(
+      name = "cluster",
+      mixinStandardHelpOptions = true,
+      description =
+          "Grows a loopback cluster 1 -> 2 -> 3 nodes (local1..3) on the Cassandra at $CQL_PORT"
+              + " and prints events/s and recommendation p50/p99 per size (docs/deployment.md).")
+  static final class Cluster implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "WORK", description = "Folder for models, logs, data.")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+      ClusterBench.run(work, System.out);
+      return 0;
     }
   }
 }

@@ -1,8 +1,8 @@
 package io.carousel.cli;
 
-import io.carousel.http.CarouselServer;
-import io.carousel.http.DemoLinks;
-import io.carousel.http.LoadedModel;
+import io.carousel.http.node.CarouselServer;
+import io.carousel.http.node.LoadedModel;
+import io.carousel.http.ops.DemoLinks;
 import io.carousel.offline.data.Interaction;
 import io.carousel.offline.demo.DemoRun;
 import io.carousel.offline.train.TrainingPipeline;

@@ -1,7 +1,7 @@
 package io.carousel.cli;
 
 import io.carousel.engine.model.ModelFileException;
-import io.carousel.http.CarouselServer;
+import io.carousel.http.node.CarouselServer;
 import io.carousel.offline.data.DatasetMissingException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +35,27 @@ public final class Main implements Runnable {
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
+    ownStderr(System.getProperty("carousel.stderr"));
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Writes the JVM's own stderr (logs, progress bars, errors) to {@code path}, e.g. {@code
+   * /dev/fd/3}, when the launcher gives one: the launchers send file descriptor 2, where only
+   * TensorFlow's native code still writes, through a filter that drops absl's INFO lines (absl
+   * ignores {@code TF_CPP_MIN_LOG_LEVEL}), so this stream must not pass that line filter (it would
+   * hold back the {@code \r}-updated progress bars). Unset, or not openable (a socket, e.g.
+   * systemd's journal): stderr stays as it is.
+   */
+  static void ownStderr(String path) {
+    if (path == null || path.isBlank()) {
+      return;
+    }
+    try {
+      System.setErr(new java.io.PrintStream(new java.io.FileOutputStream(path, true), true));
+    } catch (java.io.IOException | SecurityException e) {
+      // keep the inherited stderr: the filter passes everything but absl's INFO lines
+    }
   }
 
   /**

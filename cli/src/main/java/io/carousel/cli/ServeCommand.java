@@ -2,9 +2,9 @@ package io.carousel.cli;
 
 import io.carousel.engine.model.ModelFolder;
 import io.carousel.engine.model.ModelMeta;
-import io.carousel.http.CarouselServer;
-import io.carousel.http.DemoLinks;
-import io.carousel.http.LoadedModel;
+import io.carousel.http.node.CarouselServer;
+import io.carousel.http.node.LoadedModel;
+import io.carousel.http.ops.DemoLinks;
 import io.carousel.offline.train.TrainingPipeline;
 import io.carousel.offline.train.TwoTowerConfig;
 import java.nio.file.Path;

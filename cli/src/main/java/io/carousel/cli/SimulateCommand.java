@@ -1,6 +1,6 @@
 package io.carousel.cli;
 
-import io.carousel.http.LoadedModel;
+import io.carousel.http.node.LoadedModel;
 import io.carousel.offline.report.ReportFiles;
 import io.carousel.offline.report.SimulationReport;
 import io.carousel.offline.simulation.Simulation;

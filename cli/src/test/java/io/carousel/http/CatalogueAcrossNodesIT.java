@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carousel.offline.bench.cluster.ClusterNode;
+import io.carousel.offline.bench.cluster.SyntheticModel;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -10,6 +10,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.carousel.engine.model.ModelFolder;
 import io.carousel.engine.wide.WideWeights;
+import io.carousel.http.node.CarouselServer;
+import io.carousel.http.node.LoadedModel;
 import io.carousel.offline.data.DataDirs;
 import io.carousel.offline.data.Interaction;
 import io.carousel.offline.demo.DemoRun;

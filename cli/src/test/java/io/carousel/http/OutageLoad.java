@@ -3,6 +3,7 @@ package io.carousel.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carousel.offline.bench.cluster.SyntheticModel;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -191,7 +192,7 @@ final class OutageLoad {
           r.statusCode(),
           (System.nanoTime() - start) / 1_000_000,
           r.body(),
-          r.headers().firstValue(CarouselRoutes.SLATE_LOGGED).orElse(null));
+          r.headers().firstValue(io.carousel.http.slates.UserRoutes.SLATE_LOGGED).orElse(null));
     } catch (IOException e) {
       return new Outcome(-1, (System.nanoTime() - start) / 1_000_000, e.toString(), null);
     } catch (InterruptedException e) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carousel.offline.bench.cluster.ClusterNode;
+import io.carousel.offline.bench.cluster.ScaleOutScenario;
+import io.carousel.offline.bench.cluster.SyntheticModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.carousel.http;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.util.ByteString;
+import io.carousel.http.ingest.EventParser;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -14,7 +15,7 @@ import java.util.Optional;
  * Turns a request body into text: strict UTF-8 (RFC 8259 §8.1), so a malformed byte is a 400
  * instead of a U+FFFD silently stored in an id.
  */
-final class BodyText {
+public final class BodyText {
   private BodyText() {}
 
   /**
@@ -22,7 +23,7 @@ final class BodyText {
    * would otherwise be read as text and rejected as malformed JSON, or, for an unknown coding whose
    * bytes happen to be JSON, accepted as if uncompressed.
    */
-  static Optional<HttpResponse> unsupportedCoding(HttpRequest request) {
+  public static Optional<HttpResponse> unsupportedCoding(HttpRequest request) {
     String coding =
         request.getHeader("Content-Encoding").map(h -> h.value().trim()).orElse("identity");
     if (coding.isEmpty() || coding.equalsIgnoreCase("identity")) {
@@ -45,7 +46,7 @@ final class BodyText {
    * {@link #unsupportedCharset} could not see it. Registering JSON as an open-charset type keeps
    * the parameter; responses are unaffected.
    */
-  static akka.http.javadsl.settings.ServerSettings serverSettings(
+  public static akka.http.javadsl.settings.ServerSettings serverSettings(
       akka.actor.typed.ActorSystem<?> system) {
     akka.http.javadsl.settings.ServerSettings settings =
         akka.http.javadsl.settings.ServerSettings.create(
@@ -63,7 +64,8 @@ final class BodyText {
    * its subset US-ASCII): JSON is UTF-8 (RFC 8259 §8.1), and reading such a body as UTF-8 would
    * either fail with a misleading 400 or silently store mis-decoded ids.
    */
-  static Optional<HttpResponse> unsupportedCharset(akka.http.javadsl.model.ContentType type) {
+  public static Optional<HttpResponse> unsupportedCharset(
+      akka.http.javadsl.model.ContentType type) {
     Optional<akka.http.javadsl.model.HttpCharset> declared = type.getCharsetOption();
     if (declared.isEmpty()) {
       return Optional.empty();
@@ -88,7 +90,7 @@ final class BodyText {
    *
    * @throws EventParser.InvalidInput (no field: the whole body) when the bytes are not UTF-8
    */
-  static String decode(ByteString bytes) throws EventParser.InvalidInput {
+  public static String decode(ByteString bytes) throws EventParser.InvalidInput {
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
             .newDecoder()

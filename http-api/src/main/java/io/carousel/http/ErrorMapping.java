@@ -7,6 +7,7 @@ import akka.http.javadsl.server.RejectionHandler;
 import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.pattern.AskTimeoutException;
 import akka.pattern.StatusReply;
+import io.carousel.http.limits.ConnectionGate;
 import io.carousel.user.UserProfile;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -85,7 +86,7 @@ public final class ErrorMapping {
    * more: backquoted setting and method names, "(set via ...)" hints, the source and the peer's
    * address are cut.
    */
-  static String scrub(String detail) {
+  public static String scrub(String detail) {
     if (detail == null) {
       return null;
     }

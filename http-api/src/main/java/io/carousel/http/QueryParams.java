@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * optional sign and surrounding blanks, in a range. {@link Integer#parseInt} alone also takes
  * Arabic-Indic or full-width digits ({@code k=٣}), which no client means to send.
  */
-final class QueryParams {
+public final class QueryParams {
   private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]{1,10}");
 
   private QueryParams() {}
@@ -18,7 +18,7 @@ final class QueryParams {
    *
    * @throws IllegalArgumentException naming {@code name} when it is not such an integer
    */
-  static int intParam(Optional<String> raw, String name, int dflt, int min, int max) {
+  public static int intParam(Optional<String> raw, String name, int dflt, int min, int max) {
     if (raw.isEmpty()) {
       return dflt;
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carousel.http.ingest.EventParser;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carousel.http.ingest.EventIngest;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

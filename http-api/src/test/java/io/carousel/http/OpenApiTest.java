@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.carousel.http.ingest.ItemIngest;
+import io.carousel.http.slates.SlateCache;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;

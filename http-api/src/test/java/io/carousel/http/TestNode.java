@@ -10,6 +10,7 @@ import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.carousel.engine.ScoringModel;
+import io.carousel.http.limits.ConnectionGate;
 import io.carousel.user.CarouselMetrics;
 import io.carousel.user.Catalogue;
 import io.carousel.user.CatalogueView;

@@ -10,6 +10,8 @@ import akka.http.javadsl.server.Directives;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.carousel.http.auth.Tls;
+import io.carousel.http.limits.ConnectionGate;
+import io.carousel.http.node.CarouselServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

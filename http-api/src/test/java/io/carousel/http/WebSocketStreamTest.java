@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.stream.javadsl.Keep;
 import akka.stream.testkit.javadsl.TestSink;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carousel.http.slates.SlateSubscription;
 import io.carousel.user.UserProfile;
 import java.net.URI;
 import java.net.http.HttpRequest;

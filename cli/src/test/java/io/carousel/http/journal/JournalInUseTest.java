@@ -83,7 +83,7 @@ class JournalInUseTest {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,
-              () -> io.carousel.http.CarouselServer.start(config, null));
+              () -> io.carousel.http.node.CarouselServer.start(config, null));
       assertTrue(e.getMessage().contains("is in use by another process"), e.getMessage());
     } finally {
       holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -1,14 +1,8 @@
 package io.carousel.offline.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
@@ -26,18 +20,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Hostile-client scenarios against a running Carousel, each returning its figures: retries of large
- * batches and of concurrent single events (double counts), a WebSocket storm on one user (process
- * alive, admitted/refused), a slow reader (stale slates delivered after it reads again), a crawler
- * of unknown user ids, idle TCP connections (latency of a new client), and slowloris clients
- * trickling their headers (closed by the server's header timeout?).
+ * Hostile-client scenarios against a running Carousel, each returning its figures (the plumbing is
+ * {@link ServerHttp} and {@link RawConnections}): retries of large batches and of concurrent single
+ * events (double counts), a WebSocket storm on one user (process alive, admitted/refused), a slow
+ * reader (stale slates delivered after it reads again), a crawler of unknown user ids, idle TCP
+ * connections (latency of a new client), and slowloris clients trickling their headers (closed by
+ * the server's header timeout?).
  *
  * <p>Every scenario uses fresh user ids (a run nonce), so it can run against a server that already
  * holds data. Figures, not assertions: the caller prints them as one JSON line.
  */
 final class FaultScenarios {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** The server under test, through one HTTP/1.1 client ({@link FaultsBench} reads it too). */
+  final ServerHttp server;
 
   private final URI base;
   private final String run;
@@ -48,26 +43,9 @@ final class FaultScenarios {
   FaultScenarios(URI base, String run) throws IOException, InterruptedException {
     this.base = base;
     this.run = run;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    this.items = catalogueSample(200);
-  }
-
-  private List<String> catalogueSample(int n) throws IOException, InterruptedException {
-    JsonNode page = getJson("/v1/items?limit=" + n);
-    List<String> ids = new ArrayList<>();
-    for (JsonNode item : page.get("items")) {
-      if (item.path("available").asBoolean(true)) {
-        ids.add(item.get("itemId").asText());
-      }
-    }
-    if (ids.isEmpty()) {
-      throw new IOException("the server lists no available item: nothing to click");
-    }
-    return ids;
+    this.server = new ServerHttp(base);
+    this.http = server.http;
+    this.items = server.catalogueSample(200);
   }
 
   /** Returns one event line for {@code user}: a click on a catalogue item, event id {@code id}. */
@@ -88,9 +66,9 @@ final class FaultScenarios {
     for (int i = 0; i < n; i++) {
       body.append(eventLine(user, user + "-e" + i, i)).append('\n');
     }
-    int first = postNdjson(body.toString());
-    int second = postNdjson(body.toString());
-    long count = eventCount(user);
+    int first = server.postNdjson(body.toString());
+    int second = server.postNdjson(body.toString());
+    long count = server.eventCount(user);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("lines", n);
     out.put("first_status", first);
@@ -112,7 +90,7 @@ final class FaultScenarios {
     for (int i = 0; i < n; i++) {
       bodies.add(eventLine(user, user + "-e" + i, i));
     }
-    int[] status = sendAll(bodies);
+    int[] status = server.sendAll(bodies);
     int non2xx = 0;
     int answered5xx = 0;
     for (int s : status) {
@@ -128,15 +106,15 @@ final class FaultScenarios {
           idx.add(i);
         }
       }
-      int[] again = sendAll(idx.stream().map(bodies::get).toList());
+      int[] again = server.sendAll(idx.stream().map(bodies::get).toList());
       for (int j = 0; j < idx.size(); j++) {
         status[idx.get(j)] = again[j];
       }
     }
-    sendAll(bodies); // a blind retry of everything
+    server.sendAll(bodies); // a blind retry of everything
     long count;
     try {
-      count = eventCount(user);
+      count = server.eventCount(user);
     } catch (IOException e) {
       count = -1;
     }
@@ -157,25 +135,6 @@ final class FaultScenarios {
       p += s / 100 == 2 ? 0 : 1;
     }
     return p;
-  }
-
-  private int[] sendAll(List<String> bodies) throws InterruptedException {
-    int[] status = new int[bodies.size()];
-    List<CompletableFuture<Void>> all = new ArrayList<>();
-    for (int i = 0; i < bodies.size(); i++) {
-      int idx = i;
-      all.add(
-          http.sendAsync(
-                  post("/v1/events", "application/json", bodies.get(i)),
-                  HttpResponse.BodyHandlers.discarding())
-              .handle(
-                  (r, failure) -> {
-                    status[idx] = failure == null ? r.statusCode() : -1;
-                    return null;
-                  }));
-    }
-    CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).join();
-    return status;
   }
 
   /**
@@ -232,7 +191,7 @@ final class FaultScenarios {
     while (slated.get() < open.size() && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    boolean alive = healthAlive();
+    boolean alive = server.healthAlive();
     for (WebSocket ws : open) {
       ws.abort();
     }
@@ -255,7 +214,7 @@ final class FaultScenarios {
    */
   Map<String, Object> slowReader(int events) throws IOException, InterruptedException {
     String user = run + "-slow";
-    postJson(eventLine(user, user + "-warm", 0)); // a known user with a personal slate
+    server.postJson(eventLine(user, user + "-warm", 0)); // a known user with a personal slate
     URI stream = base.resolve("/v1/users/" + user + "/stream?k=100");
     Map<String, Object> out = new LinkedHashMap<>();
     try (RawWebSocket ws = RawWebSocket.open(stream, 4096)) {
@@ -266,7 +225,7 @@ final class FaultScenarios {
       RawWebSocket.Drained first = ws.drain(2_000);
       int acked = 0;
       for (int i = 1; i <= events; i++) {
-        acked += postJson(eventLine(user, user + "-e" + i, i)) / 100 == 2 ? 1 : 0;
+        acked += server.postJson(eventLine(user, user + "-e" + i, i)) / 100 == 2 ? 1 : 0;
       }
       Thread.sleep(2_000); // let every event-triggered slate reach the connection
       RawWebSocket.Drained after = ws.drain(3_000);
@@ -289,7 +248,7 @@ final class FaultScenarios {
       try {
         HttpResponse<Void> r =
             http.send(
-                get("/v1/users/" + run + "-crawl-" + i + "/recommendations?k=10"),
+                server.get("/v1/users/" + run + "-crawl-" + i + "/recommendations?k=10"),
                 HttpResponse.BodyHandlers.discarding());
         ok += r.statusCode() == 200 ? 1 : 0;
         other += r.statusCode() == 200 ? 0 : 1;
@@ -309,27 +268,14 @@ final class FaultScenarios {
    * /health/alive} (10 s limit) while they are open, and again after they are closed.
    */
   Map<String, Object> idleConnections(int n) throws InterruptedException {
-    List<Socket> idle = new ArrayList<>(n);
-    int opened = 0;
-    for (int i = 0; i < n; i++) {
-      Socket s = new Socket();
-      try {
-        s.connect(new InetSocketAddress(base.getHost(), base.getPort()), 2_000);
-        idle.add(s);
-        opened++;
-      } catch (IOException e) {
-        closeQuietly(s);
-      }
-    }
-    Thread.sleep(500);
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("idle_connections", opened);
-    out.put("new_client_while_idle", timedHealth());
-    for (Socket s : idle) {
-      closeQuietly(s);
+    try (RawConnections idle = RawConnections.open(base, n, "")) {
+      Thread.sleep(500);
+      out.put("idle_connections", idle.size());
+      out.put("new_client_while_idle", server.timedHealth());
     }
     Thread.sleep(500);
-    out.put("new_client_after", timedHealth());
+    out.put("new_client_after", server.timedHealth());
     return out;
   }
 
@@ -340,129 +286,23 @@ final class FaultScenarios {
    * closed, and when the last was closed.
    */
   Map<String, Object> slowloris(int n) throws InterruptedException {
-    List<Socket> slow = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Socket s = new Socket();
-      try {
-        s.connect(new InetSocketAddress(base.getHost(), base.getPort()), 2_000);
-        s.getOutputStream()
-            .write(
-                "GET /health/alive HTTP/1.1\r\nHost: x\r\nX-Slow: "
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        slow.add(s);
-      } catch (IOException e) {
-        closeQuietly(s);
-      }
-    }
-    long start = System.nanoTime();
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("slow_connections", slow.size());
-    int[] answered408 = {0};
-    int[] closed = {0};
-    long[] lastClosedMs = {-1};
-    boolean[] done = new boolean[slow.size()];
-    StringBuilder[] got = new StringBuilder[slow.size()];
-    Thread writer =
-        new Thread(
-            () -> {
-              try {
-                while (!Thread.currentThread().isInterrupted()) {
-                  Thread.sleep(1_000);
-                  for (int i = 0; i < slow.size(); i++) {
-                    try {
-                      slow.get(i).getOutputStream().write('a');
-                    } catch (IOException gone) {
-                      // closed by the server
-                    }
-                  }
-                }
-              } catch (InterruptedException stop) {
-                Thread.currentThread().interrupt();
-              }
-            });
-    writer.setDaemon(true);
-    writer.start();
-    Thread.sleep(500);
-    out.put("new_client_while_trickling", timedHealth());
-    long until = start + 60_000_000_000L;
-    byte[] buf = new byte[512];
-    while (closed[0] < slow.size() && System.nanoTime() < until) {
-      for (int i = 0; i < slow.size(); i++) {
-        if (done[i]) {
-          continue;
-        }
-        if (got[i] == null) {
-          got[i] = new StringBuilder();
-        }
-        boolean ended;
-        try {
-          Socket s = slow.get(i);
-          s.setSoTimeout(1);
-          int b;
-          while ((b = s.getInputStream().read(buf)) > 0) {
-            got[i].append(new String(buf, 0, b, java.nio.charset.StandardCharsets.ISO_8859_1));
-          }
-          ended = true;
-        } catch (java.net.SocketTimeoutException stillOpen) {
-          ended = false;
-        } catch (IOException reset) {
-          ended = true;
-        }
-        if (ended) {
-          done[i] = true;
-          closed[0]++;
-          lastClosedMs[0] = (System.nanoTime() - start) / 1_000_000;
-          if (got[i].toString().startsWith("HTTP/1.1 408")) {
-            answered408[0]++;
-          }
-        }
-      }
-      Thread.sleep(100);
+    try (RawConnections slow =
+        RawConnections.open(base, n, "GET /health/alive HTTP/1.1\r\nHost: x\r\nX-Slow: ")) {
+      long start = System.nanoTime();
+      out.put("slow_connections", slow.size());
+      Thread writer = slow.trickle();
+      Thread.sleep(500);
+      out.put("new_client_while_trickling", server.timedHealth());
+      RawConnections.Closures c = slow.awaitClosedByServer(start, Duration.ofSeconds(60));
+      writer.interrupt();
+      out.put("answered_408", c.answered408());
+      out.put("closed_by_server_within_60s", c.closed());
+      out.put("last_closed_ms", c.lastClosedMs());
     }
-    writer.interrupt();
-    for (Socket s : slow) {
-      closeQuietly(s);
-    }
-    out.put("answered_408", answered408[0]);
-    out.put("closed_by_server_within_60s", closed[0]);
-    out.put("last_closed_ms", lastClosedMs[0]);
     Thread.sleep(500);
-    out.put("new_client_after", timedHealth());
+    out.put("new_client_after", server.timedHealth());
     return out;
-  }
-
-  private Map<String, Object> timedHealth() {
-    Map<String, Object> r = new LinkedHashMap<>();
-    HttpClient fresh =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
-    long start = System.nanoTime();
-    try {
-      HttpResponse<Void> resp =
-          fresh.send(
-              HttpRequest.newBuilder(base.resolve("/health/alive"))
-                  .timeout(Duration.ofSeconds(10))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding());
-      r.put("status", resp.statusCode());
-    } catch (IOException e) {
-      r.put("status", e.getClass().getSimpleName());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      r.put("status", "interrupted");
-    }
-    r.put("ms", Math.round((System.nanoTime() - start) / 1e6));
-    return r;
-  }
-
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // closing an idle probe connection
-    }
   }
 
   /**
@@ -483,7 +323,7 @@ final class FaultScenarios {
       // A 503 names the lines that are durable; the rest are retried with the same ids, as a
       // client should (a server without exactly-once counts such retries twice).
       for (int attempt = 0; attempt < 10; attempt++) {
-        if (postNdjson(body.toString()) / 100 == 2) {
+        if (server.postNdjson(body.toString()) / 100 == 2) {
           acked += Math.min(n, start + 1000) - start;
           break;
         }
@@ -499,7 +339,7 @@ final class FaultScenarios {
       try {
         ok +=
             http.send(
-                            get(
+                            server.get(
                                 "/v1/users/"
                                     + run
                                     + "-load-"
@@ -515,83 +355,5 @@ final class FaultScenarios {
       }
     }
     return ok;
-  }
-
-  /** Returns a user's {@code eventCount} from {@code GET /v1/users/{id}}. */
-  long eventCount(String user) throws IOException, InterruptedException {
-    return getJson("/v1/users/" + enc(user)).get("eventCount").asLong();
-  }
-
-  /** Returns the status and the elapsed ms of {@code method path}. */
-  Map<String, Object> timed(String method, String path, String body) throws InterruptedException {
-    long start = System.nanoTime();
-    Map<String, Object> r = new LinkedHashMap<>();
-    try {
-      HttpRequest.Builder b =
-          HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Accept", "*/*");
-      if (body != null) {
-        b.header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofString(body));
-      } else {
-        b.method(method, HttpRequest.BodyPublishers.noBody());
-      }
-      HttpResponse<String> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      r.put("status", resp.statusCode());
-      String text = resp.body();
-      r.put("body", text.length() > 300 ? text.substring(0, 300) : text);
-    } catch (IOException e) {
-      r.put("status", e.getClass().getSimpleName());
-    }
-    r.put("ms", Math.round((System.nanoTime() - start) / 1e6));
-    return r;
-  }
-
-  boolean healthAlive() {
-    try {
-      return http.send(get("/health/alive"), HttpResponse.BodyHandlers.discarding()).statusCode()
-          == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private JsonNode getJson(String path) throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(get(path), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IOException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
-    }
-    return JSON.readTree(r.body());
-  }
-
-  int postJson(String line) throws IOException, InterruptedException {
-    return http.send(
-            post("/v1/events", "application/json", line), HttpResponse.BodyHandlers.discarding())
-        .statusCode();
-  }
-
-  int postNdjson(String body) throws IOException, InterruptedException {
-    return http.send(
-            post("/v1/events", "application/x-ndjson", body),
-            HttpResponse.BodyHandlers.discarding())
-        .statusCode();
-  }
-
-  private HttpRequest get(String path) {
-    return HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).build();
-  }
-
-  private HttpRequest post(String path, String type, String body) {
-    return HttpRequest.newBuilder(base.resolve(path))
-        .timeout(TIMEOUT)
-        .header("Content-Type", type)
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
-  }
-
-  static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

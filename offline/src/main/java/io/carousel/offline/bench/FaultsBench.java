@@ -55,7 +55,7 @@ public final class FaultsBench {
       FaultScenarios s = new FaultScenarios(o.url(), run);
       httpScenarios(s, o, out);
       out.put("crawler", attempt(() -> s.crawler(o.crawlerRequests())));
-      out.put("process_alive", s.healthAlive());
+      out.put("process_alive", s.server.healthAlive());
       return out;
     }
     Files.createDirectories(o.dataDir());
@@ -72,12 +72,13 @@ public final class FaultsBench {
               () -> {
                 Map<String, Object> p = new LinkedHashMap<>();
                 for (int i = 1; i <= 3; i++) {
-                  p.put("e" + i, s.postJson(s.eventLine(run + "-poison", run + "-p" + i, i)));
+                  p.put(
+                      "e" + i, s.server.postJson(s.eventLine(run + "-poison", run + "-p" + i, i)));
                 }
                 return p;
               }));
       httpScenarios(s, o, out);
-      out.put("process_alive_before_restart", server.alive() && s.healthAlive());
+      out.put("process_alive_before_restart", server.alive() && s.server.healthAlive());
     }
     awaitUnlocked(o.dataDir(), Duration.ofSeconds(60));
     out.put("journal_bytes_after_shutdown", journalBytes(o.dataDir()));
@@ -86,7 +87,7 @@ public final class FaultsBench {
         ChildServer.start(o.dataDir(), o.serveArgs(), o.jvmArgs(), log, ready)) {
       FaultScenarios s = new FaultScenarios(server.base(), run);
       out.put("after_restart", attempt(() -> afterRestart(s, o, run, log)));
-      out.put("process_alive", server.alive() && s.healthAlive());
+      out.put("process_alive", server.alive() && s.server.healthAlive());
     }
     return out;
   }
@@ -131,20 +132,22 @@ public final class FaultsBench {
     for (int i = 0; i < o.batchLines(); i++) {
       body.append(s.eventLine(user, user + "-e" + i, i)).append('\n');
     }
-    r.put("batch_retry_status", s.postNdjson(body.toString()));
-    r.put("batch_event_count", s.eventCount(user));
-    r.put("batch_double_counts", Math.max(0, s.eventCount(user) - o.batchLines()));
-    String poisoned = "/v1/users/" + FaultScenarios.enc(run + "-poison");
+    r.put("batch_retry_status", s.server.postNdjson(body.toString()));
+    r.put("batch_event_count", s.server.eventCount(user));
+    r.put("batch_double_counts", Math.max(0, s.server.eventCount(user) - o.batchLines()));
+    String poisoned = "/v1/users/" + ServerHttp.enc(run + "-poison");
     long logBefore = errorLines(log, run + "-poison");
-    r.put("poisoned_get_recommendations", s.timed("GET", poisoned + "/recommendations?k=5", null));
+    r.put(
+        "poisoned_get_recommendations",
+        s.server.timed("GET", poisoned + "/recommendations?k=5", null));
     r.put(
         "poisoned_post_event",
-        s.timed("POST", "/v1/events", s.eventLine(run + "-poison", run + "-p9", 9)));
-    r.put("poisoned_delete", s.timed("DELETE", poisoned, null));
+        s.server.timed("POST", "/v1/events", s.eventLine(run + "-poison", run + "-p9", 9)));
+    r.put("poisoned_delete", s.server.timed("DELETE", poisoned, null));
     r.put(
         "after_delete_post_event",
-        s.timed("POST", "/v1/events", s.eventLine(run + "-poison", run + "-p10", 10)));
-    r.put("after_delete_summary", s.timed("GET", poisoned, null));
+        s.server.timed("POST", "/v1/events", s.eventLine(run + "-poison", run + "-p10", 10)));
+    r.put("after_delete_summary", s.server.timed("GET", poisoned, null));
     Thread.sleep(10_000);
     r.put("poison_error_log_lines_in_about_12s", errorLines(log, run + "-poison") - logBefore);
     return r;

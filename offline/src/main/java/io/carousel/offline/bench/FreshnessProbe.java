@@ -39,7 +39,7 @@ final class FreshnessProbe implements AutoCloseable {
       WebSocket socket =
           http.newWebSocketBuilder()
               .buildAsync(
-                  ws.resolve("/v1/users/" + FaultScenarios.enc(u) + "/stream?k=10"),
+                  ws.resolve("/v1/users/" + ServerHttp.enc(u) + "/stream?k=10"),
                   new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket s, CharSequence data, boolean last) {

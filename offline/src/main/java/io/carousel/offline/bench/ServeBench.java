@@ -111,8 +111,7 @@ public final class ServeBench {
       LongFunction<HttpRequest> get =
           n ->
               LoadDriver.get(
-                  base,
-                  "/v1/users/" + FaultScenarios.enc(pick(loadUsers)) + "/recommendations?k=10");
+                  base, "/v1/users/" + ServerHttp.enc(pick(loadUsers)) + "/recommendations?k=10");
       LongFunction<HttpRequest> post =
           n -> LoadDriver.postEvent(base, event(run + "-l", pick(loadUsers), pick(items), n));
       LongFunction<HttpRequest> mix = n -> n % 3 == 2 ? post.apply(n) : get.apply(n);

@@ -1,0 +1,163 @@
+package io.carousel.http.node;
+
+import akka.actor.typed.ActorSystem;
+import io.carousel.engine.LiveItems;
+import io.carousel.engine.text.TextEncoder;
+import io.carousel.engine.tower.TwoTowerScorer;
+import io.carousel.http.ingest.ItemIngest;
+import io.carousel.user.Catalogue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One per node: embeds the catalogue items the model was not trained on, from their text, into the
+ * node's {@link LiveItems}. It gets their availability from the node's {@code ItemAvailability}
+ * (every delta and every re-read), asks the {@link Catalogue} for the text of items whose text hash
+ * it has not embedded yet ({@link Catalogue#TEXT_BATCH} a message), and runs the frozen MiniLM
+ * encoder and the model's {@code item_vector_from_text} on one bounded thread — never on the actor
+ * dispatcher. A rejected or failed batch is forgotten and picked up again by the next re-read.
+ */
+final class LiveCatalogue implements Consumer<List<Catalogue.Availability>>, AutoCloseable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(LiveCatalogue.class);
+
+  private final ActorSystem<?> system;
+  private final TwoTowerScorer scorer;
+  private final Supplier<TextEncoder> encoderFactory;
+  private final LiveItems live;
+  private final Duration askTimeout;
+  private final ExecutorService executor;
+  private final Set<String> pending = ConcurrentHashMap.newKeySet();
+  private TextEncoder encoder; // only on the executor's thread
+
+  /**
+   * @param encoderFactory loads the text encoder on first use, on the embedding thread
+   * @param queue most embedding batches waiting; more are dropped until the next re-read
+   */
+  LiveCatalogue(
+      ActorSystem<?> system,
+      TwoTowerScorer scorer,
+      Supplier<TextEncoder> encoderFactory,
+      LiveItems live,
+      Duration askTimeout,
+      int queue) {
+    this.system = system;
+    this.scorer = scorer;
+    this.encoderFactory = encoderFactory;
+    this.live = live;
+    this.askTimeout = askTimeout;
+    this.executor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(queue),
+            r -> {
+              Thread t = new Thread(r, "carousel-live-embed");
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
+    // Loaded at start, not with the first new item: MiniLM takes seconds to load (measured 3-7 s
+    // on a busy 2-core box), which the first item after a start would otherwise wait for.
+    executor.execute(
+        () -> {
+          try {
+            if (encoder == null) {
+              encoder = encoderFactory.get();
+            }
+          } catch (RuntimeException e) {
+            LOG.warn(
+                "loading the text encoder failed; retried with the first item: {}", e.toString());
+          }
+        });
+  }
+
+  /** Called on the catalogue view's thread: cheap bookkeeping, the embedding goes elsewhere. */
+  @Override
+  public void accept(List<Catalogue.Availability> items) {
+    LiveItems.Snapshot snap = live.snapshot();
+    List<String> fetch = new ArrayList<>();
+    for (Catalogue.Availability a : items) {
+      int idx = snap.indexOf(a.itemId());
+      boolean embedded = idx >= 0 && snap.get(idx).textHash() == a.textHash();
+      if (embedded || !a.available()) {
+        live.setAvailable(a.itemId(), a.available(), a.category());
+      } else if (pending.add(key(a.itemId(), a.textHash()))) {
+        fetch.add(a.itemId());
+      }
+    }
+    for (int from = 0; from < fetch.size(); from += Catalogue.TEXT_BATCH) {
+      List<String> ids =
+          List.copyOf(fetch.subList(from, Math.min(fetch.size(), from + Catalogue.TEXT_BATCH)));
+      Catalogue.ref(system)
+          .<Catalogue.Texts>ask(r -> new Catalogue.GetTexts(ids, r), askTimeout)
+          .thenAcceptAsync(this::embed, executor)
+          .whenComplete(
+              (ok, failure) -> {
+                if (failure != null) {
+                  LOG.warn("embedding {} live items failed: {}", ids.size(), failure.toString());
+                }
+                // Whatever the outcome, a later delta or re-read may try this text again.
+                pending.removeIf(k -> ids.contains(k.substring(0, k.lastIndexOf('#'))));
+              });
+    }
+  }
+
+  /** Embeds one batch of texts and publishes them to retrieval; on the embedding thread. */
+  void embed(Catalogue.Texts texts) {
+    if (texts.items().isEmpty()) {
+      return;
+    }
+    if (encoder == null) {
+      encoder = encoderFactory.get();
+    }
+    List<String> strings = new ArrayList<>();
+    for (Catalogue.ItemText t : texts.items()) {
+      strings.add(text(t.title(), t.description()));
+    }
+    float[][] vectors = scorer.itemVectorsFromText(encoder.encode(strings));
+    List<LiveItems.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < vectors.length; i++) {
+      Catalogue.ItemText t = texts.items().get(i);
+      entries.add(
+          new LiveItems.Entry(
+              t.itemId(),
+              vectors[i],
+              t.category(),
+              t.textHash(),
+              ItemIngest.shortTitle(t.title())));
+    }
+    live.put(entries);
+    for (Catalogue.ItemText t : texts.items()) {
+      if (!t.available()) {
+        live.setAvailable(t.itemId(), false, t.category());
+      }
+    }
+  }
+
+  /** The text an item is embedded from: its title, then its description when it has one. */
+  static String text(String title, String description) {
+    String t = title == null ? "" : title;
+    return description == null || description.isBlank() ? t : t + ". " + description;
+  }
+
+  private static String key(String itemId, int hash) {
+    return itemId + "#" + hash;
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
