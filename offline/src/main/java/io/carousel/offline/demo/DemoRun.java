@@ -75,6 +75,7 @@ public final class DemoRun {
     context.put("text_embeddings_cached", prepared.embedHits());
     context.put("text_embeddings_computed", prepared.embedMisses());
     context.put("persistence", persistence);
+    context.put("requests_retried_after_503", client.overloadRetries());
     Map<String, Object> summary = DemoReport.summary(prepared.dataset().name(), k, result, context);
     List<Path> files = DemoReport.write(reportDir, summary, result, k);
     boolean ok =

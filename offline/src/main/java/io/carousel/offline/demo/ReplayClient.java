@@ -59,6 +59,11 @@ public final class ReplayClient {
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
+  /** Most times one request is sent again after a 503 with {@code Retry-After}. */
+  private static final int OVERLOAD_RETRIES = 3;
+
+  private final AtomicLong overloadRetries = new AtomicLong();
+
   /** A slate received on a WebSocket, with its arrival time (System.nanoTime). */
   private record Push(String trigger, long receivedNanos) {}
 
@@ -250,9 +255,35 @@ public final class ReplayClient {
     return s;
   }
 
+  /** Returns how many requests were sent again after a 503 with {@code Retry-After}. */
+  long overloadRetries() {
+    return overloadRetries.get();
+  }
+
+  /**
+   * Sends {@code req}; a 503 with {@code Retry-After} (the server shedding past capacity) is sent
+   * again after that wait, at most {@link #OVERLOAD_RETRIES} times, as the API asks a client to do.
+   * Idempotent here: a retried event keeps its event id.
+   */
   private HttpResponse<String> send(HttpRequest req) {
     try {
-      return http.send(req, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+      for (int retry = 0; retry < OVERLOAD_RETRIES && r.statusCode() == 503; retry++) {
+        var after = r.headers().firstValue("Retry-After");
+        if (after.isEmpty()) {
+          break;
+        }
+        overloadRetries.incrementAndGet();
+        long seconds;
+        try {
+          seconds = Math.max(0, Math.min(2, Long.parseLong(after.get().trim())));
+        } catch (NumberFormatException e) {
+          seconds = 1;
+        }
+        Thread.sleep(seconds * 1000);
+        r = http.send(req, HttpResponse.BodyHandlers.ofString());
+      }
+      return r;
     } catch (java.io.IOException e) {
       throw new IllegalStateException(
           "HTTP " + req.method() + " " + req.uri() + " failed: " + e, e);
