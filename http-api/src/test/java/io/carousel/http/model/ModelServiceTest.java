@@ -113,7 +113,8 @@ class ModelServiceTest {
     }
     String metrics = registry.scrape();
     assertTrue(
-        metrics.matches("(?s).*carousel_model_version_info\\{version=\"v1\",?} 1(\\.0)?.*"), metrics);
+        metrics.matches("(?s).*carousel_model_version_info\\{version=\"v1\",?} 1(\\.0)?.*"),
+        metrics);
     assertTrue(
         metrics.matches("(?s).*carousel_model_retrains_total\\{outcome=\"promoted\",?} 1\\.0.*"),
         metrics);
