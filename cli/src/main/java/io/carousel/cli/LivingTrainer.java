@@ -45,17 +45,49 @@ final class LivingTrainer implements ModelTrainer {
     this.dataDir = dataDir;
     this.baseDataset = baseDataset;
     this.config = TwoTowerConfig.defaults().withEpochs(config.getInt("carousel.training.epochs"));
+    checkSettings(config);
     this.holdout = config.getDouble("carousel.training.holdout");
     this.tolerance = config.getDouble("carousel.training.tolerance");
+    this.registry = new ModelRegistry(dataDir);
+  }
+
+  /**
+   * Checks {@code carousel.training.*} before the node starts (a bad value found inside the node's
+   * start would end it with a less direct message).
+   *
+   * @throws IllegalArgumentException naming the setting, its value and what it must be
+   */
+  static void checkSettings(Config config) {
+    String interval = config.getString("carousel.training.interval");
+    if (!"off".equals(interval)) {
+      java.time.Duration d;
+      try {
+        d = config.getDuration("carousel.training.interval");
+      } catch (com.typesafe.config.ConfigException e) {
+        throw new IllegalArgumentException(
+            "carousel.training.interval must be off or a duration such as 6h, got '"
+                + interval
+                + "'");
+      }
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(
+            "carousel.training.interval must be off or positive, got " + interval);
+      }
+    }
+    double holdout = config.getDouble("carousel.training.holdout");
     if (!(holdout > 0 && holdout < 1)) {
       throw new IllegalArgumentException(
           "carousel.training.holdout must be in (0, 1), got " + holdout);
     }
+    double tolerance = config.getDouble("carousel.training.tolerance");
     if (!(tolerance >= 0)) {
       throw new IllegalArgumentException(
           "carousel.training.tolerance must be >= 0, got " + tolerance);
     }
-    this.registry = new ModelRegistry(dataDir);
+    int epochs = config.getInt("carousel.training.epochs");
+    if (epochs < 1) {
+      throw new IllegalArgumentException("carousel.training.epochs must be >= 1, got " + epochs);
+    }
   }
 
   @Override

@@ -62,6 +62,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     // Before training or loading: a busy port or journal failed only after them.
     CarouselServer.checkCanStart(config);
+    var trainers = trainers(config);
     Path modelDir = model;
     if (modelDir == null) {
       modelDir = promotedVersion(node.dataDir);
@@ -86,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
                 config,
                 loaded,
                 () -> new io.carousel.engine.text.MiniLmTextEncoder(Runnable::run),
-                trainers(config))) {
+                trainers)) {
       System.out.print(
           addresses(
               CarouselServer.tls(config) ? "https" : "http",
@@ -136,6 +137,7 @@ final class ServeCommand implements Callable<Integer> {
     if (!"embedded".equals(config.getString("carousel.persistence.kind"))) {
       return null;
     }
+    LivingTrainer.checkSettings(config);
     String base = node.datasetGiven() ? node.dataset : null;
     Path dataRoot = node.dataRoot();
     Path dataDir = node.dataDir;
