@@ -2,9 +2,11 @@ package io.carousel.cli;
 
 import io.carousel.engine.model.ModelFolder;
 import io.carousel.engine.model.ModelMeta;
+import io.carousel.http.model.ModelTrainer;
 import io.carousel.http.node.CarouselServer;
 import io.carousel.http.node.LoadedModel;
 import io.carousel.http.ops.DemoLinks;
+import io.carousel.offline.living.ModelRegistry;
 import io.carousel.offline.train.TrainingPipeline;
 import io.carousel.offline.train.TwoTowerConfig;
 import java.nio.file.Path;
@@ -60,7 +62,11 @@ final class ServeCommand implements Callable<Integer> {
     }
     // Before training or loading: a busy port or journal failed only after them.
     CarouselServer.checkCanStart(config);
+    var trainers = trainers(config);
     Path modelDir = model;
+    if (modelDir == null) {
+      modelDir = promotedVersion(node.dataDir);
+    }
     if (modelDir == null) {
       modelDir =
           TrainingPipeline.prepare(
@@ -76,7 +82,12 @@ final class ServeCommand implements Callable<Integer> {
     ModelMeta meta = ModelFolder.at(modelDir).meta();
     try (LoadedModel loaded =
             LoadedModel.load(modelDir, meta.catalog(), meta.trainCounts(), catalogueItems);
-        CarouselServer server = CarouselServer.start(config, loaded)) {
+        CarouselServer server =
+            CarouselServer.start(
+                config,
+                loaded,
+                () -> new io.carousel.engine.text.MiniLmTextEncoder(Runnable::run),
+                trainers)) {
       System.out.print(
           addresses(
               CarouselServer.tls(config) ? "https" : "http",
@@ -87,6 +98,50 @@ final class ServeCommand implements Callable<Integer> {
       server.awaitTermination();
     }
     return 0;
+  }
+
+  /**
+   * Returns the registry's promoted version ({@code <data-dir>/models/current}, ADR 0012) to serve
+   * instead of training or loading the dataset's model, or null when there is none.
+   *
+   * @throws IllegalArgumentException when its folder fails its checksums (never served)
+   */
+  static Path promotedVersion(Path dataDir) {
+    ModelRegistry registry = new ModelRegistry(dataDir);
+    java.util.Optional<String> current = registry.currentVersion();
+    if (current.isEmpty()) {
+      return null;
+    }
+    Path folder = registry.folder(current.get());
+    String problem = ModelRegistry.checksumProblem(folder);
+    if (problem != null) {
+      throw new IllegalArgumentException(
+          "the promoted model "
+              + current.get()
+              + " is damaged: "
+              + problem
+              + "; roll back (carousel serve --model another folder) or retrain with carousel"
+              + " train");
+    }
+    System.out.printf("serving %s, the promoted version (%s)%n", current.get(), folder);
+    return folder;
+  }
+
+  /**
+   * The node's retrain ({@code POST /v1/model/retrain}, {@code carousel.training.interval}): on the
+   * embedded journal only; a Cassandra journal has no tag views yet (ADR 0012 §1), so those routes
+   * answer 503 there.
+   */
+  private java.util.function.Function<akka.actor.typed.ActorSystem<?>, ModelTrainer> trainers(
+      com.typesafe.config.Config config) {
+    if (!"embedded".equals(config.getString("carousel.persistence.kind"))) {
+      return null;
+    }
+    LivingTrainer.checkSettings(config);
+    String base = node.datasetGiven() ? node.dataset : null;
+    Path dataRoot = node.dataRoot();
+    Path dataDir = node.dataDir;
+    return system -> new LivingTrainer(system, dataRoot, dataDir, base, config);
   }
 
   /**

@@ -9,6 +9,8 @@ import io.carousel.http.auth.TokenRoutes;
 import io.carousel.http.ingest.IngestRoutes;
 import io.carousel.http.limits.Admission;
 import io.carousel.http.limits.HeapGauge;
+import io.carousel.http.model.ModelRoutes;
+import io.carousel.http.model.ModelService;
 import io.carousel.http.ops.ClusterStatus;
 import io.carousel.http.ops.OpsRoutes;
 import io.carousel.http.ops.RequestMetrics;
@@ -38,6 +40,7 @@ public final class CarouselRoutes extends AllDirectives {
   private final UserRoutes users;
   private final ClusterStatus cluster;
   private final OpsRoutes ops;
+  private final ModelRoutes model;
 
   /**
    * @param settings limits and timeouts of the HTTP layer
@@ -78,7 +81,34 @@ public final class CarouselRoutes extends AllDirectives {
       Supplier<Boolean> ready,
       Authorizer auth,
       Admission admission) {
+    this(
+        system,
+        sharding,
+        settings,
+        deps,
+        registry,
+        ready,
+        auth,
+        admission,
+        new ModelService(null, deps.model().modelVersion(), registry, java.time.Clock.systemUTC()));
+  }
+
+  /**
+   * As above, with the node's model registry and retrain ({@code /v1/model}; a service without a
+   * trainer answers 503 there).
+   */
+  public CarouselRoutes(
+      ActorSystem<?> system,
+      ClusterSharding sharding,
+      HttpSettings settings,
+      ProfileDependencies deps,
+      MeterRegistry registry,
+      Supplier<Boolean> ready,
+      Authorizer auth,
+      Admission admission,
+      ModelService model) {
     this.auth = auth;
+    this.model = new ModelRoutes(model);
     this.admission = admission;
     if (admission.settings().rateLimitEnabled()) {
       Duration sweep = admission.settings().sweepInterval();
@@ -122,6 +152,9 @@ public final class CarouselRoutes extends AllDirectives {
           "PUT /v1/items",
           "GET /v1/items/{itemId}",
           "DELETE /v1/items/{itemId}",
+          "GET /v1/model",
+          "POST /v1/model/retrain",
+          "POST /v1/model/rollback",
           "GET /v1/stats",
           "GET /v1/cluster",
           "GET /health/alive",
@@ -161,6 +194,10 @@ public final class CarouselRoutes extends AllDirectives {
   }
 
   private Route v1() {
-    return concat(ingest.routes(), path("cluster", () -> get(cluster::route)), users.routes());
+    return concat(
+        ingest.routes(),
+        path("cluster", () -> get(cluster::route)),
+        model.routes(),
+        users.routes());
   }
 }

@@ -102,6 +102,72 @@ class OpenApiTest extends HttpTestBase {
         names(result.at("/properties/results/items/properties")));
   }
 
+  /**
+   * Every slate names the model version that made it, and the spec says so; the model routes
+   * document their 202 and the 409s of issue 16 item 5 (retrain while one runs, rollback with no
+   * earlier version), and {@code GET /v1/model} names what {@code ModelService.status} answers.
+   */
+  @Test
+  void slatesCarryTheModelVersionAndModelRoutesDocumentTheirConflicts() throws Exception {
+    JsonNode spec = spec();
+    assertTrue(
+        components(io.carousel.http.slates.SlateResponse.class).contains("modelVersion"),
+        "SlateResponse has modelVersion");
+    assertEquals(
+        components(io.carousel.http.slates.SlateResponse.class),
+        names(spec.at("/components/schemas/Slate/properties")));
+    assertTrue(
+        spec.at("/components/schemas/Slate/properties/modelVersion/description")
+            .asText()
+            .contains("carousel_model_version_info"));
+    assertEquals(
+        Set.of("202", "409", "429", "503"),
+        names(spec.at("/paths/~1v1~1model~1retrain/post/responses")));
+    assertEquals(
+        Set.of("200", "409", "429", "503"),
+        names(spec.at("/paths/~1v1~1model~1rollback/post/responses")));
+    assertEquals(
+        Set.of("retrainId", "state", "startedAt", "servingVersion"),
+        names(
+            spec.at(
+                "/paths/~1v1~1model~1retrain/post/responses/202/content/application~1json/schema/properties")));
+    io.carousel.http.model.ModelService service =
+        new io.carousel.http.model.ModelService(
+            new StubTrainer(),
+            "v1",
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+            java.time.Clock.systemUTC());
+    assertEquals(
+        names(service.status()),
+        names(
+            spec.at(
+                "/paths/~1v1~1model/get/responses/200/content/application~1json/schema/properties")));
+  }
+
+  /** A registry with one promoted version and nothing to roll back to. */
+  static final class StubTrainer implements io.carousel.http.model.ModelTrainer {
+    @Override
+    public JsonNode retrain() {
+      return Json.MAPPER.createObjectNode().put("version", "v2").put("decision", "rejected");
+    }
+
+    @Override
+    public String currentVersion() {
+      return "v1";
+    }
+
+    @Override
+    public java.util.List<JsonNode> decisions() {
+      return java.util.List.of(
+          Json.MAPPER.createObjectNode().put("version", "v1").put("decision", "promoted"));
+    }
+
+    @Override
+    public JsonNode rollback() {
+      throw new Conflict("no promoted version before v1");
+    }
+  }
+
   private static Set<String> specRoutes() throws Exception {
     try (InputStream in = OpenApiTest.class.getResourceAsStream("/openapi.yaml")) {
       JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(in);

@@ -59,6 +59,10 @@ public final class RouteAccess {
     t.put("GET /v1/items/{itemId}", new Rule(Scope.READ, Shopper.ANY));
     t.put("PUT /v1/items", new Rule(Scope.ADMIN, Shopper.NONE));
     t.put("DELETE /v1/items/{itemId}", new Rule(Scope.ADMIN, Shopper.NONE));
+    // The registry's decisions and the retrain / rollback that change what every shopper is served.
+    t.put("GET /v1/model", new Rule(Scope.ADMIN, Shopper.NONE));
+    t.put("POST /v1/model/retrain", new Rule(Scope.ADMIN, Shopper.NONE));
+    t.put("POST /v1/model/rollback", new Rule(Scope.ADMIN, Shopper.NONE));
     t.put("GET /v1/stats", new Rule(Scope.ADMIN, Shopper.NONE));
     t.put("GET /v1/cluster", new Rule(Scope.ADMIN, Shopper.NONE));
     t.put("GET /health/alive", OPEN);

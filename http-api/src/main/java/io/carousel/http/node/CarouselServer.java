@@ -50,10 +50,24 @@ public final class CarouselServer implements AutoCloseable {
       Config config,
       LoadedModel model,
       java.util.function.Supplier<io.carousel.engine.text.TextEncoder> encoders) {
+    return start(config, model, encoders, null);
+  }
+
+  /**
+   * As {@link #start(Config, LoadedModel, java.util.function.Supplier)}, with the node's model
+   * registry and retrain ({@code /v1/model}): {@code trainers} builds it on the node's own actor
+   * system (its read journal); null = none (those routes answer 503).
+   */
+  public static CarouselServer start(
+      Config config,
+      LoadedModel model,
+      java.util.function.Supplier<io.carousel.engine.text.TextEncoder> encoders,
+      java.util.function.Function<ActorSystem<?>, io.carousel.http.model.ModelTrainer> trainers) {
     checkJournalFree(config);
     CompletableFuture<Tcp.ServerBinding> bound = new CompletableFuture<>();
     ActorSystem<Void> system =
-        ActorSystem.create(Guardian.create(config, model, bound, encoders), "carousel", config);
+        ActorSystem.create(
+            Guardian.create(config, model, bound, encoders, trainers), "carousel", config);
     try {
       Tcp.ServerBinding b = bound.get(60, TimeUnit.SECONDS);
       return new CarouselServer(system, b);

@@ -27,7 +27,11 @@ import io.carousel.http.auth.Authorizer;
 import io.carousel.http.auth.Tls;
 import io.carousel.http.journal.H2Maintenance;
 import io.carousel.http.journal.JournalPurge;
+import io.carousel.http.limits.Admission;
 import io.carousel.http.limits.ConnectionGate;
+import io.carousel.http.limits.HeapGauge;
+import io.carousel.http.model.ModelService;
+import io.carousel.http.model.ModelTrainer;
 import io.carousel.http.ops.NodeMetrics;
 import io.carousel.http.privacy.UserIds;
 import io.carousel.user.Catalogue;
@@ -44,6 +48,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +70,8 @@ final class Guardian {
       Config config,
       LoadedModel model,
       CompletableFuture<Tcp.ServerBinding> bound,
-      Supplier<TextEncoder> encoders) {
+      Supplier<TextEncoder> encoders,
+      Function<ActorSystem<?>, ModelTrainer> trainers) {
     return Behaviors.setup(
         ctx -> {
           ActorSystem<Void> system = ctx.getSystem();
@@ -77,7 +83,8 @@ final class Guardian {
           ProfileDependencies deps =
               userProfiles(system, config, model, scoring, metrics, availability);
           AtomicBoolean ready = new AtomicBoolean(false);
-          CarouselRoutes routes = routes(system, config, deps, metrics, ready::get);
+          ModelService models = modelService(system, config, model, metrics, trainers);
+          CarouselRoutes routes = routes(system, config, deps, metrics, ready::get, models);
           bind(system, config, model, journal, routes, ready, bound);
           return Behaviors.empty();
         });
@@ -176,12 +183,57 @@ final class Guardian {
     return deps;
   }
 
+  /**
+   * The model registry and its retrain ({@code /v1/model}), when {@code carousel serve} handed in a
+   * trainer; every {@code carousel.training.interval} (unless {@code off}) the same retrain as
+   * {@code POST /v1/model/retrain} starts, skipped while one runs.
+   */
+  private static ModelService modelService(
+      ActorSystem<Void> system,
+      Config config,
+      LoadedModel model,
+      NodeMetrics metrics,
+      Function<ActorSystem<?>, ModelTrainer> trainers) {
+    ModelTrainer trainer = trainers == null ? null : trainers.apply(system);
+    ModelService service =
+        new ModelService(
+            trainer, model.view().modelVersion(), metrics.registry(), Clock.systemUTC());
+    String interval = config.getString("carousel.training.interval");
+    if (trainer != null && !"off".equals(interval)) {
+      Duration every = config.getDuration("carousel.training.interval");
+      system
+          .scheduler()
+          .scheduleAtFixedRate(
+              every,
+              every,
+              () -> {
+                try {
+                  service.start();
+                } catch (ModelTrainer.Conflict running) {
+                  LOG.info("scheduled retrain skipped: {}", running.getMessage());
+                }
+              },
+              system.executionContext());
+      LOG.info("retraining every {} (carousel.training.interval)", every);
+    }
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseServiceStop(),
+            "retrain-stop",
+            () -> {
+              service.close();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+    return service;
+  }
+
   private static CarouselRoutes routes(
       ActorSystem<Void> system,
       Config config,
       ProfileDependencies deps,
       NodeMetrics metrics,
-      Supplier<Boolean> ready) {
+      Supplier<Boolean> ready,
+      ModelService models) {
     HttpSettings http = HttpSettings.fromConfig(config);
     return new CarouselRoutes(
         system,
@@ -191,7 +243,9 @@ final class Guardian {
         metrics.registry(),
         ready,
         Authorizer.fromConfig(
-            config, CarouselRoutes.ROUTE_TABLE, http.maxBodyBytes(), Clock.systemUTC()));
+            config, CarouselRoutes.ROUTE_TABLE, http.maxBodyBytes(), Clock.systemUTC()),
+        new Admission(http.limits(), metrics.registry(), HeapGauge::afterLastGc, System::nanoTime),
+        models);
   }
 
   /**

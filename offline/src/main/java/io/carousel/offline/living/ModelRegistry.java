@@ -218,6 +218,66 @@ public final class ModelRegistry {
     writeAtomically(models.resolve(CURRENT), version + "\n");
   }
 
+  /**
+   * Returns the version a rollback would make current: the promoted version before the current one,
+   * versions already rolled back from left out (so rolling back twice goes two versions back);
+   * empty when there is none.
+   */
+  public Optional<String> previousPromoted() {
+    Optional<String> current = currentVersion();
+    if (current.isEmpty()) {
+      return Optional.empty();
+    }
+    List<JsonNode> all = decisions();
+    java.util.Set<String> rolledBackFrom = new java.util.HashSet<>();
+    for (JsonNode d : all) {
+      if ("rolled-back".equals(d.path("decision").asText())) {
+        rolledBackFrom.add(d.path("from").asText());
+      }
+    }
+    List<String> promoted = new ArrayList<>();
+    for (JsonNode d : all) {
+      String v = d.path("version").asText();
+      if ("promoted".equals(d.path("decision").asText())
+          && !rolledBackFrom.contains(v)
+          && !promoted.contains(v)) {
+        promoted.add(v);
+      }
+    }
+    int at = promoted.indexOf(current.get());
+    return at > 0 ? Optional.of(promoted.get(at - 1)) : Optional.empty();
+  }
+
+  /**
+   * Points {@link #CURRENT} at {@link #previousPromoted()} (checksums verified, as {@link
+   * #promote}) and records a {@code rolled-back} decision naming both versions.
+   *
+   * @return the recorded decision
+   * @throws IllegalStateException when there is no earlier promoted version, or its folder fails
+   *     its checksums (current is then unchanged)
+   */
+  public synchronized ObjectNode rollback() {
+    String from = currentVersion().orElse(null);
+    String to =
+        previousPromoted()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        from == null
+                            ? "no current version to roll back from"
+                            : "no promoted version before " + from + " to roll back to"));
+    promote(to);
+    ObjectNode d = JSON.createObjectNode();
+    d.put("version", to);
+    d.put("decidedAt", java.time.Instant.now().toString());
+    d.put("servingVersion", from);
+    d.put("from", from);
+    d.put("decision", "rolled-back");
+    d.put("reason", "rollback from " + from + " to " + to);
+    record(d);
+    return d;
+  }
+
   /** Returns the recorded decisions, oldest first (empty when there is no log yet). */
   public List<JsonNode> decisions() {
     Path p = models.resolve(DECISIONS);

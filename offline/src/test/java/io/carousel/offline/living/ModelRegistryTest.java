@@ -91,4 +91,47 @@ class ModelRegistryTest {
     assertEquals("v3", registry.nextVersion(), "a failed version's name is not reused");
     assertFalse(Files.exists(registry.models().resolve(".v2.work")), "the work folder is gone");
   }
+
+  private static void decide(ModelRegistry registry, String version, String decision) {
+    registry.record(
+        ModelRegistry.JSON.createObjectNode().put("version", version).put("decision", decision));
+  }
+
+  @Test
+  void rollbackGoesToThePreviousPromotedVersionOnceEachAndNeverToADamagedOne(@TempDir Path dataDir)
+      throws Exception {
+    ModelRegistry registry = new ModelRegistry(dataDir);
+    IllegalStateException empty = assertThrows(IllegalStateException.class, registry::rollback);
+    assertEquals("no current version to roll back from", empty.getMessage());
+    for (String v : List.of("v1", "v2", "v3", "v4")) {
+      version(registry, v);
+    }
+    decide(registry, "v1", "promoted");
+    decide(registry, "v2", "rejected");
+    decide(registry, "v3", "promoted");
+    decide(registry, "v4", "promoted");
+    registry.promote("v4");
+
+    // v3's folder damaged: refused, v4 stays current, nothing recorded.
+    Path pb = registry.folder("v3").resolve("saved_model.pb");
+    Files.writeString(pb, "changed");
+    IllegalStateException damaged = assertThrows(IllegalStateException.class, registry::rollback);
+    assertTrue(
+        damaged.getMessage().contains("saved_model.pb fails its checksum"), damaged.getMessage());
+    assertEquals(Optional.of("v4"), registry.currentVersion());
+    assertEquals(4, registry.decisions().size());
+    Files.writeString(pb, "graph v3");
+
+    JsonNode back = registry.rollback();
+    assertEquals("rolled-back", back.get("decision").asText());
+    assertEquals("v4", back.get("from").asText());
+    assertEquals(Optional.of("v3"), registry.currentVersion());
+    // Twice goes two versions back; the rejected v2 is skipped.
+    registry.rollback();
+    assertEquals(Optional.of("v1"), registry.currentVersion());
+    IllegalStateException none = assertThrows(IllegalStateException.class, registry::rollback);
+    assertEquals("no promoted version before v1 to roll back to", none.getMessage());
+    assertEquals(Optional.of("v1"), registry.currentVersion());
+    assertEquals(6, registry.decisions().size());
+  }
 }

@@ -1,0 +1,43 @@
+package io.carousel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+
+/** {@code carousel.training.*}: a bad value stops {@code serve} before it starts, naming it. */
+class TrainingSettingsTest {
+  private static String refused(String setting) {
+    return assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                LivingTrainer.checkSettings(
+                    ConfigFactory.parseString(setting)
+                        .withFallback(ConfigFactory.defaultReference())
+                        .resolve()))
+        .getMessage();
+  }
+
+  @Test
+  void badTrainingSettingsAreNamed() {
+    LivingTrainer.checkSettings(ConfigFactory.defaultReference());
+    LivingTrainer.checkSettings(
+        ConfigFactory.parseString("carousel.training.interval = 6h")
+            .withFallback(ConfigFactory.defaultReference()));
+    assertEquals(
+        "carousel.training.interval must be off or a duration such as 6h, got 'weekly'",
+        refused("carousel.training.interval = weekly"));
+    assertEquals(
+        "carousel.training.interval must be off or positive, got 0s",
+        refused("carousel.training.interval = 0s"));
+    assertEquals(
+        "carousel.training.holdout must be in (0, 1), got 1.0",
+        refused("carousel.training.holdout = 1.0"));
+    assertEquals(
+        "carousel.training.tolerance must be >= 0, got -0.1",
+        refused("carousel.training.tolerance = -0.1"));
+    assertEquals(
+        "carousel.training.epochs must be >= 1, got 0", refused("carousel.training.epochs = 0"));
+  }
+}
