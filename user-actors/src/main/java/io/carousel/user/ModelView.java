@@ -2,6 +2,7 @@ package io.carousel.user;
 
 import io.carousel.engine.Catalog;
 import io.carousel.engine.LiveItems;
+import io.carousel.engine.retrieval.ItemRows;
 import io.carousel.policy.ContextFeatures;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -10,11 +11,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * shares: catalogue, item vectors, popularity prior and the bandit's context builder.
  *
  * @param modelVersion an id of the loaded SavedModel, reported with every slate
- * @param catalog the items, whose dense index is the row of {@code itemVectors}
- * @param itemVectors {@code float[numItems][dim]}, L2-normalised item-tower outputs
+ * @param catalog the items, whose dense index is the row of {@code itemRows}
+ * @param itemRows {@code numItems} rows of {@code dim}, L2-normalised item-tower outputs; on the
+ *     server the scoring model's column-blocked matrix itself (the matrix is held once, rows are
+ *     gathered per use: docs/scoring.md, "Memory")
  * @param popularity {@code float[numItems]}, log-scaled interaction counts in [0, 1]
  * @param features the bandit context builder x(user, item), {@link ContextFeatures#DIM} wide
- * @param projections {@code float[12]} per item, {@code features.project(itemVectors[i])}, filled
+ * @param projections {@code float[12]} per item, {@code features.project(itemRows.row(i))}, filled
  *     on first use ({@link #projection}); about 64 B per item once every item has been served
  * @param live items added through the API after training, dense indices from {@code catalog.size()}
  *     on, vectors from the model's text path (docs/scoring.md, "Live catalogue")
@@ -22,34 +25,44 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public record ModelView(
     String modelVersion,
     Catalog catalog,
-    float[][] itemVectors,
+    ItemRows itemRows,
     float[] popularity,
     ContextFeatures features,
     AtomicReferenceArray<float[]> projections,
     LiveItems live) {
 
-  /** A view with an empty projection cache and no live items yet. */
+  /** A view with an empty projection cache and no live items yet, over rows held as they are. */
   public ModelView(
       String modelVersion,
       Catalog catalog,
       float[][] itemVectors,
       float[] popularity,
       ContextFeatures features) {
-    this(modelVersion, catalog, itemVectors, popularity, features, new LiveItems(catalog.size()));
+    this(modelVersion, catalog, ItemRows.of(itemVectors), popularity, features);
+  }
+
+  /** A view with an empty projection cache and no live items yet. */
+  public ModelView(
+      String modelVersion,
+      Catalog catalog,
+      ItemRows itemRows,
+      float[] popularity,
+      ContextFeatures features) {
+    this(modelVersion, catalog, itemRows, popularity, features, new LiveItems(catalog.size()));
   }
 
   /** A view with an empty projection cache over {@code live}. */
   public ModelView(
       String modelVersion,
       Catalog catalog,
-      float[][] itemVectors,
+      ItemRows itemRows,
       float[] popularity,
       ContextFeatures features,
       LiveItems live) {
     this(
         modelVersion,
         catalog,
-        itemVectors,
+        itemRows,
         popularity,
         features,
         new AtomicReferenceArray<>(catalog.size()),
@@ -67,9 +80,12 @@ public record ModelView(
     return idx >= 0 ? idx : live.snapshot().indexOf(itemId);
   }
 
-  /** Returns the item vector at {@code idx}, trained or from text (live). */
+  /**
+   * Returns the item vector at {@code idx}, trained or from text (live); callers must not modify it
+   * (it may be a fresh copy gathered from the blocked matrix, or a shared row).
+   */
   public float[] vector(int idx) {
-    return idx < catalog.size() ? itemVectors[idx] : live.snapshot().get(idx).vector();
+    return idx < catalog.size() ? itemRows.row(idx) : live.snapshot().get(idx).vector();
   }
 
   /** Returns the popularity prior at {@code idx}: 0 for a live item (no training interactions). */
@@ -83,14 +99,14 @@ public record ModelView(
    * @throws IllegalArgumentException when the catalogue, vectors and popularity differ in length
    */
   public ModelView {
-    if (itemVectors.length != catalog.size()
+    if (itemRows.numItems() != catalog.size()
         || popularity.length != catalog.size()
         || projections.length() != catalog.size()) {
       throw new IllegalArgumentException(
           "model view shapes disagree: catalog "
               + catalog.size()
-              + ", itemVectors "
-              + itemVectors.length
+              + ", itemRows "
+              + itemRows.numItems()
               + ", popularity "
               + popularity.length
               + ", projections "
@@ -111,7 +127,7 @@ public record ModelView(
     float[] p = projections.get(idx);
     if (p == null) {
       // Two threads may both compute it; the values are equal and one instance wins.
-      projections.compareAndSet(idx, null, features.project(itemVectors[idx]));
+      projections.compareAndSet(idx, null, features.project(itemRows.row(idx)));
       p = projections.get(idx);
     }
     return p;
@@ -125,7 +141,7 @@ public record ModelView(
 
   /** Returns the item-vector dimension d. */
   public int dim() {
-    return itemVectors.length == 0 ? 0 : itemVectors[0].length;
+    return itemRows.numItems() == 0 ? 0 : itemRows.dim();
   }
 
   /**

@@ -140,7 +140,7 @@ public record ProfileDependencies(
             : new ModelView(
                 model.modelVersion(),
                 model.catalog(),
-                model.itemVectors(),
+                model.itemRows(),
                 model.popularity(),
                 new ContextFeatures(cf.itemDim(), cf.seed(), settings.layout()),
                 model.live());

@@ -209,7 +209,7 @@ public record UserState(
     int idx = model.catalog().indexOf(e.itemId());
     return idx < 0
         ? onInteraction(e, e.itemId(), null, settings)
-        : onInteraction(e, model.catalog().get(idx).itemId(), model.itemVectors()[idx], settings);
+        : onInteraction(e, model.catalog().get(idx).itemId(), model.vector(idx), settings);
   }
 
   /**

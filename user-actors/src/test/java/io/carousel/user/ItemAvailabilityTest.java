@@ -85,7 +85,7 @@ class ItemAvailabilityTest {
   void liveItemHasADenseIndexAfterTheTrainedOnesInTheModelView() {
     ModelView view = TestModel.view();
     int n = view.catalog().size();
-    float[] v = view.itemVectors()[0].clone();
+    float[] v = view.vector(0).clone();
     view.live().put(List.of(new io.carousel.engine.LiveItems.Entry("new-1", v, "x", 1)));
     assertEquals(n, view.indexOf("new-1"));
     assertEquals("new-1", view.itemId(n));

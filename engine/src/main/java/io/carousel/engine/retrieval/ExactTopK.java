@@ -22,7 +22,7 @@ import java.util.function.IntPredicate;
  * <p>Ties are broken by the lower item index and NaN scores are skipped, exactly like {@link
  * TopN#select}. Immutable and thread-safe: each {@link #search} call owns its heaps and scratch.
  */
-public final class ExactTopK {
+public final class ExactTopK implements ItemRows {
   /** Default rows per chunk (kept for callers): the scan uses blocks of min(chunk, 256) items. */
   public static final int DEFAULT_CHUNK = 4096;
 
@@ -125,11 +125,13 @@ public final class ExactTopK {
   }
 
   /** Returns N, the number of item rows. */
+  @Override
   public int numItems() {
     return numItems;
   }
 
   /** Returns the vector width. */
+  @Override
   public int dim() {
     return dim;
   }
@@ -150,6 +152,48 @@ public final class ExactTopK {
   }
 
   /**
+   * Returns item {@code i}'s vector, a new {@code float[dim]} gathered from its block (one load per
+   * dimension, each from another row of the block: for the few rows a request reads, not for
+   * scans).
+   *
+   * @throws IndexOutOfBoundsException if {@code i} is outside {@code [0, numItems)}
+   */
+  @Override
+  public float[] row(int i) {
+    if (i < 0 || i >= numItems) {
+      throw new IndexOutOfBoundsException("item " + i + " of " + numItems);
+    }
+    float[] v = new float[dim];
+    int base = (i / block) * dim;
+    int at = i % block;
+    for (int d = 0; d < dim; d++) {
+      v[d] = blockRows[base + d][at];
+    }
+    return v;
+  }
+
+  /**
+   * Returns {@code scale · (query · item)} of every item, {@code float[numItems]}: the same float
+   * operations as {@link #search}'s scores (summed over d in order, then scaled), bit for bit.
+   */
+  public float[] scoreAll(float[] query, float scale) {
+    if (query.length != dim) {
+      throw new IllegalArgumentException("query has width " + query.length + " != " + dim);
+    }
+    float[] out = new float[numItems];
+    float[] s = new float[block];
+    for (int bi = 0, numBlocks = blocksOf(numItems, block); bi < numBlocks; bi++) {
+      int first = bi * block;
+      int n = Math.min(block, numItems - first);
+      scores1(bi * dim, query, s);
+      for (int i = 0; i < n; i++) {
+        out[first + i] = s[i] * scale;
+      }
+    }
+    return out;
+  }
+
+  /**
    * Returns, for each query, its {@code k[b]} best items by {@code scale · (query · item)}, best
    * first.
    *
@@ -161,7 +205,49 @@ public final class ExactTopK {
    * @throws IllegalArgumentException if shapes disagree, a k is negative or scale is not positive
    */
   public TopN[] search(float[][] queries, int[] k, IntPredicate[] exclude, float scale) {
+    return search(queries, k, exclude, scale, null, null);
+  }
+
+  /**
+   * As {@link #search(float[][], int[], IntPredicate[], float)}, and also records, for each query
+   * b, the score {@code scale · (query · item)} of each item of {@code capture[b]} into {@code
+   * captured[b]} (same position), from the same scan: the wide-and-deep rescoring then needs no
+   * item row (the matrix is held once, column-blocked, where a row read costs a load per
+   * dimension). The values are bit for bit those of {@link #scoreAll} and of the returned scores.
+   *
+   * @param capture {@code B} item lists (null array or entries: nothing), items in {@code [0,
+   *     numItems)}, any order, repeats allowed
+   * @param captured {@code B} arrays at least as long as their {@code capture[b]}
+   * @throws IllegalArgumentException also if a captured item is out of range
+   */
+  public TopN[] search(
+      float[][] queries,
+      int[] k,
+      IntPredicate[] exclude,
+      float scale,
+      int[][] capture,
+      float[][] captured) {
     int b = queries.length;
+    // Per query: (item << 32 | position) ascending, consumed block by block with a cursor.
+    long[][] wanted = new long[b][];
+    int[] cursor = new int[b];
+    if (capture != null) {
+      for (int q = 0; q < b && q < capture.length; q++) {
+        if (capture[q] == null || capture[q].length == 0) {
+          continue;
+        }
+        long[] w = new long[capture[q].length];
+        for (int p = 0; p < w.length; p++) {
+          int item = capture[q][p];
+          if (item < 0 || item >= numItems) {
+            throw new IllegalArgumentException("captured item " + item + " of " + numItems);
+          }
+          w[p] = ((long) item << 32) | p;
+        }
+        java.util.Arrays.sort(w);
+        wanted[q] = w;
+      }
+    }
     if (k.length != b || (exclude != null && exclude.length != b) || !(scale > 0)) {
       throw new IllegalArgumentException(
           "queries, k and exclude must have the same length and scale must be > 0");
@@ -193,10 +279,15 @@ public final class ExactTopK {
         offer(heaps[q + 1], s1, first, n, ex[q + 1]);
         offer(heaps[q + 2], s2, first, n, ex[q + 2]);
         offer(heaps[q + 3], s3, first, n, ex[q + 3]);
+        cursor[q] = record(wanted[q], cursor[q], s0, first, n, scale, captured, q);
+        cursor[q + 1] = record(wanted[q + 1], cursor[q + 1], s1, first, n, scale, captured, q + 1);
+        cursor[q + 2] = record(wanted[q + 2], cursor[q + 2], s2, first, n, scale, captured, q + 2);
+        cursor[q + 3] = record(wanted[q + 3], cursor[q + 3], s3, first, n, scale, captured, q + 3);
       }
       for (; q < b; q++) {
         scores1(base, queries[q], s0);
         offer(heaps[q], s0, first, n, ex[q]);
+        cursor[q] = record(wanted[q], cursor[q], s0, first, n, scale, captured, q);
       }
     }
     TopN[] out = new TopN[b];
@@ -259,6 +350,31 @@ public final class ExactTopK {
         s3[i] += a3 * v;
       }
     }
+  }
+
+  /**
+   * Copies the scaled scores of the wanted items of this block (items {@code first ..first + n})
+   * into {@code captured[q]}; returns the cursor past them.
+   */
+  private static int record(
+      long[] wanted,
+      int cursor,
+      float[] s,
+      int first,
+      int n,
+      float scale,
+      float[][] captured,
+      int q) {
+    if (wanted == null) {
+      return cursor;
+    }
+    int end = first + n;
+    int p = cursor;
+    while (p < wanted.length && (int) (wanted[p] >>> 32) < end) {
+      captured[q][(int) wanted[p]] = s[(int) (wanted[p] >>> 32) - first] * scale;
+      p++;
+    }
+    return p;
   }
 
   /** Feeds a block's scores (items {@code first ..first + n}) to one heap, ascending by item. */

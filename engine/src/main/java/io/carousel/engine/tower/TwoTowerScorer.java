@@ -40,7 +40,6 @@ public final class TwoTowerScorer implements AutoCloseable {
   private final SessionFunction sessionVector;
   private final SessionFunction fromText;
   private final ModelFolder.Sizes metadata;
-  private final float[][] itemVectors;
   private final float logitScale;
   private final WideAndDeep ranking;
   private final int numItems;
@@ -61,8 +60,10 @@ public final class TwoTowerScorer implements AutoCloseable {
                 .anyMatch(sig -> sig.key().equals(TowerSignatures.ITEM_VECTOR_FROM_TEXT))
             ? bundle.function(TowerSignatures.ITEM_VECTOR_FROM_TEXT)
             : null;
+    // The trained rows live on only in the ranking's column-blocked matrix (held once).
+    float[][] itemVectors;
     try (Result r = bundle.function(TowerSignatures.ITEM_VECTORS).call(Map.of())) {
-      this.itemVectors = StdArrays.array2dCopyOf(output(r, TowerSignatures.ITEM_VECTORS_OUTPUT));
+      itemVectors = StdArrays.array2dCopyOf(output(r, TowerSignatures.ITEM_VECTORS_OUTPUT));
     }
     if (itemVectors.length != metadata.numItems() || itemVectors[0].length != metadata.dim()) {
       throw new ModelException(
@@ -79,7 +80,7 @@ public final class TwoTowerScorer implements AutoCloseable {
               + "x"
               + metadata.dim());
     }
-    this.logitScale = measureLogitScale();
+    this.logitScale = measureLogitScale(itemVectors);
     // load() has checked that the co-visitation lists cover the model's items.
     this.ranking = new WideAndDeep(itemVectors, logitScale, coVisitation, weights);
     this.numItems = itemVectors.length;
@@ -102,7 +103,6 @@ public final class TwoTowerScorer implements AutoCloseable {
     this.sessionVector = base.sessionVector;
     this.fromText = base.fromText;
     this.metadata = base.metadata;
-    this.itemVectors = base.itemVectors;
     this.logitScale = base.logitScale;
     this.ranking =
         new WideAndDeep(
@@ -131,8 +131,13 @@ public final class TwoTowerScorer implements AutoCloseable {
         throw new IllegalArgumentException("extra item of width " + v.length + " != " + dim());
       }
     }
-    float[][] all = Arrays.copyOf(itemVectors, itemVectors.length + extra.length);
-    System.arraycopy(extra, 0, all, itemVectors.length, extra.length);
+    // Rows for the new matrix's build only: the trained ones gathered from this model's matrix.
+    int trained = trainedItems();
+    float[][] all = new float[trained + extra.length][];
+    for (int i = 0; i < trained; i++) {
+      all[i] = ranking.rows().row(i);
+    }
+    System.arraycopy(extra, 0, all, trained, extra.length);
     return new TwoTowerScorer(this, all);
   }
 
@@ -140,7 +145,7 @@ public final class TwoTowerScorer implements AutoCloseable {
    * Recovers {@code exp(logScale)} from one scored row: logits = scale · (session · item), so the
    * ratio at the item with the largest |cosine| is the scale to float precision.
    */
-  private float measureLogitScale() {
+  private float measureLogitScale(float[][] itemVectors) {
     int[][] empty = {new int[0]};
     float[] session = sessionVectors(empty)[0];
     float[] logits = score(empty)[0];
@@ -250,9 +255,9 @@ public final class TwoTowerScorer implements AutoCloseable {
 
   /** Returns a copy of the L2-normalised trained item matrix {@code float[trainedItems][dim]}. */
   public float[][] itemVectors() {
-    float[][] copy = new float[itemVectors.length][];
+    float[][] copy = new float[trainedItems()][];
     for (int i = 0; i < copy.length; i++) {
-      copy[i] = itemVectors[i].clone();
+      copy[i] = ranking.rows().row(i);
     }
     return copy;
   }

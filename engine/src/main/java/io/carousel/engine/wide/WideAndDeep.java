@@ -1,6 +1,7 @@
 package io.carousel.engine.wide;
 
 import io.carousel.engine.retrieval.ExactTopK;
+import io.carousel.engine.retrieval.ItemRows;
 import io.carousel.engine.retrieval.TopN;
 import java.util.Arrays;
 import java.util.function.IntPredicate;
@@ -33,7 +34,9 @@ import java.util.function.IntPredicate;
  * scored item. Immutable and thread-safe.
  */
 public final class WideAndDeep {
-  private final float[][] items;
+  // The item matrix is held once, column-blocked in the retrieval index: the tower logits of the
+  // rescored items come from the same scan ({@link ExactTopK#search} with capture), not from rows.
+  private final int numItems;
   private final float logitScale;
   private final ExactTopK retrieval;
   private final CoVisitation coVisitation;
@@ -70,7 +73,12 @@ public final class WideAndDeep {
       CoVisitation coVisitation,
       WideWeights weights,
       int coldNeighbours) {
-    this(items, logitScale, coVisitation, weights, transfer(items, coVisitation, coldNeighbours));
+    this(
+        ExactTopK.of(items, ExactTopK.DEFAULT_CHUNK),
+        logitScale,
+        coVisitation,
+        weights,
+        transfer(items, coVisitation, coldNeighbours));
   }
 
   private static ColdTransfer transfer(
@@ -91,7 +99,7 @@ public final class WideAndDeep {
   }
 
   private WideAndDeep(
-      float[][] items,
+      ExactTopK retrieval,
       float logitScale,
       CoVisitation coVisitation,
       WideWeights weights,
@@ -99,21 +107,32 @@ public final class WideAndDeep {
     if (!(logitScale > 0)) {
       throw new IllegalArgumentException("logitScale must be > 0: " + logitScale);
     }
-    if (coVisitation != null && coVisitation.numItems() > items.length) {
+    if (coVisitation != null && coVisitation.numItems() > retrieval.numItems()) {
       throw new IllegalArgumentException(
-          "co-visitation has " + coVisitation.numItems() + " items, the model " + items.length);
+          "co-visitation has "
+              + coVisitation.numItems()
+              + " items, the model "
+              + retrieval.numItems());
     }
-    this.items = items;
+    this.numItems = retrieval.numItems();
     this.logitScale = logitScale;
     this.coVisitation = coVisitation;
     this.weights = coVisitation == null ? WideWeights.NONE : weights;
     this.coldTransfer = coldTransfer;
-    this.retrieval = ExactTopK.of(items, ExactTopK.DEFAULT_CHUNK);
+    this.retrieval = retrieval;
   }
 
-  /** Returns the same towers and co-visitation with other weights. */
+  /** Returns the same towers and co-visitation with other weights (sharing the item matrix). */
   public WideAndDeep withWeights(WideWeights other) {
-    return new WideAndDeep(items, logitScale, coVisitation, other, coldTransfer);
+    return new WideAndDeep(retrieval, logitScale, coVisitation, other, coldTransfer);
+  }
+
+  /**
+   * Returns the item matrix, the only full copy the model holds (column-blocked): rows are gathered
+   * from it, {@code float[dim]} each.
+   */
+  public ItemRows rows() {
+    return retrieval;
   }
 
   /** Returns the cold items' share of the wide term (empty without co-visitation). */
@@ -136,7 +155,7 @@ public final class WideAndDeep {
    */
   private int[] coVisitedOnly(int[] history) {
     int n = coVisitation.numItems();
-    if (items.length == n) {
+    if (numItems == n) {
       return history;
     }
     int[] out = new int[history.length];
@@ -166,20 +185,7 @@ public final class WideAndDeep {
 
   /** Returns the tower logits {@code float[numItems]} of one session vector. */
   public float[] towerLogits(float[] session) {
-    float[] row = new float[items.length];
-    for (int j = 0; j < items.length; j++) {
-      row[j] = towerLogit(session, j);
-    }
-    return row;
-  }
-
-  private float towerLogit(float[] session, int j) {
-    float[] v = items[j];
-    float dot = 0;
-    for (int d = 0; d < session.length; d++) {
-      dot += session[d] * v[d];
-    }
-    return logitScale * dot;
+    return retrieval.scoreAll(session, logitScale);
   }
 
   /** Adds the wide term of {@code history} to {@code row} {@code float[numItems]} in place. */
@@ -225,17 +231,26 @@ public final class WideAndDeep {
    * @throws IllegalArgumentException if shapes disagree or a k is negative
    */
   public TopN[] topN(float[][] sessions, int[][] histories, int[] k, IntPredicate[] exclude) {
-    TopN[] tower = retrieval.search(sessions, k, exclude, logitScale);
     if (weights.isNone()) {
-      return tower;
+      return retrieval.search(sessions, k, exclude, logitScale);
     }
     if (histories.length != sessions.length) {
       throw new IllegalArgumentException("sessions and histories differ in length");
     }
+    // The wide terms first, so that the scan records the tower logits of their items on the way.
+    CoVisitation.Terms[] wide = new CoVisitation.Terms[sessions.length];
+    int[][] capture = new int[sessions.length][];
+    float[][] captured = new float[sessions.length][];
+    for (int b = 0; b < sessions.length; b++) {
+      wide[b] = wideTerms(histories[b]);
+      capture[b] = wide[b].items();
+      captured[b] = new float[capture[b].length];
+    }
+    TopN[] tower = retrieval.search(sessions, k, exclude, logitScale, capture, captured);
     TopN[] out = new TopN[sessions.length];
     for (int b = 0; b < sessions.length; b++) {
       IntPredicate ex = exclude == null ? null : exclude[b];
-      out[b] = rescoreUnion(sessions[b], histories[b], tower[b], k[b], ex);
+      out[b] = rescoreUnion(wide[b], captured[b], tower[b], k[b], ex);
     }
     return out;
   }
@@ -243,11 +258,12 @@ public final class WideAndDeep {
   /**
    * Rescores {tower top-k} ∪ {items with a wide term} and returns the best k. Primitive arrays
    * only: the union is a few thousand items per request (history × M neighbours), so boxed lists, a
-   * hash set and a comparator sort cost more than the wide term itself.
+   * hash set and a comparator sort cost more than the wide term itself. {@code wideLogits[p]} is
+   * the tower logit of {@code wide.items()[p]}, and a tower item's logit is its tower score: both
+   * from the scan, the same float operations as {@link #towerLogits}.
    */
   private TopN rescoreUnion(
-      float[] session, int[] history, TopN tower, int k, IntPredicate exclude) {
-    CoVisitation.Terms wide = wideTerms(history);
+      CoVisitation.Terms wide, float[] wideLogits, TopN tower, int k, IntPredicate exclude) {
     int[] wideItems = wide.items();
     float[] wideValues = wide.values();
     int[] towerItems = tower.items();
@@ -268,13 +284,14 @@ public final class WideAndDeep {
       if (t >= 0) {
         towerDone[t] = true;
       }
-      keys[n++] = key(towerLogit(session, j) + wideValues[p], j);
+      keys[n++] = key(wideLogits[p] + wideValues[p], j);
     }
-    for (int j : towerItems) {
+    for (int pos = 0; pos < towerItems.length; pos++) {
+      int j = towerItems[pos];
       int t = Arrays.binarySearch(towerSorted, j);
       if (!towerDone[t]) {
         towerDone[t] = true;
-        keys[n++] = key(towerLogit(session, j), j);
+        keys[n++] = key(tower.scores()[pos], j);
       }
     }
     Arrays.sort(keys, 0, n);

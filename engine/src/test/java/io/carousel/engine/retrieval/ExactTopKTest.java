@@ -73,6 +73,36 @@ class ExactTopKTest {
   }
 
   @Test
+  void rowsComeBackFromTheBlockedMatrixAndScoresAndCapturesMatchTheSearchBitForBit() {
+    // 1,000 items: three full blocks of 256 and a partial one.
+    float[][] items = random(1000, 13, 5L);
+    ExactTopK index = ExactTopK.of(items, ExactTopK.DEFAULT_CHUNK);
+    for (int i : new int[] {0, 255, 256, 511, 999}) {
+      assertArrayEquals(items[i], index.row(i), 0f, "row " + i);
+    }
+    assertThrows(IndexOutOfBoundsException.class, () -> index.row(1000));
+    float[][] queries = random(6, 13, 6L);
+    int[] k = {5, 5, 5, 5, 5, 50};
+    // Any order, a repeat, both ends: each captured score is that query's scoreAll entry.
+    int[][] capture = {{999, 3, 3, 0}, null, {}, {512, 511}, {7}, {1, 998, 300}};
+    float[][] captured = new float[6][5];
+    TopN[] found = index.search(queries, k, null, 2.5f, capture, captured);
+    for (int q = 0; q < queries.length; q++) {
+      float[] all = index.scoreAll(queries[q], 2.5f);
+      for (int p = 0; capture[q] != null && p < capture[q].length; p++) {
+        assertEquals(all[capture[q][p]], captured[q][p], 0f, "query " + q + " item " + p);
+      }
+      for (int r = 0; r < found[q].items().length; r++) {
+        assertEquals(all[found[q].items()[r]], found[q].scores()[r], 0f);
+      }
+      assertArrayEquals(TopN.select(all, k[q], null).items(), found[q].items());
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> index.search(queries, k, null, 1f, new int[][] {{1000}}, new float[1][1]));
+  }
+
+  @Test
   void rejectsMismatchedShapes() {
     ExactTopK index = new ExactTopK(new float[8], 4, 16);
     assertEquals(2, index.numItems());

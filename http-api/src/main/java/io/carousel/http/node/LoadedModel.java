@@ -76,8 +76,8 @@ public record LoadedModel(TwoTowerScorer scorer, ModelView view) implements Auto
           modelDir,
           scorer.ranking().weights().describe());
     }
-    float[][] vectors = scorer.itemVectors();
     if (catalogueItems > catalog.size()) {
+      float[][] vectors = scorer.itemVectors();
       int extra = catalogueItems - catalog.size();
       CatalogueExtension.Drawn drawn =
           CatalogueExtension.draw(
@@ -89,10 +89,6 @@ public record LoadedModel(TwoTowerScorer scorer, ModelView view) implements Auto
       catalog = new Catalog(items);
       itemCounts = Arrays.copyOf(itemCounts, catalogueItems);
       scorer = scorer.withExtraItems(drawn.vectors());
-      // The view shares the extension's rows with the scorer (read-only on both sides).
-      float[][] all = Arrays.copyOf(vectors, catalogueItems);
-      System.arraycopy(drawn.vectors(), 0, all, vectors.length, extra);
-      vectors = all;
       LOG.info(
           "catalogue extended from {} trained to {} items with synthetic items drawn from the"
               + " trained item vectors (KDE, bandwidth {} of each dimension's std)",
@@ -104,7 +100,8 @@ public record LoadedModel(TwoTowerScorer scorer, ModelView view) implements Auto
         new ModelView(
             modelDir.getFileName().toString(),
             catalog,
-            vectors,
+            // The scorer's column-blocked matrix: the only full copy of the item vectors.
+            scorer.ranking().rows(),
             ModelView.popularityFromCounts(itemCounts),
             new ContextFeatures(scorer.dim(), FEATURE_SEED));
     return new LoadedModel(scorer, view);

@@ -101,6 +101,33 @@ class WideAndDeepTest {
   }
 
   @Test
+  void theItemMatrixIsHeldOnceInTheBlockedIndexNotThroughTheCallersRows() {
+    Random rng = new Random(41L);
+    int numItems = 500;
+    float[][] items = unitRows(numItems, 16, rng);
+    CoVisitation cv =
+        CoVisitation.build(CoVisitationTest.randomSequences(400, numItems, 5L), numItems, 30);
+    WideAndDeep model = new WideAndDeep(items, 12.5f, cv, WideWeights.of(2, 2, "test"));
+    float[][] sessions = unitRows(4, 16, rng);
+    int[][] histories = {{1, 2, 3}, {7}, {}, {40, 41, 42, 43}};
+    int[] k = {10, 10, 10, 10};
+    TopN[] before = model.topN(sessions, histories, k, null);
+    float[] rowBefore = model.rows().row(9).clone();
+    // The caller drops (here: overwrites) its rows; the model kept no reference to them (the old
+    // code rescored the union through them, so its rankings changed).
+    for (float[] row : items) {
+      java.util.Arrays.fill(row, 0f);
+    }
+    TopN[] after = model.topN(sessions, histories, k, null);
+    for (int q = 0; q < sessions.length; q++) {
+      assertArrayEquals(before[q].items(), after[q].items());
+      assertArrayEquals(before[q].scores(), after[q].scores(), 0f);
+    }
+    assertArrayEquals(rowBefore, model.rows().row(9), 0f);
+    assertEquals(numItems, model.rows().numItems());
+  }
+
+  @Test
   void itemsPastTheCoVisitationGetNoWideTermAndTheUnionStaysExact() {
     Random rng = new Random(31L);
     int trained = 400;
