@@ -338,9 +338,9 @@ class LiveCatalogueIT {
   }
 
   /**
-   * Waits until the node is Up: the catalogue's change topic reaches this node's view only once the
-   * cluster receptionist lists it, so a PUT in a node's first moments is embedded by the next
-   * re-read (30 s) rather than at once.
+   * Waits until the node is Up (its /v1/cluster lists it). No pause after that: the catalogue
+   * entity holds a delta until its topic knows this node's view ({@code CataloguePublisher});
+   * before that, a PUT in the node's first moments was embedded only by the next re-read (30 s).
    */
   private static void awaitUp(CarouselServer n) throws Exception {
     long deadline = System.nanoTime() + 60_000_000_000L;
@@ -348,8 +348,6 @@ class LiveCatalogueIT {
       assertTrue(System.nanoTime() < deadline, "node not Up in 60 s");
       Thread.sleep(100);
     }
-    // The receptionist's listing reaches the catalogue entity's topic shortly after Up.
-    Thread.sleep(1_000);
   }
 
   private static int up(CarouselServer n) throws Exception {
