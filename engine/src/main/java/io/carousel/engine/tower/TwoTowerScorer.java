@@ -5,6 +5,7 @@ import io.carousel.engine.model.ModelFileException;
 import io.carousel.engine.model.ModelFolder;
 import io.carousel.engine.retrieval.CatalogueExtension;
 import io.carousel.engine.retrieval.ExactTopK;
+import io.carousel.engine.retrieval.IvfTopK;
 import io.carousel.engine.retrieval.TopN;
 import io.carousel.engine.wide.CoVisitation;
 import io.carousel.engine.wide.ColdTransfer;
@@ -139,6 +140,37 @@ public final class TwoTowerScorer implements AutoCloseable {
     }
     System.arraycopy(extra, 0, all, trained, extra.length);
     return new TwoTowerScorer(this, all);
+  }
+
+  /**
+   * Returns this model retrieving through an inverted-file index over its items ({@link IvfTopK},
+   * {@code lists} lists, 0 for {@link IvfTopK#defaultLists}, {@code probe} scanned per query)
+   * instead of the exact scan: approximate, so its recall@k on this model's vectors is measured
+   * first ({@code carousel bench retrieval}). The matrix is still held once (moved into the index);
+   * the returned scorer takes over the native session: close it, not this one.
+   */
+  public TwoTowerScorer withIvf(int lists, int probe, long seed) {
+    float[][] rows = new float[numItems][];
+    for (int i = 0; i < numItems; i++) {
+      rows[i] = ranking.rows().row(i);
+    }
+    IvfTopK ivf =
+        IvfTopK.build(rows, lists > 0 ? lists : IvfTopK.defaultLists(numItems), probe, seed);
+    LOG.info("model {}: retrieval through {} over {} items", dir, ivf.describe(), numItems);
+    return new TwoTowerScorer(this, ranking.withRetrieval(ivf));
+  }
+
+  /** The same loaded model with another ranking over the same items. */
+  private TwoTowerScorer(TwoTowerScorer base, WideAndDeep ranking) {
+    this.dir = base.dir;
+    this.bundle = base.bundle;
+    this.score = base.score;
+    this.sessionVector = base.sessionVector;
+    this.fromText = base.fromText;
+    this.metadata = base.metadata;
+    this.logitScale = base.logitScale;
+    this.ranking = ranking;
+    this.numItems = base.numItems;
   }
 
   /**
