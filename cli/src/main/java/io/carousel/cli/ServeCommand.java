@@ -82,7 +82,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     ModelMeta meta = ModelFolder.at(modelDir).meta();
     try (LoadedModel loaded =
-            LoadedModel.load(modelDir, meta.catalog(), meta.trainCounts(), catalogueItems);
+            LoadedModel.load(
+                modelDir,
+                meta.catalog(),
+                meta.trainCounts(),
+                catalogueItems,
+                io.carousel.engine.retrieval.IndexChoice.fromConfig(config));
         CarouselServer server =
             CarouselServer.start(
                 config,
