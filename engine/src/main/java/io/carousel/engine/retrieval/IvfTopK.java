@@ -16,16 +16,17 @@ import java.util.stream.IntStream;
  * retrieval must be measured on a trained model's vectors before it is switched on
  * (docs/scoring.md, "IVF").
  *
- * <p>The matrix is held once: each list's items column-blocked in blocks of {@value #BLOCK} (a
- * list's last block padded with zeros), plus the centroids ({@code lists · dim} floats) and two
- * {@code int[N]} maps. Immutable and thread-safe.
+ * <p>The matrix is held once: each list is one column-major block, {@code float[dim][width]} with
+ * the width its item count rounded up to {@value #PAD} (padded with zeros), plus the centroids
+ * ({@code lists · dim} floats) and two {@code int[N]} maps. Immutable and thread-safe.
  */
 public final class IvfTopK implements Retrieval {
   /**
-   * Items per block: a list holds ~√N items and its last block is padded, so blocks are smaller
-   * than the exact scan's (32 floats are still two AVX-512 or four AVX2 instructions).
+   * A list's block is as wide as the list (its items in one run, so the kernel's loops are long
+   * enough for C2's unrolled SIMD loop: with blocks of 32 items each loop ran mostly in its scalar
+   * tail, ~10× slower per item than the exact scan), rounded up to this many items.
    */
-  public static final int BLOCK = 32;
+  public static final int PAD = 16;
 
   /** k-means rounds over the sample (assignments change little after a few on trained vectors). */
   static final int ITERATIONS = 8;
@@ -38,11 +39,12 @@ public final class IvfTopK implements Retrieval {
   private final int lists;
   private final int probe;
   private final ExactTopK centroids;
-  // blocks[c][bi · dim + d][i] = dimension d of list c's item bi · BLOCK + i
+  // blocks[c][d][p] = dimension d of list c's item p (members[c][p])
   private final float[][][] blocks;
   private final int[][] members;
   private final int[] listOf;
   private final int[] slotOf;
+  private final int widest;
 
   private IvfTopK(int dim, float[][] centroidRows, int[] assignment, float[][] rows, int probe) {
     this.numItems = rows.length;
@@ -58,19 +60,23 @@ public final class IvfTopK implements Retrieval {
     this.blocks = new float[lists][][];
     for (int c = 0; c < lists; c++) {
       members[c] = new int[count[c]];
-      blocks[c] = new float[((count[c] + BLOCK - 1) / BLOCK) * dim][BLOCK];
+      blocks[c] = new float[count[c] == 0 ? 0 : dim][((count[c] + PAD - 1) / PAD) * PAD];
     }
     this.listOf = assignment;
     this.slotOf = new int[numItems];
+    int w = 0;
+    for (float[][] b : blocks) {
+      w = Math.max(w, b.length == 0 ? 0 : b[0].length);
+    }
+    this.widest = w;
     int[] filled = new int[lists];
     for (int i = 0; i < numItems; i++) {
       int c = assignment[i];
       int p = filled[c]++;
       members[c][p] = i;
       slotOf[i] = p;
-      int base = (p / BLOCK) * dim;
       for (int d = 0; d < dim; d++) {
-        blocks[c][base + d][p % BLOCK] = rows[i][d];
+        blocks[c][d][p] = rows[i][d];
       }
     }
   }
@@ -226,13 +232,14 @@ public final class IvfTopK implements Retrieval {
     this.members = base.members;
     this.listOf = base.listOf;
     this.slotOf = base.slotOf;
+    this.widest = base.widest;
   }
 
   @Override
   public long matrixBytes() {
     long floats = (long) lists * dim;
     for (float[][] b : blocks) {
-      floats += (long) b.length * BLOCK;
+      floats += b.length == 0 ? 0 : (long) b.length * b[0].length;
     }
     return 4 * floats;
   }
@@ -249,10 +256,9 @@ public final class IvfTopK implements Retrieval {
     }
     float[][] rows = blocks[listOf[i]];
     int p = slotOf[i];
-    int base = (p / BLOCK) * dim;
     float[] v = new float[dim];
     for (int d = 0; d < dim; d++) {
-      v[d] = rows[base + d][p % BLOCK];
+      v[d] = rows[d][p];
     }
     return v;
   }
@@ -263,13 +269,13 @@ public final class IvfTopK implements Retrieval {
       throw new IllegalArgumentException("query has width " + query.length + " != " + dim);
     }
     float[] out = new float[numItems];
-    float[] s = new float[BLOCK];
+    float[] s = new float[widest];
     for (int c = 0; c < lists; c++) {
       int[] ids = members[c];
-      for (int first = 0, base = 0; first < ids.length; first += BLOCK, base += dim) {
-        BlockKernel.scores1(blocks[c], base, dim, query, s);
-        for (int i = 0, n = Math.min(BLOCK, ids.length - first); i < n; i++) {
-          out[ids[first + i]] = s[i] * scale;
+      if (ids.length > 0) {
+        BlockKernel.scores1(blocks[c], 0, dim, query, s);
+        for (int i = 0; i < ids.length; i++) {
+          out[ids[i]] = s[i] * scale;
         }
       }
     }
@@ -301,10 +307,10 @@ public final class IvfTopK implements Retrieval {
     }
     IntPredicate[] ex = exclude == null ? new IntPredicate[b] : exclude;
     int[][] byList = probedBy(queries);
-    float[] s0 = new float[BLOCK];
-    float[] s1 = new float[BLOCK];
-    float[] s2 = new float[BLOCK];
-    float[] s3 = new float[BLOCK];
+    float[] s0 = new float[widest];
+    float[] s1 = new float[widest];
+    float[] s2 = new float[widest];
+    float[] s3 = new float[widest];
     for (int c = 0; c < lists; c++) {
       int[] qs = byList[c];
       if (qs == null) {
@@ -312,25 +318,23 @@ public final class IvfTopK implements Retrieval {
       }
       float[][] rows = blocks[c];
       int[] ids = members[c];
-      for (int first = 0, base = 0; first < ids.length; first += BLOCK, base += dim) {
-        int n = Math.min(BLOCK, ids.length - first);
-        int j = 0;
-        for (; j + 3 < qs.length; j += 4) {
-          int q0 = qs[j];
-          int q1 = qs[j + 1];
-          int q2 = qs[j + 2];
-          int q3 = qs[j + 3];
-          BlockKernel.scores4(
-              rows, base, dim, queries[q0], queries[q1], queries[q2], queries[q3], s0, s1, s2, s3);
-          offer(heaps[q0], s0, ids, first, n, ex[q0]);
-          offer(heaps[q1], s1, ids, first, n, ex[q1]);
-          offer(heaps[q2], s2, ids, first, n, ex[q2]);
-          offer(heaps[q3], s3, ids, first, n, ex[q3]);
-        }
-        for (; j < qs.length; j++) {
-          BlockKernel.scores1(rows, base, dim, queries[qs[j]], s0);
-          offer(heaps[qs[j]], s0, ids, first, n, ex[qs[j]]);
-        }
+      int n = ids.length;
+      int j = 0;
+      for (; j + 3 < qs.length; j += 4) {
+        int q0 = qs[j];
+        int q1 = qs[j + 1];
+        int q2 = qs[j + 2];
+        int q3 = qs[j + 3];
+        BlockKernel.scores4(
+            rows, 0, dim, queries[q0], queries[q1], queries[q2], queries[q3], s0, s1, s2, s3);
+        offer(heaps[q0], s0, ids, n, ex[q0]);
+        offer(heaps[q1], s1, ids, n, ex[q1]);
+        offer(heaps[q2], s2, ids, n, ex[q2]);
+        offer(heaps[q3], s3, ids, n, ex[q3]);
+      }
+      for (; j < qs.length; j++) {
+        BlockKernel.scores1(rows, 0, dim, queries[qs[j]], s0);
+        offer(heaps[qs[j]], s0, ids, n, ex[qs[j]]);
       }
     }
     if (capture != null) {
@@ -392,8 +396,7 @@ public final class IvfTopK implements Retrieval {
    * Feeds a block's scores to one heap. Items are not in ascending order across lists, so a score
    * equal to the heap's worst goes to the heap, which breaks the tie by the lower index.
    */
-  private static void offer(
-      TopK.Heap heap, float[] s, int[] ids, int first, int n, IntPredicate exclude) {
+  private static void offer(TopK.Heap heap, float[] s, int[] ids, int n, IntPredicate exclude) {
     if (heap.capacity() == 0) {
       return;
     }
@@ -402,7 +405,7 @@ public final class IvfTopK implements Retrieval {
       if (Float.isNaN(v) || (heap.full() && v < heap.minScore())) {
         continue;
       }
-      int item = ids[first + i];
+      int item = ids[i];
       if (exclude != null && exclude.test(item)) {
         continue;
       }
