@@ -65,7 +65,9 @@ final class ServeCommand implements Callable<Integer> {
     var trainers = trainers(config);
     Path modelDir = model;
     if (modelDir == null) {
-      modelDir = promotedVersion(node.dataDir);
+      // The registry's current version (a node joining a cluster loads what the others serve).
+      String registryDir = config.getString("carousel.training.registry-dir");
+      modelDir = promotedVersion(registryDir.isEmpty() ? node.dataDir : Path.of(registryDir));
     }
     if (modelDir == null) {
       modelDir =
