@@ -35,7 +35,7 @@ class SharedRegistrySwapTest {
   void everyNodeFollowsTheSharedRegistry(@TempDir Path dir) throws Exception {
     Path registryDir = dir.resolve("registry");
     ModelRegistry registry = new ModelRegistry(registryDir);
-    Path trained = SyntheticModel.create(dir.resolve("synthetic"));
+    Path trained = SyntheticModel.create(Files.createDirectories(dir.resolve("synthetic")));
     addVersion(registry, trained, "v1");
     registry.promote("v1");
 
