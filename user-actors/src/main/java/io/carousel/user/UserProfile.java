@@ -505,15 +505,19 @@ public final class UserProfile
   @Override
   public EventHandler<UserState, Event> eventHandler() {
     // One lambda instead of a handler builder (fewer objects per user actor).
-    return (state, e) -> applyEvent(followSwap(state), e, deps);
+    return (state, e) -> {
+      // One model for the whole event: a swap between two reads would mix two vector spaces.
+      ProfileDependencies now = deps.pinned(deps.models().current());
+      return applyEvent(followSwap(state, now), e, now);
+    };
   }
 
   /**
    * Returns the stored state with its session vector in the current model's space: rebuilt once
    * after a hot swap, before the first event applied under the new model.
    */
-  private UserState followSwap(UserState state) {
-    ModelView model = deps.model();
+  private UserState followSwap(UserState state, ProfileDependencies now) {
+    ModelView model = now.model();
     if (model.modelVersion().equals(sessionVersion)) {
       return state;
     }
