@@ -101,6 +101,11 @@ final class LivingTrainer implements ModelTrainer {
                 + "'");
       }
     }
+    double share = config.getDouble("carousel.training.challenger-share");
+    if (!(share >= 0 && share <= 1)) {
+      throw new IllegalArgumentException(
+          "carousel.training.challenger-share must be in [0, 1], got " + share);
+    }
     int epochs = config.getInt("carousel.training.epochs");
     if (epochs < 1) {
       throw new IllegalArgumentException("carousel.training.epochs must be >= 1, got " + epochs);

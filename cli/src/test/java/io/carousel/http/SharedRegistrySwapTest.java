@@ -9,6 +9,7 @@ import io.carousel.http.node.CarouselServer;
 import io.carousel.http.node.LoadedModel;
 import io.carousel.offline.bench.cluster.SyntheticModel;
 import io.carousel.offline.living.ModelRegistry;
+import io.carousel.user.ModelHandle;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -88,6 +89,44 @@ class SharedRegistrySwapTest {
         awaitMetric(base, "carousel_model_swaps_total{outcome=\"refused\"} 1.0");
         assertEquals("v1", version(base));
       }
+
+      // Champion/challenger (serving half): models/challenger = v2 goes to half the users, the
+      // same users on every node; each slate names its model; removing the file drops it.
+      Path challenger = registryDir.resolve("models").resolve("challenger");
+      Files.writeString(tmp, "v2\n");
+      Files.move(tmp, challenger, StandardCopyOption.ATOMIC_MOVE);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      int onV2 = 0;
+      while (System.nanoTime() < deadline) {
+        onV2 = 0;
+        boolean agree = true;
+        for (int u = 0; u < 40; u++) {
+          String va = version(baseA, "shopper-" + u);
+          agree &= va.equals(version(baseB, "shopper-" + u));
+          agree &= va.equals(version(baseC, "shopper-" + u));
+          agree &= va.equals(ModelHandle.inShare("shopper-" + u, 0.5) ? "v2" : "v1");
+          onV2 += va.equals("v2") ? 1 : 0;
+        }
+        if (agree) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      System.out.printf("SHARED-REGISTRY challenger v2: %d of 40 users on every node%n", onV2);
+      assertTrue(onV2 > 8 && onV2 < 32, "about half the users on the challenger: " + onV2);
+      for (int u = 0; u < 40; u++) {
+        String want = ModelHandle.inShare("shopper-" + u, 0.5) ? "v2" : "v1";
+        assertEquals(want, version(baseA, "shopper-" + u));
+        assertEquals(want, version(baseB, "shopper-" + u));
+      }
+      Files.delete(challenger);
+      for (int u = 0; u < 40; u++) {
+        if (ModelHandle.inShare("shopper-" + u, 0.5)) {
+          awaitVersion(baseA, "shopper-" + u, "v1");
+          awaitVersion(baseB, "shopper-" + u, "v1");
+          break;
+        }
+      }
     } finally {
       if (c != null) {
         c.close();
@@ -132,7 +171,7 @@ class SharedRegistrySwapTest {
                 + registryDir.toAbsolutePath()
                 + "\"\ncarousel.training.watch-interval = "
                 + INTERVAL_MS
-                + "ms\n");
+                + "ms\ncarousel.training.challenger-share = 0.5\n");
     Path current = io.carousel.cli.ServeCommandAccess.promotedVersion(registryDir);
     LoadedModel loaded = LiveCatalogueIT.load(current);
     return CarouselServer.start(
@@ -144,20 +183,39 @@ class SharedRegistrySwapTest {
             : null);
   }
 
+  /** A user the challenger never serves (share 0.5): what the champion serves. */
+  private static final String READER = champion();
+
+  private static String champion() {
+    for (int u = 0; ; u++) {
+      if (!ModelHandle.inShare("reader-" + u, 0.5)) {
+        return "reader-" + u;
+      }
+    }
+  }
+
   private static String version(String base) throws Exception {
-    return LiveCatalogueIT.slate(base, "reader", 5).get("modelVersion").asText();
+    return version(base, READER);
+  }
+
+  private static String version(String base, String user) throws Exception {
+    return LiveCatalogueIT.slate(base, user, 5).get("modelVersion").asText();
   }
 
   private static double awaitVersion(String base, String want) throws Exception {
+    return awaitVersion(base, READER, want);
+  }
+
+  private static double awaitVersion(String base, String user, String want) throws Exception {
     long t0 = System.nanoTime();
     long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
-      if (want.equals(version(base))) {
+      if (want.equals(version(base, user))) {
         return (System.nanoTime() - t0) / 1e9;
       }
       Thread.sleep(50);
     }
-    throw new AssertionError(base + " still serves " + version(base) + ", not " + want);
+    throw new AssertionError(base + " still serves " + version(base, user) + ", not " + want);
   }
 
   private static void awaitMetric(String base, String line) throws Exception {

@@ -28,6 +28,10 @@ public final class ItemAvailability {
   /** Set by {@link #rebase}: every later change goes there instead (a hot swap, ADR 0014). */
   private ItemAvailability next;
 
+  /** Instances over other catalogues (challengers) that get every change too; kept by rebase. */
+  private java.util.List<ItemAvailability> followers =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** Starts with every catalogue item available, in its catalogue category. */
   public ItemAvailability(Catalog catalog) {
     this.catalog = catalog;
@@ -77,6 +81,9 @@ public final class ItemAvailability {
     if (!outside.isEmpty()) {
       live.accept(outside);
     }
+    for (ItemAvailability f : followers) {
+      f.applyDelta(items);
+    }
   }
 
   /**
@@ -100,6 +107,28 @@ public final class ItemAvailability {
     if (!outside.isEmpty()) {
       live.accept(outside);
     }
+    for (ItemAvailability f : followers) {
+      f.replace(items);
+    }
+  }
+
+  /**
+   * Returns an availability over {@code otherCatalog} (a challenger's) with this one's state
+   * carried by item id, that gets every later change too until {@link #unfollow}; items outside its
+   * catalogue are ignored there.
+   */
+  public synchronized ItemAvailability follower(Catalog otherCatalog) {
+    if (next != null) {
+      return next.follower(otherCatalog);
+    }
+    ItemAvailability f = mapped(otherCatalog, java.util.List.of());
+    followers.add(f);
+    return f;
+  }
+
+  /** Stops sending changes to {@code follower}. */
+  public void unfollow(ItemAvailability follower) {
+    followers.remove(follower);
   }
 
   /**
@@ -119,6 +148,15 @@ public final class ItemAvailability {
     if (next != null) {
       return next.rebase(nextCatalog, outside, unavailableIds);
     }
+    ItemAvailability n = mapped(nextCatalog, unavailableIds);
+    n.live = outside;
+    n.followers = followers;
+    next = n;
+    return n;
+  }
+
+  /** A new instance over {@code nextCatalog} with this one's state carried by item id. */
+  private ItemAvailability mapped(Catalog nextCatalog, Collection<String> unavailableIds) {
     ItemAvailability n = new ItemAvailability(nextCatalog);
     Snapshot snap = current.get();
     BitSet unavailable = new BitSet(nextCatalog.size());
@@ -143,8 +181,6 @@ public final class ItemAvailability {
       }
     }
     n.current.set(new Snapshot(unavailable, categories));
-    n.live = outside;
-    next = n;
     return n;
   }
 

@@ -79,6 +79,11 @@ public final class ModelHandle {
 
   private final AtomicReference<Slot> current;
 
+  /** A challenger snapshot and the share of users it serves. */
+  private record Challenge(Slot slot, double share) {}
+
+  private final AtomicReference<Challenge> challenger = new AtomicReference<>();
+
   /**
    * Starts serving {@code first}.
    *
@@ -111,6 +116,69 @@ public final class ModelHandle {
       }
       // Retired between the read and the retain: a newer snapshot is current by now.
     }
+  }
+
+  /**
+   * Holds the snapshot that serves {@code userId}: the challenger for the users in its share
+   * ({@link #inShare}), else the current one.
+   */
+  public Lease acquire(String userId) {
+    while (true) {
+      Slot s = slotFor(userId);
+      if (s.tryRetain()) {
+        return new Lease(s);
+      }
+    }
+  }
+
+  /** Returns the snapshot that serves {@code userId}, without holding it. */
+  public ServingModel currentFor(String userId) {
+    return slotFor(userId).serving;
+  }
+
+  private Slot slotFor(String userId) {
+    Challenge c = challenger.get();
+    return c != null && inShare(userId, c.share()) ? c.slot() : current.get();
+  }
+
+  /**
+   * Returns whether {@code userId} is in the challenger's {@code share} of users: a stable hash of
+   * the id (the same on every node and across restarts, like the policy A/B split, but mixed
+   * differently so the two splits are independent).
+   */
+  public static boolean inShare(String userId, double share) {
+    int h = (userId.hashCode() ^ 0x2545F491) * 0x9E3779B9;
+    h ^= h >>> 15;
+    return Math.floorMod(h, 10_000) < share * 10_000;
+  }
+
+  /**
+   * Serves {@code next} to {@code share} of the users from now on (champion/challenger, ADR 0014),
+   * replacing a previous challenger (retired once unused).
+   */
+  public synchronized void challenge(ServingModel next, double share, Runnable onRetired) {
+    Challenge old = challenger.getAndSet(new Challenge(new Slot(next, onRetired), share));
+    if (old != null) {
+      old.slot().release();
+    }
+  }
+
+  /**
+   * Stops serving the challenger (retired once unused); returns it, or null when there was none.
+   */
+  public synchronized ServingModel dropChallenger() {
+    Challenge old = challenger.getAndSet(null);
+    if (old == null) {
+      return null;
+    }
+    old.slot().release();
+    return old.slot().serving;
+  }
+
+  /** Returns the challenger snapshot, or null. */
+  public ServingModel challenger() {
+    Challenge c = challenger.get();
+    return c == null ? null : c.slot().serving;
   }
 
   /**

@@ -436,7 +436,7 @@ public final class UserProfile
     this.userId = userId;
     this.deps = deps;
     this.policyId = deps.assemblerFor(userId).policy().id();
-    this.sessionVersion = deps.model().modelVersion();
+    this.sessionVersion = deps.models().currentFor(userId).version();
     this.subscribers = new Subscriptions(deps.metrics(), deps.settings().maxSubscribers());
   }
 
@@ -507,7 +507,7 @@ public final class UserProfile
     // One lambda instead of a handler builder (fewer objects per user actor).
     return (state, e) -> {
       // One model for the whole event: a swap between two reads would mix two vector spaces.
-      ProfileDependencies now = deps.pinned(deps.models().current());
+      ProfileDependencies now = deps.pinned(deps.models().currentFor(userId));
       return applyEvent(followSwap(state, now), e, now);
     };
   }
@@ -660,7 +660,7 @@ public final class UserProfile
       ActorRef<StreamMessage> pushTo) {
     // One model snapshot from the query to the assembled slate; held until the scoring pool has
     // answered, so a hot swap never closes the scorer under this request (ADR 0014).
-    ModelHandle.Lease lease = deps.models().acquire();
+    ModelHandle.Lease lease = deps.models().acquire(userId);
     ProfileDependencies model = deps.pinned(lease.serving());
     CandidateQuery query;
     try {

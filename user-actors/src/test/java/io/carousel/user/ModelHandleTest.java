@@ -106,6 +106,41 @@ class ModelHandleTest {
   }
 
   @Test
+  void aChallengerServesItsShareOfUsersStablyAndRetiresWhenDropped() {
+    ModelHandle handle = new ModelHandle(snapshot("v1"), null);
+    boolean[] retired = {false};
+    handle.challenge(snapshot("v2"), 0.2, () -> retired[0] = true);
+    int challenged = 0;
+    for (int u = 0; u < 10_000; u++) {
+      String user = "user-" + u;
+      ModelHandle.Lease lease = handle.acquire(user);
+      String v = lease.serving().version();
+      lease.release();
+      assertEquals(ModelHandle.inShare(user, 0.2) ? "v2" : "v1", v);
+      assertEquals(v, handle.currentFor(user).version(), "the same model for the same user");
+      challenged += v.equals("v2") ? 1 : 0;
+    }
+    // 20 % of 10,000 users, within 4 standard deviations (sqrt(10000 * 0.2 * 0.8) = 40).
+    assertTrue(Math.abs(challenged - 2_000) < 160, "challenged users: " + challenged);
+    ModelHandle.Lease held = handle.acquire(firstIn(true));
+    assertEquals("v2", held.serving().version());
+    assertEquals("v2", handle.dropChallenger().version());
+    assertFalse(retired[0], "a request still holds the challenger");
+    assertEquals("v1", handle.acquire(firstIn(true)).serving().version(), "dropped: champion");
+    held.release();
+    assertTrue(retired[0], "retired with its last request");
+    assertEquals("v1", handle.current().version());
+  }
+
+  private static String firstIn(boolean challenged) {
+    for (int u = 0; ; u++) {
+      if (ModelHandle.inShare("user-" + u, 0.2) == challenged) {
+        return "user-" + u;
+      }
+    }
+  }
+
+  @Test
   void theSessionVectorIsRebuiltFromRecentIdsInTheNewSpace() {
     UserProfileSettings settings = UserProfileSettings.fromConfig(ConfigFactory.load());
     ModelView v1 = TestModel.view();

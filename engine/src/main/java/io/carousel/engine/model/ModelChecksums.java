@@ -29,6 +29,9 @@ public final class ModelChecksums {
   /** The file under {@code models/} naming the promoted version. */
   public static final String CURRENT = "current";
 
+  /** The file under {@code models/} naming the challenger version, when there is one. */
+  public static final String CHALLENGER = "challenger";
+
   private static final Pattern VERSION_NAME = Pattern.compile("v([0-9]{1,9})");
 
   private ModelChecksums() {}
@@ -40,7 +43,19 @@ public final class ModelChecksums {
    * @throws UncheckedIOException when it cannot be read
    */
   public static Optional<String> currentVersion(Path registryDir) {
-    Path p = registryDir.resolve("models").resolve(CURRENT);
+    return pointer(registryDir, CURRENT);
+  }
+
+  /**
+   * Returns the version named by {@code <registryDir>/models/challenger} (served to a share of the
+   * users, ADR 0014), empty when there is none.
+   */
+  public static Optional<String> challengerVersion(Path registryDir) {
+    return pointer(registryDir, CHALLENGER);
+  }
+
+  private static Optional<String> pointer(Path registryDir, String file) {
+    Path p = registryDir.resolve("models").resolve(file);
     if (!Files.isRegularFile(p)) {
       return Optional.empty();
     }

@@ -73,6 +73,9 @@ public final class ModelSwap implements AutoCloseable {
   private final Counter failed;
   private final Timer duration;
   private volatile String refusedVersion;
+  private final double challengerShare;
+  private volatile String refusedChallenger;
+  private volatile ItemAvailability challengerAvailability;
   private volatile LoadedModel last;
 
   /**
@@ -98,6 +101,7 @@ public final class ModelSwap implements AutoCloseable {
     this.registryDir = registryDir(config);
     this.embedTimeout = config.getDuration("carousel.training.swap-timeout");
     this.served = served;
+    this.challengerShare = config.getDouble("carousel.training.challenger-share");
     this.retirer =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -184,6 +188,88 @@ public final class ModelSwap implements AutoCloseable {
       return false;
     }
     return swapTo(ModelChecksums.folder(registryDir, current.get()));
+  }
+
+  /**
+   * Champion/challenger, the serving half (ADR 0014): serves the registry's {@code
+   * models/challenger} version to {@code carousel.training.challenger-share} of the users (a stable
+   * hash of the user id, on every node), every slate naming its version; drops it when the file
+   * goes, names the current version, or the share is 0. The challenger has its own scorer, pool,
+   * availability (following the catalogue by item id) and trends; it embeds no live items (new
+   * items reach its users once it is promoted).
+   *
+   * @return whether the challenger changed
+   */
+  public synchronized boolean followChallenger() {
+    Optional<String> wanted;
+    try {
+      wanted = ModelChecksums.challengerVersion(registryDir);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read the registry's challenger: {}", e.getMessage());
+      return false;
+    }
+    ServingModel now = deps.models().challenger();
+    if (wanted.isEmpty() || challengerShare <= 0 || wanted.get().equals(servingVersion())) {
+      if (now != null) {
+        deps.models().dropChallenger();
+        unfollowChallenger();
+        LOG.info("challenger {} no longer served", now.version());
+        return true;
+      }
+      return false;
+    }
+    String version = wanted.get();
+    if ((now != null && now.version().equals(version)) || version.equals(refusedChallenger)) {
+      return false;
+    }
+    Path folder = ModelChecksums.folder(registryDir, version);
+    String problem = ModelChecksums.checksumProblem(folder);
+    if (problem != null) {
+      refusedChallenger = version;
+      refused.increment();
+      LOG.error("not serving challenger {}: {}", version, problem);
+      return false;
+    }
+    LoadedModel next;
+    try {
+      ModelMeta meta = ModelFolder.at(folder).meta();
+      next = LoadedModel.load(folder, meta.catalog(), meta.trainCounts());
+    } catch (RuntimeException e) {
+      failed.increment();
+      LOG.error("cannot load challenger {}: {}", version, e.getMessage());
+      return false;
+    }
+    ActorRef<ScoringModel.Command> pool =
+        system.systemActorOf(
+            scoringPool(scoring, next, metrics),
+            "scoring-challenger-" + version + "-" + pools.incrementAndGet(),
+            Props.empty());
+    try {
+      ServingModel champion = deps.models().current();
+      ItemAvailability availability = champion.availability().follower(next.view().catalog());
+      ServingModel challenger = deps.rebase(next.view(), pool, availability, dp);
+      unfollowChallenger();
+      challengerAvailability = availability;
+      deps.models().challenge(challenger, challengerShare, retire(next, pool));
+      LOG.info(
+          "serving challenger {} to {} % of the users beside {}",
+          version, challengerShare * 100, champion.version());
+      return true;
+    } catch (RuntimeException e) {
+      failed.increment();
+      LOG.error("serving challenger {} failed", version, e);
+      pool.tell(ScoringModel.Retire.INSTANCE);
+      next.close();
+      return false;
+    }
+  }
+
+  private void unfollowChallenger() {
+    ItemAvailability old = challengerAvailability;
+    if (old != null) {
+      deps.models().current().availability().unfollow(old);
+      challengerAvailability = null;
+    }
   }
 
   /**
@@ -344,6 +430,7 @@ public final class ModelSwap implements AutoCloseable {
             () -> {
               try {
                 followCurrent();
+                followChallenger();
               } catch (RuntimeException e) {
                 LOG.warn("following the registry's current version failed: {}", e.toString());
               }
@@ -357,5 +444,9 @@ public final class ModelSwap implements AutoCloseable {
     watcher.shutdownNow();
     retirer.shutdown();
     last.close();
+    ServingModel challenger = deps.models().dropChallenger();
+    if (challenger != null) {
+      LOG.debug("challenger {} closes with the node", challenger.version());
+    }
   }
 }
