@@ -420,6 +420,15 @@ public final class ModelSwap implements AutoCloseable {
     };
   }
 
+  /**
+   * Whether the watcher follows the registry: only while the node serves one of its versions. A
+   * node started on another model ({@code serve --model}, a dataset's model, the demo's) keeps it
+   * until a promotion or rollback on this node moves it into the registry.
+   */
+  private boolean followsRegistry() {
+    return java.nio.file.Files.isDirectory(ModelChecksums.folder(registryDir, servingVersion()));
+  }
+
   /** Starts following {@code current} every {@code interval} (the registry watcher). */
   void watch(Duration interval) {
     system
@@ -429,8 +438,10 @@ public final class ModelSwap implements AutoCloseable {
             interval,
             () -> {
               try {
-                followCurrent();
-                followChallenger();
+                if (followsRegistry()) {
+                  followCurrent();
+                  followChallenger();
+                }
               } catch (RuntimeException e) {
                 LOG.warn("following the registry's current version failed: {}", e.toString());
               }
