@@ -362,9 +362,15 @@ public final class ModelSwap implements AutoCloseable {
       pool.tell(ScoringModel.Retire.INSTANCE);
     }
     if (liveCatalogue != null) {
-      // Back to the serving model's text path if the switch happened.
+      // Back to the serving model's text path if the switch happened; only then may the new
+      // scorer close (no embedding runs on it after the switch back).
       ServingModel serving = deps.models().current();
-      liveCatalogue.switchTo(last.scorer(), serving.model().live()).join();
+      try {
+        liveCatalogue.switchTo(last.scorer(), serving.model().live()).join();
+      } catch (RuntimeException busy) {
+        LOG.error("cannot switch the live catalogue back; {} stays open", version, busy);
+        return;
+      }
     }
     next.close();
   }
