@@ -66,7 +66,12 @@ final class ServeCommand implements Callable<Integer> {
     var trainers = trainers(config);
     Path modelDir = model;
     if (modelDir == null) {
-      modelDir = promotedVersion(node.dataDir, node.datasetGiven() ? node.dataset : null);
+      // The registry's current version (a node joining a cluster loads what the others serve).
+      String registryDir = config.getString("carousel.training.registry-dir");
+      modelDir =
+          promotedVersion(
+              registryDir.isEmpty() ? node.dataDir : Path.of(registryDir),
+              node.datasetGiven() ? node.dataset : null);
     }
     if (modelDir == null) {
       modelDir =

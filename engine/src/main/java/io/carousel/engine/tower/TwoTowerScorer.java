@@ -37,6 +37,13 @@ public final class TwoTowerScorer implements AutoCloseable {
       org.slf4j.LoggerFactory.getLogger(TwoTowerScorer.class);
   private final Path dir;
   private final SavedModelBundle bundle;
+
+  /** Native sessions loaded and not yet closed, process-wide (a hot swap must not leak one). */
+  private static final java.util.concurrent.atomic.AtomicInteger OPEN =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final SessionFunction score;
   private final SessionFunction sessionVector;
   private final SessionFunction fromText;
@@ -236,6 +243,7 @@ public final class TwoTowerScorer implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new ModelException("cannot load the SavedModel at " + abs + ": " + e.getMessage(), e);
     }
+    OPEN.incrementAndGet();
     try {
       TwoTowerScorer scorer = new TwoTowerScorer(abs, bundle, metadata, coVisitation, weights);
       if (coVisitation != null) {
@@ -254,6 +262,7 @@ public final class TwoTowerScorer implements AutoCloseable {
       return scorer;
     } catch (RuntimeException e) {
       bundle.close();
+      OPEN.decrementAndGet();
       throw e instanceof ModelException
           ? e
           : new ModelException("SavedModel at " + abs + " is not a two-tower model: " + e, e);
@@ -429,9 +438,22 @@ public final class TwoTowerScorer implements AutoCloseable {
     return (TFloat32) t;
   }
 
-  /** Frees the native session and graph. */
+  /** Frees the native session and graph; later calls do nothing. */
   @Override
   public void close() {
-    bundle.close();
+    if (closed.compareAndSet(false, true)) {
+      bundle.close();
+      OPEN.decrementAndGet();
+    }
+  }
+
+  /** Returns whether {@link #close} was called. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  /** Returns how many native sessions this process has loaded and not closed. */
+  public static int openSessions() {
+    return OPEN.get();
   }
 }
