@@ -238,11 +238,19 @@ public final class ModelService implements AutoCloseable {
     d.put("servingVersion", run.champion);
     d.put("decision", promote ? "challenger-promoted" : "challenger-dropped");
     d.put("reason", o.reason());
+    run.state = promote ? "promoted" : "dropped";
     d.set("challenger", challengerJson(run, c));
-    if (!trainer.endChallenger(d, promote)) {
+    boolean ended;
+    try {
+      ended = trainer.endChallenger(d, promote);
+    } catch (RuntimeException e) {
+      run.state = "running";
+      throw e;
+    }
+    if (!ended) {
+      run.state = "running";
       return null;
     }
-    run.state = promote ? "promoted" : "dropped";
     LOG.info("challenger {} {}: {}", run.challenger, run.state, o.reason());
     thread.execute(
         () -> {
