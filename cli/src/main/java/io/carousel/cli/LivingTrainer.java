@@ -106,6 +106,7 @@ final class LivingTrainer implements ModelTrainer {
       throw new IllegalArgumentException(
           "carousel.training.challenger-share must be in [0, 1], got " + share);
     }
+    io.carousel.http.model.ChallengerRule.fromConfig(config);
     int epochs = config.getInt("carousel.training.epochs");
     if (epochs < 1) {
       throw new IllegalArgumentException("carousel.training.epochs must be >= 1, got " + epochs);
@@ -149,6 +150,21 @@ final class LivingTrainer implements ModelTrainer {
     } catch (IllegalStateException e) {
       throw new Conflict(e.getMessage());
     }
+  }
+
+  @Override
+  public JsonNode startChallenger(String version) {
+    try {
+      return registry.startChallenger(version);
+    } catch (IllegalStateException e) {
+      throw new Conflict(e.getMessage());
+    }
+  }
+
+  @Override
+  public boolean endChallenger(
+      com.fasterxml.jackson.databind.node.ObjectNode decision, boolean promote) {
+    return registry.endChallenger(decision, promote);
   }
 
   /** The pipeline's progress lines, to the node's log instead of stdout. */

@@ -39,5 +39,20 @@ class TrainingSettingsTest {
         refused("carousel.training.tolerance = -0.1"));
     assertEquals(
         "carousel.training.epochs must be >= 1, got 0", refused("carousel.training.epochs = 0"));
+    assertEquals(
+        "carousel.training.challenger-min-slates must be >= 1, got 0",
+        refused("carousel.training.challenger-min-slates = 0"));
+    assertEquals(
+        "carousel.training.challenger-min-slates must be a whole number >= 1, got 'many'",
+        refused("carousel.training.challenger-min-slates = many"));
+    assertEquals(
+        "carousel.training.challenger-tolerance must be in [0, 1), got -0.01",
+        refused("carousel.training.challenger-tolerance = -0.01"));
+    assertEquals(
+        "carousel.training.challenger-max-duration must be a duration such as 7d, got 'soon'",
+        refused("carousel.training.challenger-max-duration = soon"));
+    assertEquals(
+        "carousel.training.challenger-max-duration must be positive, got PT0S",
+        refused("carousel.training.challenger-max-duration = 0s"));
   }
 }

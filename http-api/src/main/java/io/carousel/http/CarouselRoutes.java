@@ -155,6 +155,7 @@ public final class CarouselRoutes extends AllDirectives {
           "GET /v1/model",
           "POST /v1/model/retrain",
           "POST /v1/model/rollback",
+          "POST /v1/model/challenger",
           "GET /v1/stats",
           "GET /v1/cluster",
           "GET /health/alive",

@@ -57,11 +57,12 @@ class OperationsDocTest extends HttpTestBase {
   @Test
   void metricsTableNamesEveryExportedCarouselFamily() throws Exception {
     // Traffic that registers the lazily created meters: an event of a known shopper, a slate,
-    // a click on it, and a second slate that closes the first into the pool.
+    // a purchase of one of its items (a reward, a clicked slate and a conversion of its model
+    // version), and a second slate that closes the first into the pool.
     String user = "ops-" + UUID.randomUUID();
     assertEquals(200, postEvent(user, "o1", "item-9").statusCode());
     String served = firstItem(get("/v1/users/" + user + "/recommendations?k=4").body());
-    assertEquals(200, postEvent(user, "o2", served).statusCode());
+    assertEquals(200, postEvent(user, "o2", served, "purchase").statusCode());
     assertEquals(200, get("/v1/users/" + user + "/recommendations?k=4").statusCode());
 
     Set<String> exported = new TreeSet<>();
@@ -107,6 +108,11 @@ class OperationsDocTest extends HttpTestBase {
 
   private static HttpResponse<String> postEvent(String user, String eventId, String item)
       throws Exception {
+    return postEvent(user, eventId, item, "click");
+  }
+
+  private static HttpResponse<String> postEvent(
+      String user, String eventId, String item, String type) throws Exception {
     String body =
         "{\"eventId\":\""
             + eventId
@@ -114,7 +120,9 @@ class OperationsDocTest extends HttpTestBase {
             + user
             + "\",\"itemId\":\""
             + item
-            + "\",\"type\":\"click\",\"timestamp\":\"2026-11-29T10:00:00Z\"}";
+            + "\",\"type\":\""
+            + type
+            + "\",\"timestamp\":\"2026-11-29T10:00:00Z\"}";
     return HTTP.send(
         HttpRequest.newBuilder(URI.create(node.base() + "/v1/events"))
             .header("Content-Type", "application/json")

@@ -35,6 +35,7 @@ public final class CarouselMetrics {
   private final AtomicLong activeUsers = new AtomicLong();
   private final AtomicLong subscribers = new AtomicLong();
   private final Map<String, LongAdder[]> byPolicy = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder[]> byVersion = new ConcurrentHashMap<>();
 
   /** Registers the meters in {@code registry}. */
   public CarouselMetrics(MeterRegistry registry) {
@@ -119,6 +120,51 @@ public final class CarouselMetrics {
   void clickOnServedSlate(String policy) {
     registry.counter("carousel.slates.clicks", "policy", policy).increment();
     stats(policy)[2].increment();
+  }
+
+  /**
+   * Per model version (ADR 0014, champion/challenger): logged slates, slates with at least one
+   * click (a click, add-to-cart or purchase on one of its items within its attribution window; a
+   * view is not a click) and purchases of a slate item.
+   */
+  public record ModelStats(String version, long slates, long clickedSlates, long conversions) {
+    /** Returns clicked slates / slates (0 when none). */
+    public double ctr() {
+      return slates == 0 ? 0 : (double) clickedSlates / slates;
+    }
+
+    /** Returns conversions / slates (0 when none). */
+    public double conversionRate() {
+      return slates == 0 ? 0 : (double) conversions / slates;
+    }
+  }
+
+  void modelSlate(String version) {
+    registry.counter("carousel.model.slates", "version", version).increment();
+    modelStats(version)[0].increment();
+  }
+
+  void modelClickedSlate(String version) {
+    registry.counter("carousel.model.clicks", "version", version).increment();
+    modelStats(version)[1].increment();
+  }
+
+  void modelConversion(String version) {
+    registry.counter("carousel.model.conversions", "version", version).increment();
+    modelStats(version)[2].increment();
+  }
+
+  private LongAdder[] modelStats(String version) {
+    return byVersion.computeIfAbsent(
+        version, v -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()});
+  }
+
+  /** Returns this node's counts of {@code version} since the node started (zeros when none). */
+  public ModelStats modelStatsOf(String version) {
+    LongAdder[] a = byVersion.get(version);
+    return a == null
+        ? new ModelStats(version, 0, 0, 0)
+        : new ModelStats(version, a[0].sum(), a[1].sum(), a[2].sum());
   }
 
   void userStarted() {

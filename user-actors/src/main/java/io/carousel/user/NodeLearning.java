@@ -66,6 +66,10 @@ final class NodeLearning {
       long startNanos) {
     metrics.persisted(startNanos);
     bandit.pool(policyId, closing.features(), closing.rewards());
+    if (served.modelVersion() != null) {
+      // Only logged slates can be clicked (an unlogged one has no slate id): the comparison's base.
+      metrics.modelSlate(served.modelVersion());
+    }
     slateServed(policyId, served);
   }
 

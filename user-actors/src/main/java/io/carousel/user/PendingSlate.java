@@ -45,6 +45,9 @@ public final class PendingSlate {
   private final boolean[] rewarded;
   // Per slot: the strongest reward so far, not yet learned; null while no slot has one.
   private final double[] rewards;
+  // The model version that served the slate (its SlateServed's), for the online comparison per
+  // version (ADR 0014); not persisted: null for a slate read from a snapshot.
+  private final String modelVersion;
 
   private PendingSlate(
       String slateId,
@@ -52,13 +55,15 @@ public final class PendingSlate {
       float[] own,
       float[][] projected,
       boolean[] rewarded,
-      double[] rewards) {
+      double[] rewards,
+      String modelVersion) {
     this.slateId = slateId;
     this.itemIds = itemIds;
     this.own = own;
     this.projected = projected;
     this.rewarded = rewarded;
     this.rewards = rewards;
+    this.modelVersion = modelVersion;
   }
 
   /**
@@ -94,7 +99,7 @@ public final class PendingSlate {
     PendingSlate p = of(slateId, itemIds, rows, id -> null, rewarded);
     return rewards == null
         ? p
-        : new PendingSlate(slateId, itemIds, p.own, p.projected, rewarded, rewards.clone());
+        : new PendingSlate(slateId, itemIds, p.own, p.projected, rewarded, rewards.clone(), null);
   }
 
   /**
@@ -135,7 +140,19 @@ public final class PendingSlate {
               ? candidate
               : Arrays.copyOfRange(x, FROM, FROM + PROJECTED);
     }
-    return new PendingSlate(slateId, itemIds, own, projected, rewarded, null);
+    return new PendingSlate(slateId, itemIds, own, projected, rewarded, null, null);
+  }
+
+  /**
+   * Returns the model version that served this slate, or null when unknown (read from a snapshot).
+   */
+  public String modelVersion() {
+    return modelVersion;
+  }
+
+  /** Returns this slate served by {@code version} (the contexts are shared, not copied). */
+  PendingSlate servedBy(String version) {
+    return new PendingSlate(slateId, itemIds, own, projected, rewarded, rewards, version);
   }
 
   /** Returns the slate id. */
@@ -194,7 +211,7 @@ public final class PendingSlate {
     }
     double[] r = rewards == null ? new double[itemIds.size()] : rewards.clone();
     r[slot] = reward;
-    return new PendingSlate(slateId, itemIds, own, projected, rewarded, r);
+    return new PendingSlate(slateId, itemIds, own, projected, rewarded, r, modelVersion);
   }
 
   /**
@@ -270,7 +287,7 @@ public final class PendingSlate {
   PendingSlate withRewarded(int slot) {
     boolean[] r = rewarded.clone();
     r[slot] = true;
-    return new PendingSlate(slateId, itemIds, own, projected, r, rewards);
+    return new PendingSlate(slateId, itemIds, own, projected, r, rewards, modelVersion);
   }
 
   @Override

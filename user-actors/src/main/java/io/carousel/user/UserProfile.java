@@ -405,6 +405,10 @@ public final class UserProfile
    */
   private String sessionVersion;
 
+  // The slate last counted as clicked per model version (in memory: a slate pending across a
+  // restart or passivation may be counted twice, a bias of at most one per user and restart).
+  private String clickedSlate;
+
   private final Subscriptions subscribers;
   private final UnreadableHistory.Guard guard;
 
@@ -580,14 +584,15 @@ public final class UserProfile
     var one =
         List.of(new Interaction(c.eventId(), c.itemId(), c.type(), c.eventTimeMs(), c.slateId()));
     InteractionBatch batch = InteractionBatch.plan(state, one, deps.clock().millis(), deps);
-    return record(batch).thenReply(c.replyTo(), s -> StatusReply.success(batch.results().get(0)));
+    return record(state.pending(), batch)
+        .thenReply(c.replyTo(), s -> StatusReply.success(batch.results().get(0)));
   }
 
   private ReplyEffect<Event, UserState> onRecordInteractions(
       UserState state, RecordInteractions c) {
     InteractionBatch batch =
         InteractionBatch.plan(state, c.interactions(), deps.clock().millis(), deps);
-    return record(batch)
+    return record(state.pending(), batch)
         .thenReply(c.replyTo(), s -> StatusReply.success(new BatchRecorded(batch.results())));
   }
 
@@ -596,7 +601,7 @@ public final class UserProfile
    * feeds the node-wide learning from each new interaction and reward and refreshes subscribers.
    */
   private akka.persistence.typed.javadsl.EffectBuilder<Event, UserState> record(
-      InteractionBatch batch) {
+      PendingSlate pending, InteractionBatch batch) {
     if (batch.events().isEmpty()) {
       return Effect().none();
     }
@@ -604,7 +609,34 @@ public final class UserProfile
     return Effect()
         .persist(batch.events())
         .thenRun(s -> deps.learning().recorded(userId, policyId, batch.events(), start))
+        .thenRun(s -> compareVersions(pending, batch.events()))
         .thenRun(this::refreshSubscribers);
+  }
+
+  /**
+   * Counts the online comparison per model version (ADR 0014, champion/challenger): a click,
+   * add-to-cart or purchase on an item of the slate pending when it arrived (naming that slate or
+   * none: the reward's attribution window) makes that slate clicked, once per slate; a purchase
+   * there counts a conversion. A view is not a click (its reward is not a choice).
+   */
+  private void compareVersions(PendingSlate pending, List<Event> events) {
+    if (pending == null || pending.modelVersion() == null) {
+      return;
+    }
+    for (Event e : events) {
+      if (e instanceof InteractionRecorded i
+          && i.type() != EventType.VIEW
+          && (i.slateId() == null || i.slateId().equals(pending.slateId()))
+          && pending.itemIds().contains(i.itemId())) {
+        if (!pending.slateId().equals(clickedSlate)) {
+          clickedSlate = pending.slateId();
+          deps.metrics().modelClickedSlate(pending.modelVersion());
+        }
+        if (i.type() == EventType.PURCHASE) {
+          deps.metrics().modelConversion(pending.modelVersion());
+        }
+      }
+    }
   }
 
   private ReplyEffect<Event, UserState> onRecommend(UserState state, Recommend c) {

@@ -363,7 +363,9 @@ public record UserState(
       BanditModel bandit) {
     UserState closed = withPendingClosed(bandit);
     PackedPosterior post = closed.policyState;
-    PendingSlate next = PendingSlate.of(e.slateId(), itemIds, e.features(), sharedProjection);
+    PendingSlate next =
+        PendingSlate.of(e.slateId(), itemIds, e.features(), sharedProjection)
+            .servedBy(e.modelVersion());
     return new UserState(
         session,
         sessionTimeMs,

@@ -82,6 +82,32 @@ class RewardAttributionTest {
     assertEquals(0, result.state().rewardsObserved());
   }
 
+  @Test
+  void aSlateCountsOnceAsClickedForItsModelVersionAndAPurchaseAsAConversion() {
+    // Champion/challenger's counts (ADR 0014): a view is no click; a slate is clicked once however
+    // many of its items are; a purchase of a slate item is a conversion; the window closes with
+    // the next slate.
+    UserProfile.SlateReply slate = recommend(3);
+    String v = slate.modelVersion();
+    CarouselMetrics m = deps.metrics();
+    assertEquals(new CarouselMetrics.ModelStats(v, 1, 0, 0), m.modelStatsOf(v));
+    String item0 = slate.items().get(0).itemId();
+    String item1 = slate.items().get(1).itemId();
+    record("v", item0, EventType.VIEW, slate.slateId());
+    assertEquals(new CarouselMetrics.ModelStats(v, 1, 0, 0), m.modelStatsOf(v));
+    record("c", item0, EventType.CLICK, slate.slateId());
+    record("c2", item1, EventType.CLICK, null);
+    assertEquals(new CarouselMetrics.ModelStats(v, 1, 1, 0), m.modelStatsOf(v));
+    record("p", item1, EventType.PURCHASE, null);
+    assertEquals(new CarouselMetrics.ModelStats(v, 1, 1, 1), m.modelStatsOf(v));
+    UserProfile.SlateReply next = recommend(3);
+    record("late", item0, EventType.CLICK, slate.slateId());
+    assertEquals(new CarouselMetrics.ModelStats(v, 2, 1, 1), m.modelStatsOf(v));
+    record("n", next.items().get(2).itemId(), EventType.ADD_TO_CART, next.slateId());
+    assertEquals(new CarouselMetrics.ModelStats(v, 2, 2, 1), m.modelStatsOf(v));
+    assertEquals(0.5, m.modelStatsOf(v).conversionRate(), 1e-12);
+  }
+
   /**
    * Serves a slate, records {@code first} then {@code second} on slot 1 (naming the slate), and
    * checks: {@code rewardEvents} RewardObserved events in all, rewardsObserved 1, rewardSum {@code

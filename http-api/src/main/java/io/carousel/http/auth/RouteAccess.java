@@ -63,6 +63,7 @@ public final class RouteAccess {
     t.put("GET /v1/model", new Rule(Scope.ADMIN, Shopper.NONE));
     t.put("POST /v1/model/retrain", new Rule(Scope.ADMIN, Shopper.NONE));
     t.put("POST /v1/model/rollback", new Rule(Scope.ADMIN, Shopper.NONE));
+    t.put("POST /v1/model/challenger", new Rule(Scope.ADMIN, Shopper.NONE));
     t.put("GET /v1/stats", new Rule(Scope.ADMIN, Shopper.NONE));
     t.put("GET /v1/cluster", new Rule(Scope.ADMIN, Shopper.NONE));
     t.put("GET /health/alive", OPEN);

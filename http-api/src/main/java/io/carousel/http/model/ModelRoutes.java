@@ -43,7 +43,41 @@ public final class ModelRoutes extends AllDirectives {
                             }))),
         path(
             segment("model").slash("rollback"),
-            () -> post(() -> answer(() -> Json.response(200, service.rollback())))));
+            () -> post(() -> answer(() -> Json.response(200, service.rollback())))),
+        path(
+            segment("model").slash("challenger"),
+            () ->
+                post(
+                    () ->
+                        entity(
+                            akka.http.javadsl.unmarshalling.Unmarshaller.entityToString(),
+                            body -> {
+                              String version = versionOf(body);
+                              if (version == null) {
+                                return complete(
+                                    Json.problem(
+                                        Problem.of(
+                                            400,
+                                            "Bad Request",
+                                            "version",
+                                            "the body must be a JSON object with a version name,"
+                                                + " e.g. {\"version\": \"v3\"}")));
+                              }
+                              return answer(
+                                  () -> Json.response(200, service.startChallenger(version)));
+                            }))));
+  }
+
+  /** Returns the body's {@code version} string, or null when the body is not such an object. */
+  private static String versionOf(String body) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode n = Json.MAPPER.readTree(body);
+      return n != null && n.path("version").isTextual() && !n.path("version").asText().isBlank()
+          ? n.path("version").asText()
+          : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
   }
 
   private Route answer(java.util.function.Supplier<akka.http.javadsl.model.HttpResponse> action) {

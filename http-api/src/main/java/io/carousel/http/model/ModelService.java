@@ -49,6 +49,44 @@ public final class ModelService implements AutoCloseable {
   private final AtomicReference<Retrain> last = new AtomicReference<>();
   private final AtomicLong ids = new AtomicLong();
   private final Map<String, Counter> outcomes;
+  private volatile Challenging challenging;
+  // The challenger run this node compares (its counts since it first saw the challenger); guarded
+  // by this.
+  private Run run;
+  private Run lastRun;
+
+  /**
+   * How the node runs champion/challenger (ADR 0014): the rule, the share, the challenger it serves
+   * now (null: none), this node's counts per model version, and how it follows {@code
+   * models/challenger}.
+   */
+  public record Challenging(
+      ChallengerRule rule,
+      double share,
+      java.util.function.Supplier<String> served,
+      java.util.function.Function<String, ChallengerRule.Arm> counts,
+      Runnable follow) {}
+
+  /** One challenger run on this node: the baseline counts when it began, the last outcome. */
+  private static final class Run {
+    final String challenger;
+    final String champion;
+    final java.time.Instant startedAt;
+    final ChallengerRule.Arm challengerBase;
+    final ChallengerRule.Arm championBase;
+    ChallengerRule.Outcome outcome;
+    ChallengerRule.Arm challengerArm;
+    ChallengerRule.Arm championArm;
+    String state = "running";
+
+    Run(String challenger, String champion, java.time.Instant startedAt, Challenging c) {
+      this.challenger = challenger;
+      this.champion = champion;
+      this.startedAt = startedAt;
+      this.challengerBase = c.counts().apply(challenger);
+      this.championBase = c.counts().apply(champion);
+    }
+  }
 
   /**
    * @param trainer the registry and its retrain, or null when this node has none (the routes then
@@ -97,6 +135,224 @@ public final class ModelService implements AutoCloseable {
    */
   public void followWith(java.util.function.BooleanSupplier follow) {
     this.follow = follow;
+  }
+
+  /** Sets how this node runs champion/challenger; without it there is no decider. */
+  public void challengeWith(Challenging challenging) {
+    this.challenging = challenging;
+  }
+
+  /**
+   * Serves {@code version} as the challenger: {@code models/challenger} through the registry (so
+   * every node follows it), then this node follows at once.
+   *
+   * @throws ModelTrainer.Conflict when the share is 0, the version is missing, current or damaged,
+   *     or a challenger runs
+   */
+  public JsonNode startChallenger(String version) {
+    requireTrainer();
+    Challenging c = challenging;
+    if (c == null || c.share() <= 0) {
+      throw new ModelTrainer.Conflict(
+          "carousel.training.challenger-share is 0 on this node: set it in (0, 1] to serve a"
+              + " challenger");
+    }
+    JsonNode decision = trainer.startChallenger(version);
+    thread.execute(() -> followChallenger(c));
+    return decision;
+  }
+
+  private static void followChallenger(Challenging c) {
+    try {
+      c.follow().run();
+    } catch (RuntimeException e) {
+      LOG.warn("following the registry's challenger failed: {}", e.toString());
+    }
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean tickQueued =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Queues one {@link #decideChallenger} on the retrain thread (file writes stay off serving's
+   * dispatchers); nothing while a retrain runs or a tick is queued.
+   */
+  public void tickChallenger() {
+    if (challenging == null || running.get() != null || !tickQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      thread.execute(
+          () -> {
+            tickQueued.set(false);
+            try {
+              decideChallenger();
+            } catch (RuntimeException e) {
+              LOG.warn("challenger decision failed; serving is unchanged: {}", e.toString());
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      tickQueued.set(false);
+    }
+  }
+
+  /**
+   * The decider's tick: compares the challenger this node serves with the champion on this node's
+   * counts since it first saw the challenger, and promotes or drops it through the registry when
+   * {@link ChallengerRule} says so (recorded in decisions.json; every node follows). Skipped while
+   * a retrain runs (one writer of the registry at a time).
+   *
+   * @return the recorded decision, or null when none was taken
+   */
+  public synchronized JsonNode decideChallenger() {
+    Challenging c = challenging;
+    if (c == null || trainer == null) {
+      return null;
+    }
+    String served = c.served().get();
+    if (served == null) {
+      if (run != null) {
+        // Ended elsewhere (another node, an operator removed models/challenger).
+        if ("running".equals(run.state)) {
+          run.state = "ended";
+        }
+        lastRun = run;
+        run = null;
+      }
+      return null;
+    }
+    if (run != null && run.challenger.equals(served) && !"running".equals(run.state)) {
+      return null; // decided; the node is following the registry
+    }
+    if (run == null || !run.challenger.equals(served) || !run.champion.equals(servingVersion)) {
+      run = new Run(served, servingVersion, clock.instant(), c);
+    }
+    ChallengerRule.Outcome o = measure(run, c);
+    if (o.verdict() == ChallengerRule.Verdict.WAIT || running.get() != null) {
+      return null;
+    }
+    boolean promote = o.verdict() == ChallengerRule.Verdict.PROMOTE;
+    ObjectNode d = Json.MAPPER.createObjectNode();
+    d.put("version", run.challenger);
+    d.put("decidedAt", clock.instant().toString());
+    d.put("servingVersion", run.champion);
+    d.put("decision", promote ? "challenger-promoted" : "challenger-dropped");
+    d.put("reason", o.reason());
+    run.state = promote ? "promoted" : "dropped";
+    d.set("challenger", challengerJson(run, c));
+    boolean ended;
+    try {
+      ended = trainer.endChallenger(d, promote);
+    } catch (RuntimeException e) {
+      run.state = "running";
+      throw e;
+    }
+    if (!ended) {
+      run.state = "running";
+      return null;
+    }
+    LOG.info("challenger {} {}: {}", run.challenger, run.state, o.reason());
+    thread.execute(
+        () -> {
+          if (promote) {
+            followCurrent();
+          }
+          followChallenger(c);
+        });
+    return d;
+  }
+
+  /** Updates the run's arms (counts since it began) and outcome from the node's counters now. */
+  private ChallengerRule.Outcome measure(Run r, Challenging c) {
+    r.challengerArm = minus(c.counts().apply(r.challenger), r.challengerBase);
+    r.championArm = minus(c.counts().apply(r.champion), r.championBase);
+    r.outcome =
+        c.rule()
+            .decide(
+                r.challengerArm,
+                r.championArm,
+                java.time.Duration.between(r.startedAt, clock.instant()));
+    return r.outcome;
+  }
+
+  private static ChallengerRule.Arm minus(ChallengerRule.Arm now, ChallengerRule.Arm base) {
+    return new ChallengerRule.Arm(
+        now.version(),
+        now.slates() - base.slates(),
+        now.clickedSlates() - base.clickedSlates(),
+        now.conversions() - base.conversions());
+  }
+
+  private static ObjectNode challengerJson(Run r, Challenging c) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("version", r.challenger);
+    o.put("champion", r.champion);
+    o.put("share", c.share());
+    o.put("state", r.state);
+    o.put("startedAt", r.startedAt.toString());
+    o.set("arms", arms(r));
+    ChallengerRule.Outcome out = r.outcome;
+    putNumber(o, "ctrDifference", out.difference());
+    ArrayNode ci = o.putArray("ctrDifference95");
+    if (Double.isNaN(out.low())) {
+      ci.addNull().addNull();
+    } else {
+      ci.add(out.low()).add(out.high());
+    }
+    o.put("verdict", out.verdict().name().toLowerCase(java.util.Locale.ROOT));
+    o.put("reason", out.reason());
+    ObjectNode rule = o.putObject("rule");
+    rule.put("minSlates", c.rule().minSlates());
+    rule.put("tolerance", c.rule().tolerance());
+    rule.put("maxDuration", c.rule().maxDuration().toString());
+    rule.put("interval", "Newcombe hybrid score (Wilson per arm), 95 %, slates as units");
+    return o;
+  }
+
+  private static ObjectNode arms(Run r) {
+    ObjectNode arms = Json.MAPPER.createObjectNode();
+    for (ChallengerRule.Arm a : List.of(r.challengerArm, r.championArm)) {
+      ObjectNode x = arms.putObject(a == r.challengerArm ? "challenger" : "champion");
+      x.put("version", a.version());
+      x.put("slates", a.slates());
+      x.put("clickedSlates", a.clickedSlates());
+      x.put("conversions", a.conversions());
+      x.put("ctr", a.ctr());
+      x.put("conversionRate", a.slates() == 0 ? 0 : (double) a.conversions() / a.slates());
+    }
+    return arms;
+  }
+
+  private static void putNumber(ObjectNode o, String field, double v) {
+    if (Double.isNaN(v)) {
+      o.putNull(field);
+    } else {
+      o.put(field, v);
+    }
+  }
+
+  /**
+   * Returns {@code GET /v1/model}'s {@code challenger}: the run now, else the last one, or null.
+   */
+  private synchronized JsonNode challengerStatus() {
+    Challenging c = challenging;
+    if (c == null) {
+      return null;
+    }
+    String served = c.served().get();
+    if (served != null
+        && (run == null || !run.challenger.equals(served) || !run.champion.equals(servingVersion))
+        && !(run != null && run.challenger.equals(served) && !"running".equals(run.state))) {
+      run = new Run(served, servingVersion, clock.instant(), c);
+    }
+    Run shown = run != null ? run : lastRun;
+    if (shown == null) {
+      return null;
+    }
+    if ("running".equals(shown.state)) {
+      measure(shown, c);
+    }
+    return challengerJson(shown, c);
   }
 
   /** Records that the node now serves {@code version} (after a hot swap): status and gauge. */
@@ -247,6 +503,7 @@ public final class ModelService implements AutoCloseable {
       out.putNull("trainedOn");
     }
     out.set("lastDecision", history.isEmpty() ? null : history.get(history.size() - 1));
+    out.set("challenger", challengerStatus());
     Retrain now = running.get();
     Retrain shown = now != null ? now : last.get();
     out.set("retrain", shown == null ? null : Json.MAPPER.valueToTree(shown));

@@ -33,6 +33,28 @@ public interface ModelTrainer {
    */
   JsonNode rollback();
 
+  /**
+   * Serves {@code version} as the challenger (ADR 0014): {@code models/challenger}, checksums
+   * verified, and a {@code challenger-started} decision.
+   *
+   * @return the recorded decision
+   * @throws Conflict when the version is missing, current, damaged, or a challenger runs
+   */
+  default JsonNode startChallenger(String version) {
+    throw new Conflict("this node's registry cannot serve a challenger");
+  }
+
+  /**
+   * Ends the challenger run named by {@code decision.version}: promoted ({@code current} = it) or
+   * dropped; {@code models/challenger} removed and {@code decision} recorded.
+   *
+   * @return false when that version was no longer the challenger (nothing changed)
+   */
+  default boolean endChallenger(
+      com.fasterxml.jackson.databind.node.ObjectNode decision, boolean promote) {
+    return false;
+  }
+
   /** A request the registry's state refuses (409): says why. */
   final class Conflict extends RuntimeException {
     private static final long serialVersionUID = 1L;

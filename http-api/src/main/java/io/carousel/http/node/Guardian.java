@@ -243,6 +243,32 @@ final class Guardian {
     if (!"off".equals(config.getString("carousel.training.watch-interval"))) {
       swap.watch(config.getDuration("carousel.training.watch-interval"));
     }
+    // Champion/challenger, the deciding half (ADR 0014): this node's counts per model version,
+    // compared every second (cheap: counters) on the retrain thread, never on serving's.
+    double share = config.getDouble("carousel.training.challenger-share");
+    models.challengeWith(
+        new ModelService.Challenging(
+            io.carousel.http.model.ChallengerRule.fromConfig(config),
+            share,
+            () -> {
+              io.carousel.user.ServingModel c = deps.models().challenger();
+              return c == null ? null : c.version();
+            },
+            v -> {
+              var s = metrics.profiles().modelStatsOf(v);
+              return new io.carousel.http.model.ChallengerRule.Arm(
+                  v, s.slates(), s.clickedSlates(), s.conversions());
+            },
+            swap::followChallenger));
+    if (share > 0 && models.available()) {
+      system
+          .scheduler()
+          .scheduleWithFixedDelay(
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(1),
+              models::tickChallenger,
+              system.executionContext());
+    }
     system.getWhenTerminated().thenRun(swap::close);
   }
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class ModelServiceTest {
   /** A registry whose retrain runs {@code body}, recording decisions as the real one does. */
-  static final class Stub implements ModelTrainer {
+  static class Stub implements ModelTrainer {
     final List<JsonNode> decisions = new ArrayList<>();
     volatile String current = "v1";
     volatile Supplier<JsonNode> body;
@@ -173,6 +173,58 @@ class ModelServiceTest {
       assertFalse(service.available());
       IllegalStateException e = assertThrows(IllegalStateException.class, service::start);
       assertTrue(e.getMessage().contains("no model registry"), e.getMessage());
+    }
+  }
+
+  @Test
+  void theDeciderCountsFromTheRunsStartWaitsThenPromotesThroughTheRegistry() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    java.util.Map<String, long[]> counts = new java.util.concurrent.ConcurrentHashMap<>();
+    // Counted before the run: not part of the comparison.
+    counts.put("v1", new long[] {1000, 0});
+    List<ObjectNode> ended = new ArrayList<>();
+    Stub stub =
+        new Stub() {
+          @Override
+          public boolean endChallenger(ObjectNode decision, boolean promote) {
+            ended.add(decision);
+            return true;
+          }
+        };
+    try (ModelService service = new ModelService(stub, "v1", registry, Clock.systemUTC())) {
+      String[] served = {"v2"};
+      service.challengeWith(
+          new ModelService.Challenging(
+              new ChallengerRule(100, 0.005, java.time.Duration.ofDays(1)),
+              0.5,
+              () -> served[0],
+              v -> {
+                long[] c = counts.getOrDefault(v, new long[2]);
+                return new ChallengerRule.Arm(v, c[0], c[1], 0);
+              },
+              () -> {}));
+      assertEquals(null, service.decideChallenger(), "the run starts: baseline, no decision");
+      counts.put("v1", new long[] {1000 + 150, 15});
+      counts.put("v2", new long[] {99, 30});
+      assertEquals(null, service.decideChallenger(), "99 challenger slates: waiting");
+      JsonNode waiting = service.status().get("challenger");
+      assertEquals("running", waiting.get("state").asText());
+      assertEquals(150, waiting.get("arms").get("champion").get("slates").asLong());
+      assertEquals(0.1, waiting.get("arms").get("champion").get("ctr").asDouble(), 1e-12);
+      counts.put("v2", new long[] {120, 36});
+      JsonNode d = service.decideChallenger();
+      assertEquals("challenger-promoted", d.get("decision").asText());
+      assertEquals(1, ended.size());
+      JsonNode arms = d.get("challenger").get("arms");
+      assertEquals(0.3, arms.get("challenger").get("ctr").asDouble(), 1e-12);
+      assertEquals(0.2, d.get("challenger").get("ctrDifference").asDouble(), 1e-12);
+      assertTrue(d.get("challenger").get("ctrDifference95").get(0).asDouble() > 0);
+      // Decided: no second decision while the node follows the registry.
+      assertEquals(null, service.decideChallenger());
+      assertEquals(1, ended.size());
+      served[0] = null;
+      assertEquals(null, service.decideChallenger());
+      assertEquals("promoted", service.status().get("challenger").get("state").asText());
     }
   }
 }

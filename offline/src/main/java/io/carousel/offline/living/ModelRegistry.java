@@ -240,6 +240,75 @@ public final class ModelRegistry {
     return d;
   }
 
+  /** Returns the challenger version ({@code models/challenger}, ADR 0014), if any. */
+  public Optional<String> challengerVersion() {
+    return ModelChecksums.challengerVersion(models.getParent());
+  }
+
+  /**
+   * Points {@code models/challenger} at {@code version} (checksums verified, renamed atomically as
+   * {@link #CURRENT}) and records a {@code challenger-started} decision.
+   *
+   * @return the recorded decision
+   * @throws IllegalStateException when the version is not a folder of this registry, is current,
+   *     fails its checksums, or another challenger runs
+   */
+  public synchronized ObjectNode startChallenger(String version) {
+    if (version == null || !VERSION_NAME.matcher(version).matches()) {
+      throw new IllegalStateException("'" + version + "' is not a version name like v3");
+    }
+    if (!Files.isDirectory(folder(version))) {
+      throw new IllegalStateException("no version " + version + " in " + models.toAbsolutePath());
+    }
+    String current = currentVersion().orElse(null);
+    if (version.equals(current)) {
+      throw new IllegalStateException(version + " is the current version already");
+    }
+    Optional<String> running = challengerVersion();
+    if (running.isPresent()) {
+      throw new IllegalStateException(
+          "challenger " + running.get() + " is running; it is promoted or dropped first");
+    }
+    String problem = checksumProblem(folder(version));
+    if (problem != null) {
+      throw new IllegalStateException("not serving " + version + " as challenger: " + problem);
+    }
+    writeAtomically(models.resolve(ModelChecksums.CHALLENGER), version + "\n");
+    ObjectNode d = JSON.createObjectNode();
+    d.put("version", version);
+    d.put("decidedAt", java.time.Instant.now().toString());
+    d.put("servingVersion", current);
+    d.put("decision", "challenger-started");
+    d.put("reason", version + " served as challenger beside " + current);
+    record(d);
+    return d;
+  }
+
+  /**
+   * Ends the challenger run of {@code decision.version}: when {@code promote}, makes it current
+   * (checksums verified, as {@link #promote}); then removes {@code models/challenger} and records
+   * {@code decision}. Nothing happens when that version is no longer the challenger (another node
+   * or an operator ended the run).
+   *
+   * @return whether the run was ended here
+   */
+  public synchronized boolean endChallenger(ObjectNode decision, boolean promote) {
+    String version = decision.path("version").asText();
+    if (!challengerVersion().map(version::equals).orElse(false)) {
+      return false;
+    }
+    if (promote) {
+      promote(version);
+    }
+    try {
+      Files.deleteIfExists(models.resolve(ModelChecksums.CHALLENGER));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + models.resolve("challenger"), e);
+    }
+    record(decision);
+    return true;
+  }
+
   /** Returns the recorded decisions, oldest first (empty when there is no log yet). */
   public List<JsonNode> decisions() {
     Path p = models.resolve(DECISIONS);
