@@ -1,0 +1,265 @@
+package io.carousel.user;
+
+import akka.actor.Address;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.Props;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
+import akka.serialization.Serializers;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.StreamSupport;
+
+/**
+ * Lets a new node start from the cluster's node-wide learning instead of the priors
+ * (docs/decisions/0011-living-catalogue-and-node-state.md, addendum "a new node starts from a
+ * peer"). Every node registers one source with the receptionist; a node without a snapshot of its
+ * own asks, before it serves, every Up peer's source for its current {@link NodeState} and takes
+ * the first complete answer. No Up peer, or no answer within the timeout: the priors, as before.
+ *
+ * <p>The snapshot is O(items) (trend weights by item id: a few MB at 100k items), larger than one
+ * Artery frame (256 KiB), so a source sends it serialized and cut into {@value #CHUNK} byte chunks,
+ * reassembled by index on the asking side.
+ */
+public final class NodeStateSource {
+  /** The receptionist key of every node's source. */
+  public static final ServiceKey<Request> KEY =
+      ServiceKey.create(Request.class, "carousel-node-state");
+
+  /** Bytes per chunk: well under Artery's default 256 KiB frame. */
+  static final int CHUNK = 128 * 1024;
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(NodeStateSource.class);
+
+  private NodeStateSource() {}
+
+  /** Asks a source for its node's snapshot; the answer comes as {@link Chunk}s. */
+  public record Request(String requestId, ActorRef<Chunk> replyTo) implements CborSerializable {}
+
+  /**
+   * One piece of a serialized snapshot ({@code serializerId}/{@code manifest} of Akka's
+   * serialization of a {@link Payload}).
+   */
+  public record Chunk(
+      String requestId,
+      String node,
+      int index,
+      int count,
+      int serializerId,
+      String manifest,
+      byte[] bytes)
+      implements CborSerializable {}
+
+  /** The serialized form of a snapshot (jackson-cbor, like every message between nodes). */
+  public record Payload(NodeState state) implements CborSerializable {}
+
+  /** A peer's snapshot and the node it came from. */
+  public record Seed(String node, NodeState state) {}
+
+  /** A source answering with {@code deps}' current learning, registered with the receptionist. */
+  public static Behavior<Request> create(ProfileDependencies deps, Clock clock) {
+    return Behaviors.setup(
+        ctx -> {
+          ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+          Serialization serialization = SerializationExtension.get(ctx.getSystem());
+          String node = Cluster.get(ctx.getSystem()).selfMember().address().toString();
+          return Behaviors.receiveMessage(
+              req -> {
+                Payload payload = new Payload(NodeState.capture(deps, clock.millis()));
+                byte[] all = serialization.serialize(payload).get();
+                akka.serialization.Serializer ser = serialization.findSerializerFor(payload);
+                String manifest = Serializers.manifestFor(ser, payload);
+                int count = Math.max(1, (all.length + CHUNK - 1) / CHUNK);
+                for (int i = 0; i < count; i++) {
+                  byte[] part =
+                      Arrays.copyOfRange(all, i * CHUNK, Math.min(all.length, (i + 1) * CHUNK));
+                  req.replyTo()
+                      .tell(
+                          new Chunk(
+                              req.requestId(), node, i, count, ser.identifier(), manifest, part));
+                }
+                LOG.info(
+                    "node state sent to {}: {} bytes in {} chunks",
+                    req.replyTo().path().address(),
+                    all.length,
+                    count);
+                return Behaviors.same();
+              });
+        });
+  }
+
+  /**
+   * Asks the cluster for a snapshot: once this node sees an Up peer whose source the receptionist
+   * lists, every such source is asked and the first complete answer wins. Completes empty, with the
+   * reason logged, when this node is Up and has no Up peer, or nothing arrived within {@code
+   * timeout}.
+   */
+  public static CompletionStage<Optional<Seed>> fetch(ActorSystem<?> system, Duration timeout) {
+    CompletableFuture<Optional<Seed>> result = new CompletableFuture<>();
+    system.systemActorOf(
+        fetcher(timeout, result), "node-state-seed-" + UUID.randomUUID(), Props.empty());
+    return result;
+  }
+
+  private interface Msg {}
+
+  private enum Tick implements Msg {
+    INSTANCE
+  }
+
+  private enum Deadline implements Msg {
+    INSTANCE
+  }
+
+  private record Listed(Receptionist.Listing listing) implements Msg {}
+
+  private record Got(Chunk chunk) implements Msg {}
+
+  private static Behavior<Msg> fetcher(Duration timeout, CompletableFuture<Optional<Seed>> result) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  timers.startSingleTimer(Deadline.INSTANCE, timeout);
+                  timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofMillis(100));
+                  Cluster cluster = Cluster.get(ctx.getSystem());
+                  String requestId = UUID.randomUUID().toString();
+                  ActorRef<Receptionist.Listing> listings =
+                      ctx.messageAdapter(Receptionist.Listing.class, Listed::new);
+                  ActorRef<Chunk> chunks = ctx.messageAdapter(Chunk.class, Got::new);
+                  Set<ActorRef<Request>> asked = new HashSet<>();
+                  java.util.Map<String, byte[][]> parts = new java.util.HashMap<>();
+                  Serialization serialization = SerializationExtension.get(ctx.getSystem());
+                  return Behaviors.receive(Msg.class)
+                      .onMessageEquals(
+                          Tick.INSTANCE,
+                          () -> {
+                            Member self = cluster.selfMember();
+                            List<Address> peers = upPeers(cluster);
+                            if (peers.isEmpty() && self.status() == MemberStatus.up()) {
+                              LOG.info("node state: no Up peer to start from, the priors");
+                              result.complete(Optional.empty());
+                              return Behaviors.stopped();
+                            }
+                            if (!peers.isEmpty()) {
+                              ctx.getSystem().receptionist().tell(Receptionist.find(KEY, listings));
+                            }
+                            return Behaviors.same();
+                          })
+                      .onMessage(
+                          Listed.class,
+                          l -> {
+                            Set<Address> peers = new HashSet<>(upPeers(cluster));
+                            for (ActorRef<Request> source : l.listing().getServiceInstances(KEY)) {
+                              if (peers.contains(source.path().address()) && asked.add(source)) {
+                                source.tell(new Request(requestId, chunks));
+                              }
+                            }
+                            return Behaviors.same();
+                          })
+                      .onMessage(
+                          Got.class,
+                          g -> {
+                            Chunk c = g.chunk();
+                            if (!requestId.equals(c.requestId())) {
+                              return Behaviors.same();
+                            }
+                            byte[][] got =
+                                parts.computeIfAbsent(c.node(), n -> new byte[c.count()][]);
+                            got[c.index()] = c.bytes();
+                            if (Arrays.stream(got).anyMatch(p -> p == null)) {
+                              return Behaviors.same();
+                            }
+                            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                            for (byte[] p : got) {
+                              all.writeBytes(p);
+                            }
+                            Payload payload =
+                                (Payload)
+                                    serialization
+                                        .deserialize(
+                                            all.toByteArray(), c.serializerId(), c.manifest())
+                                        .get();
+                            result.complete(Optional.of(new Seed(c.node(), payload.state())));
+                            return Behaviors.stopped();
+                          })
+                      .onMessageEquals(
+                          Deadline.INSTANCE,
+                          () -> {
+                            LOG.warn(
+                                "node state: no peer answered within {} (asked {}), the priors",
+                                timeout,
+                                asked.size());
+                            result.complete(Optional.empty());
+                            return Behaviors.stopped();
+                          })
+                      .build();
+                }));
+  }
+
+  private static List<Address> upPeers(Cluster cluster) {
+    Address self = cluster.selfMember().address();
+    return StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up() && !m.address().equals(self))
+        .map(Member::address)
+        .toList();
+  }
+
+  /**
+   * How a starting node's learning begins: its own snapshot when it has one (restored as it was);
+   * else the first peer's, seeded ({@link NodeState#seedInto}); else the priors. Called before the
+   * node serves; the answer is also what {@code /v1/stats} shows as {@code seededFrom}.
+   *
+   * @param own this node's saved snapshot, if any
+   * @return "own snapshot", "peer &lt;address&gt; (saved at …)" or "priors (…)"
+   */
+  public static String start(
+      ActorSystem<?> system, ProfileDependencies deps, Optional<NodeState> own, Duration timeout) {
+    String origin;
+    if (own.isPresent()) {
+      List<String> notes = own.get().restoreInto(deps);
+      origin = "own snapshot";
+      LOG.info("node state: own snapshot (saved at {}): {}", own.get().savedAtMs(), notes);
+    } else {
+      Optional<Seed> seed;
+      try {
+        seed =
+            fetch(system, timeout)
+                .toCompletableFuture()
+                .get(timeout.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        seed = Optional.empty();
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        LOG.warn("node state: asking the peers failed, the priors: {}", e.toString());
+        seed = Optional.empty();
+      }
+      if (seed.isPresent()) {
+        List<String> notes = seed.get().state().seedInto(deps);
+        origin = "peer " + seed.get().node() + " (saved at " + seed.get().state().savedAtMs() + ")";
+        LOG.info("node state: no snapshot of its own, seeded from {}: {}", origin, notes);
+      } else {
+        origin = "priors (no snapshot of its own, no peer answered)";
+      }
+    }
+    deps.metrics().nodeStateOrigin(origin);
+    return origin;
+  }
+}
