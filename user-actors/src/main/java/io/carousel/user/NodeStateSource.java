@@ -73,6 +73,9 @@ public final class NodeStateSource {
   /** A peer's snapshot and the node it came from. */
   public record Seed(String node, NodeState state) {}
 
+  /** What {@link #fetch} found: a peer's snapshot, or none and why. */
+  public record Fetched(Optional<Seed> seed, String why) {}
+
   /** A source answering with {@code deps}' current learning, registered with the receptionist. */
   public static Behavior<Request> create(ProfileDependencies deps, Clock clock) {
     return Behaviors.setup(
@@ -111,8 +114,8 @@ public final class NodeStateSource {
    * reason logged, when this node is Up and has no Up peer, or nothing arrived within {@code
    * timeout}.
    */
-  public static CompletionStage<Optional<Seed>> fetch(ActorSystem<?> system, Duration timeout) {
-    CompletableFuture<Optional<Seed>> result = new CompletableFuture<>();
+  public static CompletionStage<Fetched> fetch(ActorSystem<?> system, Duration timeout) {
+    CompletableFuture<Fetched> result = new CompletableFuture<>();
     system.systemActorOf(
         fetcher(timeout, result), "node-state-seed-" + UUID.randomUUID(), Props.empty());
     return result;
@@ -132,7 +135,7 @@ public final class NodeStateSource {
 
   private record Got(Chunk chunk) implements Msg {}
 
-  private static Behavior<Msg> fetcher(Duration timeout, CompletableFuture<Optional<Seed>> result) {
+  private static Behavior<Msg> fetcher(Duration timeout, CompletableFuture<Fetched> result) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -154,8 +157,8 @@ public final class NodeStateSource {
                             Member self = cluster.selfMember();
                             List<Address> peers = upPeers(cluster);
                             if (peers.isEmpty() && self.status() == MemberStatus.up()) {
-                              LOG.info("node state: no Up peer to start from, the priors");
-                              result.complete(Optional.empty());
+                              result.complete(
+                                  new Fetched(Optional.empty(), "this node is Up, no Up peer"));
                               return Behaviors.stopped();
                             }
                             if (!peers.isEmpty()) {
@@ -197,17 +200,22 @@ public final class NodeStateSource {
                                         .deserialize(
                                             all.toByteArray(), c.serializerId(), c.manifest())
                                         .get();
-                            result.complete(Optional.of(new Seed(c.node(), payload.state())));
+                            result.complete(
+                                new Fetched(
+                                    Optional.of(new Seed(c.node(), payload.state())), "answered"));
                             return Behaviors.stopped();
                           })
                       .onMessageEquals(
                           Deadline.INSTANCE,
                           () -> {
-                            LOG.warn(
-                                "node state: no peer answered within {} (asked {}), the priors",
-                                timeout,
-                                asked.size());
-                            result.complete(Optional.empty());
+                            result.complete(
+                                new Fetched(
+                                    Optional.empty(),
+                                    "no peer answered within "
+                                        + timeout
+                                        + " ("
+                                        + asked.size()
+                                        + " asked)"));
                             return Behaviors.stopped();
                           })
                       .build();
@@ -238,25 +246,29 @@ public final class NodeStateSource {
       origin = "own snapshot";
       LOG.info("node state: own snapshot (saved at {}): {}", own.get().savedAtMs(), notes);
     } else {
-      Optional<Seed> seed;
+      Fetched fetched;
+      long t0 = System.nanoTime();
       try {
-        seed =
+        fetched =
             fetch(system, timeout)
                 .toCompletableFuture()
                 .get(timeout.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        seed = Optional.empty();
+        fetched = new Fetched(Optional.empty(), "interrupted");
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        LOG.warn("node state: asking the peers failed, the priors: {}", e.toString());
-        seed = Optional.empty();
+        fetched = new Fetched(Optional.empty(), "asking the peers failed: " + e);
       }
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      Optional<Seed> seed = fetched.seed();
       if (seed.isPresent()) {
         List<String> notes = seed.get().state().seedInto(deps);
         origin = "peer " + seed.get().node() + " (saved at " + seed.get().state().savedAtMs() + ")";
-        LOG.info("node state: no snapshot of its own, seeded from {}: {}", origin, notes);
+        LOG.info(
+            "node state: no snapshot of its own, seeded from {} in {} ms: {}", origin, ms, notes);
       } else {
-        origin = "priors (no snapshot of its own, no peer answered)";
+        origin = "priors (no snapshot of its own; " + fetched.why() + ")";
+        LOG.info("node state: {} after {} ms", origin, ms);
       }
     }
     deps.metrics().nodeStateOrigin(origin);
