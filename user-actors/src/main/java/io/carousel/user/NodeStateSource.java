@@ -78,6 +78,16 @@ public final class NodeStateSource {
 
   /** A source answering with {@code deps}' current learning, registered with the receptionist. */
   public static Behavior<Request> create(ProfileDependencies deps, Clock clock) {
+    return create(deps, clock, () -> true);
+  }
+
+  /**
+   * A source that answers "none yet" (a chunk with index -1) until {@code started}: registered
+   * before its node seeds itself, so nodes that start together learn at once that no peer has state
+   * yet, instead of each waiting out the timeout for the others' sources.
+   */
+  public static Behavior<Request> create(
+      ProfileDependencies deps, Clock clock, java.util.function.BooleanSupplier started) {
     return Behaviors.setup(
         ctx -> {
           ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
@@ -85,6 +95,10 @@ public final class NodeStateSource {
           String node = Cluster.get(ctx.getSystem()).selfMember().address().toString();
           return Behaviors.receiveMessage(
               req -> {
+                if (!started.getAsBoolean()) {
+                  req.replyTo().tell(new Chunk(req.requestId(), node, -1, 0, 0, "", new byte[0]));
+                  return Behaviors.same();
+                }
                 Payload payload = new Payload(NodeState.capture(deps, clock.millis()));
                 byte[] all = serialization.serialize(payload).get();
                 akka.serialization.Serializer ser = serialization.findSerializerFor(payload);
@@ -148,6 +162,7 @@ public final class NodeStateSource {
                       ctx.messageAdapter(Receptionist.Listing.class, Listed::new);
                   ActorRef<Chunk> chunks = ctx.messageAdapter(Chunk.class, Got::new);
                   Set<ActorRef<Request>> asked = new HashSet<>();
+                  Set<String> starting = new HashSet<>();
                   java.util.Map<String, byte[][]> parts = new java.util.HashMap<>();
                   Serialization serialization = SerializationExtension.get(ctx.getSystem());
                   return Behaviors.receive(Msg.class)
@@ -182,6 +197,19 @@ public final class NodeStateSource {
                           g -> {
                             Chunk c = g.chunk();
                             if (!requestId.equals(c.requestId())) {
+                              return Behaviors.same();
+                            }
+                            if (c.index() < 0) {
+                              starting.add(c.node());
+                              List<String> up =
+                                  upPeers(cluster).stream().map(Address::toString).toList();
+                              if (!up.isEmpty() && starting.containsAll(up)) {
+                                result.complete(
+                                    new Fetched(
+                                        Optional.empty(),
+                                        "every Up peer is starting without state"));
+                                return Behaviors.stopped();
+                              }
                               return Behaviors.same();
                             }
                             byte[][] got =

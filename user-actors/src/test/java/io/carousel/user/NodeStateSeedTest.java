@@ -163,4 +163,29 @@ class NodeStateSeedTest {
         List.copyOf(NodeState.capture(restarted, 0).trends().get(0).raw().keySet()));
     assertEquals(0, NodeState.capture(restarted, 0).pools().get("epsilon-greedy").impressions());
   }
+
+  @Test
+  void nodesStartingTogetherDoNotWaitForEachOther() {
+    first = ActorTestKit.create("nodestate", clusterConfig());
+    Cluster c1 = Cluster.get(first.system());
+    c1.manager().tell(Join.create(c1.selfMember().address()));
+    // Node 1 is itself still seeding: its source is registered and answers "none yet".
+    first
+        .system()
+        .systemActorOf(
+            NodeStateSource.create(TestModel.deps(null, ""), TestModel.CLOCK, () -> false),
+            "node-state-source",
+            akka.actor.typed.Props.empty());
+    second = ActorTestKit.create("nodestate", clusterConfig());
+    Cluster.get(second.system()).manager().tell(Join.create(c1.selfMember().address()));
+    long t0 = System.nanoTime();
+    String origin =
+        NodeStateSource.start(
+            second.system(), TestModel.deps(null, ""), Optional.empty(), Duration.ofSeconds(30));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf("node 2 beside a starting node 1: %s in %d ms%n", origin, ms);
+    assertEquals(
+        "priors (no snapshot of its own; every Up peer is starting without state)", origin);
+    assertTrue(ms < 20_000, "answered, not the 30 s timeout: " + ms + " ms");
+  }
 }

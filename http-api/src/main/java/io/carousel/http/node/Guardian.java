@@ -170,11 +170,17 @@ final class Guardian {
     NodeStateStore nodeState =
         new NodeStateStore(Path.of(config.getString("carousel.data-dir")), deps, Clock.systemUTC());
     // Its own snapshot, else an Up peer's (a new node starts from the cluster's learning), else
-    // the priors; before the first slate (docs/decisions/0011, addendum).
+    // the priors; before the first slate (docs/decisions/0011, addendum). The source is registered
+    // first and answers "none yet" until then, so nodes starting together do not wait for each
+    // other.
+    AtomicBoolean seeded = new AtomicBoolean(false);
+    system.systemActorOf(
+        NodeStateSource.create(deps, Clock.systemUTC(), seeded::get),
+        "node-state-source",
+        Props.empty());
     NodeStateSource.start(
         system, deps, nodeState.load(), config.getDuration("carousel.node-state.seed-timeout"));
-    system.systemActorOf(
-        NodeStateSource.create(deps, Clock.systemUTC()), "node-state-source", Props.empty());
+    seeded.set(true);
     nodeState.start(config.getDuration("carousel.node-state.save-interval"));
     CoordinatedShutdown.get(system)
         .addTask(
