@@ -167,8 +167,9 @@ final class ServeCommand implements Callable<Integer> {
 
   /**
    * The node's retrain ({@code POST /v1/model/retrain}, {@code carousel.training.interval}): on the
-   * embedded journal only; a Cassandra journal has no tag views yet (ADR 0012 §1), so those routes
-   * answer 503 there.
+   * embedded journal only. On Cassandra the interactions are tagged and readable
+   * (CassandraEventsByTagIT), but every node would train and write its own registry; until one node
+   * trains (a cluster singleton, ADR 0012 §1 addendum) those routes answer 503 there.
    */
   private java.util.function.Function<akka.actor.typed.ActorSystem<?>, ModelTrainer> trainers(
       com.typesafe.config.Config config) {

@@ -416,6 +416,18 @@ class LiveCatalogueIT {
       JsonNode after = json(send("GET", base(server) + "/v1/stats", null));
       System.out.printf(
           "NODE-STATE before restart %s%nNODE-STATE after restart  %s%n", before, after);
+      // Where each run's learning started (ADR 0011 addendum): the priors, then its own snapshot.
+      assertTrue(
+          ((com.fasterxml.jackson.databind.node.ObjectNode) before.get("node"))
+              .remove("seededFrom")
+              .asText()
+              .startsWith("priors"),
+          before.toString());
+      assertEquals(
+          "own snapshot",
+          ((com.fasterxml.jackson.databind.node.ObjectNode) after.get("node"))
+              .remove("seededFrom")
+              .asText());
       assertEquals(before, after, "trends, pools and per-policy statistics survive the restart");
       // The live item is back too (the catalogue journal), embedded again.
       awaitKnown(base(server), "new-b", "text");

@@ -213,4 +213,21 @@ public final class CarouselMetrics {
     byPolicy.forEach((p, s) -> out.put(p, new PolicyStats(p, s[0].sum(), s[1].sum(), s[2].sum())));
     return out;
   }
+
+  private volatile String nodeStateOrigin = "priors";
+
+  /**
+   * Records where this node's learning started from ({@link NodeStateSource#start}): its own
+   * snapshot, a peer's, or the priors.
+   */
+  public void nodeStateOrigin(String origin) {
+    this.nodeStateOrigin = origin;
+  }
+
+  /**
+   * Where this node's learning started from, as {@code /v1/stats} shows it ({@code seededFrom}).
+   */
+  public String nodeStateOrigin() {
+    return nodeStateOrigin;
+  }
 }

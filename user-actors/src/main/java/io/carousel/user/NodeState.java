@@ -76,6 +76,25 @@ public record NodeState(
    * @return one line per part, what was restored or skipped and why
    */
   public List<String> restoreInto(ProfileDependencies deps) {
+    return restore(deps, true);
+  }
+
+  /**
+   * Seeds a new node's {@code deps} from a peer's snapshot ({@link NodeStateSource}): the learning
+   * (trends, pools, new items' exploration statistics) as {@link #restoreInto} restores it, but not
+   * the per-policy slate/impression/click counters. Those count this node's own traffic and are
+   * summed over nodes by whoever reads {@code /metrics}; a copy would count the peer's traffic
+   * twice. The learning is copied at full weight: a pool is this node's estimate of weights shared
+   * by every node, nothing ever adds two nodes' pools, so the copy is a prior that the new node's
+   * own impressions then refine, not a sum (docs/decisions/0011, addendum).
+   *
+   * @return one line per part, what was seeded or skipped and why
+   */
+  public List<String> seedInto(ProfileDependencies deps) {
+    return restore(deps, false);
+  }
+
+  private List<String> restore(ProfileDependencies deps, boolean counters) {
     List<String> notes = new java.util.ArrayList<>();
     if (format != FORMAT) {
       notes.add("skipped: snapshot format " + format + ", this build reads " + FORMAT);
@@ -110,10 +129,15 @@ public record NodeState(
                 notes.add("pool " + policy + ": " + saved.impressions() + " impressions restored");
               }
             });
-    deps.metrics().restorePolicyStats(policies);
+    if (counters) {
+      deps.metrics().restorePolicyStats(policies);
+    }
     deps.exploration().restore(newItems);
     notes.add(
-        "policy statistics of " + policies.keySet() + " and " + newItems.size() + " new items");
+        (counters ? "policy statistics of " + policies.keySet() : "policy statistics not copied")
+            + " and "
+            + newItems.size()
+            + " new items");
     return notes;
   }
 }

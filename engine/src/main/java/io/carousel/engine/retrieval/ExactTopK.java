@@ -192,7 +192,7 @@ public final class ExactTopK implements Retrieval {
     for (int bi = 0, numBlocks = blocksOf(numItems, block); bi < numBlocks; bi++) {
       int first = bi * block;
       int n = Math.min(block, numItems - first);
-      scores1(bi * dim, query, s);
+      BlockKernel.scores1(blockRows, bi * dim, dim, query, s);
       for (int i = 0; i < n; i++) {
         out[first + i] = s[i] * scale;
       }
@@ -283,7 +283,18 @@ public final class ExactTopK implements Retrieval {
       int base = bi * dim;
       int q = 0;
       for (; q + 3 < b; q += 4) {
-        scores4(base, queries[q], queries[q + 1], queries[q + 2], queries[q + 3], s0, s1, s2, s3);
+        BlockKernel.scores4(
+            blockRows,
+            base,
+            dim,
+            queries[q],
+            queries[q + 1],
+            queries[q + 2],
+            queries[q + 3],
+            s0,
+            s1,
+            s2,
+            s3);
         offer(heaps[q], s0, first, n, ex[q]);
         offer(heaps[q + 1], s1, first, n, ex[q + 1]);
         offer(heaps[q + 2], s2, first, n, ex[q + 2]);
@@ -294,7 +305,7 @@ public final class ExactTopK implements Retrieval {
         cursor[q + 3] = record(wanted[q + 3], cursor[q + 3], s3, first, n, scale, captured, q + 3);
       }
       for (; q < b; q++) {
-        scores1(base, queries[q], s0);
+        BlockKernel.scores1(blockRows, base, dim, queries[q], s0);
         offer(heaps[q], s0, first, n, ex[q]);
         cursor[q] = record(wanted[q], cursor[q], s0, first, n, scale, captured, q);
       }
@@ -304,23 +315,6 @@ public final class ExactTopK implements Retrieval {
       out[q] = TopN.drain(heaps[q], scale);
     }
     return out;
-  }
-
-  private void scores1(int base, float[] x, float[] s) {
-    BlockKernel.scores1(blockRows, base, dim, x, s);
-  }
-
-  private void scores4(
-      int base,
-      float[] x0,
-      float[] x1,
-      float[] x2,
-      float[] x3,
-      float[] s0,
-      float[] s1,
-      float[] s2,
-      float[] s3) {
-    BlockKernel.scores4(blockRows, base, dim, x0, x1, x2, x3, s0, s1, s2, s3);
   }
 
   /**

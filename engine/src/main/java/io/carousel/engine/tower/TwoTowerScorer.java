@@ -105,21 +105,14 @@ public final class TwoTowerScorer implements AutoCloseable {
 
   /** The same loaded model retrieving over {@code all} items (trained first). */
   private TwoTowerScorer(TwoTowerScorer base, float[][] all) {
-    this.dir = base.dir;
-    this.bundle = base.bundle;
-    this.score = base.score;
-    this.sessionVector = base.sessionVector;
-    this.fromText = base.fromText;
-    this.metadata = base.metadata;
-    this.logitScale = base.logitScale;
-    this.ranking =
+    this(
+        base,
         new WideAndDeep(
             all,
-            logitScale,
+            base.logitScale,
             base.ranking.coVisitation(),
             base.ranking.weights(),
-            ColdTransfer.DEFAULT_NEIGHBOURS);
-    this.numItems = all.length;
+            ColdTransfer.DEFAULT_NEIGHBOURS));
   }
 
   /**
@@ -177,7 +170,7 @@ public final class TwoTowerScorer implements AutoCloseable {
     this.metadata = base.metadata;
     this.logitScale = base.logitScale;
     this.ranking = ranking;
-    this.numItems = base.numItems;
+    this.numItems = ranking.rows().numItems();
   }
 
   /**

@@ -5,6 +5,7 @@ import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -34,6 +35,7 @@ import io.carousel.http.privacy.UserIds;
 import io.carousel.user.Catalogue;
 import io.carousel.user.CatalogueView;
 import io.carousel.user.ItemAvailability;
+import io.carousel.user.NodeStateSource;
 import io.carousel.user.ProfileDependencies;
 import io.carousel.user.UserProfile;
 import io.carousel.user.UserProfileSettings;
@@ -163,7 +165,18 @@ final class Guardian {
             .withPurge(JournalPurge.of(system, config));
     NodeStateStore nodeState =
         new NodeStateStore(Path.of(config.getString("carousel.data-dir")), deps, Clock.systemUTC());
-    nodeState.restore();
+    // Its own snapshot, else an Up peer's (a new node starts from the cluster's learning), else
+    // the priors; before the first slate (docs/decisions/0011, addendum). The source is registered
+    // first and answers "none yet" until then, so nodes starting together do not wait for each
+    // other.
+    AtomicBoolean seeded = new AtomicBoolean(false);
+    system.systemActorOf(
+        NodeStateSource.create(deps, Clock.systemUTC(), seeded::get),
+        "node-state-source",
+        Props.empty());
+    NodeStateSource.start(
+        system, deps, nodeState.load(), config.getDuration("carousel.node-state.seed-timeout"));
+    seeded.set(true);
     nodeState.start(config.getDuration("carousel.node-state.save-interval"));
     CoordinatedShutdown.get(system)
         .addTask(

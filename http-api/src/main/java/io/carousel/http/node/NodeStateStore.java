@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,29 +46,25 @@ public final class NodeStateStore implements AutoCloseable {
   }
 
   /**
-   * Restores the saved snapshot, if any, into the node; an unreadable file is logged and left for
-   * inspection (renamed {@code .unreadable}), and the node starts from its priors.
-   *
-   * @return what was restored, one line per part (empty when there was no snapshot)
+   * Reads the saved snapshot, if any; an unreadable file is logged and left for inspection (renamed
+   * {@code .unreadable}), and the node starts as one without a snapshot (a peer's, else the
+   * priors).
    */
-  List<String> restore() {
+  java.util.Optional<NodeState> load() {
     if (!Files.isRegularFile(file)) {
-      return List.of();
+      return java.util.Optional.empty();
     }
     try {
-      NodeState saved = READER.readValue(file.toFile());
-      List<String> notes = saved.restoreInto(deps);
-      LOG.info("node state restored from {} (saved at {}): {}", file, saved.savedAtMs(), notes);
-      return notes;
+      return java.util.Optional.of(READER.readValue(file.toFile()));
     } catch (IOException | RuntimeException e) {
-      LOG.warn("node state in {} unreadable, starting from the priors: {}", file, e.toString());
+      LOG.warn("node state in {} unreadable, starting without it: {}", file, e.toString());
       try {
         Files.move(
             file, file.resolveSibling(FILE + ".unreadable"), StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException moved) {
         LOG.warn("could not set {} aside: {}", file, moved.toString());
       }
-      return List.of("unreadable: " + e.getMessage());
+      return java.util.Optional.empty();
     }
   }
 

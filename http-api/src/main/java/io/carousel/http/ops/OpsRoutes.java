@@ -142,6 +142,7 @@ public final class OpsRoutes extends AllDirectives {
                         "updates", p.global().updates(),
                         "mean", p.global().mean())));
     Map<String, Object> out = new LinkedHashMap<>();
+    out.put("seededFrom", deps.metrics().nodeStateOrigin());
     out.put("trends", trends);
     out.put("pools", pools);
     out.put("newItems", s.newItems());
