@@ -94,20 +94,7 @@ public final class ModelRegistry {
 
   /** Returns the promoted version's name, if any. */
   public Optional<String> currentVersion() {
-    Path p = models.resolve(CURRENT);
-    if (!Files.isRegularFile(p)) {
-      return Optional.empty();
-    }
-    try {
-      String name = Files.readString(p, StandardCharsets.UTF_8).trim();
-      if (!VERSION_NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException(
-            p.toAbsolutePath() + " holds '" + name + "', not a version name like v3");
-      }
-      return Optional.of(name);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + p, e);
-    }
+    return ModelChecksums.currentVersion(models.getParent());
   }
 
   /**
