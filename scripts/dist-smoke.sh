@@ -61,6 +61,8 @@ trap - EXIT
 [[ $status == 0 || $status == 143 ]] && status=ok
 check "SIGTERM stops the node" ok "$status"
 check "absl lines on stderr" 0 "$(grep -c -e 'absl::InitializeLog' -e '^I[0-9]\{4\} ' "$work/serve.err" || true)"
+# no locale under env -i: the launcher asks Java for UTF-8, so the line's "—" is not a "?"
+check "start-up line in UTF-8" 1 "$(grep -c 'Carousel serving .* — ' "$work/serve.err" || true)"
 grep -q "Carousel serving" "$work/serve.err" && echo "ok   start-up line: $(grep -o 'Carousel serving.*' "$work/serve.err")"
 echo "dist-smoke: logs in $work (serve.out, serve.err)"
 exit $fail

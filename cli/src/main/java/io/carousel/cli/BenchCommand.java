@@ -1,6 +1,7 @@
 package io.carousel.cli;
 
 import io.carousel.engine.tower.DevicePlacement;
+import io.carousel.offline.bench.RetrievalBench;
 import io.carousel.offline.bench.ScoringBench;
 import io.carousel.offline.bench.cluster.ClusterBench;
 import io.carousel.offline.bench.cluster.ScaleOutScenario;
@@ -21,10 +22,11 @@ import picocli.CommandLine.Parameters;
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Benchmarks: bench scoring | bench devices | bench faults | bench serve | bench scale-out"
+        "Benchmarks: bench scoring | bench retrieval | bench devices | bench faults | bench serve | bench scale-out"
             + " | bench cluster.",
     subcommands = {
       BenchCommand.Scoring.class,
+      BenchCommand.RetrievalIndex.class,
       BenchCommand.Devices.class,
       FaultsCommand.class,
       ServeBenchCommand.class,
@@ -38,6 +40,102 @@ final class BenchCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
+  }
+
+  /** {@code carousel bench retrieval}: see {@link RetrievalBench}. */
+  @Command(
+      name = "retrieval",
+      mixinStandardHelpOptions = true,
+      description =
+          "Recall@k and CPU per query of the IVF index against exact retrieval on a trained"
+              + " model's vectors, queried with session vectors of real histories of --dataset.")
+  static final class RetrievalIndex implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "A trained model folder.")
+    Path model;
+
+    @Option(
+        names = "--dataset",
+        required = true,
+        description = "The log whose histories give the queries (the model's own dataset).")
+    String dataset;
+
+    @Option(
+        names = "--catalogue-items",
+        defaultValue = "0",
+        description =
+            "Extend the catalogue to this many items drawn around the trained ones"
+                + " (CatalogueExtension; default: the trained catalogue).")
+    int catalogueItems;
+
+    @Option(
+        names = "--lists",
+        defaultValue = "0",
+        description = "IVF lists (default: 0 = sqrt(items)).")
+    int lists;
+
+    @Option(
+        names = "--probes",
+        split = ",",
+        defaultValue = "1,2,4,8,16,32",
+        description = "Lists probed per query (default: ${DEFAULT-VALUE}).")
+    int[] probes;
+
+    @Option(
+        names = "--users",
+        defaultValue = "1000",
+        description = "Queries: users sampled from the log (default: ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--k", defaultValue = "50", description = "k (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Override
+    public Integer call() {
+      if (users < 1 || k < 1 || lists < 0 || catalogueItems < 0) {
+        throw new IllegalArgumentException("--users and --k must be >= 1, --lists >= 0");
+      }
+      for (int p : probes) {
+        if (p < 1) {
+          throw new IllegalArgumentException("--probes: each must be >= 1, got " + p);
+        }
+      }
+      RetrievalBench.Result r =
+          RetrievalBench.run(
+              model,
+              io.carousel.offline.data.DatasetReader.read(
+                  io.carousel.offline.data.DataDirs.dataRoot(), dataset),
+              catalogueItems,
+              lists,
+              probes,
+              users,
+              k,
+              42L,
+              System.out);
+      System.out.printf(
+          "%d items, %d queries, k=%d, %d lists built in %.1f s, %d cores%n",
+          r.items(),
+          r.queries(),
+          r.k(),
+          r.lists(),
+          r.buildSeconds(),
+          Runtime.getRuntime().availableProcessors());
+      System.out.println(
+          "| index | probe | recall@k | items scored | CPU µs/query B=1 | CPU µs/query B=32 |"
+              + " matrix MiB |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+      for (RetrievalBench.Row row : r.rows()) {
+        System.out.printf(
+            "| %s | %d | %.4f | %.1f %% | %.0f | %.0f | %.1f |%n",
+            row.index(),
+            row.probe(),
+            row.recall(),
+            100 * row.scannedShare(),
+            row.cpuMicrosB1(),
+            row.cpuMicrosB32(),
+            row.matrixBytes() / 1048576.0);
+      }
+      return 0;
+    }
   }
 
   /** {@code carousel bench scoring}: see {@link ScoringBench}. */

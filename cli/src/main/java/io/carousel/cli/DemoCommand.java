@@ -161,7 +161,11 @@ final class DemoCommand implements Callable<Integer> {
             : node.dataDir.resolve("report").resolve(TrainingPipeline.folderName(node.dataset));
     try (LoadedModel loaded =
             LoadedModel.load(
-                prepared.modelDir(), prepared.meta().catalog(), prepared.meta().trainCounts());
+                prepared.modelDir(),
+                prepared.meta().catalog(),
+                prepared.meta().trainCounts(),
+                0,
+                io.carousel.engine.retrieval.IndexChoice.fromConfig(config));
         CarouselServer server = CarouselServer.start(config, loaded)) {
       System.out.print(
           ServeCommand.addresses("http", server.host(), server.port(), "replaying the demo"));

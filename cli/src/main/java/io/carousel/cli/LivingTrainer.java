@@ -42,13 +42,15 @@ final class LivingTrainer implements ModelTrainer {
       ActorSystem<?> system, Path dataRoot, Path dataDir, String baseDataset, Config config) {
     this.system = system;
     this.dataRoot = dataRoot;
-    this.dataDir = dataDir;
+    // The registry every node follows (ADR 0014): carousel.training.registry-dir when set.
+    String registryDir = config.getString("carousel.training.registry-dir");
+    this.dataDir = registryDir.isEmpty() ? dataDir : Path.of(registryDir);
     this.baseDataset = baseDataset;
     this.config = TwoTowerConfig.defaults().withEpochs(config.getInt("carousel.training.epochs"));
     checkSettings(config);
     this.holdout = config.getDouble("carousel.training.holdout");
     this.tolerance = config.getDouble("carousel.training.tolerance");
-    this.registry = new ModelRegistry(dataDir);
+    this.registry = new ModelRegistry(this.dataDir);
   }
 
   /**
@@ -83,6 +85,26 @@ final class LivingTrainer implements ModelTrainer {
     if (!(tolerance >= 0)) {
       throw new IllegalArgumentException(
           "carousel.training.tolerance must be >= 0, got " + tolerance);
+    }
+    String watch = config.getString("carousel.training.watch-interval");
+    if (!"off".equals(watch)) {
+      java.time.Duration d;
+      try {
+        d = config.getDuration("carousel.training.watch-interval");
+      } catch (com.typesafe.config.ConfigException e) {
+        d = java.time.Duration.ZERO;
+      }
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(
+            "carousel.training.watch-interval must be off or a positive duration such as 5s, got '"
+                + watch
+                + "'");
+      }
+    }
+    double share = config.getDouble("carousel.training.challenger-share");
+    if (!(share >= 0 && share <= 1)) {
+      throw new IllegalArgumentException(
+          "carousel.training.challenger-share must be in [0, 1], got " + share);
     }
     int epochs = config.getInt("carousel.training.epochs");
     if (epochs < 1) {

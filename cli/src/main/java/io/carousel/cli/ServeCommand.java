@@ -6,6 +6,7 @@ import io.carousel.http.model.ModelTrainer;
 import io.carousel.http.node.CarouselServer;
 import io.carousel.http.node.LoadedModel;
 import io.carousel.http.ops.DemoLinks;
+import io.carousel.offline.living.ContinuousTraining;
 import io.carousel.offline.living.ModelRegistry;
 import io.carousel.offline.train.TrainingPipeline;
 import io.carousel.offline.train.TwoTowerConfig;
@@ -65,7 +66,12 @@ final class ServeCommand implements Callable<Integer> {
     var trainers = trainers(config);
     Path modelDir = model;
     if (modelDir == null) {
-      modelDir = promotedVersion(node.dataDir);
+      // The registry's current version (a node joining a cluster loads what the others serve).
+      String registryDir = config.getString("carousel.training.registry-dir");
+      modelDir =
+          promotedVersion(
+              registryDir.isEmpty() ? node.dataDir : Path.of(registryDir),
+              node.datasetGiven() ? node.dataset : null);
     }
     if (modelDir == null) {
       modelDir =
@@ -81,7 +87,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     ModelMeta meta = ModelFolder.at(modelDir).meta();
     try (LoadedModel loaded =
-            LoadedModel.load(modelDir, meta.catalog(), meta.trainCounts(), catalogueItems);
+            LoadedModel.load(
+                modelDir,
+                meta.catalog(),
+                meta.trainCounts(),
+                catalogueItems,
+                io.carousel.engine.retrieval.IndexChoice.fromConfig(config));
         CarouselServer server =
             CarouselServer.start(
                 config,
@@ -107,10 +118,37 @@ final class ServeCommand implements Callable<Integer> {
    * @throws IllegalArgumentException when its folder fails its checksums (never served)
    */
   static Path promotedVersion(Path dataDir) {
+    return promotedVersion(dataDir, null);
+  }
+
+  /**
+   * {@link #promotedVersion(Path)}, refusing a promoted version trained from another dataset than
+   * the {@code --dataset} given: serving it would answer for the other shop's catalogue.
+   *
+   * @param datasetGiven the {@code --dataset} given, or null when none was
+   * @throws IllegalArgumentException naming both datasets and the ways out
+   */
+  static Path promotedVersion(Path dataDir, String datasetGiven) {
     ModelRegistry registry = new ModelRegistry(dataDir);
     java.util.Optional<String> current = registry.currentVersion();
     if (current.isEmpty()) {
       return null;
+    }
+    if (datasetGiven != null) {
+      String base = ContinuousTraining.recordedBaseDataset(dataDir);
+      if (!datasetGiven.equals(base)) {
+        throw new IllegalArgumentException(
+            "--dataset "
+                + datasetGiven
+                + ": the data dir's promoted model "
+                + current.get()
+                + " was trained from "
+                + (base == null ? "the journal alone" : base)
+                + " ("
+                + registry.models().resolve("current").toAbsolutePath()
+                + "); serve it without --dataset, or give another --data-dir for "
+                + datasetGiven);
+      }
     }
     Path folder = registry.folder(current.get());
     String problem = ModelRegistry.checksumProblem(folder);

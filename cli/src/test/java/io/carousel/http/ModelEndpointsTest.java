@@ -72,6 +72,8 @@ class ModelEndpointsTest {
                 io.carousel.cli.ServeCommandAccess.trainer(
                     root.get(), data, "movielens-100k", config))) {
       String base = LiveCatalogueIT.base(server);
+      // v1's session, and whatever the test JVM holds besides (none once training closed its own).
+      int sessions = io.carousel.engine.tower.TwoTowerScorer.openSessions();
       for (int i = 0; i < 20; i++) {
         LiveCatalogueIT.event(base, "swap-user", String.valueOf(1 + i), "click", "e" + i);
       }
@@ -125,7 +127,43 @@ class ModelEndpointsTest {
       // are not bounded yet (ADR 0012 §6), so more may be shed.
       assertEquals(during.shed.get(), during.failed.get(), "only 503 overloaded during training");
       assertTrue(during.count() > during.failed.get(), "most requests answered while training");
-      assertEquals(java.util.Set.of("v1"), during.versions, "slates during training: v1");
+      // Hot swap (ADR 0014): the promotion swapped the node to v2 in place, under load. Each load
+      // thread saw v1, then v2, never back: a request reads one snapshot, and after the switch
+      // every new one reads the new.
+      assertEquals(java.util.Set.of("v1", "v2"), during.versions, "slates during training");
+      for (java.util.List<String> seq : during.sequences.values()) {
+        assertTrue(
+            java.util.List.of("v1", "v2").equals(seq)
+                || java.util.List.of("v1").equals(seq)
+                || java.util.List.of("v2").equals(seq),
+            "a load thread's versions in order: " + seq);
+      }
+      String m = metrics(base);
+      assertTrue(m.contains("carousel_model_version_info{version=\"v2\"} 1"), m);
+      assertFalse(m.contains("carousel_model_version_info{version=\"v1\"}"), m);
+      assertTrue(m.contains("carousel_model_swaps_total{outcome=\"swapped\"} 1.0"), m);
+      double swapSeconds = metricValue(m, "carousel_model_swap_duration_seconds_sum");
+      // v1's scorer: closed once its last request was done (the load has stopped), no session
+      // leaked (v2's replaced v1's).
+      long closeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!loaded.scorer().isClosed() && System.nanoTime() < closeDeadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(loaded.scorer().isClosed(), "v1's scorer closed after the swap");
+      assertEquals(sessions, io.carousel.engine.tower.TwoTowerScorer.openSessions());
+      long switched = during.firstNanos("v2");
+      long window = (long) (swapSeconds * 1e9) + 500_000_000L;
+      System.out.printf(
+          "MODEL-SWAP v1 -> v2 in %.3f s under 4 load threads: %d requests within the swap"
+              + " (+-0.5 s), p50 %.1f ms, p99 %.1f ms (idle p99 %.1f ms); shed %d of %d during"
+              + " the retrain and swap%n",
+          swapSeconds,
+          during.countBetween(switched - window, switched + 500_000_000L),
+          during.percentileBetween(0.50, switched - window, switched + 500_000_000L),
+          during.percentileBetween(0.99, switched - window, switched + 500_000_000L),
+          idle.percentile(0.99),
+          during.shed.get(),
+          during.count());
       JsonNode last = model.get("lastDecision");
       assertEquals("finished", model.at("/retrain/state").asText(), model.toString());
       assertEquals("v2", last.get("version").asText());
@@ -137,9 +175,11 @@ class ModelEndpointsTest {
           last.at("/metrics/candidate/ndcgAt10").asDouble()
               > last.at("/metrics/serving/ndcgAt10").asDouble(),
           last.toString());
-      assertEquals("v1", model.get("servingVersion").asText());
+      assertEquals("v2", model.get("servingVersion").asText());
       assertEquals("v2", model.get("currentVersion").asText());
-      assertTrue(model.get("restartRequired").asBoolean());
+      assertFalse(model.get("restartRequired").asBoolean());
+      assertFalse(model.get("swapping").asBoolean());
+      assertEquals("v2", LiveCatalogueIT.slate(base, "swap-user", 5).get("modelVersion").asText());
       assertEquals(2, model.get("history").size());
       assertTrue(metrics(base).contains("carousel_model_retrains_total{outcome=\"promoted\"} 1.0"));
       System.out.printf(
@@ -198,6 +238,19 @@ class ModelEndpointsTest {
       assertEquals(200, back.statusCode(), back.body());
       assertEquals("rolled-back", LiveCatalogueIT.json(back).get("decision").asText());
       assertEquals(Optional.of("v1"), registry.currentVersion());
+      // The rollback swaps the node back to v1 in place (on the retrain thread).
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      JsonNode after = null;
+      while (System.nanoTime() < deadline) {
+        after = LiveCatalogueIT.json(LiveCatalogueIT.send("GET", base + "/v1/model", null));
+        if ("v1".equals(after.get("servingVersion").asText())) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      assertEquals("v1", after.get("servingVersion").asText(), after.toString());
+      assertEquals("v1", LiveCatalogueIT.slate(base, "swap-user", 5).get("modelVersion").asText());
+      assertTrue(loaded.scorer().isClosed() || awaitClosed(loaded), "v2's scorer closed");
       HttpResponse<String> again = LiveCatalogueIT.send("POST", base + "/v1/model/rollback", null);
       assertEquals(409, again.statusCode(), again.body());
     }
@@ -214,6 +267,15 @@ class ModelEndpointsTest {
     final java.util.concurrent.atomic.AtomicInteger shed =
         new java.util.concurrent.atomic.AtomicInteger();
     final java.util.Set<String> versions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Per load thread, the versions its slates named, consecutive repeats dropped. */
+    final java.util.Map<Integer, java.util.List<String>> sequences =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Start time (System.nanoTime) of each request, same order as {@link #nanos}. */
+    final java.util.List<long[]> timed =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
     final java.util.List<Thread> threads = new java.util.ArrayList<>();
 
     static Load start(String base, int n) {
@@ -238,12 +300,22 @@ class ModelEndpointsTest {
                           l.shed.incrementAndGet();
                         }
                       } else {
-                        l.versions.add(LiveCatalogueIT.json(r).get("modelVersion").asText());
+                        String v = LiveCatalogueIT.json(r).get("modelVersion").asText();
+                        l.versions.add(v);
+                        java.util.List<String> seq =
+                            l.sequences.computeIfAbsent(id, k -> new java.util.ArrayList<>());
+                        if (seq.isEmpty() || !seq.get(seq.size() - 1).equals(v)) {
+                          seq.add(v);
+                          if (v.equals("v2")) {
+                            l.firstV2.accumulateAndGet(s0, Math::min);
+                          }
+                        }
                       }
                     } catch (Exception e) {
                       l.failed.incrementAndGet();
                     }
                     l.nanos.add(System.nanoTime() - s0);
+                    l.timed.add(new long[] {s0, System.nanoTime() - s0});
                   }
                 },
                 "load-" + t);
@@ -260,8 +332,37 @@ class ModelEndpointsTest {
       }
     }
 
+    final java.util.concurrent.atomic.AtomicLong firstV2 =
+        new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+
     int count() {
       return nanos.size();
+    }
+
+    /** Start of the first request answered by {@code version} (v2 only). */
+    long firstNanos(String version) {
+      return firstV2.get();
+    }
+
+    int countBetween(long from, long to) {
+      synchronized (timed) {
+        return (int) timed.stream().filter(t -> t[0] >= from && t[0] <= to).count();
+      }
+    }
+
+    double percentileBetween(double q, long from, long to) {
+      long[] sorted;
+      synchronized (timed) {
+        sorted =
+            timed.stream()
+                .filter(t -> t[0] >= from && t[0] <= to)
+                .mapToLong(t -> t[1])
+                .sorted()
+                .toArray();
+      }
+      return sorted.length == 0
+          ? Double.NaN
+          : sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e6;
     }
 
     double percentile(double q) {
@@ -273,6 +374,23 @@ class ModelEndpointsTest {
           ? Double.NaN
           : sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e6;
     }
+  }
+
+  private static double metricValue(String metrics, String name) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1).trim());
+      }
+    }
+    throw new AssertionError(name + " not in /metrics");
+  }
+
+  private static boolean awaitClosed(LoadedModel model) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!model.scorer().isClosed() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    return model.scorer().isClosed();
   }
 
   private static String metrics(String base) throws Exception {

@@ -51,18 +51,53 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
    * @param topN number of items wanted, at least 0
    * @param exclude items never to return (e.g. already seen), may be null; runs on the actor
    * @param replyTo gets {@link Scores}, or an error if the request is invalid or scoring failed
+   * @param done run once on the actor's thread after the request was answered, whatever the answer
+   *     (the requester's hold on the scorer: a hot swap closes the old scorer only when every
+   *     request holding it is done, ADR 0014), may be null
    */
   public record Score(
       int[] history,
       int topN,
       IntPredicate exclude,
       ActorRef<StatusReply<Scores>> replyTo,
-      long sentNanos)
+      long sentNanos,
+      Runnable done)
       implements Command {
+    /** A request without a completion callback. */
+    public Score(
+        int[] history,
+        int topN,
+        IntPredicate exclude,
+        ActorRef<StatusReply<Scores>> replyTo,
+        long sentNanos) {
+      this(history, topN, exclude, replyTo, sentNanos, null);
+    }
+
+    /** A request sent now, {@code done} run once it was answered. */
+    public Score(
+        int[] history,
+        int topN,
+        IntPredicate exclude,
+        ActorRef<StatusReply<Scores>> replyTo,
+        Runnable done) {
+      this(history, topN, exclude, replyTo, System.nanoTime(), done);
+    }
+
     /** A request sent now ({@code sentNanos} = {@link System#nanoTime()}, for shedding). */
     public Score(
         int[] history, int topN, IntPredicate exclude, ActorRef<StatusReply<Scores>> replyTo) {
-      this(history, topN, exclude, replyTo, System.nanoTime());
+      this(history, topN, exclude, replyTo, System.nanoTime(), null);
+    }
+
+    /** Answers the requester, then runs {@link #done}. */
+    void answer(StatusReply<Scores> reply) {
+      try {
+        replyTo.tell(reply);
+      } finally {
+        if (done != null) {
+          done.run();
+        }
+      }
     }
   }
 
@@ -84,6 +119,17 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
   private enum Flush implements Command {
     INSTANCE
   }
+
+  /**
+   * Stops the actor after answering what it holds (a hot swap retires the pool of the previous
+   * model, ADR 0014; a pool router broadcasts it to every routee with {@link #BROADCAST}).
+   */
+  public enum Retire implements Command {
+    INSTANCE
+  }
+
+  /** The pool router's broadcast predicate: {@link Retire} goes to every routee. */
+  public static final java.util.function.Predicate<Command> BROADCAST = c -> c == Retire.INSTANCE;
 
   private final TimerScheduler<Command> timers;
   private final TwoTowerScorer scorer;
@@ -163,13 +209,19 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
     return newReceiveBuilder()
         .onMessage(Score.class, this::onScore)
         .onMessageEquals(Flush.INSTANCE, this::onFlush)
+        .onMessageEquals(Retire.INSTANCE, this::onRetire)
         .build();
+  }
+
+  private Behavior<Command> onRetire() {
+    runBatch();
+    return Behaviors.stopped();
   }
 
   private Behavior<Command> onScore(Score request) {
     String invalid = validate(request);
     if (invalid != null) {
-      request.replyTo().tell(StatusReply.error(invalid));
+      request.answer(StatusReply.error(invalid));
       return this;
     }
     long maxWait = settings.maxQueueDelay().toNanos();
@@ -179,7 +231,7 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
       if (onShed != null) {
         onShed.run();
       }
-      request.replyTo().tell(StatusReply.error(OVERLOADED));
+      request.answer(StatusReply.error(OVERLOADED));
       return this;
     }
     buffer.add(request);
@@ -247,17 +299,17 @@ public final class ScoringModel extends AbstractBehavior<ScoringModel.Command> {
     } catch (RuntimeException e) {
       getContext().getLog().warn("scoring a batch of {} failed", b, e);
       for (Score request : batch) {
-        request.replyTo().tell(StatusReply.error("scoring failed: " + e.getMessage()));
+        request.answer(StatusReply.error("scoring failed: " + e.getMessage()));
       }
       return;
     }
     for (int i = 0; i < b; i++) {
-      ActorRef<StatusReply<Scores>> replyTo = batch.get(i).replyTo();
+      Score request = batch.get(i);
       if (excludes[i].failure != null) {
         // The exclude predicate is the requester's code: its failure is the requester's answer.
-        replyTo.tell(StatusReply.error("exclude predicate failed: " + excludes[i].failure));
+        request.answer(StatusReply.error("exclude predicate failed: " + excludes[i].failure));
       } else {
-        replyTo.tell(StatusReply.success(new Scores(tops[i].items(), tops[i].scores())));
+        request.answer(StatusReply.success(new Scores(tops[i].items(), tops[i].scores())));
       }
     }
   }

@@ -36,7 +36,12 @@ class OperationsDocTest extends HttpTestBase {
    * Families a {@link TestNode} cannot export: its scoring stand-in runs no TensorFlow batches. A
    * node started by {@link CarouselServer} registers them with the scoring pool.
    */
-  private static final Set<String> REAL_MODEL_ONLY = Set.of("carousel_scoring_batch_size");
+  private static final Set<String> REAL_MODEL_ONLY =
+      Set.of(
+          "carousel_scoring_batch_size",
+          // Registered by the hot swap (ModelSwap), which only a node with a loaded model has.
+          "carousel_model_swaps_total",
+          "carousel_model_swap_duration_seconds");
 
   private static final Pattern SETTING_ROW =
       Pattern.compile("(?m)^\\| `(carousel\\.[\\w.\\-]+)` \\| `([^`]*)` \\|");

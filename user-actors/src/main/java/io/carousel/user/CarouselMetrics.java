@@ -69,14 +69,21 @@ public final class CarouselMetrics {
    * with the fixed prior) and interactions counted by {@code trends}, both since the node started.
    */
   public void watchNode(Map<String, NodePool> pools, NodeTrends trends) {
+    watchNode(pools, () -> trends);
+  }
+
+  /** As above, reading the trends of the node's current model (they change with a hot swap). */
+  public void watchNode(
+      Map<String, NodePool> pools, java.util.function.Supplier<NodeTrends> trends) {
     pools.forEach(
         (policy, pool) ->
             Gauge.builder("carousel.pool.impressions", pool, NodePool::impressions)
                 .description("Impressions pooled into this node's shared prior since it started")
                 .tag("policy", policy)
                 .register(registry));
-    Gauge.builder("carousel.trends.interactions", trends, NodeTrends::interactions)
+    Gauge.builder("carousel.trends.interactions", trends, t -> t.get().interactions())
         .description("Interactions counted by this node's trend popularities since it started")
+        .strongReference(true) // the supplier lambda is referenced by nothing else
         .register(registry);
   }
 

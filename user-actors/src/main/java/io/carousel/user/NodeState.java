@@ -56,11 +56,13 @@ public record NodeState(
                 pools.put(policy, new Pool(p.global(), p.userStrength(), pool.impressions()));
               }
             });
+    // One snapshot: a hot swap between reading the trends and the ids would mix two catalogues.
+    ServingModel serving = deps.models().current();
     return new NodeState(
         FORMAT,
-        deps.model().modelVersion(),
+        serving.version(),
         nowMs,
-        deps.trends().save(i -> deps.model().catalog().get(i).itemId()),
+        serving.trends().save(i -> serving.model().catalog().get(i).itemId()),
         pools,
         deps.metrics().policyStats(),
         deps.exploration().statistics());
@@ -79,8 +81,9 @@ public record NodeState(
       notes.add("skipped: snapshot format " + format + ", this build reads " + FORMAT);
       return notes;
     }
-    int restored = deps.trends().restore(trends, id -> deps.model().catalog().indexOf(id));
-    notes.add("trends: " + restored + " of " + deps.trends().count() + " restored");
+    ServingModel serving = deps.models().current();
+    int restored = serving.trends().restore(trends, id -> serving.model().catalog().indexOf(id));
+    notes.add("trends: " + restored + " of " + serving.trends().count() + " restored");
     deps.bandit()
         .pools()
         .forEach(

@@ -23,21 +23,118 @@ import java.util.List;
  * counts (docs/durability.md).
  */
 public record ProfileDependencies(
-    ModelView model,
+    ModelHandle models,
     List<String> policies,
     BanditModel bandit,
-    NodeTrends trends,
-    ActorRef<ScoringModel.Command> scoring,
     UserProfileSettings settings,
     Clock clock,
     CarouselMetrics metrics,
-    ItemAvailability availability,
     UserState emptyState,
-    List<SlateAssembler> assemblers,
     RetentionCriteria retention,
     HistoryPurge purge,
-    NewItemExploration exploration,
-    NodeLearning learning) {
+    NewItemExploration exploration) {
+
+  // What is indexed by one model's items lives in the current ServingModel (a hot swap replaces it,
+  // ADR 0014); these read the current one. A slate pins one snapshot instead ({@link #pinned}).
+
+  /** Returns the current model view. */
+  public ModelView model() {
+    return models.current().model();
+  }
+
+  /** Returns the current model's trend popularities. */
+  public NodeTrends trends() {
+    return models.current().trends();
+  }
+
+  /** Returns the current model's scoring pool. */
+  public ActorRef<ScoringModel.Command> scoring() {
+    return models.current().scoring();
+  }
+
+  /** Returns the availability over the current model's catalogue. */
+  public ItemAvailability availability() {
+    return models.current().availability();
+  }
+
+  /** Returns the current model's slate assemblers, one per policy arm. */
+  public List<SlateAssembler> assemblers() {
+    return models.current().assemblers();
+  }
+
+  /** Returns the current model's node-wide learning. */
+  public NodeLearning learning() {
+    return models.current().learning();
+  }
+
+  /** Returns these dependencies fixed on {@code serving}: what one slate reads from end to end. */
+  public ProfileDependencies pinned(ServingModel serving) {
+    return new ProfileDependencies(
+        ModelHandle.fixed(serving),
+        policies,
+        bandit,
+        settings,
+        clock,
+        metrics,
+        emptyState,
+        retention,
+        purge,
+        exploration);
+  }
+
+  /**
+   * Builds the snapshot of {@code next} beside the current one, for {@link ModelHandle#swap}: its
+   * view in the configured context layout, trends carried over by item id (an id {@code next} lacks
+   * is dropped; with DP on, the open window is dropped), new slate assemblers and learning over the
+   * same policies, bandit, pooled prior and exploration (those are not indexed by items).
+   *
+   * @param scoring the scoring pool of {@code next}'s scorer
+   * @param availability {@code next}'s availability (e.g. {@link ItemAvailability#rebase})
+   */
+  public ServingModel rebase(
+      ModelView next,
+      ActorRef<ScoringModel.Command> scoring,
+      ItemAvailability availability,
+      io.carousel.engine.privacy.DpSettings dp) {
+    ServingModel old = models.current();
+    ModelView view = inLayout(next, settings);
+    NodeTrends trends = new NodeTrends(view.catalog().size(), dp, settings.trendHalfLives());
+    ModelView oldView = old.model();
+    trends.restore(
+        old.trends().save(i -> oldView.catalog().get(i).itemId()), view.catalog()::indexOf);
+    List<SlateAssembler> assemblers = new java.util.ArrayList<>();
+    for (SlateAssembler a : old.assemblers()) {
+      assemblers.add(
+          new SlateAssembler(
+              view,
+              a.policy(),
+              availability,
+              settings.maxPerCategory(),
+              trends,
+              bandit,
+              exploration));
+    }
+    return new ServingModel(
+        view,
+        scoring,
+        availability,
+        trends,
+        List.copyOf(assemblers),
+        new NodeLearning(view, bandit, trends, exploration, metrics));
+  }
+
+  private static ModelView inLayout(ModelView model, UserProfileSettings settings) {
+    ContextFeatures cf = model.features();
+    return cf.layout() == settings.layout()
+        ? model
+        : new ModelView(
+            model.modelVersion(),
+            model.catalog(),
+            model.itemRows(),
+            model.popularity(),
+            new ContextFeatures(cf.itemDim(), cf.seed(), settings.layout()),
+            model.live());
+  }
 
   /**
    * Returns these dependencies with {@code purge} run after a forgotten user's events and snapshots
@@ -45,21 +142,16 @@ public record ProfileDependencies(
    */
   public ProfileDependencies withPurge(HistoryPurge purge) {
     return new ProfileDependencies(
-        model,
+        models,
         policies,
         bandit,
-        trends,
-        scoring,
         settings,
         clock,
         metrics,
-        availability,
         emptyState,
-        assemblers,
         retention,
         purge,
-        exploration,
-        learning);
+        exploration);
   }
 
   /**
@@ -74,7 +166,7 @@ public record ProfileDependencies(
   /** Returns the slate assembler of {@code userId}'s policy arm (shared by the arm's users). */
   SlateAssembler assemblerFor(String userId) {
     int h = userId.hashCode() * 0x9E3779B9;
-    return assemblers.get(Math.floorMod(h ^ (h >>> 16), policies.size()));
+    return assemblers().get(Math.floorMod(h ^ (h >>> 16), policies.size()));
   }
 
   /** Builds the dependencies with throw-away metrics and a static catalogue (tests and tools). */
@@ -133,17 +225,7 @@ public record ProfileDependencies(
     for (String name : settings.policies()) {
       policy(name, settings); // fail fast on an unknown name
     }
-    ContextFeatures cf = model.features();
-    ModelView view =
-        cf.layout() == settings.layout()
-            ? model
-            : new ModelView(
-                model.modelVersion(),
-                model.catalog(),
-                model.itemRows(),
-                model.popularity(),
-                new ContextFeatures(cf.itemDim(), cf.seed(), settings.layout()),
-                model.live());
+    ModelView view = inLayout(model, settings);
     int dim = settings.layout().dim();
     // Prior mean (both forms): trust the model score (feature 1) before any feedback, so a new
     // user's slate follows the model and exploration moves away from it.
@@ -160,7 +242,6 @@ public record ProfileDependencies(
       bandit.pools().values().forEach(NodePool::freeze);
     }
     NodeTrends trends = new NodeTrends(model.catalog().size(), dp, settings.trendHalfLives());
-    metrics.watchNode(bandit.pools(), trends);
     NewItemExploration exploration =
         new NewItemExploration(settings.explorationShare(), settings.explorationArms());
     List<SlateAssembler> assemblers = new java.util.ArrayList<>();
@@ -175,22 +256,29 @@ public record ProfileDependencies(
               bandit,
               exploration));
     }
+    ModelHandle models =
+        new ModelHandle(
+            new ServingModel(
+                view,
+                scoring,
+                availability,
+                trends,
+                List.copyOf(assemblers),
+                new NodeLearning(view, bandit, trends, exploration, metrics)),
+            null);
+    // The gauges read the current snapshot's trends, so they follow a hot swap.
+    metrics.watchNode(bandit.pools(), () -> models.current().trends());
     return new ProfileDependencies(
-        view,
+        models,
         List.copyOf(settings.policies()),
         bandit,
-        trends,
-        scoring,
         settings,
         clock,
         metrics,
-        availability,
         UserState.empty(bandit),
-        List.copyOf(assemblers),
         RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2),
         HistoryPurge.NONE,
-        exploration,
-        new NodeLearning(view, bandit, trends, exploration, metrics));
+        exploration);
   }
 
   private static SlatePolicy policy(String name, UserProfileSettings settings) {

@@ -213,7 +213,8 @@ public final class UserProfile
       ActorRef<StatusReply<SlateReply>> replyTo,
       ActorRef<StreamMessage> pushTo,
       int generation,
-      long startNanos) {}
+      long startNanos,
+      ProfileDependencies model) {}
 
   /**
    * The candidates of {@code request} were scored; {@code viewing}: the slate is for a shopper
@@ -396,8 +397,14 @@ public final class UserProfile
   private final ActorContext<Command> ctx;
   private final String userId;
   private final ProfileDependencies deps;
-  private final SlateAssembler assembler;
   private final String policyId;
+
+  /**
+   * The model version the stored state's session vector belongs to: after a hot swap it is rebuilt
+   * from the recent item ids under the new view (ADR 0014), in memory only (no journal change).
+   */
+  private String sessionVersion;
+
   private final Subscriptions subscribers;
   private final UnreadableHistory.Guard guard;
 
@@ -428,8 +435,8 @@ public final class UserProfile
     this.ctx = ctx;
     this.userId = userId;
     this.deps = deps;
-    this.assembler = deps.assemblerFor(userId);
-    this.policyId = assembler.policy().id();
+    this.policyId = deps.assemblerFor(userId).policy().id();
+    this.sessionVersion = deps.models().currentFor(userId).version();
     this.subscribers = new Subscriptions(deps.metrics(), deps.settings().maxSubscribers());
   }
 
@@ -498,7 +505,36 @@ public final class UserProfile
   @Override
   public EventHandler<UserState, Event> eventHandler() {
     // One lambda instead of a handler builder (fewer objects per user actor).
-    return (state, e) -> applyEvent(state, e, deps);
+    return (state, e) -> {
+      // One model for the whole event: a swap between two reads would mix two vector spaces.
+      ProfileDependencies now = deps.pinned(deps.models().currentFor(userId));
+      return applyEvent(followSwap(state, now), e, now);
+    };
+  }
+
+  /**
+   * Returns the stored state with its session vector in the current model's space: rebuilt once
+   * after a hot swap, before the first event applied under the new model.
+   */
+  private UserState followSwap(UserState state, ProfileDependencies now) {
+    ModelView model = now.model();
+    if (model.modelVersion().equals(sessionVersion)) {
+      return state;
+    }
+    sessionVersion = model.modelVersion();
+    return state.withSessionRebuilt(model, deps.settings());
+  }
+
+  /**
+   * Returns {@code state} with its session vector in the space of {@code pinned}'s model, for one
+   * slate (not stored): slates served after a swap and before the user's next event use the rebuilt
+   * vector, and a slate still scoring with the old model uses the old one.
+   */
+  private UserState inSpaceOf(UserState state, ProfileDependencies pinned) {
+    ModelView model = pinned.model();
+    return model.modelVersion().equals(sessionVersion)
+        ? state
+        : state.withSessionRebuilt(model, deps.settings());
   }
 
   /**
@@ -622,21 +658,32 @@ public final class UserProfile
       Trigger trigger,
       ActorRef<StatusReply<SlateReply>> replyTo,
       ActorRef<StreamMessage> pushTo) {
-    CandidateQuery query = CandidateQuery.of(state, exclude, context, deps);
+    // One model snapshot from the query to the assembled slate; held until the scoring pool has
+    // answered, so a hot swap never closes the scorer under this request (ADR 0014).
+    ModelHandle.Lease lease = deps.models().acquire(userId);
+    ProfileDependencies model = deps.pinned(lease.serving());
+    CandidateQuery query;
+    try {
+      query = CandidateQuery.of(state, exclude, context, model);
+    } catch (RuntimeException e) {
+      lease.release();
+      throw e;
+    }
     int topN = Math.max(k, deps.settings().candidates());
     SlateRequest request =
-        new SlateRequest(k, trigger, replyTo, pushTo, generation, System.nanoTime());
+        new SlateRequest(k, trigger, replyTo, pushTo, generation, System.nanoTime(), model);
     if (query.coldStart()) {
-      ScoringModel.Scores popular = query.popular(deps.model().popularity(), topN);
+      lease.release();
+      ScoringModel.Scores popular = query.popular(model.model().popularity(), topN);
       ctx.getSelf().tell(new ScoresReady(request, popular, false, query.excluded()));
       return;
     }
     boolean viewing = context != null;
     ctx.askWithStatus(
         ScoringModel.Scores.class,
-        deps.scoring(),
+        model.scoring(),
         deps.settings().askTimeout(),
-        r -> new ScoringModel.Score(query.history(), topN, query.excluded()::get, r),
+        r -> new ScoringModel.Score(query.history(), topN, query.excluded()::get, r, lease),
         (scores, failure) ->
             failure == null
                 ? new ScoresReady(request, scores, viewing, query.excluded())
@@ -653,22 +700,25 @@ public final class UserProfile
     // learned once, with its strongest reward (0 if none), in the pool as in the state, and this
     // slate is chosen from the posterior that includes them.
     PendingSlate.Closing closing = state.closingObservations();
+    ProfileDependencies model = q.model();
     SlateServed served =
-        assembler.assemble(
-            userId,
-            state.withPendingClosed(deps.bandit()),
-            r.scores(),
-            q.k(),
-            deps.clock().millis(),
-            q.trigger().wireName(),
-            r.viewing(),
-            r.excluded());
+        model
+            .assemblerFor(userId)
+            .assemble(
+                userId,
+                inSpaceOf(state, model).withPendingClosed(deps.bandit()),
+                r.scores(),
+                q.k(),
+                deps.clock().millis(),
+                q.trigger().wireName(),
+                r.viewing(),
+                r.excluded());
     if (!logs(state)) {
       // A shopper this journal has never seen (a crawler, a first page view): the slate is served
       // but not logged, so a read writes nothing and creates no profile; without a slate id no
       // interaction can earn a reward on it, and OPE never sees it.
       SlateReply unlogged = served.toReply(userId).unlogged();
-      deps.learning().slateServed(policyId, served);
+      model.learning().slateServed(policyId, served);
       push(q, unlogged);
       return reply(q, StatusReply.success(unlogged));
     }
@@ -677,7 +727,7 @@ public final class UserProfile
     var effect =
         Effect()
             .persist(served)
-            .thenRun(s -> deps.learning().slateLogged(policyId, served, closing, start))
+            .thenRun(s -> model.learning().slateLogged(policyId, served, closing, start))
             .thenRun(s -> push(q, reply));
     return q.replyTo() == null
         ? effect.thenNoReply()

@@ -200,6 +200,44 @@ public record UserState(
   }
 
   /**
+   * Returns this state with its session embedding rebuilt in {@code model}'s vector space from the
+   * recent item ids (a hot swap: the stored {@code float[d]} belongs to the previous model, ADR
+   * 0014). The ids carry no event times, so every recent item weighs the same (the decay within the
+   * window is lost; the next event decays from here as usual); items {@code model} does not know
+   * are skipped; none known gives the empty embedding. Nothing is persisted.
+   */
+  UserState withSessionRebuilt(ModelView model, UserProfileSettings settings) {
+    float[] rebuilt = null;
+    for (String id : recentItems) {
+      int idx = model.catalog().indexOf(id);
+      if (idx >= 0) {
+        rebuilt =
+            SessionEmbedding.update(
+                rebuilt,
+                sessionTimeMs,
+                model.vector(idx),
+                sessionTimeMs,
+                settings.sessionHalfLife().toMillis(),
+                1.0f);
+      }
+    }
+    return new UserState(
+        rebuilt == null ? new float[0] : rebuilt,
+        sessionTimeMs,
+        recentItems,
+        recentEventFingerprints,
+        purchases,
+        policyState,
+        userStrength,
+        pending,
+        eventsByType,
+        lastEventTimeMs,
+        slatesServed,
+        rewardsObserved,
+        rewardSum);
+  }
+
+  /**
    * Applies an interaction as {@link #onInteraction(UserProfile.InteractionRecorded, String,
    * float[], UserProfileSettings)} does, with the item's canonical id and vector looked up in
    * {@code model} (none for an item the catalogue lacks).

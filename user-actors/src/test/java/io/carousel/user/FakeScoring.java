@@ -34,6 +34,9 @@ final class FakeScoring {
                 scores[j] = -idx[j];
               }
               s.replyTo().tell(StatusReply.success(new ScoringModel.Scores(idx, scores)));
+              if (s.done() != null) {
+                s.done().run();
+              }
               return Behaviors.same();
             })
         .build();

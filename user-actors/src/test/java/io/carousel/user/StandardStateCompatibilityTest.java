@@ -60,6 +60,34 @@ class StandardStateCompatibilityTest {
     }
   }
 
+  @Test
+  void aSlateServedRowWithoutModelVersionReadsAsNullAndReplays() throws IOException {
+    // modelVersion has been in every SlateServed since the first release (fixtures here and in
+    // journal-a2974e9 carry "test-model"); a row without it (a hand-written or foreign writer's)
+    // still reads, with null, and replays: the hot swap (ADR 0014) added no required field.
+    assertEquals(
+        "test-model", fixture("slate-served", UserProfile.SlateServed.class).modelVersion());
+    com.fasterxml.jackson.databind.node.ObjectNode row;
+    try (InputStream in =
+        getClass().getResourceAsStream("/fixtures/standard-16d/slate-served.json")) {
+      row = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(in);
+    }
+    row.remove("modelVersion");
+    byte[] cbor = new ObjectMapper(new CBORFactory()).writeValueAsBytes(row);
+    int id = SERIALIZATION.serializerFor(UserProfile.SlateServed.class).identifier();
+    UserProfile.SlateServed old =
+        (UserProfile.SlateServed)
+            SERIALIZATION.deserialize(cbor, id, UserProfile.SlateServed.class.getName()).get();
+    assertEquals(null, old.modelVersion());
+    assertEquals(3, old.itemIds().size());
+    UserProfile.Event[] events = journal();
+    events[1] = old;
+    var kit = kit(TestModel.deps(SCORING, ""));
+    kit.initialize(events);
+    assertEquals(1.0, kit.getState().rewardSum());
+    assertEquals(2, kit.getState().slatesServed());
+  }
+
   /** The journal of the fixture user, in order. */
   private static UserProfile.Event[] journal() throws IOException {
     return new UserProfile.Event[] {

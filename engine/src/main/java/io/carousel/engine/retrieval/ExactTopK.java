@@ -22,7 +22,7 @@ import java.util.function.IntPredicate;
  * <p>Ties are broken by the lower item index and NaN scores are skipped, exactly like {@link
  * TopN#select}. Immutable and thread-safe: each {@link #search} call owns its heaps and scratch.
  */
-public final class ExactTopK implements ItemRows {
+public final class ExactTopK implements Retrieval {
   /** Default rows per chunk (kept for callers): the scan uses blocks of min(chunk, 256) items. */
   public static final int DEFAULT_CHUNK = 4096;
 
@@ -124,6 +124,11 @@ public final class ExactTopK implements ItemRows {
     return flat;
   }
 
+  @Override
+  public String describe() {
+    return "exact";
+  }
+
   /** Returns N, the number of item rows. */
   @Override
   public int numItems() {
@@ -147,6 +152,7 @@ public final class ExactTopK implements ItemRows {
   }
 
   /** Returns the bytes the matrix takes in this index (the padded blocks). */
+  @Override
   public long matrixBytes() {
     return 4L * blockRows.length * block;
   }
@@ -176,6 +182,7 @@ public final class ExactTopK implements ItemRows {
    * Returns {@code scale · (query · item)} of every item, {@code float[numItems]}: the same float
    * operations as {@link #search}'s scores (summed over d in order, then scaled), bit for bit.
    */
+  @Override
   public float[] scoreAll(float[] query, float scale) {
     if (query.length != dim) {
       throw new IllegalArgumentException("query has width " + query.length + " != " + dim);
@@ -204,6 +211,7 @@ public final class ExactTopK implements ItemRows {
    * @param scale positive factor applied to the returned scores (the model's inverse temperature)
    * @throws IllegalArgumentException if shapes disagree, a k is negative or scale is not positive
    */
+  @Override
   public TopN[] search(float[][] queries, int[] k, IntPredicate[] exclude, float scale) {
     return search(queries, k, exclude, scale, null, null);
   }
@@ -220,6 +228,7 @@ public final class ExactTopK implements ItemRows {
    * @param captured {@code B} arrays at least as long as their {@code capture[b]}
    * @throws IllegalArgumentException also if a captured item is out of range
    */
+  @Override
   public TopN[] search(
       float[][] queries,
       int[] k,
@@ -297,23 +306,10 @@ public final class ExactTopK implements ItemRows {
     return out;
   }
 
-  /** One query's scores for block rows {@code base..}: {@code s[i] = Σ_d x[d] · row_d[i]}. */
   private void scores1(int base, float[] x, float[] s) {
-    float[] m = blockRows[base];
-    float x0 = x[0];
-    for (int i = 0; i < m.length; i++) {
-      s[i] = x0 * m[i];
-    }
-    for (int d = 1; d < dim; d++) {
-      m = blockRows[base + d];
-      float xd = x[d];
-      for (int i = 0; i < m.length; i++) {
-        s[i] += xd * m[i];
-      }
-    }
+    BlockKernel.scores1(blockRows, base, dim, x, s);
   }
 
-  /** Four queries' scores for one block, each block row loaded once for the four. */
   private void scores4(
       int base,
       float[] x0,
@@ -324,32 +320,7 @@ public final class ExactTopK implements ItemRows {
       float[] s1,
       float[] s2,
       float[] s3) {
-    float[] m = blockRows[base];
-    float a0 = x0[0];
-    float a1 = x1[0];
-    float a2 = x2[0];
-    float a3 = x3[0];
-    for (int i = 0; i < m.length; i++) {
-      float v = m[i];
-      s0[i] = a0 * v;
-      s1[i] = a1 * v;
-      s2[i] = a2 * v;
-      s3[i] = a3 * v;
-    }
-    for (int d = 1; d < dim; d++) {
-      m = blockRows[base + d];
-      a0 = x0[d];
-      a1 = x1[d];
-      a2 = x2[d];
-      a3 = x3[d];
-      for (int i = 0; i < m.length; i++) {
-        float v = m[i];
-        s0[i] += a0 * v;
-        s1[i] += a1 * v;
-        s2[i] += a2 * v;
-        s3[i] += a3 * v;
-      }
-    }
+    BlockKernel.scores4(blockRows, base, dim, x0, x1, x2, x3, s0, s1, s2, s3);
   }
 
   /**

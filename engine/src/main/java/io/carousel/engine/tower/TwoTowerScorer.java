@@ -5,6 +5,7 @@ import io.carousel.engine.model.ModelFileException;
 import io.carousel.engine.model.ModelFolder;
 import io.carousel.engine.retrieval.CatalogueExtension;
 import io.carousel.engine.retrieval.ExactTopK;
+import io.carousel.engine.retrieval.IvfTopK;
 import io.carousel.engine.retrieval.TopN;
 import io.carousel.engine.wide.CoVisitation;
 import io.carousel.engine.wide.ColdTransfer;
@@ -36,6 +37,13 @@ public final class TwoTowerScorer implements AutoCloseable {
       org.slf4j.LoggerFactory.getLogger(TwoTowerScorer.class);
   private final Path dir;
   private final SavedModelBundle bundle;
+
+  /** Native sessions loaded and not yet closed, process-wide (a hot swap must not leak one). */
+  private static final java.util.concurrent.atomic.AtomicInteger OPEN =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final SessionFunction score;
   private final SessionFunction sessionVector;
   private final SessionFunction fromText;
@@ -142,6 +150,37 @@ public final class TwoTowerScorer implements AutoCloseable {
   }
 
   /**
+   * Returns this model retrieving through an inverted-file index over its items ({@link IvfTopK},
+   * {@code lists} lists, 0 for {@link IvfTopK#defaultLists}, {@code probe} scanned per query)
+   * instead of the exact scan: approximate, so its recall@k on this model's vectors is measured
+   * first ({@code carousel bench retrieval}). The matrix is still held once (moved into the index);
+   * the returned scorer takes over the native session: close it, not this one.
+   */
+  public TwoTowerScorer withIvf(int lists, int probe, long seed) {
+    float[][] rows = new float[numItems][];
+    for (int i = 0; i < numItems; i++) {
+      rows[i] = ranking.rows().row(i);
+    }
+    IvfTopK ivf =
+        IvfTopK.build(rows, lists > 0 ? lists : IvfTopK.defaultLists(numItems), probe, seed);
+    LOG.info("model {}: retrieval through {} over {} items", dir, ivf.describe(), numItems);
+    return new TwoTowerScorer(this, ranking.withRetrieval(ivf));
+  }
+
+  /** The same loaded model with another ranking over the same items. */
+  private TwoTowerScorer(TwoTowerScorer base, WideAndDeep ranking) {
+    this.dir = base.dir;
+    this.bundle = base.bundle;
+    this.score = base.score;
+    this.sessionVector = base.sessionVector;
+    this.fromText = base.fromText;
+    this.metadata = base.metadata;
+    this.logitScale = base.logitScale;
+    this.ranking = ranking;
+    this.numItems = base.numItems;
+  }
+
+  /**
    * Recovers {@code exp(logScale)} from one scored row: logits = scale · (session · item), so the
    * ratio at the item with the largest |cosine| is the scale to float precision.
    */
@@ -204,6 +243,7 @@ public final class TwoTowerScorer implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new ModelException("cannot load the SavedModel at " + abs + ": " + e.getMessage(), e);
     }
+    OPEN.incrementAndGet();
     try {
       TwoTowerScorer scorer = new TwoTowerScorer(abs, bundle, metadata, coVisitation, weights);
       if (coVisitation != null) {
@@ -222,6 +262,7 @@ public final class TwoTowerScorer implements AutoCloseable {
       return scorer;
     } catch (RuntimeException e) {
       bundle.close();
+      OPEN.decrementAndGet();
       throw e instanceof ModelException
           ? e
           : new ModelException("SavedModel at " + abs + " is not a two-tower model: " + e, e);
@@ -397,9 +438,22 @@ public final class TwoTowerScorer implements AutoCloseable {
     return (TFloat32) t;
   }
 
-  /** Frees the native session and graph. */
+  /** Frees the native session and graph; later calls do nothing. */
   @Override
   public void close() {
-    bundle.close();
+    if (closed.compareAndSet(false, true)) {
+      bundle.close();
+      OPEN.decrementAndGet();
+    }
+  }
+
+  /** Returns whether {@link #close} was called. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  /** Returns how many native sessions this process has loaded and not closed. */
+  public static int openSessions() {
+    return OPEN.get();
   }
 }

@@ -2,6 +2,7 @@ package io.carousel.engine.wide;
 
 import io.carousel.engine.retrieval.ExactTopK;
 import io.carousel.engine.retrieval.ItemRows;
+import io.carousel.engine.retrieval.Retrieval;
 import io.carousel.engine.retrieval.TopN;
 import java.util.Arrays;
 import java.util.function.IntPredicate;
@@ -38,7 +39,7 @@ public final class WideAndDeep {
   // rescored items come from the same scan ({@link ExactTopK#search} with capture), not from rows.
   private final int numItems;
   private final float logitScale;
-  private final ExactTopK retrieval;
+  private final Retrieval retrieval;
   private final CoVisitation coVisitation;
   private final WideWeights weights;
   private final ColdTransfer coldTransfer;
@@ -99,7 +100,7 @@ public final class WideAndDeep {
   }
 
   private WideAndDeep(
-      ExactTopK retrieval,
+      Retrieval retrieval,
       float logitScale,
       CoVisitation coVisitation,
       WideWeights weights,
@@ -120,6 +121,26 @@ public final class WideAndDeep {
     this.weights = coVisitation == null ? WideWeights.NONE : weights;
     this.coldTransfer = coldTransfer;
     this.retrieval = retrieval;
+  }
+
+  /**
+   * Returns the same towers, co-visitation and weights retrieving through {@code other}, an index
+   * over the same item matrix (e.g. {@link io.carousel.engine.retrieval.IvfTopK} built from {@link
+   * #rows()}); this one's matrix is then no longer needed.
+   *
+   * @throws IllegalArgumentException if {@code other} holds another number of items
+   */
+  public WideAndDeep withRetrieval(Retrieval other) {
+    if (other.numItems() != numItems) {
+      throw new IllegalArgumentException(
+          "the index holds " + other.numItems() + " items, the model " + numItems);
+    }
+    return new WideAndDeep(other, logitScale, coVisitation, weights, coldTransfer);
+  }
+
+  /** Returns the index retrieval runs through (exact unless {@link #withRetrieval} chose one). */
+  public Retrieval retrieval() {
+    return retrieval;
   }
 
   /** Returns the same towers and co-visitation with other weights (sharing the item matrix). */

@@ -78,6 +78,38 @@ class ModelFolderFixtureTest {
     }
   }
 
+  /**
+   * The model retrieving through an inverted file: probing every list it serves the exact scorer's
+   * items and scores, wide terms included (their tower logits come from the index's capture path);
+   * probing one list of eight, every returned score is still the item's true score.
+   */
+  @Test
+  void anIvfIndexProbingEveryListServesTheExactTopItems(@TempDir Path tmp) throws Exception {
+    Path dir = copyFixture(tmp);
+    int[][] probes = {{}, {0}, {3, 4, 5}, {10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21}};
+    int[] k = new int[probes.length];
+    Arrays.fill(k, 10);
+    java.util.function.IntPredicate[] exclude = new java.util.function.IntPredicate[probes.length];
+    exclude[2] = i -> i % 3 == 0;
+    try (TwoTowerScorer exact = TwoTowerScorer.load(dir)) {
+      TopN[] want = exact.topN(probes, k, exclude);
+      float[][] all = exact.ranking().scoreAll(exact.sessionVectors(probes), probes);
+      TwoTowerScorer full = exact.withIvf(8, 8, 1);
+      assertEquals("ivf(lists=8, probe=8)", full.ranking().retrieval().describe());
+      TopN[] got = full.topN(probes, k, exclude);
+      for (int p = 0; p < probes.length; p++) {
+        assertArrayEquals(want[p].items(), got[p].items(), "history " + p);
+        assertArrayEquals(want[p].scores(), got[p].scores(), 0f, "history " + p);
+      }
+      TopN[] one = exact.withIvf(8, 1, 1).topN(probes, k, exclude);
+      for (int p = 0; p < probes.length; p++) {
+        for (int j = 0; j < one[p].items().length; j++) {
+          assertEquals(all[p][one[p].items()[j]], one[p].scores()[j], 0f, "a true score");
+        }
+      }
+    }
+  }
+
   @Test
   void writesTheSideFilesByteForByteAsBefore(@TempDir Path tmp) throws Exception {
     Path old = copyFixture(tmp.resolve("old"));

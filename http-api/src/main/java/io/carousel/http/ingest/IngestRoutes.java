@@ -37,7 +37,7 @@ public final class IngestRoutes extends AllDirectives {
     this.events =
         new EventIngest(
             sharding, settings.askTimeout(), Clock.systemUTC(), settings.futureTolerance(), ids);
-    this.items = new ItemIngest(system, settings.askTimeout(), deps.model(), deps.availability());
+    this.items = new ItemIngest(system, settings.askTimeout(), deps.models());
     this.body = body;
   }
 

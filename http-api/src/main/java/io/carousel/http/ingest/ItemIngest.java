@@ -8,7 +8,9 @@ import io.carousel.http.Json;
 import io.carousel.http.Problem;
 import io.carousel.user.Catalogue;
 import io.carousel.user.ItemAvailability;
+import io.carousel.user.ModelHandle;
 import io.carousel.user.ModelView;
+import io.carousel.user.ServingModel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,17 +64,13 @@ public final class ItemIngest {
       boolean available,
       String known) {}
 
-  private final Catalog catalog;
-  private final ModelView model;
-  private final ItemAvailability availability;
+  /** The node's serving model: read once per request (a hot swap replaces it, ADR 0014). */
+  private final ModelHandle models;
 
-  ItemIngest(
-      ActorSystem<?> system, Duration askTimeout, ModelView model, ItemAvailability availability) {
+  ItemIngest(ActorSystem<?> system, Duration askTimeout, ModelHandle models) {
     this.system = system;
     this.askTimeout = askTimeout;
-    this.catalog = model.catalog();
-    this.model = model;
-    this.availability = availability;
+    this.models = models;
   }
 
   /**
@@ -80,6 +78,10 @@ public final class ItemIngest {
    * {@code limit} items from {@code offset}, in dense index order.
    */
   ItemPage list(int offset, int limit) {
+    ServingModel serving = models.current();
+    Catalog catalog = serving.model().catalog();
+    ModelView model = serving.model();
+    ItemAvailability availability = serving.availability();
     ItemAvailability.Snapshot snap = availability.snapshot();
     LiveItems.Snapshot live = model.live().snapshot();
     int total = catalog.size() + live.size();
@@ -113,8 +115,11 @@ public final class ItemIngest {
       return CompletableFuture.completedFuture(
           Json.problem(Problem.of(400, "Bad Request", "itemId", problem)));
     }
+    ServingModel serving = models.current();
+    Catalog catalog = serving.model().catalog();
+    ItemAvailability availability = serving.availability();
     int trained = catalog.indexOf(itemId);
-    LiveItems.Snapshot live = model.live().snapshot();
+    LiveItems.Snapshot live = serving.model().live().snapshot();
     int liveIdx = live.indexOf(itemId);
     return Catalogue.ref(system)
         .<Catalogue.Texts>ask(r -> new Catalogue.GetTexts(List.of(itemId), r), askTimeout)
@@ -202,6 +207,7 @@ public final class ItemIngest {
     }
     CompletionStage<Catalogue.Upserted> done =
         CompletableFuture.completedFuture(new Catalogue.Upserted(0, 0));
+    Catalog catalog = models.current().model().catalog();
     for (List<Catalogue.ItemUpsert> part : parts(valid)) {
       java.util.Set<String> inModel = new java.util.HashSet<>();
       for (Catalogue.ItemUpsert item : part) {
@@ -285,7 +291,7 @@ public final class ItemIngest {
       return CompletableFuture.completedFuture(
           Json.problem(Problem.of(400, "Bad Request", "itemId", problem)));
     }
-    boolean inModel = catalog.indexOf(itemId) >= 0;
+    boolean inModel = models.current().model().catalog().indexOf(itemId) >= 0;
     return Catalogue.ref(system)
         .<Boolean>askWithStatus(r -> new Catalogue.Delete(itemId, inModel, r), askTimeout)
         .thenApply(

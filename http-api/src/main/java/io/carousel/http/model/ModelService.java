@@ -39,7 +39,10 @@ public final class ModelService implements AutoCloseable {
       String error) {}
 
   private final ModelTrainer trainer;
-  private final String servingVersion;
+  private volatile String servingVersion;
+  private final MeterRegistry registry;
+  private Gauge versionInfo;
+  private volatile java.util.function.BooleanSupplier follow;
   private final Clock clock;
   private final ExecutorService thread;
   private final AtomicReference<Retrain> running = new AtomicReference<>();
@@ -56,6 +59,7 @@ public final class ModelService implements AutoCloseable {
       ModelTrainer trainer, String servingVersion, MeterRegistry registry, Clock clock) {
     this.trainer = trainer;
     this.servingVersion = servingVersion;
+    this.registry = registry;
     this.clock = clock;
     this.thread =
         new ThreadPoolExecutor(
@@ -71,15 +75,50 @@ public final class ModelService implements AutoCloseable {
               t.setPriority(Thread.MIN_PRIORITY);
               return t;
             });
-    Gauge.builder("carousel.model.version.info", () -> 1)
-        .description("1, labelled with the model version this node serves")
-        .tag("version", servingVersion)
-        .register(registry);
+    this.versionInfo = versionInfo(registry, servingVersion);
     this.outcomes =
         Map.of(
             "promoted", counter(registry, "promoted"),
             "rejected", counter(registry, "rejected"),
             "failed", counter(registry, "failed"));
+  }
+
+  private static Gauge versionInfo(MeterRegistry registry, String version) {
+    return Gauge.builder("carousel.model.version.info", () -> 1)
+        .description("1, labelled with the model version this node serves")
+        .tag("version", version)
+        .register(registry);
+  }
+
+  /**
+   * Sets how this node follows the registry's {@code current} (a hot swap, ADR 0014; returns
+   * whether it swapped): run after every promotion and rollback. Without it a new current version
+   * is served after a restart ({@code restartRequired}).
+   */
+  public void followWith(java.util.function.BooleanSupplier follow) {
+    this.follow = follow;
+  }
+
+  /** Records that the node now serves {@code version} (after a hot swap): status and gauge. */
+  public synchronized void served(String version) {
+    if (version.equals(servingVersion)) {
+      return;
+    }
+    registry.remove(versionInfo);
+    versionInfo = versionInfo(registry, version);
+    servingVersion = version;
+  }
+
+  /** Swaps to the registry's current version when this node follows it; logs a failure. */
+  private void followCurrent() {
+    java.util.function.BooleanSupplier f = follow;
+    if (f != null) {
+      try {
+        f.getAsBoolean();
+      } catch (RuntimeException e) {
+        LOG.warn("following the registry after a decision failed: {}", e.toString());
+      }
+    }
   }
 
   private static Counter counter(MeterRegistry registry, String outcome) {
@@ -141,6 +180,10 @@ public final class ModelService implements AutoCloseable {
               outcome,
               null);
       LOG.info("retrain {}: {} {}", r.id(), done.version(), outcome);
+      if ("promoted".equals(outcome)) {
+        // Still "running" meanwhile: a second retrain waits until the node serves the new version.
+        followCurrent();
+      }
     } catch (RuntimeException | Error e) {
       outcomes.get("failed").increment();
       done =
@@ -169,7 +212,10 @@ public final class ModelService implements AutoCloseable {
     if (r != null) {
       throw new ModelTrainer.Conflict("retrain " + r.id() + " is running; roll back after it");
     }
-    return trainer.rollback();
+    JsonNode decision = trainer.rollback();
+    // On the retrain thread (loading a model takes seconds): GET /v1/model shows "swapping".
+    thread.execute(this::followCurrent);
+    return decision;
   }
 
   /**
@@ -183,8 +229,10 @@ public final class ModelService implements AutoCloseable {
     out.put("servingVersion", servingVersion);
     String current = trainer.currentVersion();
     out.put("currentVersion", current);
-    // Until hot swap lands (ADR 0012 §5) a new current version is served after a restart.
-    out.put("restartRequired", current != null && !current.equals(servingVersion));
+    // A node that follows the registry swaps in place (ADR 0014); one that does not, at restart.
+    boolean behind = current != null && !current.equals(servingVersion);
+    out.put("restartRequired", behind && follow == null);
+    out.put("swapping", behind && follow != null);
     List<JsonNode> history = trainer.decisions();
     JsonNode promotedServing = null;
     for (JsonNode d : history) {

@@ -5,11 +5,8 @@ import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.DispatcherSelector;
-import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.Routers;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
@@ -79,11 +76,13 @@ final class Guardian {
           NodeMetrics metrics = NodeMetrics.create();
           ActorRef<ScoringModel.Command> scoring = scoringPool(ctx, config, model, metrics);
           CompletionStage<Done> journal = journalReady(config, ctx);
-          ItemAvailability availability = catalogueView(ctx, model, encoders, journal);
+          LiveCatalogue live = liveCatalogue(system, model, encoders);
+          ItemAvailability availability = catalogueView(ctx, model, live, journal);
           ProfileDependencies deps =
               userProfiles(system, config, model, scoring, metrics, availability);
           AtomicBoolean ready = new AtomicBoolean(false);
           ModelService models = modelService(system, config, model, metrics, trainers);
+          hotSwap(system, config, deps, model, scoring, live, metrics, models);
           CarouselRoutes routes = routes(system, config, deps, metrics, ready::get, models);
           bind(system, config, model, journal, routes, ready, bound);
           return Behaviors.empty();
@@ -101,40 +100,37 @@ final class Guardian {
   /** The scoring pool: {@code carousel.scoring.pool-size} batching TensorFlow scorers. */
   private static ActorRef<ScoringModel.Command> scoringPool(
       ActorContext<Void> ctx, Config config, LoadedModel model, NodeMetrics metrics) {
-    ScoringSettings settings = ScoringSettings.fromConfig(config);
     return ctx.spawn(
-        Routers.pool(
-                settings.poolSize(),
-                Behaviors.supervise(
-                        ScoringModel.create(
-                            model.scorer(),
-                            settings,
-                            metrics.batchSizes()::record,
-                            metrics.shed()::increment,
-                            model.view().live()))
-                    .onFailure(SupervisorStrategy.restart()))
-            .withRoundRobinRouting()
-            .withRouteeProps(DispatcherSelector.fromConfig(ScoringSettings.DISPATCHER)),
-        "scoring");
+        ModelSwap.scoringPool(ScoringSettings.fromConfig(config), model, metrics), "scoring");
+  }
+
+  /**
+   * For a model with a text tower, the embedding of items the model was not trained on (added
+   * through the API); else null.
+   */
+  private static LiveCatalogue liveCatalogue(
+      ActorSystem<?> system, LoadedModel model, Supplier<TextEncoder> encoders) {
+    return model.scorer().hasTextTower()
+        ? new LiveCatalogue(
+            system, model.scorer(), encoders, model.view().live(), Duration.ofSeconds(5), 1024)
+        : null;
   }
 
   /**
    * The catalogue: its sharded entity (items added through the API), the node's view of which items
-   * may be served (re-read every 30 s once the journal answers) and, for a model with a text tower,
-   * the embedding of items the model was not trained on.
+   * may be served (re-read every 30 s once the journal answers) and the items outside the model to
+   * {@code live} (when not null).
    */
   private static ItemAvailability catalogueView(
       ActorContext<Void> ctx,
       LoadedModel model,
-      Supplier<TextEncoder> encoders,
+      LiveCatalogue live,
       CompletionStage<Done> journal) {
     ActorSystem<Void> system = ctx.getSystem();
     ItemAvailability availability = new ItemAvailability(model.view().catalog());
-    if (model.scorer().hasTextTower()) {
+    if (live != null) {
       // Items added through the API: embedded from text on every node (docs/scoring.md).
-      availability.onItemsOutsideModel(
-          new LiveCatalogue(
-              system, model.scorer(), encoders, model.view().live(), Duration.ofSeconds(5), 1024));
+      availability.onItemsOutsideModel(live);
     }
     Catalogue.initSharding(system, Clock.systemUTC());
     ctx.spawn(
@@ -225,6 +221,29 @@ final class Guardian {
               return CompletableFuture.completedFuture(Done.getInstance());
             });
     return service;
+  }
+
+  /**
+   * Hot swap (ADR 0014): after a promotion or rollback here, and every {@code
+   * carousel.training.watch-interval} (unless {@code off}) when another node moved the registry's
+   * {@code current}, this node swaps to it in place. Swapped-in models close with the node.
+   */
+  private static void hotSwap(
+      ActorSystem<Void> system,
+      Config config,
+      ProfileDependencies deps,
+      LoadedModel model,
+      ActorRef<ScoringModel.Command> scoring,
+      LiveCatalogue live,
+      NodeMetrics metrics,
+      ModelService models) {
+    ModelSwap swap =
+        new ModelSwap(system, config, deps, model, scoring, live, metrics, models::served);
+    models.followWith(swap::followCurrent);
+    if (!"off".equals(config.getString("carousel.training.watch-interval"))) {
+      swap.watch(config.getDuration("carousel.training.watch-interval"));
+    }
+    system.getWhenTerminated().thenRun(swap::close);
   }
 
   private static CarouselRoutes routes(

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -31,9 +32,10 @@ final class LiveCatalogue implements Consumer<List<Catalogue.Availability>>, Aut
       org.slf4j.LoggerFactory.getLogger(LiveCatalogue.class);
 
   private final ActorSystem<?> system;
-  private final TwoTowerScorer scorer;
+  // Replaced by a hot swap ({@link #rebase}), on the embedding thread; read there and by accept.
+  private volatile TwoTowerScorer scorer;
   private final Supplier<TextEncoder> encoderFactory;
-  private final LiveItems live;
+  private volatile LiveItems live;
   private final Duration askTimeout;
   private final ExecutorService executor;
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
@@ -114,6 +116,53 @@ final class LiveCatalogue implements Consumer<List<Catalogue.Availability>>, Aut
     }
   }
 
+  /**
+   * Moves this embedder to a model swapped in (ADR 0014): from this task on, every embedding runs
+   * on {@code next}'s text path into {@code nextLive}. The thread is single, so once the returned
+   * future completes no embedding of the previous scorer runs any more (it may then be closed).
+   */
+  CompletableFuture<Void> switchTo(TwoTowerScorer next, LiveItems nextLive) {
+    return CompletableFuture.runAsync(
+        () -> {
+          scorer = next;
+          live = nextLive;
+        },
+        executor);
+  }
+
+  /**
+   * Fetches the texts of {@code items} (the available ones) and embeds them with the current
+   * scorer; completes when every batch is done (a failed batch is logged; the catalogue's next
+   * re-read retries it).
+   */
+  CompletableFuture<Void> embedAll(List<Catalogue.Availability> items) {
+    List<String> ids = new ArrayList<>();
+    for (Catalogue.Availability a : items) {
+      if (a.available()) {
+        ids.add(a.itemId());
+      }
+    }
+    List<CompletableFuture<Void>> batches = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += Catalogue.TEXT_BATCH) {
+      List<String> batch =
+          List.copyOf(ids.subList(from, Math.min(ids.size(), from + Catalogue.TEXT_BATCH)));
+      batches.add(
+          Catalogue.ref(system)
+              .<Catalogue.Texts>ask(r -> new Catalogue.GetTexts(batch, r), askTimeout)
+              .thenAcceptAsync(this::embed, executor)
+              .exceptionally(
+                  failure -> {
+                    LOG.warn(
+                        "re-embedding {} live items for the new model failed: {}",
+                        batch.size(),
+                        failure.toString());
+                    return null;
+                  })
+              .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new));
+  }
+
   /** Embeds one batch of texts and publishes them to retrieval; on the embedding thread. */
   void embed(Catalogue.Texts texts) {
     if (texts.items().isEmpty()) {
@@ -126,6 +175,7 @@ final class LiveCatalogue implements Consumer<List<Catalogue.Availability>>, Aut
     for (Catalogue.ItemText t : texts.items()) {
       strings.add(text(t.title(), t.description()));
     }
+    LiveItems live = this.live;
     float[][] vectors = scorer.itemVectorsFromText(encoder.encode(strings));
     List<LiveItems.Entry> entries = new ArrayList<>();
     for (int i = 0; i < vectors.length; i++) {

@@ -5,6 +5,7 @@ import io.carousel.engine.Item;
 import io.carousel.engine.model.ModelFileException;
 import io.carousel.engine.model.ModelFolder;
 import io.carousel.engine.retrieval.CatalogueExtension;
+import io.carousel.engine.retrieval.IndexChoice;
 import io.carousel.engine.tower.TwoTowerScorer;
 import io.carousel.policy.ContextFeatures;
 import io.carousel.user.ModelView;
@@ -50,6 +51,15 @@ public record LoadedModel(TwoTowerScorer scorer, ModelView view) implements Auto
    */
   public static LoadedModel load(
       Path modelDir, Catalog catalog, long[] itemCounts, int catalogueItems) {
+    return load(modelDir, catalog, itemCounts, catalogueItems, IndexChoice.EXACT);
+  }
+
+  /**
+   * As {@link #load(Path, Catalog, long[], int)}, retrieving through {@code index} ({@code
+   * carousel.scoring.retrieval}), built over the whole served catalogue once it is extended.
+   */
+  public static LoadedModel load(
+      Path modelDir, Catalog catalog, long[] itemCounts, int catalogueItems, IndexChoice index) {
     TwoTowerScorer scorer = TwoTowerScorer.load(modelDir);
     if (scorer.numItems() != catalog.size()) {
       scorer.close();
@@ -96,6 +106,7 @@ public record LoadedModel(TwoTowerScorer scorer, ModelView view) implements Auto
           catalogueItems,
           CatalogueExtension.DEFAULT_BANDWIDTH);
     }
+    scorer = index.apply(scorer);
     ModelView view =
         new ModelView(
             modelDir.getFileName().toString(),

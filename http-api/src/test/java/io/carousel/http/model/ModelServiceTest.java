@@ -127,6 +127,42 @@ class ModelServiceTest {
   }
 
   @Test
+  void aNodeThatFollowsTheRegistrySwapsAfterAPromotionAndTheGaugeFollows() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Stub stub = new Stub();
+    stub.body =
+        () -> {
+          ObjectNode d =
+              Json.MAPPER.createObjectNode().put("version", "v2").put("decision", "promoted");
+          stub.decisions.add(d);
+          stub.current = "v2";
+          return d;
+        };
+    try (ModelService service = new ModelService(stub, "v1", registry, Clock.systemUTC())) {
+      java.util.List<String> swappedTo = new java.util.concurrent.CopyOnWriteArrayList<>();
+      // The hot swap (ADR 0014) as ModelSwap does it: follow current, then report what serves.
+      service.followWith(
+          () -> {
+            swappedTo.add(stub.current);
+            service.served(stub.current);
+            return true;
+          });
+      service.start();
+      await(service);
+      assertEquals(List.of("v2"), swappedTo, "followed current after the promotion");
+      JsonNode status = service.status();
+      assertEquals("v2", status.get("servingVersion").asText(), status.toString());
+      assertFalse(status.get("restartRequired").asBoolean());
+      assertFalse(status.get("swapping").asBoolean());
+    }
+    String metrics = registry.scrape();
+    assertTrue(
+        metrics.matches("(?s).*carousel_model_version_info\\{version=\"v2\",?} 1(\\.0)?.*"),
+        metrics);
+    assertFalse(metrics.contains("version=\"v1\""), metrics);
+  }
+
+  @Test
   void aNodeWithoutATrainerSaysSo() {
     try (ModelService service =
         new ModelService(

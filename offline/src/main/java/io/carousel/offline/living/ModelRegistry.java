@@ -5,19 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carousel.engine.model.ModelChecksums;
 import io.carousel.engine.model.ModelFolder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -166,42 +163,7 @@ public final class ModelRegistry {
    * another digest, a file not listed), or null when every file matches.
    */
   public static String checksumProblem(Path folder) {
-    Path manifest = folder.resolve(CHECKSUMS);
-    if (!Files.isRegularFile(manifest)) {
-      return "no " + CHECKSUMS + " in " + folder.toAbsolutePath();
-    }
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "cannot read " + manifest.toAbsolutePath() + ": " + e.getMessage();
-    }
-    List<String> listed = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.isBlank()) {
-        continue;
-      }
-      int sep = line.indexOf("  ");
-      if (sep != 64) {
-        return manifest.toAbsolutePath() + " line " + (i + 1) + " is not '<sha256>  <path>'";
-      }
-      String name = line.substring(sep + 2);
-      Path f = folder.resolve(name).normalize();
-      if (!f.startsWith(folder.normalize()) || !Files.isRegularFile(f)) {
-        return f.toAbsolutePath() + " is missing (listed in " + CHECKSUMS + ")";
-      }
-      if (!sha256(f).equals(line.substring(0, 64))) {
-        return f.toAbsolutePath() + " fails its checksum";
-      }
-      listed.add(name);
-    }
-    for (Path f : files(folder)) {
-      if (!listed.contains(relative(folder, f))) {
-        return f.toAbsolutePath() + " is not in " + CHECKSUMS;
-      }
-    }
-    return null;
+    return ModelChecksums.checksumProblem(folder);
   }
 
   /**
@@ -325,32 +287,14 @@ public final class ModelRegistry {
   }
 
   private static List<Path> files(Path folder) {
-    try (Stream<Path> s = Files.walk(folder)) {
-      return s.filter(Files::isRegularFile)
-          .filter(p -> !p.equals(folder.resolve(CHECKSUMS)))
-          .sorted((a, b) -> relative(folder, a).compareTo(relative(folder, b)))
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + folder, e);
-    }
+    return ModelChecksums.files(folder);
   }
 
   private static String relative(Path folder, Path f) {
-    return folder.relativize(f).toString().replace('\\', '/');
+    return ModelChecksums.relative(folder, f);
   }
 
   static String sha256(Path f) {
-    try (InputStream in = Files.newInputStream(f)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + f.toAbsolutePath(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK ships SHA-256", e);
-    }
+    return ModelChecksums.sha256(f);
   }
 }
