@@ -319,7 +319,8 @@ public final class LivingRun {
     while (true) {
       status = modelStatus(living.get());
       JsonNode r = status.path("retrain");
-      if (id.equals(r.path("retrainId").asText()) && !"running".equals(r.path("state").asText())) {
+      // GET /v1/model names the retrain "id" (the POST's answer "retrainId").
+      if (id.equals(r.path("id").asText()) && !"running".equals(r.path("state").asText())) {
         break;
       }
       if (System.nanoTime() > deadline) {
@@ -344,7 +345,7 @@ public final class LivingRun {
     }
     JsonNode decision = status.path("lastDecision");
     String version = r.path("version").asText();
-    String outcome = r.path("outcome").asText();
+    String outcome = r.path("decision").asText();
     String servedAfter = status.path("servingVersion").asText(null);
     String how = "unchanged";
     if ("promoted".equals(outcome)) {
