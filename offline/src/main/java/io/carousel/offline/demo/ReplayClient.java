@@ -75,6 +75,17 @@ public final class ReplayClient {
    */
   ReplayResult replay(List<Interaction> events, PopularityBaseline baseline, Runnable onEvent)
       throws InterruptedException {
+    return replay(events, 0, baseline, onEvent);
+  }
+
+  /**
+   * As {@link #replay(List, PopularityBaseline, Runnable)}, for a part of a longer replay that
+   * starts at event {@code firstIndex}: event ids are numbered from it, so two parts never send the
+   * same id (the server would take the second as a repeat).
+   */
+  ReplayResult replay(
+      List<Interaction> events, int firstIndex, PopularityBaseline baseline, Runnable onEvent)
+      throws InterruptedException {
     List<List<Integer>> parts = new ArrayList<>();
     for (int w = 0; w < workers; w++) {
       parts.add(new ArrayList<>());
@@ -117,7 +128,7 @@ public final class ReplayClient {
                     timeline[i] = hit;
                     sub.pushes.clear();
                     long sent = System.nanoTime();
-                    if (post(e, i)) {
+                    if (post(e, firstIndex + i)) {
                       acked.incrementAndGet();
                       long arrived = awaitEventPush(sub);
                       if (arrived > 0) {

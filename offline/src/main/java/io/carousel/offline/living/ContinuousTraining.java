@@ -261,10 +261,11 @@ public final class ContinuousTraining {
 
   /**
    * Writes the dataset's and the journal's interactions, and the dataset's and the live catalogue's
-   * items (a live item's text replaces a dataset item's), as NDJSON.
+   * items (a live item's text replaces a dataset item's), as NDJSON. Public for the living demo,
+   * which writes its starting model's base dataset (the earlier part of a log) the same way.
    */
-  static void writeMergedLog(Dataset base, LiveLog.Snapshot live, Path logFile, Path itemsFile)
-      throws IOException {
+  public static void writeMergedLog(
+      Dataset base, LiveLog.Snapshot live, Path logFile, Path itemsFile) throws IOException {
     Files.createDirectories(logFile.getParent());
     Map<String, ObjectNode> items = new LinkedHashMap<>();
     if (base != null) {
