@@ -28,12 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gate's slice holds only events the serving model did not train on (issue 16, ADR 0012 §3a),
- * on MovieLens-100k: the node's dataset is the earliest 95 % of the log and {@code serve} trained on
- * all of it ({@code --train-fraction 1.0}); the later 5 % arrive through the journal. The newest 10
- * % (the holdout) would include 5 % the serving model trained on; the slice must be the journal's
- * events alone, and a candidate trained on the serving model's data is then judged on equal terms
- * (promoted). Before the fix the slice was the newest 10 % and the serving model was scored on its
- * own training events.
+ * on MovieLens-100k: the node's dataset is the earliest 95 % of the log and {@code serve} trained
+ * on all of it ({@code --train-fraction 1.0}); the later 5 % arrive through the journal. The newest
+ * 10 % (the holdout) would include 5 % the serving model trained on; the slice must be the
+ * journal's events alone, and a candidate trained on the serving model's data is then judged on
+ * equal terms (promoted). Before the fix the slice was the newest 10 % and the serving model was
+ * scored on its own training events.
  */
 class GateSliceBiasTest {
 

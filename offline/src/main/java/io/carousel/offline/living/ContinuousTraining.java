@@ -13,6 +13,7 @@ import io.carousel.offline.data.FileSource;
 import io.carousel.offline.data.Interaction;
 import io.carousel.offline.train.CachedTextEncoder;
 import io.carousel.offline.train.TrainingPipeline;
+import io.carousel.offline.train.TrainingThreads;
 import io.carousel.offline.train.TwoTowerConfig;
 import io.carousel.user.Catalogue;
 import java.io.BufferedWriter;
@@ -57,6 +58,10 @@ public final class ContinuousTraining {
    * @param holdout newest share of the interactions held out for the gate, in (0, 1)
    * @param tolerance the largest NDCG@10 loss (candidate − serving) still promoted
    * @param seed of the bootstrap
+   * @param threads TensorFlow threads of the training sessions ({@link TrainingThreads}); ≤ 0:
+   *     TensorFlow's defaults
+   * @param tuningBudget time for the grid search ({@link Tuning}); zero: no search, {@code config}
+   *     as given
    */
   public record Options(
       Path dataRoot,
@@ -65,7 +70,38 @@ public final class ContinuousTraining {
       TwoTowerConfig config,
       double holdout,
       double tolerance,
-      long seed) {}
+      long seed,
+      int threads,
+      java.time.Duration tuningBudget) {
+
+    /** Checks the budget. */
+    public Options {
+      if (tuningBudget == null || tuningBudget.isNegative()) {
+        throw new IllegalArgumentException("the tuning budget must be >= 0, got " + tuningBudget);
+      }
+    }
+
+    /** Options with TensorFlow's default threads and no tuning. */
+    public Options(
+        Path dataRoot,
+        Path dataDir,
+        String baseDataset,
+        TwoTowerConfig config,
+        double holdout,
+        double tolerance,
+        long seed) {
+      this(
+          dataRoot,
+          dataDir,
+          baseDataset,
+          config,
+          holdout,
+          tolerance,
+          seed,
+          0,
+          java.time.Duration.ZERO);
+    }
+  }
 
   /** The result: the version, whether it became current, and the recorded decision. */
   public record Outcome(String version, Path folder, boolean promoted, JsonNode decision) {}
@@ -162,6 +198,7 @@ public final class ContinuousTraining {
     decision.put("config", o.config().toString());
     decision.put("holdout", o.holdout());
     decision.put("tolerance", o.tolerance());
+    decision.put("trainingThreads", o.threads());
     try {
       Dataset base =
           o.baseDataset() == null ? null : DatasetReader.read(o.dataRoot(), o.baseDataset());
@@ -221,11 +258,30 @@ public final class ContinuousTraining {
       }
       sliceJson.put("firstEventMs", all.get(cut).timestampMs());
       sliceJson.put("lastEventMs", all.get(all.size() - 1).timestampMs());
+      TwoTowerConfig config = o.config();
+      ObjectNode tuning = null;
+      if (!o.tuningBudget().isZero()) {
+        Tuning.Result tuned = Tuning.run(o, source, all, cut, live.items().keySet(), log);
+        config = tuned.chosen();
+        tuning = tuned.json();
+        decision.set("tuning", tuning);
+        decision.put("config", config.toString());
+      }
       // A share that TimeSplit.byTime turns into exactly `cut` training events (cut starts a time).
       double trainFraction = (cut + 0.5) / all.size();
+      TwoTowerConfig chosen = config;
       TrainingPipeline.Prepared prepared =
-          TrainingPipeline.prepare(
-              o.dataRoot(), source, o.dataDir(), o.config(), trainFraction, DpSettings.OFF, log);
+          TrainingThreads.bounded(
+              o.threads(),
+              () ->
+                  TrainingPipeline.prepare(
+                      o.dataRoot(),
+                      source,
+                      o.dataDir(),
+                      chosen,
+                      trainFraction,
+                      DpSettings.OFF,
+                      log));
       if (prepared.split().train().size() != cut) {
         throw new IllegalStateException(
             "the candidate trained on "
@@ -252,7 +308,10 @@ public final class ContinuousTraining {
       versionJson.put("version", version);
       versionJson.put("baseDataset", o.baseDataset());
       versionJson.set("trainedOn", trainedOn.deepCopy());
-      versionJson.put("config", o.config().toString());
+      versionJson.put("config", config.toString());
+      if (tuning != null) {
+        versionJson.set("tuning", tuning.deepCopy());
+      }
       versionJson.put("createdAt", Instant.now().toString());
       ModelRegistry.writeAtomically(
           folder.resolve(ModelRegistry.VERSION),
@@ -407,7 +466,7 @@ public final class ContinuousTraining {
     w.write('\n');
   }
 
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

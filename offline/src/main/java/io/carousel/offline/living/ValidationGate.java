@@ -184,8 +184,7 @@ public final class ValidationGate {
           "held-out start " + firstHeldOut + " splits the events at one time");
     }
     TimeSplit split =
-        new TimeSplit(
-            sorted.subList(0, firstHeldOut), sorted.subList(firstHeldOut, sorted.size()));
+        new TimeSplit(sorted.subList(0, firstHeldOut), sorted.subList(firstHeldOut, sorted.size()));
     Map<String, List<String>> sequence = new LinkedHashMap<>();
     Set<String> candidates = new HashSet<>(liveItems);
     for (Interaction i : split.train()) {
