@@ -25,8 +25,10 @@ import java.util.function.IntPredicate;
  * same most recent held-out slice, NDCG@10 and HR@10, with a paired bootstrap interval of the
  * difference over users.
  *
- * <p>The slice: the interactions from the cut time of {@link TimeSplit#byTime} at {@code 1 −
- * holdout} on (the candidate is trained on the interactions before it). Each interaction of the
+ * <p>The slice: the interactions from the cut on (the candidate is trained on the interactions
+ * before it): the cut of {@link TimeSplit#byTime} at {@code 1 − holdout} ({@link #slice}), which
+ * {@link ContinuousTraining} moves past the serving model's last training event ({@link
+ * #sliceFrom}), so that neither model is scored on its own training events. Each interaction of the
  * slice whose item is new to its user, and whose user has a history by then, is a next-item target
  * (at most {@value #MAX_TARGETS_PER_USER} per user); its history is everything of the user before
  * it, the slice's earlier events included (inputs, not training data, for both models alike).
