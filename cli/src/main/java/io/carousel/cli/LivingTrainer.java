@@ -32,6 +32,8 @@ final class LivingTrainer implements ModelTrainer {
   private final TwoTowerConfig config;
   private final double holdout;
   private final double tolerance;
+  private final int threads;
+  private final Duration tuningBudget;
   private final ModelRegistry registry;
 
   /**
@@ -50,6 +52,8 @@ final class LivingTrainer implements ModelTrainer {
     checkSettings(config);
     this.holdout = config.getDouble("carousel.training.holdout");
     this.tolerance = config.getDouble("carousel.training.tolerance");
+    this.threads = config.getInt("carousel.training.threads");
+    this.tuningBudget = config.getDuration("carousel.training.tuning-budget");
     this.registry = new ModelRegistry(this.dataDir);
   }
 
@@ -111,6 +115,33 @@ final class LivingTrainer implements ModelTrainer {
     if (epochs < 1) {
       throw new IllegalArgumentException("carousel.training.epochs must be >= 1, got " + epochs);
     }
+    int threads;
+    try {
+      threads = config.getInt("carousel.training.threads");
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new IllegalArgumentException(
+          "carousel.training.threads must be a whole number >= 0, got '"
+              + config.getValue("carousel.training.threads").unwrapped()
+              + "'");
+    }
+    if (threads < 0) {
+      throw new IllegalArgumentException(
+          "carousel.training.threads must be >= 0 (0: TensorFlow's own pools), got " + threads);
+    }
+    java.time.Duration budget;
+    try {
+      budget = config.getDuration("carousel.training.tuning-budget");
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new IllegalArgumentException(
+          "carousel.training.tuning-budget must be 0 (off) or a duration such as 5m, got '"
+              + config.getValue("carousel.training.tuning-budget").unwrapped()
+              + "'");
+    }
+    if (budget.isNegative()) {
+      throw new IllegalArgumentException(
+          "carousel.training.tuning-budget must be 0 (off) or positive, got "
+              + config.getValue("carousel.training.tuning-budget").unwrapped());
+    }
   }
 
   @Override
@@ -127,7 +158,15 @@ final class LivingTrainer implements ModelTrainer {
         new PrintStream(new LogStream(), true, java.nio.charset.StandardCharsets.UTF_8);
     return ContinuousTraining.run(
             new ContinuousTraining.Options(
-                dataRoot, dataDir, base, config, holdout, tolerance, config.seed()),
+                dataRoot,
+                dataDir,
+                base,
+                config,
+                holdout,
+                tolerance,
+                config.seed(),
+                threads,
+                tuningBudget),
             live,
             log)
         .decision();

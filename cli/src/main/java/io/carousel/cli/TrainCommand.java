@@ -70,6 +70,22 @@ final class TrainCommand implements Callable<Integer> {
   Integer epochs;
 
   @Option(
+      names = "--tuning-budget",
+      defaultValue = "0s",
+      description =
+          "Time for the grid search of training settings on validation carved from the"
+              + " candidate's own training events, e.g. 5m (default: ${DEFAULT-VALUE}, off).")
+  String tuningBudget;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description =
+          "TensorFlow threads of the training sessions (default: ${DEFAULT-VALUE}, TensorFlow's"
+              + " own; the node's background retrain uses carousel.training.threads).")
+  int threads;
+
+  @Option(
       names = "--seed",
       defaultValue = "42",
       description = "Seed of training and of the bootstrap (default: ${DEFAULT-VALUE}).")
@@ -86,6 +102,10 @@ final class TrainCommand implements Callable<Integer> {
     if (epochs != null && epochs < 1) {
       throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
     }
+    if (threads < 0) {
+      throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+    }
+    Duration budget = parseBudget(tuningBudget);
     LiveLog.Snapshot live = readJournal(dataDir);
     String base = dataset != null ? dataset : ContinuousTraining.recordedBaseDataset(dataDir);
     if (base == null && live.interactions().isEmpty()) {
@@ -107,7 +127,9 @@ final class TrainCommand implements Callable<Integer> {
                 config,
                 holdout,
                 tolerance,
-                seed),
+                seed,
+                threads,
+                budget),
             live,
             System.out);
     System.out.printf(
@@ -116,6 +138,26 @@ final class TrainCommand implements Callable<Integer> {
         outcome.promoted() ? "is now current" : "was not promoted",
         dataDir.toAbsolutePath().resolve("models").resolve("decisions.json"));
     return 0;
+  }
+
+  /**
+   * Parses {@code --tuning-budget} as HOCON does a duration (5m, 90s, 0).
+   *
+   * @throws IllegalArgumentException naming the option and the expected form
+   */
+  static Duration parseBudget(String value) {
+    Duration d;
+    try {
+      d = com.typesafe.config.ConfigFactory.parseString("b = \"" + value + "\"").getDuration("b");
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new IllegalArgumentException(
+          "--tuning-budget must be 0 (off) or a duration such as 5m, got '" + value + "'");
+    }
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(
+          "--tuning-budget must be 0 (off) or positive, got '" + value + "'");
+    }
+    return d;
   }
 
   /**

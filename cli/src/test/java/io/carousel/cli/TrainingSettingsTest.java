@@ -54,5 +54,25 @@ class TrainingSettingsTest {
     assertEquals(
         "carousel.training.challenger-max-duration must be positive, got PT0S",
         refused("carousel.training.challenger-max-duration = 0s"));
+    assertEquals(
+        "carousel.training.threads must be >= 0 (0: TensorFlow's own pools), got -1",
+        refused("carousel.training.threads = -1"));
+    assertEquals(
+        "carousel.training.threads must be a whole number >= 0, got 'many'",
+        refused("carousel.training.threads = many"));
+    assertEquals(
+        "carousel.training.tuning-budget must be 0 (off) or a duration such as 5m, got 'long'",
+        refused("carousel.training.tuning-budget = long"));
+    assertEquals(
+        "carousel.training.tuning-budget must be 0 (off) or positive, got -1m",
+        refused("carousel.training.tuning-budget = -1m"));
+    LivingTrainer.checkSettings(
+        ConfigFactory.parseString("carousel.training.tuning-budget = 5m")
+            .withFallback(ConfigFactory.defaultReference()));
+    assertEquals(java.time.Duration.ofMinutes(5), TrainCommand.parseBudget("5m"));
+    assertEquals(
+        "--tuning-budget must be 0 (off) or a duration such as 5m, got 'soon'",
+        assertThrows(IllegalArgumentException.class, () -> TrainCommand.parseBudget("soon"))
+            .getMessage());
   }
 }

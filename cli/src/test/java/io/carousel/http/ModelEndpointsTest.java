@@ -110,7 +110,8 @@ class ModelEndpointsTest {
       during.stop();
       System.out.printf(
           "MODEL-LOAD idle: %d requests, %d non-2xx, p50 %.1f ms, p99 %.1f ms; during the"
-              + " retrain: %d requests, %d non-2xx (503 overloaded: %d), p50 %.1f ms, p99 %.1f ms%n",
+              + " retrain: %d requests, %d non-2xx (503 overloaded: %d), p50 %.1f ms, p99 %.1f ms;"
+              + " retrain %.1f s, training threads %s, load average %s%n",
           idle.count(),
           idle.failed.get(),
           idle.percentile(0.50),
@@ -119,12 +120,16 @@ class ModelEndpointsTest {
           during.failed.get(),
           during.shed.get(),
           during.percentile(0.50),
-          during.percentile(0.99));
+          during.percentile(0.99),
+          seconds,
+          model.path("lastDecision").path("trainingThreads"),
+          loadAverage());
       // On a box shared with other builds the scoring queue sheds a few requests even idle (503
       // overloaded + Retry-After, the documented answer past capacity); anything else is a fault.
       assertEquals(idle.shed.get(), idle.failed.get(), "only 503 overloaded idle");
-      // Serving goes on while it trains, from the version it loaded; TensorFlow's training threads
-      // are not bounded yet (ADR 0012 §6), so more may be shed.
+      // Serving goes on while it trains, from the version it loaded; the training session has
+      // its own inter-op pool (carousel.training.threads) but shares the intra-op pool (ADR 0012
+      // §5b), so more may be shed.
       assertEquals(during.shed.get(), during.failed.get(), "only 503 overloaded during training");
       assertTrue(during.count() > during.failed.get(), "most requests answered while training");
       // Hot swap (ADR 0014): the promotion swapped the node to v2 in place, under load. Each load
@@ -407,5 +412,14 @@ class ModelEndpointsTest {
       Thread.sleep(1000);
     }
     throw new AssertionError("retrain still running after 8 minutes");
+  }
+
+  /** The box's 1-minute load average (Linux), to read latency figures against. */
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 }

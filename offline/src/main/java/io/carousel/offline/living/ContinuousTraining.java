@@ -13,6 +13,7 @@ import io.carousel.offline.data.FileSource;
 import io.carousel.offline.data.Interaction;
 import io.carousel.offline.train.CachedTextEncoder;
 import io.carousel.offline.train.TrainingPipeline;
+import io.carousel.offline.train.TrainingThreads;
 import io.carousel.offline.train.TwoTowerConfig;
 import io.carousel.user.Catalogue;
 import java.io.BufferedWriter;
@@ -57,6 +58,10 @@ public final class ContinuousTraining {
    * @param holdout newest share of the interactions held out for the gate, in (0, 1)
    * @param tolerance the largest NDCG@10 loss (candidate − serving) still promoted
    * @param seed of the bootstrap
+   * @param threads TensorFlow threads of the training sessions ({@link TrainingThreads}); ≤ 0:
+   *     TensorFlow's defaults
+   * @param tuningBudget time for the grid search ({@link Tuning}); zero: no search, {@code config}
+   *     as given
    */
   public record Options(
       Path dataRoot,
@@ -65,7 +70,38 @@ public final class ContinuousTraining {
       TwoTowerConfig config,
       double holdout,
       double tolerance,
-      long seed) {}
+      long seed,
+      int threads,
+      java.time.Duration tuningBudget) {
+
+    /** Checks the budget. */
+    public Options {
+      if (tuningBudget == null || tuningBudget.isNegative()) {
+        throw new IllegalArgumentException("the tuning budget must be >= 0, got " + tuningBudget);
+      }
+    }
+
+    /** Options with TensorFlow's default threads and no tuning. */
+    public Options(
+        Path dataRoot,
+        Path dataDir,
+        String baseDataset,
+        TwoTowerConfig config,
+        double holdout,
+        double tolerance,
+        long seed) {
+      this(
+          dataRoot,
+          dataDir,
+          baseDataset,
+          config,
+          holdout,
+          tolerance,
+          seed,
+          0,
+          java.time.Duration.ZERO);
+    }
+  }
 
   /** The result: the version, whether it became current, and the recorded decision. */
   public record Outcome(String version, Path folder, boolean promoted, JsonNode decision) {}
@@ -95,6 +131,53 @@ public final class ContinuousTraining {
   }
 
   /**
+   * Returns the time of the newest interaction the model in {@code folder} was trained on: its
+   * {@code version.json}'s {@code trainedOn.lastEventMs} for a registry version, else (a folder
+   * {@code serve} or {@code demo} trained, whose {@code model-meta.json} records the dataset and
+   * its training size, the earliest {@code trainInteractions} by time) the time of the last of
+   * those in the dataset.
+   *
+   * @param base the dataset already read for {@code baseName}, or null
+   * @throws IllegalArgumentException when neither says what the model was trained on
+   */
+  static long servingTrainedUntil(Path folder, Path dataRoot, Dataset base, String baseName) {
+    Path versionFile = folder.resolve(ModelRegistry.VERSION);
+    if (Files.isRegularFile(versionFile)) {
+      try {
+        JsonNode last = JSON.readTree(versionFile.toFile()).path("trainedOn").path("lastEventMs");
+        if (last.isNumber()) {
+          return last.asLong();
+        }
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "cannot read " + versionFile.toAbsolutePath() + ": " + e, e);
+      }
+      throw new IllegalArgumentException(
+          versionFile.toAbsolutePath() + " has no trainedOn.lastEventMs");
+    }
+    io.carousel.engine.model.ModelMeta meta = ModelFolder.at(folder).meta();
+    Dataset d =
+        base != null && meta.dataset().equals(baseName)
+            ? base
+            : DatasetReader.read(dataRoot, meta.dataset());
+    List<Interaction> sorted = d.interactions();
+    int n = meta.trainInteractions();
+    if (n < 1 || n > sorted.size()) {
+      throw new IllegalArgumentException(
+          "the serving model "
+              + folder.toAbsolutePath()
+              + " was trained on "
+              + n
+              + " interactions of "
+              + meta.dataset()
+              + ", which has "
+              + sorted.size());
+    }
+    // The pipeline trains on a prefix by time (TimeSplit.byTime: ties stay on one side).
+    return sorted.get(n - 1).timestampMs();
+  }
+
+  /**
    * Trains, gates and records one version.
    *
    * @throws RuntimeException from the pipeline; the failure is recorded as a decision first and the
@@ -115,6 +198,7 @@ public final class ContinuousTraining {
     decision.put("config", o.config().toString());
     decision.put("holdout", o.holdout());
     decision.put("tolerance", o.tolerance());
+    decision.put("trainingThreads", o.threads());
     try {
       Dataset base =
           o.baseDataset() == null ? null : DatasetReader.read(o.dataRoot(), o.baseDataset());
@@ -135,9 +219,76 @@ public final class ContinuousTraining {
           base == null ? "no dataset" : o.baseDataset(),
           live.interactions().size(),
           live.items().size());
+      // The cut: the newest holdout share, moved later when the serving model has trained on part
+      // of it, so that the slice holds only events neither model trained on (an unbiased
+      // comparison: a model scored on its own training events wins by memory, not by ranking).
+      List<Interaction> all = DatasetReader.read(o.dataRoot(), source).interactions();
+      int holdoutStart = ValidationGate.holdoutStart(all, o.holdout());
+      Long servingUntil =
+          serving.isEmpty()
+              ? null
+              : servingTrainedUntil(serving.get(), o.dataRoot(), base, o.baseDataset());
+      int newStart = servingUntil == null ? 0 : ValidationGate.firstAfter(all, servingUntil);
+      int cut = Math.max(holdoutStart, newStart);
+      ObjectNode sliceJson = decision.putObject("slice");
+      sliceJson.put("cutBy", cut > holdoutStart ? "serving model's training data" : "holdout");
+      sliceJson.put(
+          "holdoutCutMs", holdoutStart < all.size() ? all.get(holdoutStart).timestampMs() : 0);
+      if (servingUntil != null) {
+        sliceJson.put("servingTrainedUntilMs", servingUntil);
+      }
+      if (cut >= all.size()) {
+        // Nothing the serving model has not seen: no unbiased evidence either way, so the
+        // candidate is not trained (it would learn nothing new) and the serving model stays.
+        // Live items need no retrain to be served (their text path, ADR 0011).
+        sliceJson.put("heldOutEvents", 0);
+        String reason =
+            String.format(
+                java.util.Locale.ROOT,
+                "no interaction after the serving model's training data (last event %s) among"
+                    + " %d: nothing to compare, not trained",
+                Instant.ofEpochMilli(servingUntil == null ? 0 : servingUntil),
+                all.size());
+        decision.put("decision", "rejected");
+        decision.put("reason", reason);
+        decision.put("wallSeconds", (System.nanoTime() - t0) / 1e9);
+        registry.record(decision);
+        log.printf("%s rejected: %s%n", version, reason);
+        return new Outcome(version, folder, false, decision);
+      }
+      sliceJson.put("firstEventMs", all.get(cut).timestampMs());
+      sliceJson.put("lastEventMs", all.get(all.size() - 1).timestampMs());
+      TwoTowerConfig config = o.config();
+      ObjectNode tuning = null;
+      if (!o.tuningBudget().isZero()) {
+        Tuning.Result tuned = Tuning.run(o, source, all, cut, live.items().keySet(), log);
+        config = tuned.chosen();
+        tuning = tuned.json();
+        decision.set("tuning", tuning);
+        decision.put("config", config.toString());
+      }
+      // A share that TimeSplit.byTime turns into exactly `cut` training events (cut starts a time).
+      double trainFraction = (cut + 0.5) / all.size();
+      TwoTowerConfig chosen = config;
       TrainingPipeline.Prepared prepared =
-          TrainingPipeline.prepare(
-              o.dataRoot(), source, o.dataDir(), o.config(), 1 - o.holdout(), DpSettings.OFF, log);
+          TrainingThreads.bounded(
+              o.threads(),
+              () ->
+                  TrainingPipeline.prepare(
+                      o.dataRoot(),
+                      source,
+                      o.dataDir(),
+                      chosen,
+                      trainFraction,
+                      DpSettings.OFF,
+                      log));
+      if (prepared.split().train().size() != cut) {
+        throw new IllegalStateException(
+            "the candidate trained on "
+                + prepared.split().train().size()
+                + " events, the gate's cut is at "
+                + cut);
+      }
       Files.move(prepared.modelDir(), folder);
       // The texts as the models embed them (the reader cleans the item file's text).
       Map<String, String> texts = new HashMap<>();
@@ -157,7 +308,10 @@ public final class ContinuousTraining {
       versionJson.put("version", version);
       versionJson.put("baseDataset", o.baseDataset());
       versionJson.set("trainedOn", trainedOn.deepCopy());
-      versionJson.put("config", o.config().toString());
+      versionJson.put("config", config.toString());
+      if (tuning != null) {
+        versionJson.set("tuning", tuning.deepCopy());
+      }
       versionJson.put("createdAt", Instant.now().toString());
       ModelRegistry.writeAtomically(
           folder.resolve(ModelRegistry.VERSION),
@@ -165,9 +319,7 @@ public final class ContinuousTraining {
       ModelRegistry.writeChecksums(folder);
 
       ValidationGate.Slice slice =
-          ValidationGate.slice(
-              prepared.dataset().interactions(), o.holdout(), live.items().keySet());
-      ObjectNode sliceJson = decision.putObject("slice");
+          ValidationGate.sliceFrom(prepared.dataset().interactions(), cut, live.items().keySet());
       sliceJson.put("cutMs", slice.cutMs());
       sliceJson.put("heldOutEvents", slice.heldOutEvents());
       sliceJson.put("users", slice.users().size());
@@ -315,7 +467,7 @@ public final class ContinuousTraining {
     w.write('\n');
   }
 
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

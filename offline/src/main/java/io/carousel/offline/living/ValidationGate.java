@@ -25,8 +25,10 @@ import java.util.function.IntPredicate;
  * same most recent held-out slice, NDCG@10 and HR@10, with a paired bootstrap interval of the
  * difference over users.
  *
- * <p>The slice: the interactions from the cut time of {@link TimeSplit#byTime} at {@code 1 −
- * holdout} on (the candidate is trained on the interactions before it). Each interaction of the
+ * <p>The slice: the interactions from the cut on (the candidate is trained on the interactions
+ * before it): the cut of {@link TimeSplit#byTime} at {@code 1 − holdout} ({@link #slice}), which
+ * {@link ContinuousTraining} moves past the serving model's last training event ({@link
+ * #sliceFrom}), so that neither model is scored on its own training events. Each interaction of the
  * slice whose item is new to its user, and whose user has a history by then, is a next-item target
  * (at most {@value #MAX_TARGETS_PER_USER} per user); its history is everything of the user before
  * it, the slice's earlier events included (inputs, not training data, for both models alike).
@@ -132,7 +134,59 @@ public final class ValidationGate {
     if (!(holdout > 0 && holdout < 1)) {
       throw new IllegalArgumentException("--holdout must be in (0, 1), got " + holdout);
     }
-    TimeSplit split = TimeSplit.byTime(sorted, 1 - holdout);
+    return sliceFrom(sorted, holdoutStart(sorted, holdout), liveItems);
+  }
+
+  /**
+   * Returns the position in {@code sorted} where the newest {@code holdout} share begins: the first
+   * interaction of the time {@link TimeSplit#byTime} cuts at (ties stay together), {@code size}
+   * when nothing is held out.
+   */
+  public static int holdoutStart(List<Interaction> sorted, double holdout) {
+    if (!(holdout > 0 && holdout < 1)) {
+      throw new IllegalArgumentException("--holdout must be in (0, 1), got " + holdout);
+    }
+    return TimeSplit.byTime(sorted, 1 - holdout).train().size();
+  }
+
+  /**
+   * Returns the position of the first interaction of {@code sorted} strictly after {@code timeMs}
+   * ({@code size} when there is none).
+   */
+  public static int firstAfter(List<Interaction> sorted, long timeMs) {
+    int lo = 0;
+    int hi = sorted.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted.get(mid).timestampMs() <= timeMs) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * Builds the slice held out from position {@code firstHeldOut} of {@code sorted} on (which must
+   * start a new timestamp, as {@link #holdoutStart} and {@link #firstAfter} do, so that no time
+   * straddles the cut).
+   *
+   * @throws IllegalArgumentException when the position splits one timestamp
+   */
+  public static Slice sliceFrom(List<Interaction> sorted, int firstHeldOut, Set<String> liveItems) {
+    if (firstHeldOut < 0 || firstHeldOut > sorted.size()) {
+      throw new IllegalArgumentException(
+          "held-out start " + firstHeldOut + " outside [0, " + sorted.size() + "]");
+    }
+    if (firstHeldOut > 0
+        && firstHeldOut < sorted.size()
+        && sorted.get(firstHeldOut - 1).timestampMs() >= sorted.get(firstHeldOut).timestampMs()) {
+      throw new IllegalArgumentException(
+          "held-out start " + firstHeldOut + " splits the events at one time");
+    }
+    TimeSplit split =
+        new TimeSplit(sorted.subList(0, firstHeldOut), sorted.subList(firstHeldOut, sorted.size()));
     Map<String, List<String>> sequence = new LinkedHashMap<>();
     Set<String> candidates = new HashSet<>(liveItems);
     for (Interaction i : split.train()) {

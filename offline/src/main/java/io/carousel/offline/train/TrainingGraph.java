@@ -123,7 +123,9 @@ final class TrainingGraph implements AutoCloseable {
         objective = tf.math.add(loss, penalty);
       }
       this.trainStep = adamStep(tf, new Adam(graph, (float) config.learningRate()), objective);
-      this.session = new Session(graph);
+      // Bounded inside TrainingThreads.bounded (serve's background retrain), else TF's defaults.
+      org.tensorflow.proto.ConfigProto sessionConfig = TrainingThreads.sessionConfig();
+      this.session = sessionConfig == null ? new Session(graph) : new Session(graph, sessionConfig);
       session.initialize();
     } catch (RuntimeException e) {
       graph.close();

@@ -89,6 +89,18 @@ public record TwoTowerConfig(
         dim, historyLength, epochs, batchSize, learningRate, seed, useText, tower, idL2);
   }
 
+  /** Returns a copy with {@code dim} replaced. */
+  public TwoTowerConfig withDim(int dim) {
+    return new TwoTowerConfig(
+        dim, historyLength, epochs, batchSize, learningRate, seed, useText, tower, idL2);
+  }
+
+  /** Returns a copy with {@code learningRate} replaced. */
+  public TwoTowerConfig withLearningRate(double learningRate) {
+    return new TwoTowerConfig(
+        dim, historyLength, epochs, batchSize, learningRate, seed, useText, tower, idL2);
+  }
+
   /** Returns a copy with {@code useText} replaced. */
   public TwoTowerConfig withUseText(boolean useText) {
     return new TwoTowerConfig(
