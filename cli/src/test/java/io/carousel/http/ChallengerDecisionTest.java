@@ -108,7 +108,12 @@ class ChallengerDecisionTest {
       JsonNode arms = promoted.get("challenger").get("arms");
       assertTrue(arms.get("challenger").get("slates").asLong() >= MIN_SLATES, arms.toString());
       assertTrue(arms.get("champion").get("slates").asLong() >= MIN_SLATES, arms.toString());
-      assertEquals(1.0, arms.get("challenger").get("ctr").asDouble(), arms.toString());
+      // The decider may count between a slate and its click (the loop GETs, then POSTs the
+      // click): at most the one slate in flight is still unclicked.
+      assertTrue(
+          arms.get("challenger").get("clickedSlates").asLong()
+              >= arms.get("challenger").get("slates").asLong() - 1,
+          arms.toString());
       assertEquals(0.0, arms.get("champion").get("ctr").asDouble(), arms.toString());
       assertTrue(promoted.get("challenger").get("ctrDifference95").get(0).asDouble() > 0);
       assertEquals(Optional.of("v2"), registry.currentVersion());
