@@ -233,13 +233,8 @@ public final class ModelSwap implements AutoCloseable {
       LOG.error("not serving challenger {}: {}", version, problem);
       return false;
     }
-    LoadedModel next;
-    try {
-      ModelMeta meta = ModelFolder.at(folder).meta();
-      next = LoadedModel.load(folder, meta.catalog(), meta.trainCounts(), 0, index);
-    } catch (RuntimeException e) {
-      failed.increment();
-      LOG.error("cannot load challenger {}: {}", version, e.getMessage());
+    LoadedModel next = load(folder, "challenger " + version);
+    if (next == null) {
       return false;
     }
     ActorRef<ScoringModel.Command> pool =
@@ -267,6 +262,21 @@ public final class ModelSwap implements AutoCloseable {
     }
   }
 
+  /**
+   * Loads the model in {@code folder} with the node's retrieval index, or counts and logs the
+   * failure ("cannot load {what}: why") and returns null.
+   */
+  private LoadedModel load(Path folder, String what) {
+    try {
+      ModelMeta meta = ModelFolder.at(folder).meta();
+      return LoadedModel.load(folder, meta.catalog(), meta.trainCounts(), 0, index);
+    } catch (RuntimeException e) {
+      failed.increment();
+      LOG.error("cannot load {}: {}", what, e.getMessage());
+      return null;
+    }
+  }
+
   private void unfollowChallenger() {
     ItemAvailability old = challengerAvailability;
     if (old != null) {
@@ -291,13 +301,8 @@ public final class ModelSwap implements AutoCloseable {
       LOG.error("not serving {}: {}; still serving {}", version, problem, servingVersion());
       return false;
     }
-    LoadedModel next;
-    try {
-      ModelMeta meta = ModelFolder.at(folder).meta();
-      next = LoadedModel.load(folder, meta.catalog(), meta.trainCounts(), 0, index);
-    } catch (RuntimeException e) {
-      failed.increment();
-      LOG.error("cannot load {}: {}; still serving {}", version, e.getMessage(), servingVersion());
+    LoadedModel next = load(folder, version + "; still serving " + servingVersion());
+    if (next == null) {
       return false;
     }
     ActorRef<ScoringModel.Command> pool = null;
